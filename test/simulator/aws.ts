@@ -33,15 +33,18 @@ function decimalDigits(text: string, n: number): string {
     return BigInt("0x" + digest(text, 16)).toString().padStart(n, "0").slice(-n);
 }
 
-function archiveHash(code: any): string {
+/** The SDK hands archives over with their fields as Promises, as in `pulumi.asset.FileArchive`. */
+async function archiveHash(code: any): Promise<string> {
+    const archivePath = await code?.path;
+    const assets = await code?.assets;
     const h = crypto.createHash("sha256");
     const walk = (p: string) => {
         const st = fs.statSync(p);
         if (st.isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
         else h.update(p.split(path.sep).pop()!).update(fs.readFileSync(p));
     };
-    if (code?.path && fs.existsSync(code.path)) walk(code.path);
-    else if (code?.assets) for (const [k, v] of Object.entries<any>(code.assets).sort()) h.update(k).update(String(v?.text ?? v?.path ?? ""));
+    if (archivePath && fs.existsSync(archivePath)) walk(archivePath);
+    else if (assets) for (const [k, v] of Object.entries<any>(assets).sort()) h.update(k).update(String((await v?.text) ?? (await v?.path) ?? ""));
     else throw new Error("aws:lambda/function: code: the archive does not exist");
     return h.digest("base64");
 }
@@ -55,7 +58,7 @@ export class AwsSimulator {
         return `arn:aws:${service}:${global ? "" : this.world.region}:${this.world.accountId}:${resource}`;
     }
 
-    newResource(type: string, name: string, inputs: Inputs): Created | undefined {
+    newResource(type: string, name: string, inputs: Inputs): Created | undefined | Promise<Created> {
         const w = this.world;
         switch (type) {
             case "pulumi:providers:aws":
@@ -64,6 +67,11 @@ export class AwsSimulator {
                 const roleName = autoname(inputs, name, 64, type);
                 JSON.parse(inputs.assumeRolePolicy); // IAM rejects a malformed trust policy
                 return { id: roleName, state: { ...inputs, name: roleName, arn: this.arn("iam", `role/${roleName}`, true), uniqueId: "AROA" + digest(roleName, 17).toUpperCase() } };
+            }
+            case "aws:iam/rolePolicy:RolePolicy": {
+                const doc = JSON.parse(inputs.policy); // IAM rejects malformed policy documents
+                if (!Array.isArray(doc.Statement) || doc.Statement.length === 0) throw new Error("aws:iam/rolePolicy: MalformedPolicyDocument: no statements");
+                return { id: `${inputs.role}:${inputs.name ?? name}`, state: { ...inputs, name: inputs.name ?? `${name}-${digest(name, 7)}` } };
             }
             case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
                 return { id: `${inputs.role}-${digest(inputs.policyArn, 8)}`, state: inputs };
@@ -127,7 +135,7 @@ export class AwsSimulator {
         }
     }
 
-    private lambdaFunction(name: string, inputs: Inputs): Created {
+    private async lambdaFunction(name: string, inputs: Inputs): Promise<Created> {
         const fnName = autoname(inputs, name, 64, "aws:lambda/function");
         if (!LAMBDA_RUNTIMES.includes(inputs.runtime)) throw new Error(`aws:lambda/function: InvalidParameterValueException: runtime ${inputs.runtime} is not supported`);
         const memorySize = inputs.memorySize ?? 128;
@@ -145,7 +153,7 @@ export class AwsSimulator {
             qualifiedArn: `${arn}:$LATEST`,
             invokeArn: `arn:aws:apigateway:${this.world.region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
             version: "$LATEST",
-            sourceCodeHash: archiveHash(inputs.code),
+            sourceCodeHash: await archiveHash(inputs.code),
             lastModified: this.world.clock.now().toISOString(),
         };
         this.state.functions.set(fnName, state);

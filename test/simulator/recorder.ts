@@ -22,6 +22,8 @@ export interface RecordedResource {
     rawInputs: Record<string, unknown>;
     /** Outputs registered by a component with registerOutputs, serialized the same way. */
     rawOutputs?: Record<string, unknown>;
+    /** The ID the simulated provider assigned (empty for components). */
+    id: string;
     /** What the simulated provider returned. */
     state?: Record<string, unknown>;
 }
@@ -80,6 +82,7 @@ export class GraphRecorder {
             dependencies: read ? req.getDependenciesList() : req.getDependenciesList(),
             propertyDependencies,
             rawInputs: object ? object.toJavaScript() : {},
+            id: read ? req.getId() : resp.getId(),
             state: (resp.getObject?.() ?? resp.getProperties?.())?.toJavaScript(),
         });
     }
@@ -165,6 +168,7 @@ export function unsecret(value: unknown): unknown {
     if (value && typeof value === "object") {
         const o = value as Record<string, unknown>;
         if (o[SECRET_SIG] === SECRET_VALUE) return unsecret(o.value);
+        if (o instanceof Promise || Object.getPrototypeOf(o) !== Object.prototype) return value; // assets, archives
         return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unsecret(v)]));
     }
     return value;

@@ -1,0 +1,77 @@
+// Up-front checks of LambdaAlbArgs: everything that is plain at construction is checked here, before
+// the component registers anything. What is only known after a look-up (the subnets of an EKS VPC)
+// is checked in `network.ts`, before the ALB that would use it is registered.
+import * as fs from "node:fs";
+import { invalid, known, knownArray, requireCidr, requireConcreteHostname, requireIntegerInRange } from "../common/validation";
+import type { LambdaAlbArgs } from "./index";
+
+/** Runtimes AWS Lambda accepts for new functions (zip packages). */
+export const LAMBDA_RUNTIMES = [
+    "python3.10", "python3.11", "python3.12", "python3.13",
+    "nodejs20.x", "nodejs22.x", "java17", "java21", "dotnet8", "ruby3.3", "ruby3.4", "provided.al2", "provided.al2023",
+];
+
+/** CloudWatch Logs retention values (days); 0 keeps logs forever. */
+export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export const HTTP_LISTENER_MODES = ["off", "redirect"];
+
+export function validateLambdaAlbArgs(args: LambdaAlbArgs): void {
+    const subnetIds = knownArray(args.subnetIds);
+    if (args.eksClusterName === undefined && args.subnetIds === undefined) {
+        invalid("eksClusterName", "give the EKS cluster name (its VPC, private subnets and cluster security group are looked up), or give vpcId and subnetIds explicitly.");
+    }
+    if (args.eksClusterName !== undefined && args.subnetIds !== undefined) {
+        invalid("subnetIds", "give either eksClusterName (subnets are looked up) or subnetIds, not both.");
+    }
+    if (subnetIds !== undefined && subnetIds.length < 2) {
+        invalid("subnetIds", `an ALB needs at least two subnets in two Availability Zones; got ${subnetIds.length}. List two or more private subnets of the EKS VPC.`);
+    }
+    if (args.subnetIds !== undefined && args.vpcId === undefined) {
+        invalid("vpcId", "with explicit subnetIds, also give the vpcId they belong to (the ALB security group is created in it).");
+    }
+    if (args.subnetIds !== undefined && args.allowedSecurityGroupIds === undefined && args.allowedCidrs === undefined) {
+        invalid("allowedSecurityGroupIds", "with explicit subnets nothing would be allowed to reach the ALB: give the EKS cluster security group (or node security group) in allowedSecurityGroupIds, or CIDRs in allowedCidrs.");
+    }
+    // One ingress rule per entry, so the lists themselves must be plain (their entries may be Outputs).
+    for (const field of ["allowedSecurityGroupIds", "allowedCidrs"] as const) {
+        if (args[field] !== undefined && !Array.isArray(args[field])) {
+            invalid(field, "pass a plain list; its entries may be Outputs (e.g. [sg.id]), but the list itself must be known when the program runs.");
+        }
+    }
+    knownArray<string>(args.allowedCidrs)?.forEach((c, i) => {
+        if (known(c)) requireCidr(`allowedCidrs[${i}]`, c);
+    });
+
+    if (args.certificateArn !== undefined && args.domainName === undefined) {
+        invalid("domainName", "with certificateArn, also give the domain name the certificate is for (and that resolves to the ALB): the mesh connects to that name and checks it against the certificate.");
+    }
+    if (known(args.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(args.certificateArn)) {
+        invalid("certificateArn", `"${args.certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>).`);
+    }
+    if (known(args.domainName)) requireConcreteHostname("domainName", args.domainName);
+
+    if (args.code !== undefined && args.codePath !== undefined) {
+        invalid("codePath", "give either code (an Archive) or codePath (a directory or .zip), not both.");
+    }
+    if (known(args.codePath) && !fs.existsSync(args.codePath)) {
+        invalid("codePath", `"${args.codePath}" does not exist; give the path of a directory or a .zip file with the function's code (relative paths are relative to the Pulumi program's working directory).`);
+    }
+    if (known(args.runtime) && !LAMBDA_RUNTIMES.includes(args.runtime)) {
+        invalid("runtime", `"${args.runtime}" is not a Lambda runtime crossmesh supports; use one of ${LAMBDA_RUNTIMES.join(", ")}.`);
+    }
+    if (known(args.memorySize)) requireIntegerInRange("memorySize", args.memorySize, 128, 10240, "MB (AWS Lambda's limits)");
+    if (known(args.timeout)) requireIntegerInRange("timeout", args.timeout, 1, 900, "seconds (AWS Lambda's limits)");
+    if (known(args.logRetentionDays) && !LOG_RETENTION_DAYS.includes(args.logRetentionDays)) {
+        invalid("logRetentionDays", `${args.logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire).`);
+    }
+    if (known(args.httpListener) && !HTTP_LISTENER_MODES.includes(args.httpListener)) {
+        invalid("httpListener", `"${args.httpListener}" is not a mode; use "off" (no port 80, the default) or "redirect" (port 80 answers with a redirect to HTTPS).`);
+    }
+    if (known(args.certificateValidityDays)) requireIntegerInRange("certificateValidityDays", args.certificateValidityDays, 2, 825, "days");
+    if (known(args.certificateValidityDays) && known(args.certificateRenewBeforeDays)) {
+        if (args.certificateRenewBeforeDays >= args.certificateValidityDays) {
+            invalid("certificateRenewBeforeDays", `${args.certificateRenewBeforeDays} days is not shorter than the validity (${args.certificateValidityDays} days); renew well inside the validity, e.g. 30 of 365.`);
+        }
+    }
+}
