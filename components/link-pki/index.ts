@@ -1,0 +1,142 @@
+// LinkPki: the self-signed certificate material of one gateway-to-gateway mTLS link. The server side
+// (EKS ingress gateway) and the client side (GKE egress gateway) each get their own CA and a leaf;
+// each side's bundle trusts only the other side's CA, so the link shares no root with either mesh.
+import * as pulumi from "@pulumi/pulumi";
+import type { TlsBundle } from "../common/types";
+import { assembleBundle, requireCaCertificates } from "./bundle";
+import { IssuedCa, IssuedLeaf, KeySpec, issueCa, issueLeaf } from "./issue";
+import { hours } from "./renewal";
+import { buildSpiffeId } from "./spiffe";
+import { keySettings, requireExportedHosts, validateLinkPkiArgs, validitySettings } from "./validate";
+
+export const LINK_PKI_TOKEN = "crossmesh:index:LinkPki";
+
+export interface LinkPkiArgs {
+    /**
+     * Hosts the EKS ingress gateway exports over this link, e.g. ["lambda.external"]: concrete lowercase
+     * FQDNs, no wildcards. Each becomes a DNS SAN of the server certificate (Envoy checks SANs, not the CN).
+     */
+    exportedHosts: pulumi.Input<pulumi.Input<string>[]>;
+    /** SPIFFE trust domain of the GKE mesh, used in the client certificate's URI SAN. Default "cluster.local". */
+    clientTrustDomain?: pulumi.Input<string>;
+    /** Namespace of the GKE egress gateway pods (`/ns/<namespace>` of the SPIFFE ID). Default "istio-system". */
+    clientNamespace?: pulumi.Input<string>;
+    /** Service account of the GKE egress gateway pods (`/sa/<name>` of the SPIFFE ID). Default "istio-egressgateway". */
+    clientServiceAccount?: pulumi.Input<string>;
+    /** Key algorithm of all four keys: "ECDSA" (P-256, the default) or "RSA". */
+    keyAlgorithm?: pulumi.Input<string>;
+    /** RSA key size, 2048 (default), 3072 or 4096; only with keyAlgorithm "RSA". */
+    rsaBits?: pulumi.Input<number>;
+    /** Validity of both CAs in days. Default 3650 (10 years). */
+    caValidityDays?: pulumi.Input<number>;
+    /**
+     * Days before expiry from which a `pulumi up` replaces a CA (and so every certificate and both trust
+     * bundles at once). Default 30: a last resort — rotate CAs ahead of time with the *TrustsExtraCaPems overlap.
+     */
+    caRenewBeforeDays?: pulumi.Input<number>;
+    /** Validity of the two leaf certificates in days. Default 90. */
+    leafValidityDays?: pulumi.Input<number>;
+    /** Days before expiry from which a `pulumi up` renews a leaf (same key and CA; no trust change). Default 30. */
+    leafRenewBeforeDays?: pulumi.Input<number>;
+    /**
+     * Extra client CAs (PEM) the server side trusts besides this link's client CA: for a CA rotation,
+     * the other generation's `clientCaPem`, so old and new GKE clients are both accepted during one rollout.
+     */
+    serverTrustsExtraCaPems?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Extra server CAs (PEM) the client side trusts besides this link's server CA: for a CA rotation,
+     * the other generation's `serverCaPem`, so GKE accepts old and new EKS gateways during one rollout.
+     */
+    clientTrustsExtraCaPems?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export class LinkPki extends pulumi.ComponentResource {
+    /** EKS ingress gateway credential: server cert + key, `ca.crt` = client CA (+ extras). Secret. */
+    readonly serverBundle: pulumi.Output<TlsBundle>;
+    /** GKE egress gateway credential: client cert + key, `ca.crt` = server CA (+ extras). Secret. */
+    readonly clientBundle: pulumi.Output<TlsBundle>;
+    /** The server-side CA certificate (public): what GKE trusts; feed it to the next generation when rotating. */
+    readonly serverCaPem: pulumi.Output<string>;
+    /** The client-side CA certificate (public): what EKS trusts. */
+    readonly clientCaPem: pulumi.Output<string>;
+    readonly serverCaExpiresAt: pulumi.Output<string>;
+    readonly clientCaExpiresAt: pulumi.Output<string>;
+    /** RFC 3339 end of validity of the server leaf; renewed by `pulumi up` from leafRenewBeforeDays before. */
+    readonly serverCertExpiresAt: pulumi.Output<string>;
+    readonly clientCertExpiresAt: pulumi.Output<string>;
+    /** The client certificate's URI SAN: what the EKS side may authorize (e.g. Gateway `subjectAltNames`). */
+    readonly clientSpiffeId: pulumi.Output<string>;
+    /** The DNS SANs of the server certificate: the SNI / `subjectAltNames` the GKE side must use. */
+    readonly serverHosts: pulumi.Output<string[]>;
+    /** Child resources, for advanced use (e.g. `signArgs` to model a renewal). */
+    readonly serverCa: IssuedCa;
+    readonly clientCa: IssuedCa;
+    readonly serverLeaf: IssuedLeaf;
+    readonly clientLeaf: IssuedLeaf;
+
+    constructor(name: string, args: LinkPkiArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateLinkPkiArgs(args);
+        super(LINK_PKI_TOKEN, name, {}, opts);
+        const child = { parent: this };
+
+        // The same checks again on the resolved values: they are no-ops for plain args and catch late Outputs.
+        const hosts = pulumi.output(args.exportedHosts).apply((h) => { requireExportedHosts(h); return h; });
+        const key = pulumi.all([args.keyAlgorithm, args.rsaBits]).apply(([a, b]) => keySettings(a, b));
+        const keySpec: KeySpec = { algorithm: key.algorithm, ecdsaCurve: key.ecdsaCurve, rsaBits: key.rsaBits };
+        const days = pulumi.all([args.caValidityDays, args.caRenewBeforeDays, args.leafValidityDays, args.leafRenewBeforeDays])
+            .apply(([caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays]) =>
+                validitySettings({ caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays }));
+        const spiffeId = pulumi.all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
+            .apply(([td, ns, sa]) => buildSpiffeId(td ?? "cluster.local", ns ?? "istio-system", sa ?? "istio-egressgateway"));
+        const extras = (field: "serverTrustsExtraCaPems" | "clientTrustsExtraCaPems") =>
+            pulumi.output(args[field] ?? []).apply((pems) => requireCaCertificates(field, pems));
+
+        const caHours = days.apply((d) => hours(d.caValidityDays));
+        const caEarly = days.apply((d) => hours(d.caRenewBeforeDays));
+        const leafHours = days.apply((d) => hours(d.leafValidityDays));
+        const leafEarly = days.apply((d) => hours(d.leafRenewBeforeDays));
+
+        this.serverCa = issueCa(name, "server", keySpec, caHours, caEarly, child);
+        this.clientCa = issueCa(name, "client", keySpec, caHours, caEarly, child);
+        this.serverLeaf = issueLeaf(name, "server", keySpec, {
+            dnsNames: hosts,
+            // key_encipherment matters for RSA key exchange (TLS 1.2); harmless for ECDSA.
+            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+            validityHours: leafHours,
+            earlyRenewalHours: leafEarly,
+        }, this.serverCa, child);
+        this.clientLeaf = issueLeaf(name, "client", keySpec, {
+            uris: spiffeId.apply((id) => [id]),
+            allowedUses: ["digital_signature", "client_auth"],
+            validityHours: leafHours,
+            earlyRenewalHours: leafEarly,
+        }, this.clientCa, child);
+
+        // Cross-wiring: each side's ca.crt is the OTHER side's CA (plus rotation extras), never its own.
+        this.serverBundle = pulumi.secret(pulumi.all([this.serverLeaf.cert.certPem, this.serverLeaf.key.privateKeyPem,
+            this.clientCa.cert.certPem, extras("serverTrustsExtraCaPems")]).apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)));
+        this.clientBundle = pulumi.secret(pulumi.all([this.clientLeaf.cert.certPem, this.clientLeaf.key.privateKeyPem,
+            this.serverCa.cert.certPem, extras("clientTrustsExtraCaPems")]).apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)));
+        this.serverCaPem = this.serverCa.cert.certPem;
+        this.clientCaPem = this.clientCa.cert.certPem;
+        this.serverCaExpiresAt = this.serverCa.cert.validityEndTime;
+        this.clientCaExpiresAt = this.clientCa.cert.validityEndTime;
+        this.serverCertExpiresAt = this.serverLeaf.cert.validityEndTime;
+        this.clientCertExpiresAt = this.clientLeaf.cert.validityEndTime;
+        this.clientSpiffeId = spiffeId;
+        this.serverHosts = hosts;
+
+        this.registerOutputs({
+            serverBundle: this.serverBundle,
+            clientBundle: this.clientBundle,
+            serverCaPem: this.serverCaPem,
+            clientCaPem: this.clientCaPem,
+            serverCaExpiresAt: this.serverCaExpiresAt,
+            clientCaExpiresAt: this.clientCaExpiresAt,
+            serverCertExpiresAt: this.serverCertExpiresAt,
+            clientCertExpiresAt: this.clientCertExpiresAt,
+            clientSpiffeId: this.clientSpiffeId,
+            serverHosts: this.serverHosts,
+        });
+    }
+}
