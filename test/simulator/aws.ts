@@ -129,7 +129,7 @@ export class AwsSimulator {
                 const arn = lbArn.replace(":loadbalancer/", ":listener/") + "/" + digest(`listener/${name}`, 16);
                 return { id: arn, state: { ...inputs, arn, sslPolicy: inputs.protocol === "HTTPS" ? inputs.sslPolicy ?? "ELBSecurityPolicy-2016-08" : inputs.sslPolicy } };
             }
-            case "aws:acm/certificate:Certificate": return this.certificate(inputs);
+            case "aws:acm/certificate:Certificate": return this.certificate(name, inputs);
             default:
                 return undefined;
         }
@@ -187,8 +187,9 @@ export class AwsSimulator {
         };
     }
 
-    private certificate(inputs: Inputs): Created {
-        const id = this.arn("acm", `certificate/${crypto.randomUUID()}`);
+    private certificate(name: string, inputs: Inputs): Created {
+        const h = digest(`acm/${name}`, 32);
+        const id = this.arn("acm", `certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
         if (inputs.certificateBody === undefined) {
             // An ACM-issued certificate: DNS validation pending until records exist.
             return { id, state: { ...inputs, arn: id, type: "AMAZON_ISSUED", status: "PENDING_VALIDATION", subjectAlternativeNames: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])] } };

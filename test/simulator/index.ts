@@ -34,7 +34,8 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         const provider = args.provider ? this.providers.get(args.provider.split("::").pop()!) : undefined;
         const created = await this.create(type, name, inputs, provider);
         if (!created) throw new Error(`simulator: no model for resource type ${type} (add one in test/simulator)`);
-        if (type.startsWith("pulumi:providers:")) this.providers.set(created.id, inputs);
+        // Remember what a provider points at (its name too: "eks"/"gke" when the kubeconfig is encrypted).
+        if (type.startsWith("pulumi:providers:")) this.providers.set(created.id, { ...inputs, resourceName: name });
         return { id: created.id, state: created.state };
     }
 

@@ -21,7 +21,7 @@ const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding"
 
 /** Which cloud a provider's kubeconfig (or context name) points at. */
 export function clusterKindOf(provider: Inputs | undefined): ClusterKind {
-    const text = `${provider?.kubeconfig ?? ""} ${provider?.context ?? ""} ${provider?.cluster ?? ""}`;
+    const text = `${provider?.kubeconfig ?? ""} ${provider?.context ?? ""} ${provider?.cluster ?? ""} ${provider?.resourceName ?? ""}`;
     if (/eks\.amazonaws\.com|arn:aws:eks:|\beks\b|eks-/.test(text)) return "eks";
     return "gke";
 }

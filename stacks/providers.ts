@@ -1,0 +1,44 @@
+// The three providers of a crossmesh stack, all explicit: nothing falls back to ambient credentials
+// or ~/.kube/config's current context.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import { StackConfig } from "./config";
+
+export function awsProvider(config: StackConfig): aws.Provider {
+    return new aws.Provider("aws", { region: config.awsRegion as aws.Region });
+}
+
+/**
+ * A kubeconfig for an EKS cluster, built from the cluster's endpoint and CA, authenticating with
+ * `aws eks get-token` (the AWS CLI on the machine running Pulumi). JSON is valid YAML, so no YAML
+ * library is needed for it.
+ */
+export function eksKubeconfig(clusterName: string, region: string, provider: aws.Provider): pulumi.Output<string> {
+    const cluster = aws.eks.getClusterOutput({ name: clusterName }, { provider });
+    return pulumi.secret(pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, cas]) => JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": cas[0].data } }],
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region], interactiveMode: "Never" } } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "current-context": clusterName,
+    })));
+}
+
+export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string> | undefined, context: string | undefined): k8s.Provider {
+    return new k8s.Provider(name, {
+        // A kubeconfig holds credentials: it stays a secret in state.
+        kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+        context,
+        enableServerSideApply: true,
+    });
+}
+
+export function clusterProviders(config: StackConfig, aws: aws.Provider): { eks: k8s.Provider; gke: k8s.Provider } {
+    const eksConfig = config.eksKubeconfig ?? (config.eksContext === undefined ? eksKubeconfig(config.eksClusterName, config.awsRegion, aws) : undefined);
+    return {
+        eks: kubernetesProvider("eks", eksConfig, config.eksContext),
+        gke: kubernetesProvider("gke", config.gkeKubeconfig, config.gkeContext),
+    };
+}

@@ -1,0 +1,78 @@
+// Runs the real stack program (stacks/index.ts) under the simulator, the way the Pulumi language host
+// does (`runInPulumiStack`), with config read from stacks/Pulumi.<stack>.yaml. Used by the stack
+// tests, the offline plan and the benchmarks. One run per process: the program is a module and runs
+// once when imported.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { Simulation, settle, startSimulation } from "./index";
+import { SimWorld } from "./world";
+
+export const REPO_ROOT = path.join(__dirname, "..", "..");
+const PROJECT = "crossmesh";
+
+export interface StackConfigFile {
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+/**
+ * Reads stacks/Pulumi.<stack>.yaml as the CLI would hand it to the program: every value a string
+ * (objects as JSON). Encrypted values (`secure: …`) cannot be decrypted offline; they become a
+ * placeholder that is still marked secret, so redaction and secrecy are exercised.
+ */
+export function readStackConfigFile(stack: string): StackConfigFile {
+    const file = path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(REPO_ROOT, file)} (stacks: ${listStacks().join(", ")})`);
+    const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries<any>(doc.config ?? {})) {
+        if (value && typeof value === "object" && "secure" in value) {
+            config[key] = `<encrypted ${key}>`;
+            secretKeys.push(key);
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+export function listStacks(): string[] {
+    return fs.readdirSync(path.join(REPO_ROOT, "stacks"))
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => Boolean(s)).sort();
+}
+
+export interface StackRun extends Simulation {
+    /** The stack's exported outputs, resolved. */
+    outputs: Record<string, unknown>;
+}
+
+export interface RunStackOptions {
+    stack: string;
+    /** Replaces or adds `crossmesh:` config values (JSON-encoded unless strings). */
+    overrides?: Record<string, unknown>;
+    /** Config keys to mark secret in addition to the stack file's `secure` values. */
+    secretKeys?: string[];
+    world?: SimWorld;
+}
+
+export async function runStack(options: RunStackOptions): Promise<StackRun> {
+    const file = readStackConfigFile(options.stack);
+    const config: Record<string, unknown> = { ...file.config };
+    for (const [k, v] of Object.entries(options.overrides ?? {})) config[k.includes(":") ? k : `${PROJECT}:${k}`] = v;
+    const sim = startSimulation({
+        world: options.world,
+        project: PROJECT,
+        stack: options.stack,
+        config,
+        secretKeys: [...file.secretKeys, ...(options.secretKeys ?? [])],
+    });
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        const program = await import(path.join(REPO_ROOT, "stacks", "index"));
+        return { ...program };
+    });
+    await settle();
+    return { ...sim, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
