@@ -55,11 +55,12 @@ export function validitySettings(v: Partial<ValidityDays>): ValidityDays {
     requireIntegerInRange("caRenewBeforeDays", out.caRenewBeforeDays, 0, 36500, "days");
     requireIntegerInRange("leafValidityDays", out.leafValidityDays, 2, 3650, "days");
     requireIntegerInRange("leafRenewBeforeDays", out.leafRenewBeforeDays, 1, 3650, "days");
+    // Blame the field the user set: a shortened validity under the default window names the validity.
     if (out.caRenewBeforeDays >= out.caValidityDays) {
-        invalid("caRenewBeforeDays", `${out.caRenewBeforeDays} days is not shorter than the CA validity (${out.caValidityDays} days); the CA would be renewed on every \`pulumi up\`. Renew well inside the validity, e.g. 30 of 3650.`);
+        invalid(v.caRenewBeforeDays === undefined ? "caValidityDays" : "caRenewBeforeDays", `the CA validity (${out.caValidityDays} days) is not longer than its early-renewal window caRenewBeforeDays (${out.caRenewBeforeDays} days), so every \`pulumi up\` would replace the CA. Make the validity longer than the window, e.g. caValidityDays 3650 with caRenewBeforeDays 30.`);
     }
     if (out.leafRenewBeforeDays >= out.leafValidityDays) {
-        invalid("leafRenewBeforeDays", `${out.leafRenewBeforeDays} days is not shorter than the leaf validity (${out.leafValidityDays} days); the certificates would be renewed on every \`pulumi up\`. Renew well inside the validity, e.g. 30 of 90.`);
+        invalid(v.leafRenewBeforeDays === undefined ? "leafValidityDays" : "leafRenewBeforeDays", `the leaf validity (${out.leafValidityDays} days) is not longer than its early-renewal window leafRenewBeforeDays (${out.leafRenewBeforeDays} days), so every \`pulumi up\` would replace the certificates. Make the validity longer than the window, e.g. leafValidityDays 90 with leafRenewBeforeDays 30.`);
     }
     if (out.leafValidityDays > out.caValidityDays - out.caRenewBeforeDays) {
         invalid("leafValidityDays", `${out.leafValidityDays} days outlives the CA (valid ${out.caValidityDays} days, renewed ${out.caRenewBeforeDays} days early); keep leaves shorter than the CA, e.g. 90 days.`);
