@@ -1,0 +1,130 @@
+// Pure builders: from the endpoint table to the Istio objects that allow exactly those endpoints.
+//
+// passthrough: the app speaks HTTPS itself. One ServiceEntry per host, port 443 protocol TLS, so the
+//   sidecar routes by SNI and never sees the plaintext.
+// originate: the app speaks plain HTTP to the *real* port, http://<host>:443 (the port trick of the
+//   Aspen Mesh seed). The ServiceEntry declares port 443 as HTTP, and a DestinationRule makes the
+//   sidecar originate TLS on that port with SNI = host, the system CA bundle and a subjectAltNames
+//   check. Istio's own task declares port 80 with targetPort 443 instead; we do not, because an app
+//   configured for http://<host>:80 that runs outside the mesh (no sidecar, injection disabled) would
+//   send its signed requests in clear text to AWS's port 80, which many AWS APIs accept. With the app
+//   pointed at :443, the same mistake makes AWS's TLS listener reject the first request: it fails
+//   closed. And an app that (wrongly) speaks TLS to an originating sidecar fails too: the sidecar
+//   expects HTTP on that port.
+import { createHash } from "node:crypto";
+import type { KubeObject } from "../common/kube";
+import type { AwsEndpoint } from "./endpoints";
+
+export const NETWORKING_API = "networking.istio.io/v1";
+export const MODES = ["passthrough", "originate"];
+
+export interface EgressObjectOptions {
+    /** Prefix of every object name (the component's name, as a DNS label). */
+    namePrefix: string;
+    /** Namespace the objects live in. */
+    namespace: string;
+    /** Namespaces that see the objects ("." = the objects' own namespace, "*" = all). */
+    exportTo: string[];
+    /** "passthrough" or "originate". */
+    mode: string;
+}
+
+/** True when the sidecar originates TLS for this endpoint (originate mode, and the endpoint speaks TLS). */
+export function originates(endpoint: AwsEndpoint, mode: string): boolean {
+    return mode === "originate" && endpoint.protocol === "HTTPS";
+}
+
+/** A DNS label from free text; long names keep a hash of the full text so they stay unique. */
+export function dnsLabel(text: string, max = 63): string {
+    const slug = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+    if (slug.length <= max) return slug;
+    const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
+    return `${slug.slice(0, max - 9).replace(/-+$/, "")}-${hash}`;
+}
+
+/** The metadata.name of an endpoint's objects (its ServiceEntry and DestinationRule share it). */
+export function objectName(namePrefix: string, endpoint: AwsEndpoint): string {
+    return dnsLabel(`${namePrefix}-${endpoint.key}`);
+}
+
+function metadata(endpoint: AwsEndpoint, opts: EgressObjectOptions) {
+    return {
+        name: objectName(opts.namePrefix, endpoint),
+        namespace: opts.namespace,
+        labels: { "app.kubernetes.io/part-of": "crossmesh", "crossmesh.io/aws-egress": opts.namePrefix },
+    };
+}
+
+/** The port as the sidecar sees it: TLS to pass through, or HTTP to route (and perhaps originate TLS on). */
+function servicePort(endpoint: AwsEndpoint, mode: string) {
+    const tlsPassthrough = endpoint.protocol === "HTTPS" && !originates(endpoint, mode);
+    const protocol = tlsPassthrough ? "TLS" : "HTTP";
+    return { number: endpoint.port, name: `${protocol.toLowerCase()}-${endpoint.port}`, protocol };
+}
+
+export function serviceEntry(endpoint: AwsEndpoint, opts: EgressObjectOptions): KubeObject {
+    const spec: Record<string, unknown> = {
+        hosts: [endpoint.host],
+        ports: [servicePort(endpoint, opts.mode)],
+        location: "MESH_EXTERNAL",
+        exportTo: opts.exportTo,
+    };
+    if (endpoint.address) {
+        // A fixed link-local IP (IMDS): the app calls the address; the sidecar sends it there and nowhere else.
+        spec.addresses = [endpoint.address];
+        spec.resolution = "STATIC";
+        spec.endpoints = [{ address: endpoint.address }];
+    } else {
+        spec.resolution = "DNS";
+    }
+    return { apiVersion: NETWORKING_API, kind: "ServiceEntry", metadata: metadata(endpoint, opts), spec };
+}
+
+/**
+ * TLS origination for one endpoint. `sni` is set explicitly, and so is `subjectAltNames`: with an
+ * explicit `sni` Istio does not turn on Envoy's automatic SAN check, so without the list the sidecar
+ * would accept any certificate a public CA issued, for any name. `caCertificates` stays unset, which
+ * Istio resolves to the proxy's system CA bundle (Amazon's endpoints chain to public roots), and
+ * `insecureSkipVerify` is pinned to false.
+ */
+export function destinationRule(endpoint: AwsEndpoint, opts: EgressObjectOptions): KubeObject | undefined {
+    if (!originates(endpoint, opts.mode)) return undefined;
+    return {
+        apiVersion: NETWORKING_API,
+        kind: "DestinationRule",
+        metadata: metadata(endpoint, opts),
+        spec: {
+            host: endpoint.host,
+            exportTo: opts.exportTo,
+            trafficPolicy: {
+                portLevelSettings: [{
+                    port: { number: endpoint.port },
+                    tls: { mode: "SIMPLE", sni: endpoint.host, subjectAltNames: [endpoint.host], insecureSkipVerify: false },
+                }],
+            },
+        },
+    };
+}
+
+/** Every object for the table, ServiceEntry before its DestinationRule, in table order. */
+export function buildAwsEgressObjects(endpoints: readonly AwsEndpoint[], opts: EgressObjectOptions): KubeObject[] {
+    return endpoints.flatMap((e) => {
+        const dr = destinationRule(e, opts);
+        return dr ? [serviceEntry(e, opts), dr] : [serviceEntry(e, opts)];
+    });
+}
+
+/** The URL the app's client must use for an endpoint in a mode (its SDK endpoint override). */
+export function appUrl(endpoint: AwsEndpoint, mode: string): string {
+    const host = endpoint.address ?? endpoint.host;
+    if (originates(endpoint, mode)) return `http://${host}:${endpoint.port}`;
+    if (endpoint.protocol === "HTTPS") return endpoint.port === 443 ? `https://${host}` : `https://${host}:${endpoint.port}`;
+    return endpoint.port === 80 ? `http://${host}` : `http://${host}:${endpoint.port}`;
+}
+
+/** Environment variables that pin the AWS SDKs to exactly the allowed endpoints, in this mode. */
+export function sdkEnvironment(endpoints: readonly AwsEndpoint[], mode: string): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const e of endpoints) if (e.sdkEndpointVariable) env[e.sdkEndpointVariable] = appUrl(e, mode);
+    return env;
+}
