@@ -1,0 +1,45 @@
+// Up-front checks of ImportGatewayArgs, before the component registers anything.
+import * as pulumi from "@pulumi/pulumi";
+import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
+import { DEFAULT_LINK_NAME } from "../link-routing/names";
+import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireKubernetesProviderFor, requireLinkName, requirePort } from "../link-routing/validate";
+import type { ImportGatewayArgs } from "./index";
+
+const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+
+export function requireTrustDomain(path: string, td: string): void {
+    if (!TRUST_DOMAIN.test(td)) invalid(path, `"${td}" is not a SPIFFE trust domain; use the GKE mesh's meshConfig.trustDomain, lowercase letters, digits, dots, hyphens and underscores, e.g. "gke.example".`);
+}
+
+export function validateImportGatewayArgs(args: ImportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
+    requireKubernetesProviderFor("ImportGateway", opts);
+    requireLinkName("linkName", args.linkName ?? DEFAULT_LINK_NAME);
+    if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
+    requireGatewayRef("gateway", args.gateway);
+    if (args.clientBundle === undefined) invalid("clientBundle", "give the client credential (LinkPki's clientBundle): tls.crt, tls.key and the server CA as ca.crt.");
+    if (args.remoteGatewayHostname === undefined) {
+        invalid("remoteGatewayHostname", "give the EKS ingress gateway's load balancer hostname, straight from its Service status (IstioInstall's loadBalancerHostname), so this side waits for exactly that.");
+    }
+    if (known(args.remoteGatewayHostname)) requireConcreteHostname("remoteGatewayHostname", args.remoteGatewayHostname);
+    if (known(args.remotePort)) requirePort("remotePort", args.remotePort);
+    if (args.trustDomain === undefined) invalid("trustDomain", "give the GKE mesh's trust domain (meshConfig.trustDomain): callers' principals are <trustDomain>/ns/<ns>/sa/<sa>.");
+    if (known(args.trustDomain)) requireTrustDomain("trustDomain", args.trustDomain);
+    if (args.meshRootNamespace !== undefined) requireKubernetesName("meshRootNamespace", args.meshRootNamespace);
+    if (args.testClientImage !== undefined && !/^[\w.\-/:@]+$/.test(args.testClientImage)) {
+        invalid("testClientImage", `"${args.testClientImage}" is not an image reference; use e.g. "curlimages/curl:8.15.0".`);
+    }
+
+    if (!Array.isArray(args.services)) invalid("services", "give a list of hosts to import, e.g. [{ host: \"lambda.external\", allowedSources: [{ namespace: \"shop\", serviceAccount: \"checkout\" }] }].");
+    requireExportedHosts("services", args.services.map((s) => s.host));
+    args.services.forEach((svc, i) => {
+        const path = `services[${i}].allowedSources`;
+        if (!Array.isArray(svc.allowedSources) || svc.allowedSources.length === 0) {
+            invalid(path, `nobody may call "${svc.host}": list who may, e.g. [{ namespace: "shop", serviceAccount: "checkout" }] for one workload, or [{ namespace: "shop" }] for every workload of a namespace.`);
+        }
+        svc.allowedSources.forEach((src, j) => {
+            if (src.namespace === undefined) invalid(`${path}[${j}].namespace`, "give the caller's namespace.");
+            if (known(src.namespace)) requireKubernetesName(`${path}[${j}].namespace`, src.namespace);
+            if (known(src.serviceAccount)) requireKubernetesName(`${path}[${j}].serviceAccount`, src.serviceAccount);
+        });
+    });
+}

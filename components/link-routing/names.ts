@@ -1,0 +1,66 @@
+// What both ends of a link agree on: API versions, object names derived from exported hosts, the
+// in-cluster name of a gateway Service, SPIFFE ids and the Secret keys Istio's SDS accepts.
+import * as crypto from "node:crypto";
+import type { GatewayRef } from "../common/types";
+
+export const NETWORKING_V1 = "networking.istio.io/v1";
+export const SECURITY_V1 = "security.istio.io/v1";
+
+/** Default prefix of every object name of a link: lets two links share a namespace. */
+export const DEFAULT_LINK_NAME = "crossmesh";
+
+/** Keys of a gateway credential Secret, in the `tls.crt`/`tls.key`/`ca.crt` form Istio's SDS reads. */
+export const CREDENTIAL_KEYS = ["tls.crt", "tls.key", "ca.crt"] as const;
+
+/** Label put on every object, so `kubectl get -l crossmesh.io/link=<name>` lists a link's objects. */
+export const LINK_LABEL = "crossmesh.io/link";
+
+const MAX_NAME = 63;
+
+/**
+ * A DNS-label name from parts, e.g. ("crossmesh", "lambda.external") → "crossmesh-lambda-external".
+ * Dots become hyphens; a name over 63 characters is cut and made unique again with a short hash.
+ */
+export function objectName(...parts: string[]): string {
+    const joined = parts.join("-").replace(/\./g, "-");
+    if (joined.length <= MAX_NAME) return joined;
+    const hash = crypto.createHash("sha256").update(joined).digest("hex").slice(0, 8);
+    return `${joined.slice(0, MAX_NAME - 9).replace(/-+$/, "")}-${hash}`;
+}
+
+/** The name of the per-host DestinationRule subset (a DNS label, as Istio requires of subset names). */
+export function subsetName(host: string): string {
+    return objectName(host);
+}
+
+/** `<service>.<namespace>.svc.cluster.local`: the host a sidecar routes to for the mesh→gateway hop. */
+export function gatewayServiceHost(gateway: Pick<GatewayRef, "serviceName" | "namespace">): string {
+    return `${gateway.serviceName}.${gateway.namespace}.svc.cluster.local`;
+}
+
+/** `spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>`: an Istio workload identity as a URI SAN. */
+export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
+    return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/**
+ * The AuthorizationPolicy `principals` form of a SPIFFE id: without `spiffe://`. Istio adds the
+ * prefix back and matches it exactly against the peer certificate's URI SAN.
+ */
+export function principalOf(spiffeUri: string): string {
+    return spiffeUri.replace(/^spiffe:\/\//, "");
+}
+
+/**
+ * The Host-header values an AuthorizationPolicy `hosts` list needs for one exported host: the bare name
+ * and, with any port, `<host>:*` (Istio matches `hosts` exactly, case-insensitively, with `*` only as a
+ * prefix/suffix wildcard, so `lambda.external:80` would otherwise not match).
+ */
+export function authorityValues(host: string): string[] {
+    return [host, `${host}:*`];
+}
+
+/** The labels every object of a link carries. */
+export function linkLabels(linkName: string): Record<string, string> {
+    return { "app.kubernetes.io/managed-by": "crossmesh", [LINK_LABEL]: linkName };
+}

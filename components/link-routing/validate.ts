@@ -1,0 +1,73 @@
+// Up-front checks both gateways share. Each throws `pulumi.InputPropertyError` naming the field.
+import * as pulumi from "@pulumi/pulumi";
+import { hasKubernetesProvider } from "../common/kube";
+import type { GatewayRefInput } from "../common/types";
+import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+import { objectName } from "./names";
+
+export function requireKubernetesProviderFor(component: string, opts: pulumi.ComponentResourceOptions | undefined): void {
+    if (!hasKubernetesProvider(opts)) {
+        invalid("opts.provider", `${component} needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider("eks", { kubeconfig }) }.`);
+    }
+}
+
+/** A credential Secret name: a valid Kubernetes name that Istio will not mistake for a CA-only companion. */
+export function requireCredentialName(propertyPath: string, name: string): void {
+    requireKubernetesName(propertyPath, name);
+    if (name.endsWith("-cacert")) {
+        invalid(propertyPath, `"${name}" ends in "-cacert": Istio reads a Secret named <credentialName>-cacert as the CA of <credentialName>, so a credential may not be named that way. Drop the suffix, e.g. "${name.slice(0, -"-cacert".length)}".`);
+    }
+}
+
+/** The link name prefixes every object name; it must itself be a short DNS label. */
+export function requireLinkName(propertyPath: string, name: string): void {
+    requireKubernetesName(propertyPath, name);
+    if (name.length > 30) invalid(propertyPath, `"${name}" is ${name.length} characters; keep the link name to 30 so object names (link name + host) stay readable.`);
+}
+
+/**
+ * Exported hosts: concrete lowercase FQDNs (SNI routing and certificate SANs need them), listed once,
+ * and distinct after turning dots into hyphens (they name objects and subsets).
+ */
+export function requireExportedHosts(listPath: string, hosts: readonly unknown[]): string[] {
+    if (hosts.length === 0) invalid(listPath, "list at least one service to export, e.g. [{ host: \"lambda.external\", … }].");
+    const plain = hosts.map((h, i) => {
+        if (typeof h !== "string") invalid(`${listPath}[${i}].host`, "give the host as a plain string: it names the routing objects, so it must be known before anything is created.");
+        requireConcreteHostname(`${listPath}[${i}].host`, h);
+        return h;
+    });
+    requireUnique(listPath, plain);
+    const names = new Map<string, number>();
+    plain.forEach((h, i) => {
+        const first = names.get(objectName(h));
+        if (first !== undefined) invalid(`${listPath}[${i}].host`, `"${h}" and "${plain[first]}" map to the same object name "${objectName(h)}"; rename one of them.`);
+        names.set(objectName(h), i);
+    });
+    return plain;
+}
+
+/** What can be checked of a gateway reference before it resolves: names and non-empty selector labels. */
+export function requireGatewayRef(path: string, gateway: GatewayRefInput | undefined): void {
+    if (!gateway) invalid(path, "give the gateway: namespace, selectorLabels, serviceName and serviceAccount (IstioInstall outputs one; for an adopted Istio write them down).");
+    for (const field of ["namespace", "serviceName", "serviceAccount"] as const) {
+        const v = gateway[field];
+        if (v === undefined) invalid(`${path}.${field}`, `missing; give the gateway's ${field}.`);
+        if (known(v)) requireKubernetesName(`${path}.${field}`, v);
+    }
+    requireSelectorLabels(`${path}.selectorLabels`, gateway.selectorLabels);
+}
+
+/** Selector labels must be known-non-empty: an empty selector would bind a Gateway to every proxy. */
+export function requireSelectorLabels(path: string, labels: GatewayRefInput["selectorLabels"] | Record<string, string> | undefined): void {
+    if (labels === undefined) invalid(path, "missing; give the gateway pods' labels, e.g. { istio: \"ingressgateway\" }.");
+    if (known(labels) && Object.keys(labels).length === 0) {
+        invalid(path, "is empty: a Gateway or policy with an empty selector applies to every proxy. Give the gateway pods' labels, e.g. { app: \"istio-ingressgateway\", istio: \"ingressgateway\" } (kubectl get pods -n <ns> --show-labels).");
+    }
+}
+
+/** A port number 1–65535. */
+export function requirePort(path: string, port: unknown): void {
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+        invalid(path, `${String(port)} is not a TCP port; use a whole number from 1 to 65535.`);
+    }
+}
