@@ -1,0 +1,53 @@
+// A Mermaid diagram of one link: who may call each exported host in GKE, the egress gateway, the mTLS
+// hop to the EKS gateway's load balancer, and the upstream (ALB → Lambda, or an existing service).
+
+export interface TopologyService {
+    host: string;
+    allowedSources: { namespace: string; serviceAccount?: string }[];
+    upstreamHostname: string;
+    functionName?: string;
+}
+
+export interface Topology {
+    gkeEgressGateway: string;
+    eksIngressGateway: string;
+    eksGatewayHostname: string;
+    services: TopologyService[];
+}
+
+const id = (s: string) => s.replace(/[^a-zA-Z0-9]/g, "_");
+const label = (s: string) => s.replace(/"/g, "'");
+
+export function mermaid(t: Topology): string {
+    const lines = ["flowchart LR"];
+    lines.push("  subgraph GKE[\"GKE mesh\"]");
+    const callers = new Map<string, string>();
+    for (const s of t.services) for (const src of s.allowedSources) {
+        const who = `${src.namespace}${src.serviceAccount ? `/${src.serviceAccount}` : ""}`;
+        callers.set(`caller_${id(who)}`, who);
+    }
+    for (const [nodeId, who] of [...callers].sort()) lines.push(`    ${nodeId}["workloads ${label(who)}"]`);
+    lines.push(`    egw["egress gateway ${label(t.gkeEgressGateway)}"]`);
+    lines.push("  end");
+    lines.push(`  nlb["EKS gateway load balancer<br/>${label(t.eksGatewayHostname)}"]`);
+    lines.push("  subgraph EKS[\"EKS VPC\"]");
+    lines.push(`    igw["ingress gateway ${label(t.eksIngressGateway)}"]`);
+    for (const s of t.services) {
+        lines.push(`    up_${id(s.host)}["${s.functionName ? "internal ALB" : "upstream"}<br/>${label(s.upstreamHostname)}"]`);
+        if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
+    }
+    lines.push("  end");
+    for (const s of t.services) {
+        for (const src of s.allowedSources) {
+            const who = `${src.namespace}${src.serviceAccount ? `/${src.serviceAccount}` : ""}`;
+            lines.push(`  caller_${id(who)} -- "http://${s.host} (ISTIO_MUTUAL)" --> egw`);
+        }
+    }
+    lines.push(`  egw == "mTLS, link PKI, SNI ${label(t.services.map((s) => s.host).join(", "))}" ==> nlb`);
+    lines.push("  nlb --> igw");
+    for (const s of t.services) {
+        lines.push(`  igw -- "${s.host} → TLS" --> up_${id(s.host)}`);
+        if (s.functionName) lines.push(`  up_${id(s.host)} --> fn_${id(s.host)}`);
+    }
+    return lines.join("\n") + "\n";
+}

@@ -1,0 +1,73 @@
+// Turns a recorded simulation into what a reviewer reads: Kubernetes manifests per cluster, Helm
+// releases, and a summary of the AWS resources, with secrets and key material redacted. Pure
+// functions of the recorded graph, ordered deterministically.
+import { GraphRecorder, RecordedResource, SECRET_SIG } from "../../test/simulator/recorder";
+
+export const REDACTED = "[secret]";
+
+/** Replaces secret-marked values with a marker and PEM blocks with what they are. */
+export function redact(value: unknown): unknown {
+    if (typeof value === "string") {
+        return value.includes("-----BEGIN") ? value.replace(/-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----\n?/g, "[$1 PEM]") : value;
+    }
+    if (Array.isArray(value)) return value.map(redact);
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (SECRET_SIG in o) return REDACTED;
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redact(v)]));
+    }
+    return value;
+}
+
+export interface ClusterPlan {
+    manifests: Record<string, unknown>[];
+    helmReleases: Record<string, unknown>[];
+}
+
+/** Which provider (by its resource name, e.g. "eks", "gke", "aws") a resource is created with. */
+export function providerName(graph: GraphRecorder, r: RecordedResource): string {
+    const urn = r.provider.split("::").slice(0, -1).join("::");
+    return graph.byUrn(urn)?.name ?? "default";
+}
+
+function kindOrder(kind: string): number {
+    const order = ["Namespace", "ServiceAccount", "Secret", "ConfigMap", "Service", "Deployment", "Job", "PeerAuthentication", "ServiceEntry", "DestinationRule", "Gateway", "VirtualService", "AuthorizationPolicy"];
+    const i = order.indexOf(kind);
+    return i === -1 ? order.length : i;
+}
+
+export function clusterPlans(graph: GraphRecorder): Record<string, ClusterPlan> {
+    const plans: Record<string, ClusterPlan> = {};
+    const plan = (cluster: string) => (plans[cluster] ??= { manifests: [], helmReleases: [] });
+    for (const r of graph.resources) {
+        if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
+        const cluster = providerName(graph, r);
+        const inputs = redact(r.rawInputs) as Record<string, any>;
+        if (r.type === "kubernetes:helm.sh/v3:Release") {
+            plan(cluster).helmReleases.push({ name: inputs.name, namespace: inputs.namespace, chart: inputs.chart, version: inputs.version, repository: inputs.repositoryOpts?.repo, values: inputs.values ?? {} });
+            continue;
+        }
+        const manifest: Record<string, unknown> = { apiVersion: inputs.apiVersion, kind: inputs.kind, metadata: inputs.metadata };
+        for (const field of ["spec", "type", "data", "stringData"]) if (inputs[field] !== undefined) manifest[field] = inputs[field];
+        if (inputs.kind === "Secret") {
+            for (const field of ["data", "stringData"]) {
+                if (manifest[field]) manifest[field] = Object.fromEntries(Object.keys(manifest[field] as object).map((k) => [k, REDACTED]));
+            }
+        }
+        plan(cluster).manifests.push(manifest);
+    }
+    for (const p of Object.values(plans)) {
+        p.manifests.sort((a: any, b: any) => kindOrder(a.kind) - kindOrder(b.kind) || String(a.kind).localeCompare(b.kind)
+            || String(a.metadata?.namespace ?? "").localeCompare(b.metadata?.namespace ?? "") || String(a.metadata?.name).localeCompare(b.metadata?.name));
+        p.helmReleases.sort((a: any, b: any) => String(a.namespace).localeCompare(b.namespace) || String(a.name).localeCompare(b.name));
+    }
+    return plans;
+}
+
+/** AWS (and certificate) resources: type, Pulumi name, inputs as sent, redacted. */
+export function cloudResources(graph: GraphRecorder): Record<string, unknown>[] {
+    return graph.resources
+        .filter((r) => r.custom && (r.type.startsWith("aws:") || r.type.startsWith("tls:")))
+        .map((r) => ({ type: r.type, name: r.name, inputs: redact(r.rawInputs) }))
+        .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+}

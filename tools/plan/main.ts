@@ -1,0 +1,56 @@
+// Offline plan: runs the stack program under the provider simulator (no credentials, no Pulumi CLI)
+// and writes, deterministically ordered and with secrets redacted:
+//   <out>/eks.yaml, <out>/gke.yaml   Kubernetes manifests per cluster (multi-document YAML)
+//   <out>/helm-releases.yaml         Helm releases per cluster: chart, version, values
+//   <out>/aws.yaml                   AWS and certificate resources with their inputs
+//   <out>/outputs.yaml               the stack outputs
+//   <out>/topology.md                a Mermaid diagram of the topology and request path
+// Usage: npm run plan -- --stack dev [--out plan/dev]
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { defaultWorld } from "../../test/simulator/world";
+import { REPO_ROOT, listStacks, runStack } from "../../test/simulator/stack";
+import { clusterPlans, cloudResources, redact } from "./extract";
+import { Topology, mermaid } from "./diagram";
+
+/** The plan's clock: fixed, so certificate validity and timestamps are the same on every run. */
+export const PLAN_EPOCH = new Date("2026-01-01T00:00:00Z");
+
+function arg(name: string, fallback?: string): string | undefined {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const yaml = (doc: unknown) => stringify(doc, { sortMapEntries: true, lineWidth: 0 });
+
+async function main() {
+    const stack = arg("stack");
+    if (!stack) throw new Error(`usage: npm run plan -- --stack <${listStacks().join("|")}> [--out dir]`);
+    const out = path.resolve(REPO_ROOT, arg("out", path.join("plan", stack))!);
+    const run = await runStack({ stack, world: defaultWorld({ now: () => PLAN_EPOCH }) });
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(out, { recursive: true });
+    const plans = clusterPlans(run.graph);
+    const written: string[] = [];
+    const write = (file: string, text: string) => {
+        fs.writeFileSync(path.join(out, file), text);
+        written.push(file);
+    };
+    for (const [cluster, plan] of Object.entries(plans).sort()) {
+        if (plan.manifests.length) write(`${cluster}.yaml`, plan.manifests.map(yaml).join("---\n"));
+    }
+    write("helm-releases.yaml", yaml(Object.fromEntries(Object.entries(plans).sort().map(([c, p]) => [c, p.helmReleases]))));
+    write("aws.yaml", yaml(cloudResources(run.graph)));
+    const stackResource = run.graph.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    write("outputs.yaml", yaml(redact(stackResource?.rawOutputs ?? {})));
+    const topology = (run.outputs.topology ?? undefined) as Topology | undefined;
+    if (topology) write("topology.md", "```mermaid\n" + mermaid(topology) + "```\n");
+    console.log(`plan for stack ${stack}: ${run.graph.resources.filter((r) => r.custom).length} resources → ${path.relative(REPO_ROOT, out)}/{${written.join(",")}}`);
+    process.exit(0);
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+});
