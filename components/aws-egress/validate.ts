@@ -9,7 +9,7 @@ import {
 } from "../common/validation";
 import { AWS_SERVICES, AwsEndpoint, ExtraHost, IMDS, IMDS_ALIASES, partitionOf, resolveEndpoints } from "./endpoints";
 import { MODES, dnsLabel, objectName } from "./objects";
-import type { AwsEgressArgs } from "./index";
+import type { AwsEgressArgs, AwsEgressExtraHostArgs } from "./index";
 
 export const EXTRA_HOST_PROTOCOLS = ["HTTPS", "HTTP"];
 
@@ -31,7 +31,7 @@ function plain<T>(path: string, value: pulumi.Input<T> | undefined, what: string
 }
 
 function plainList<T>(path: string, value: pulumi.Input<pulumi.Input<T>[]> | undefined, what: string): T[] {
-    const list = plain(path, value, "a plain list") ?? [];
+    const list = plain(path, value, "the list") ?? [];
     if (!Array.isArray(list)) invalid(path, `pass a list of ${what}.`);
     return (list as pulumi.Input<T>[]).map((v, i) => plain(`${path}[${i}]`, v, what) as T);
 }
@@ -51,7 +51,7 @@ export function validateAwsEgressArgs(name: string, args: AwsEgressArgs, opts: p
 
     const region = plain("region", args.region, "a region string");
     const services = plainList<string>("services", args.services, "service names");
-    const extraHosts = plainList<ExtraHostInput>("extraHosts", args.extraHosts, "host objects").map((h, i) => checkExtraHost(`extraHosts[${i}]`, h, mode));
+    const extraHosts = plainList<AwsEgressExtraHostArgs>("extraHosts", args.extraHosts, "host objects").map((h, i) => checkExtraHost(`extraHosts[${i}]`, h, mode));
     const imds = plain("imds", args.imds, "a boolean") ?? false;
 
     if (region === undefined && services.length > 0) {
@@ -114,14 +114,7 @@ function checkService(path: string, name: string, region: string, partition: str
     }
 }
 
-/** The plain shape of an extra host (see AwsEgressExtraHostArgs). */
-interface ExtraHostInput {
-    host: pulumi.Input<string>;
-    port?: pulumi.Input<number>;
-    protocol?: pulumi.Input<string>;
-}
-
-function checkExtraHost(path: string, entry: ExtraHostInput, mode: string): ExtraHost {
+function checkExtraHost(path: string, entry: AwsEgressExtraHostArgs, mode: string): ExtraHost {
     if (entry === null || typeof entry !== "object") invalid(path, "give an object { host, port?, protocol? }.");
     const host = plain(`${path}.host`, entry.host, "a host name");
     if (host === undefined || typeof host !== "string") invalid(`${path}.host`, "give the endpoint's fully qualified host name, e.g. \"textract.us-east-1.amazonaws.com\".");
