@@ -24,7 +24,8 @@ export interface ExportedServiceArgs {
     upstreamPort?: pulumi.Input<number>;
     /**
      * PEM of the CA that signed the upstream's certificate, when it is private (e.g. LambdaAlb's own CA).
-     * Stored as a CA-only Secret the gateway verifies the upstream with. Omit for a publicly trusted upstream.
+     * Stored as a CA-only Secret the gateway verifies the upstream with. Omit for a publicly trusted upstream
+     * (a value that resolves to undefined counts as omitted: the CA Secret is then created empty and unused).
      */
     upstreamCaPem?: pulumi.Input<string>;
     /** SNI to send and SAN to require from the upstream. Default: upstreamHost. */
@@ -84,10 +85,12 @@ export class ExportGateway extends pulumi.ComponentResource {
         emit(serverSecret(plan, PLACEHOLDER_BUNDLE), pulumi.all([core, args.serverBundle]).apply(([s, b]) => serverSecret(s, b)));
         args.services.forEach((svcArgs, i) => {
             const planned = plan.services[i];
-            const svc: pulumi.Output<ExportedService> = pulumi.all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni])
-                .apply(([upstreamHost, upstreamPort, upstreamSni]) => {
+            // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
+            // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
+            const svc: pulumi.Output<ExportedService> = pulumi.all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
+                .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
                     requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
-                    return { ...planned, upstreamHost, upstreamPort: upstreamPort ?? 443, ...(upstreamSni ? { upstreamSni } : {}) };
+                    return { ...planned, upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
                 });
             const withSvc = pulumi.all([core, svc]);
             if (svcArgs.upstreamCaPem !== undefined) {

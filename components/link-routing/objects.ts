@@ -3,11 +3,12 @@
 import type { TlsBundle } from "../common/types";
 import { linkLabels } from "./names";
 
-export interface ObjectMeta {
+// A type alias, not an interface, so it also fits `Record<string, unknown>` (e.g. the schema validator's input).
+export type ObjectMeta = {
     name: string;
     namespace?: string;
     labels?: Record<string, string>;
-}
+};
 
 export interface LinkObject {
     apiVersion: string;
@@ -50,7 +51,7 @@ export function caOnlySecret(linkName: string, name: string, namespace: string, 
         kind: "Secret",
         metadata: meta(linkName, name, namespace),
         type: "Opaque",
-        stringData: { "ca.crt": caPem },
+        stringData: caPem ? { "ca.crt": caPem } : {},
     };
 }
 

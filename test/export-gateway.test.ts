@@ -1,0 +1,181 @@
+// ExportGateway under the provider simulator: one resource per built object on the EKS provider, Secret
+// data secret in state, Istio objects schema-valid as registered, and every bad input refused up front.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { validateIstioObject } from "./support/istio-schema";
+import { ALB, ALB_CA, BUNDLE, CLIENT_SPIFFE_ID, INGRESS, PUBLIC_UPSTREAM } from "./support/link-fixture";
+
+const sim = startSimulation();
+const COMPONENT = "crossmesh:index:ExportGateway";
+const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
+
+type Args = import("../components/export-gateway").ExportGatewayArgs;
+
+async function setup() {
+    const k8s = await import("@pulumi/kubernetes");
+    const { ExportGateway } = await import("../components/export-gateway");
+    const provider = new k8s.Provider("eks", { kubeconfig: EKS_KUBECONFIG });
+    const [urn, id] = await Promise.all([valueOf(provider.urn), valueOf(provider.id)]);
+    return { ExportGateway, provider, providerRef: `${urn}::${id}` };
+}
+const ready = setup();
+
+function args(overrides: Partial<Args> = {}): Args {
+    return {
+        gateway: INGRESS,
+        serverBundle: pulumi.secret(BUNDLE),
+        services: [
+            { host: "lambda.external", upstreamHost: ALB, upstreamCaPem: ALB_CA },
+            { host: "orders.external", upstreamHost: PUBLIC_UPSTREAM, upstreamPort: 8443, upstreamSni: "orders.example.com" },
+        ],
+        allowedClientPrincipals: [CLIENT_SPIFFE_ID],
+        ...overrides,
+    };
+}
+
+const object = (r: RecordedResource) => unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
+
+test("registers one resource per object, all on the EKS provider, Istio objects schema-valid as sent", async () => {
+    const { ExportGateway, provider, providerRef } = await ready;
+    const gw = new ExportGateway("link", args(), { provider });
+    assert.deepEqual(await valueOf(gw.exportedHosts), ["lambda.external", "orders.external"]);
+    await settle();
+    const children = sim.graph.children(sim.graph.one(COMPONENT, "link").urn);
+    assert.deepEqual(children.map((r) => r.name).sort(), [
+        "link-authorization-policy-crossmesh-export", "link-destination-rule-crossmesh-upstream-lambda-external",
+        "link-destination-rule-crossmesh-upstream-orders-external", "link-gateway-crossmesh-export",
+        "link-secret-crossmesh-link", "link-secret-crossmesh-upstream-ca-lambda-external",
+        "link-service-entry-crossmesh-upstream-lambda-external", "link-service-entry-crossmesh-upstream-orders-external",
+        "link-virtual-service-crossmesh-lambda-external", "link-virtual-service-crossmesh-orders-external",
+    ]);
+    assert.ok(children.every((r) => r.provider === providerRef), "every object goes to the EKS cluster");
+    const istio = children.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/v1:") || r.type.startsWith("kubernetes:security.istio.io/v1:"));
+    assert.equal(istio.length, 8);
+    for (const r of istio) {
+        const o = object(r);
+        validateIstioObject(o);
+        assert.equal(o.metadata.namespace, "istio-ingress");
+    }
+    const gateway = object(sim.graph.one("kubernetes:networking.istio.io/v1:Gateway", "link-gateway-crossmesh-export"));
+    assert.deepEqual(gateway.spec.servers[0].tls, { mode: "MUTUAL", credentialName: "crossmesh-link", subjectAltNames: [CLIENT_SPIFFE_ID] });
+});
+
+test("Secret data is secret in the recorded inputs: no private key or CA in plain state", async () => {
+    await settle();
+    const secrets = sim.graph.ofType("kubernetes:core/v1:Secret").filter((r) => r.name.startsWith("link-"));
+    assert.equal(secrets.length, 2);
+    for (const s of secrets) {
+        assert.deepEqual(plainMatches(s.rawInputs, /PRIVATE KEY|BEGIN CERTIFICATE/), [], `${s.name} leaks nothing`);
+        assert.equal((unsecret(s.rawInputs) as any).metadata.namespace, "istio-ingress", "metadata stays readable");
+    }
+    assert.deepEqual((unsecret(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-crossmesh-link").rawInputs) as any).stringData, BUNDLE);
+});
+
+test("the Gateway and policy do not wait for the upstream; each route waits for its own upstream only", async () => {
+    const { ExportGateway, provider } = await ready;
+    const k8s = await import("@pulumi/kubernetes");
+    // Stand-in for the ALB: a resource whose output is the upstream host name.
+    const alb = new k8s.core.v1.ConfigMap("alb-standin", { metadata: { namespace: "default" }, data: { host: ALB } }, { provider });
+    new ExportGateway("late", args({
+        linkName: "late",
+        services: [
+            { host: "lambda.external", upstreamHost: alb.data.apply((d) => d.host) },
+            { host: "orders.external", upstreamHost: PUBLIC_UPSTREAM },
+        ],
+    }), { provider });
+    await settle();
+    const standin = sim.graph.one("kubernetes:core/v1:ConfigMap", "alb-standin");
+    const waits = (name: string, type: string) => sim.graph.waitsFor(sim.graph.one(type, name), standin);
+    assert.equal(waits("late-virtual-service-late-lambda-external", "kubernetes:networking.istio.io/v1:VirtualService"), true);
+    assert.equal(waits("late-service-entry-late-upstream-lambda-external", "kubernetes:networking.istio.io/v1:ServiceEntry"), true);
+    assert.equal(waits("late-virtual-service-late-orders-external", "kubernetes:networking.istio.io/v1:VirtualService"), false);
+    assert.equal(waits("late-gateway-late-export", "kubernetes:networking.istio.io/v1:Gateway"), false);
+    assert.equal(waits("late-authorization-policy-late-export", "kubernetes:security.istio.io/v1:AuthorizationPolicy"), false);
+    assert.equal(waits("late-secret-late-link", "kubernetes:core/v1:Secret"), false);
+});
+
+test("an upstream CA that resolves to nothing (LambdaAlb with your own certificate) means system roots, not an empty credential", async () => {
+    const { ExportGateway, provider } = await ready;
+    new ExportGateway("acm", args({
+        linkName: "acm",
+        services: [{ host: "lambda.external", upstreamHost: "alb.example.com", upstreamCaPem: pulumi.output(undefined) as pulumi.Output<any> }],
+    }), { provider });
+    await settle();
+    const dr = object(sim.graph.one("kubernetes:networking.istio.io/v1:DestinationRule", "acm-destination-rule-acm-upstream-lambda-external"));
+    assert.deepEqual(dr.spec.trafficPolicy.portLevelSettings[0].tls, { mode: "SIMPLE", sni: "alb.example.com", subjectAltNames: ["alb.example.com"] });
+    const ca = unsecret(sim.graph.one("kubernetes:core/v1:Secret", "acm-secret-acm-upstream-ca-lambda-external").rawInputs) as any;
+    assert.deepEqual(ca.stringData, {});
+});
+
+/** Constructs with `overrides`, expects an InputPropertyError on `path` matching `fix`, and no registration. */
+async function refused(overrides: Partial<Args>, path: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
+    const { ExportGateway, provider } = await ready;
+    await settle();
+    const before = sim.graph.resources.length;
+    let caught: unknown;
+    try {
+        new ExportGateway("bad", args(overrides), opts ?? { provider });
+    } catch (e) {
+        caught = e;
+    }
+    assert.ok(pulumi.InputPropertyError.isInstance(caught), `expected an InputPropertyError, got ${String(caught)}`);
+    const err = caught as pulumi.InputPropertyError;
+    assert.equal(err.propertyPath, path);
+    assert.match(err.reason, fix);
+    await settle();
+    assert.equal(sim.graph.resources.length, before, "nothing was registered");
+}
+
+test("refused: a wildcard exported host", async () => {
+    await refused({ services: [{ host: "*.external", upstreamHost: ALB }] }, "services[0].host", /wildcard/);
+});
+
+test("refused: a non-FQDN exported host", async () => {
+    await refused({ services: [{ host: "lambda", upstreamHost: ALB }] }, "services[0].host", /fully qualified/);
+});
+
+test("refused: the same host twice", async () => {
+    await refused({ services: [{ host: "lambda.external", upstreamHost: ALB }, { host: "lambda.external", upstreamHost: PUBLIC_UPSTREAM }] }, "services[1]", /listed twice/);
+});
+
+test("refused: a credential name ending in -cacert", async () => {
+    await refused({ credentialName: "link-cacert" }, "credentialName", /-cacert.*e\.g\. "link"/s);
+});
+
+test("refused: a credential name that is no Kubernetes name", async () => {
+    await refused({ credentialName: "Link_Secret" }, "credentialName", /not a valid Kubernetes name/);
+});
+
+test("refused: a gateway without selector labels", async () => {
+    await refused({ gateway: { ...INGRESS, selectorLabels: {} } }, "gateway.selectorLabels", /empty selector applies to every proxy/);
+});
+
+test("refused: no kubernetes provider", async () => {
+    await refused({}, "opts.provider", /kubernetes provider/, {});
+});
+
+test("refused: an invalid upstream host", async () => {
+    await refused({ services: [{ host: "lambda.external", upstreamHost: "internal alb" }] }, "services[0].upstreamHost", /fully qualified/);
+});
+
+test("refused: an upstream that is itself an exported host", async () => {
+    await refused({ services: [{ host: "lambda.external", upstreamHost: "lambda.external" }] }, "services[0].upstreamHost", /route it to itself/);
+});
+
+test("refused: no allowed client principals", async () => {
+    await refused({ allowedClientPrincipals: [] }, "allowedClientPrincipals", /every request would be denied/);
+});
+
+test("refused: a client principal in cluster.local, which Istio would rewrite to the EKS trust domain", async () => {
+    await refused({ allowedClientPrincipals: ["spiffe://cluster.local/ns/istio-egress/sa/istio-egressgateway"] }, "allowedClientPrincipals[0]", /rewrites.*distinct trust domain/s);
+});
+
+test("refused: a client principal that is no SPIFFE id", async () => {
+    await refused({ allowedClientPrincipals: ["gke.example/ns/istio-egress/sa/istio-egressgateway"] }, "allowedClientPrincipals[0]", /not a SPIFFE id/);
+});
+
+test("refused: two services sharing an upstream with different settings", async () => {
+    await refused({ services: [{ host: "a.external", upstreamHost: ALB }, { host: "b.external", upstreamHost: ALB, upstreamPort: 8443 }] }, "services[1]", /shares upstreamHost/);
+});

@@ -1,0 +1,197 @@
+// ImportGateway under the provider simulator: the one cross-cluster edge (the EKS load balancer hostname
+// into the ServiceEntries), the test client and strict mTLS, secrets, and every bad input refused up front.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { validateIstioObject } from "./support/istio-schema";
+import { ALB, BUNDLE, CLIENT_SPIFFE_ID, EGRESS, GKE_TRUST_DOMAIN, INGRESS } from "./support/link-fixture";
+
+const sim = startSimulation();
+const SE = "kubernetes:networking.istio.io/v1:ServiceEntry";
+const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
+const GKE_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: gke_proj_europe-west1_gke-lab3\n";
+
+type Args = import("../components/import-gateway").ImportGatewayArgs;
+
+async function setup() {
+    const k8s = await import("@pulumi/kubernetes");
+    const { ImportGateway } = await import("../components/import-gateway");
+    const { ExportGateway } = await import("../components/export-gateway");
+    const eks = new k8s.Provider("eks", { kubeconfig: EKS_KUBECONFIG });
+    const gke = new k8s.Provider("gke", { kubeconfig: GKE_KUBECONFIG });
+    // aws-free stand-in for the EKS install: the ingress gateway's LoadBalancer Service (an NLB).
+    const ingressService = new k8s.core.v1.Service("eks-ingress-svc", {
+        metadata: {
+            name: "istio-ingressgateway", namespace: "istio-ingress",
+            annotations: {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            },
+        },
+        spec: { type: "LoadBalancer", selector: INGRESS.selectorLabels, ports: [{ name: "https", port: 443, targetPort: 8443 }] },
+    }, { provider: eks });
+    const lbHostname = ingressService.status.loadBalancer.ingress[0].hostname;
+    // …and the rest of the EKS side, which the GKE side must not wait for.
+    const exported = new ExportGateway("eks-link", {
+        gateway: INGRESS, serverBundle: pulumi.secret(BUNDLE), allowedClientPrincipals: [CLIENT_SPIFFE_ID],
+        services: [{ host: "lambda.external", upstreamHost: ALB }],
+    }, { provider: eks });
+    // The GKE install stand-in: the egress namespace, whose name the gateway reference carries as data.
+    const egressNs = new k8s.core.v1.Namespace("gke-egress-ns", { metadata: { name: "istio-egress" } }, { provider: gke });
+    const gkeRef = `${await valueOf(gke.urn)}::${await valueOf(gke.id)}`;
+    return { ImportGateway, exported, eks, gke, gkeRef, ingressService, lbHostname, egressNs };
+}
+const ready = setup();
+
+function args(lbHostname: pulumi.Input<string>, overrides: Partial<Args> = {}): Args {
+    return {
+        gateway: EGRESS,
+        clientBundle: pulumi.secret(BUNDLE),
+        remoteGatewayHostname: lbHostname,
+        trustDomain: GKE_TRUST_DOMAIN,
+        services: [
+            { host: "lambda.external", allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }] },
+            { host: "orders.external", allowedSources: [{ namespace: "reports" }] },
+        ],
+        ...overrides,
+    };
+}
+
+const object = (r: RecordedResource) => unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
+const childrenOf = (type: string, name: string) => sim.graph.descendants(sim.graph.one(type, name).urn);
+
+test("the ServiceEntries wait for the EKS load balancer Service, and nothing else on the GKE side waits for EKS", async () => {
+    const { ImportGateway, gke, gkeRef, lbHostname, egressNs } = await ready;
+    const imported = new ImportGateway("gke-link", args(lbHostname, {
+        gateway: { ...EGRESS, namespace: egressNs.metadata.name },
+    }), { provider: gke });
+    const hostname = await valueOf(imported.remoteGatewayHostname);
+    assert.match(hostname, /^k8s-istio-in-istio-in-[0-9a-f]+-[0-9a-f]+\.elb\.[a-z0-9-]+\.amazonaws\.com$/, "the simulated NLB's hostname");
+    await settle();
+
+    const service = sim.graph.one("kubernetes:core/v1:Service", "eks-ingress-svc");
+    const eksSide = new Set([service.urn, ...sim.graph.descendants(sim.graph.one("crossmesh:index:ExportGateway", "eks-link").urn).map((r) => r.urn)]);
+    const children = childrenOf("crossmesh:index:ImportGateway", "gke-link");
+    assert.equal(children.length, 10, "Secret + 3 objects per host + Gateway, egress DestinationRule, policy");
+    assert.ok(children.every((r) => r.provider === gkeRef), "every object goes to the GKE cluster");
+    for (const r of children) {
+        const direct = [...sim.graph.waitsDirectlyFor(r)].filter((u) => eksSide.has(u));
+        if (r.type === SE) {
+            assert.deepEqual(direct, [service.urn], `${r.name} waits for the LB Service only`);
+            assert.ok(r.propertyDependencies.spec.includes(service.urn), "a data edge through spec");
+            assert.equal(object(r).spec.endpoints[0].address, hostname);
+        } else {
+            assert.deepEqual(direct, [], `${r.name} waits for nothing from EKS`);
+            assert.equal(sim.graph.waitsFor(r, service), false);
+        }
+        for (const u of eksSide) {
+            if (u !== service.urn) assert.equal(sim.graph.waitsFor(r, sim.graph.byUrn(u)!), false, `${r.name} does not wait for ${u}`);
+        }
+    }
+    // The egress namespace flows in as data: every object waits for the GKE install, not for a blanket dependsOn.
+    const ns = sim.graph.one("kubernetes:core/v1:Namespace", "gke-egress-ns");
+    assert.ok(children.every((r) => sim.graph.waitsFor(r, ns)));
+    for (const r of children.filter((c) => c.type.includes(".istio.io/"))) validateIstioObject(object(r));
+});
+
+test("client Secret data is secret in the recorded inputs", async () => {
+    await settle();
+    const secret = sim.graph.one("kubernetes:core/v1:Secret", "gke-link-secret-crossmesh-link");
+    assert.deepEqual(plainMatches(secret.rawInputs, /PRIVATE KEY/), []);
+    assert.deepEqual(plainMatches(secret.rawInputs, /BEGIN CERTIFICATE/), []);
+    const plain = unsecret(secret.rawInputs) as any;
+    assert.deepEqual([plain.metadata.namespace, plain.type, plain.stringData], ["istio-egress", "kubernetes.io/tls", BUNDLE]);
+});
+
+test("with the test client and strict mTLS: sleep namespace first, client admitted, PeerAuthentication in the root namespace", async () => {
+    const { ImportGateway, gke, lbHostname } = await ready;
+    new ImportGateway("full", args(lbHostname, {
+        linkName: "full", deployTestClient: true, istioRevision: "1-30-3", enforceStrictMtls: true, meshRootNamespace: "istio-system",
+    }), { provider: gke });
+    await settle();
+    const children = childrenOf("crossmesh:index:ImportGateway", "full");
+    const istio = children.filter((r) => r.type.includes(".istio.io/"));
+    for (const r of istio) validateIstioObject(object(r));
+    const pa = object(sim.graph.one("kubernetes:security.istio.io/v1:PeerAuthentication", "full-peer-authentication-default"));
+    assert.deepEqual([pa.metadata.namespace, pa.metadata.name, pa.spec], ["istio-system", "default", { mtls: { mode: "STRICT" } }]);
+
+    const ns = sim.graph.one("kubernetes:core/v1:Namespace", "full-namespace-sleep");
+    const deploy = sim.graph.one("kubernetes:apps/v1:Deployment", "full-deployment-sleep");
+    const sa = sim.graph.one("kubernetes:core/v1:ServiceAccount", "full-service-account-sleep");
+    assert.ok(sim.graph.waitsFor(deploy, ns) && sim.graph.waitsFor(sa, ns), "created in a namespace that exists");
+    const d = object(deploy) as any;
+    assert.equal(d.metadata.namespace, "sleep");
+    assert.equal(d.spec.template.metadata.labels["istio.io/rev"], "1-30-3");
+    assert.equal(d.spec.template.spec.containers[0].image, "curlimages/curl:8.15.0");
+    assert.equal((object(ns) as any).metadata.labels["istio.io/rev"], "1-30-3");
+
+    const se = object(sim.graph.one(SE, "full-service-entry-full-orders-external"));
+    assert.deepEqual(se.spec.exportTo, [".", "reports", "sleep"]);
+    const ap = object(sim.graph.one("kubernetes:security.istio.io/v1:AuthorizationPolicy", "full-authorization-policy-full-import"));
+    assert.deepEqual(ap.spec.rules[1].from, [
+        { source: { principals: [`${GKE_TRUST_DOMAIN}/ns/sleep/sa/sleep`] } },
+        { source: { namespaces: ["reports"] } },
+    ]);
+});
+
+/** Constructs with `overrides`, expects an InputPropertyError on `path` matching `fix`, and no registration. */
+async function refused(overrides: Partial<Args>, path: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
+    const { ImportGateway, gke } = await ready;
+    await settle();
+    const before = sim.graph.resources.length;
+    let caught: unknown;
+    try {
+        new ImportGateway("bad", args("lb.elb.eu-west-1.amazonaws.com", overrides), opts ?? { provider: gke });
+    } catch (e) {
+        caught = e;
+    }
+    assert.ok(pulumi.InputPropertyError.isInstance(caught), `expected an InputPropertyError, got ${String(caught)}`);
+    const err = caught as pulumi.InputPropertyError;
+    assert.equal(err.propertyPath, path);
+    assert.match(err.reason, fix);
+    await settle();
+    assert.equal(sim.graph.resources.length, before, "nothing was registered");
+}
+
+test("refused: a service nobody may call, with how to allow callers", async () => {
+    await refused({ services: [{ host: "lambda.external", allowedSources: [] }] }, "services[0].allowedSources", /nobody may call.*namespace: "shop", serviceAccount: "checkout"/s);
+});
+
+test("refused: a wildcard imported host", async () => {
+    await refused({ services: [{ host: "*.external", allowedSources: [{ namespace: "shop" }] }] }, "services[0].host", /wildcard/);
+});
+
+test("refused: a non-FQDN imported host", async () => {
+    await refused({ services: [{ host: "lambda", allowedSources: [{ namespace: "shop" }] }] }, "services[0].host", /fully qualified/);
+});
+
+test("refused: duplicate hosts", async () => {
+    const src = [{ namespace: "shop" }];
+    await refused({ services: [{ host: "lambda.external", allowedSources: src }, { host: "lambda.external", allowedSources: src }] }, "services[1]", /listed twice/);
+});
+
+test("refused: a credential name ending in -cacert", async () => {
+    await refused({ credentialName: "crossmesh-cacert" }, "credentialName", /-cacert/);
+});
+
+test("refused: an egress gateway without selector labels", async () => {
+    await refused({ gateway: { ...EGRESS, selectorLabels: {} } }, "gateway.selectorLabels", /empty selector/);
+});
+
+test("refused: no kubernetes provider", async () => {
+    await refused({}, "opts.provider", /kubernetes provider/, { parent: undefined });
+});
+
+test("refused: a caller namespace that is no Kubernetes name", async () => {
+    await refused({ services: [{ host: "lambda.external", allowedSources: [{ namespace: "Shop" }] }] }, "services[0].allowedSources[0].namespace", /not a valid Kubernetes name/);
+});
+
+test("refused: a remote hostname that is no DNS name", async () => {
+    await refused({ remoteGatewayHostname: "https://lb.example.com" }, "remoteGatewayHostname", /fully qualified/);
+});
+
+test("refused: an invalid trust domain", async () => {
+    await refused({ trustDomain: "GKE Mesh" }, "trustDomain", /not a SPIFFE trust domain/);
+});
