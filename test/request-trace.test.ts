@@ -138,3 +138,11 @@ test("break: the upstream's CA-only Secret is missing", () => {
     const eks = copy(eksObjects()).filter((o) => o.metadata.name !== "crossmesh-upstream-ca-lambda-external");
     expectBroken(input(HOSTS[0], { eks }), "upstream TLS", /has no Secret in namespace istio-ingress/);
 });
+
+test("break: a policy whose selector misses the egress gateway leaves the host unguarded, and the trace says so", () => {
+    const gke = copy(gkeObjects());
+    find(gke, "AuthorizationPolicy").spec!.selector.matchLabels.istio = "ingressgateway";
+    const r = traceRequest(input(HOSTS[0], { gke, caller: { namespace: "shop", serviceAccount: "anyone", trustDomain: GKE_TRUST_DOMAIN } }));
+    assert.ok(r.ok, "routing still works…");
+    assert.equal(r.hops.find((h) => h.step === "egress authorization")!.detail, "no policy applies: allowed", "…but nothing checks the caller");
+});
