@@ -32,14 +32,14 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         const inputs = unsecret(args.inputs) as Inputs;
         if (!args.custom) return { id: undefined, state: {} }; // components have no provider
         const provider = args.provider ? this.providers.get(args.provider.split("::").pop()!) : undefined;
-        const created = await this.create(type, name, inputs, provider);
+        const created = await this.create(type, name, inputs, provider, args.id);
         if (!created) throw new Error(`simulator: no model for resource type ${type} (add one in test/simulator)`);
         // Remember what a provider points at (its name too: "eks"/"gke" when the kubeconfig is encrypted).
         if (type.startsWith("pulumi:providers:")) this.providers.set(created.id, { ...inputs, resourceName: name });
         return { id: created.id, state: created.state };
     }
 
-    private async create(type: string, name: string, inputs: Inputs, provider: Inputs | undefined): Promise<{ id: string; state: Inputs } | undefined> {
+    private async create(type: string, name: string, inputs: Inputs, provider: Inputs | undefined, readId?: string): Promise<{ id: string; state: Inputs } | undefined> {
         const clock = this.world.clock;
         switch (type) {
             case "pulumi:providers:tls":
@@ -75,7 +75,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             }
         }
         if (type.startsWith("aws:") || type === "pulumi:providers:aws") return this.aws.newResource(type, name, inputs);
-        if (type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes") return this.kubernetes.newResource(type, name, inputs, provider);
+        if (type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes") return this.kubernetes.newResource(type, name, inputs, provider, readId);
         return undefined;
     }
 

@@ -29,13 +29,14 @@ export function clusterKindOf(provider: Inputs | undefined): ClusterKind {
 export class KubernetesSimulator {
     constructor(private readonly world: SimWorld) {}
 
-    newResource(type: string, name: string, inputs: Inputs, provider: Inputs | undefined): Created | undefined {
+    newResource(type: string, name: string, inputs: Inputs, provider: Inputs | undefined, readId?: string): Created | undefined {
         if (type === "pulumi:providers:kubernetes") {
             if (!inputs.kubeconfig && !inputs.context) throw new Error("kubernetes provider: neither kubeconfig nor context is set, so it would use the ambient ~/.kube/config");
             return { id: digest(`provider/${name}`, 36), state: inputs };
         }
         if (type === "kubernetes:helm.sh/v3:Release") return this.helmRelease(name, inputs);
         if (!type.startsWith("kubernetes:")) return undefined;
+        if (readId && Object.keys(inputs).length === 0) return this.readExisting(type, readId, provider);
 
         const kind = type.split(":")[2];
         const apiVersion = type.split(":")[1].replace(/^core\//, "");
@@ -52,6 +53,28 @@ export class KubernetesSimulator {
         if (kind === "Job") state.status = { succeeded: 1, active: 0, conditions: [{ type: "Complete", status: "True" }] };
         if (kind === "Deployment") state.status = { replicas: state.spec?.replicas ?? 1, readyReplicas: state.spec?.replicas ?? 1 };
         const id = CLUSTER_SCOPED.has(kind) ? metadata.name : `${metadata.namespace}/${metadata.name}`;
+        return { id, state };
+    }
+
+    /**
+     * `Resource.get(name, "<namespace>/<name>")`: what is already in the cluster. Modelled for Services
+     * only: an existing gateway Service of type LoadBalancer, made (on EKS) by the AWS Load Balancer
+     * Controller as an internet-facing NLB, with the address its cloud gives it.
+     */
+    private readExisting(type: string, id: string, provider: Inputs | undefined): Created {
+        const kind = type.split(":")[2];
+        const [namespace, name] = id.includes("/") ? id.split("/", 2) : ["default", id];
+        if (kind !== "Service") throw new Error(`simulator: reading an existing ${kind} (${id}) is not modelled (add it in test/simulator/kubernetes.ts)`);
+        const metadata: Inputs = {
+            name, namespace, uid: `${digest(`uid/existing/${id}`, 8)}-0000-4000-8000-${digest(`uid/existing2/${id}`, 12)}`, resourceVersion: "1",
+            annotations: {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            },
+        };
+        const state: Inputs = { apiVersion: "v1", kind, metadata, spec: { type: "LoadBalancer", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }] } };
+        state.status = this.serviceStatus(state, clusterKindOf(provider));
+        state.spec.clusterIP = this.clusterIp(metadata);
         return { id, state };
     }
 

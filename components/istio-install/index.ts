@@ -1,0 +1,195 @@
+// IstioInstall: Istio on one cluster, from the official Helm charts (base → istiod → gateway, revisioned),
+// with the gateway the link needs: on EKS an ingress gateway behind an NLB whose Service crossmesh owns,
+// on GKE an egress gateway (ClusterIP). Or adopt a running Istio: install nothing, describe its gateway.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { GatewayRefInput } from "../common/types";
+import { requireCidr } from "../common/validation";
+import {
+    BASE_RELEASE, DEFAULT_ISTIO_VERSION, ISTIOD_RELEASE, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, ROLE_DEFAULTS,
+    baseValues, defaultTrustDomain, gatewayPodSelectorLabels, gatewayValues, istiodValues, revisionOf,
+} from "./charts";
+import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
+import {
+    requireGatewayName, requireGatewayNamespace, requireIstioVersion, requireOutboundTrafficPolicy, requireRevision,
+    requireTrustDomain, validateIstioInstallArgs,
+} from "./validate";
+
+export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
+
+export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
+
+/** A running gateway to adopt, as the routing components need it. */
+export interface ExistingGatewayArgs extends GatewayRefInput {
+    /** Ingress role: name of the gateway's LoadBalancer Service, when it is not `serviceName`. Its hostname is read from the cluster. */
+    loadBalancerServiceName?: pulumi.Input<string>;
+}
+
+export interface IstioInstallArgs {
+    /**
+     * "ingress" (EKS side: ingress gateway in "istio-ingress" behind an internet-facing NLB) or "egress"
+     * (GKE side: egress gateway in "istio-egress", ClusterIP). Required; a plain string.
+     */
+    gatewayRole: pulumi.Input<string>;
+    /** Istio release, MAJOR.MINOR.PATCH, 1.25.0 or newer. Default "1.30.3". Pins all three charts. */
+    version?: pulumi.Input<string>;
+    /** Istio revision (istiod's `revision`, the pods' `istio.io/rev`). Default from the version: "1.30.3" → "1-30". With adoptExisting: the adopted revision's label value, default "default". */
+    revision?: pulumi.Input<string>;
+    /** SPIFFE trust domain of this mesh (meshConfig.trustDomain); distinct per mesh. Default "<component name>.crossmesh.local". Required with adoptExisting. */
+    trustDomain?: pulumi.Input<string>;
+    /** meshConfig.outboundTrafficPolicy.mode: "ALLOW_ANY" (default) or "REGISTRY_ONLY" (only registered hosts, e.g. ServiceEntries, are reachable). */
+    outboundTrafficPolicy?: pulumi.Input<string>;
+    /** Gateway Helm release name (also its Deployment, Service and service account). Default "istio-ingressgateway" / "istio-egressgateway". */
+    gatewayName?: pulumi.Input<string>;
+    /** Namespace of the gateway. Default "istio-ingress" / "istio-egress". */
+    gatewayNamespace?: pulumi.Input<string>;
+    /** Ingress role: CIDRs allowed to reach the NLB (the consumer cluster's egress IPs, e.g. its Cloud NAT addresses). Default: unrestricted. */
+    loadBalancerSourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Adopt a running Istio instead of installing one: nothing is created, `existingGateway` is passed on. Default false; a plain boolean. */
+    adoptExisting?: pulumi.Input<boolean>;
+    /** With adoptExisting: the running gateway. */
+    existingGateway?: ExistingGatewayArgs;
+}
+
+/** The gateway reference IstioInstall outputs; assignable to `GatewayRefInput`. */
+export interface GatewayRefOutput {
+    namespace: pulumi.Output<string>;
+    selectorLabels: pulumi.Output<Record<string, string>>;
+    serviceName: pulumi.Output<string>;
+    serviceAccount: pulumi.Output<string>;
+}
+
+export class IstioInstall extends pulumi.ComponentResource {
+    /**
+     * Where the gateway runs. When installed, `namespace` resolves once the gateway release is deployed,
+     * so objects placed there (secrets, Istio routing) wait for the CRDs, istiod and the gateway.
+     */
+    public readonly gateway: GatewayRefOutput;
+    /** Ingress role: the NLB's DNS name, straight from the gateway Service's status. Undefined for egress. */
+    public readonly loadBalancerHostname: pulumi.Output<string | undefined>;
+    public readonly revision: pulumi.Output<string>;
+    public readonly trustDomain: pulumi.Output<string>;
+    /** The installed Istio version; with adoptExisting, the `version` given (if any). */
+    public readonly version: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: IstioInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = validateIstioInstallArgs(args, opts);
+        super(ISTIO_INSTALL_TOKEN, name, {}, opts);
+
+        if (plan.adopt) {
+            const gw = args.existingGateway!;
+            this.gateway = {
+                namespace: pulumi.output(gw.namespace),
+                selectorLabels: pulumi.output(gw.selectorLabels),
+                serviceName: pulumi.output(gw.serviceName),
+                serviceAccount: pulumi.output(gw.serviceAccount),
+            };
+            this.loadBalancerHostname = plan.gatewayRole === "ingress"
+                ? this.readLoadBalancerHostname(name, gw)
+                : pulumi.output(undefined);
+            this.revision = pulumi.output(args.revision ?? "default");
+            this.trustDomain = pulumi.output(args.trustDomain!);
+            this.version = pulumi.output(args.version);
+        } else {
+            const settings = resolveInstallSettings(name, args, plan.gatewayRole);
+            const installed = this.install(name, settings, plan.gatewayRole);
+            this.gateway = installed.gateway;
+            this.loadBalancerHostname = installed.loadBalancerHostname;
+            this.revision = settings.revision;
+            this.trustDomain = settings.trustDomain;
+            this.version = settings.version;
+        }
+
+        this.registerOutputs({
+            gateway: this.gateway,
+            loadBalancerHostname: this.loadBalancerHostname,
+            revision: this.revision,
+            trustDomain: this.trustDomain,
+            version: this.version,
+        });
+    }
+
+    private install(name: string, settings: pulumi.Output<InstallSettings>, gatewayRole: string) {
+        const child = { parent: this };
+        const systemNamespace = new k8s.core.v1.Namespace(`${name}-istio-system`, { metadata: { name: ISTIO_SYSTEM_NAMESPACE } }, child);
+        const gatewayNamespace = new k8s.core.v1.Namespace(`${name}-gateway-namespace`, { metadata: { name: settings.gatewayNamespace } }, child);
+
+        const release = (suffix: string, chart: string, releaseName: pulumi.Input<string>, namespace: pulumi.Input<string>,
+            values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
+            new k8s.helm.v3.Release(`${name}-${suffix}`, {
+                name: releaseName,
+                chart,
+                version: settings.version,
+                repositoryOpts: { repo: ISTIO_HELM_REPO },
+                namespace,
+                values,
+            }, { parent: this, dependsOn });
+
+        const base = release("base", "base", BASE_RELEASE, systemNamespace.metadata.name, settings.apply(baseValues), []);
+        // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order.
+        const istiod = release("istiod", "istiod", ISTIOD_RELEASE, systemNamespace.metadata.name, settings.apply(istiodValues), [base]);
+        // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
+        const gatewayRelease = release("gateway", "gateway", settings.gatewayName, gatewayNamespace.metadata.name, settings.apply(gatewayValues), [istiod]);
+
+        let serviceName: pulumi.Output<string> = settings.gatewayName;
+        let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
+        if (gatewayRole === "ingress") {
+            // Waits for the namespace only: the NLB provisions while the charts install, and its hostname
+            // is a direct output for the other cluster (which then waits for this Service, not the install).
+            const spec = pulumi.all([settings, gatewayNamespace.metadata.name]).apply(([s, namespace]) =>
+                loadBalancerService({ gatewayName: s.gatewayName, namespace, loadBalancerSourceRanges: s.loadBalancerSourceRanges }));
+            const service = new k8s.core.v1.Service(`${name}-load-balancer`, { metadata: spec.metadata, spec: spec.spec }, child);
+            serviceName = service.metadata.name;
+            loadBalancerHostname = hostnameOf(service);
+        }
+
+        const gateway: GatewayRefOutput = {
+            namespace: gatewayRelease.namespace,
+            selectorLabels: settings.apply(gatewayPodSelectorLabels),
+            serviceName,
+            // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
+            serviceAccount: settings.gatewayName,
+        };
+        return { gateway, loadBalancerHostname };
+    }
+
+    /** An adopted ingress gateway's NLB hostname, read from its Service in the cluster. */
+    private readLoadBalancerHostname(name: string, gw: ExistingGatewayArgs): pulumi.Output<string> {
+        const id = pulumi.interpolate`${gw.namespace}/${gw.loadBalancerServiceName ?? gw.serviceName}`;
+        const service = k8s.core.v1.Service.get(`${name}-adopted-lb`, id, { parent: this });
+        return hostnameOf(service);
+    }
+}
+
+function hostnameOf(service: k8s.core.v1.Service): pulumi.Output<string> {
+    return pulumi.all([service.metadata, service.status]).apply(([m, status]) => loadBalancerHostnameOf(`${m?.namespace}/${m?.name}`, status));
+}
+
+/**
+ * Defaults applied and every value checked, including those that were Outputs at construction (a
+ * failure here fails the deployment: the limit of validating Outputs).
+ */
+function resolveInstallSettings(name: string, args: IstioInstallArgs, gatewayRole: string): pulumi.Output<InstallSettings> {
+    const defaults = ROLE_DEFAULTS[gatewayRole];
+    return pulumi.all([
+        args.version ?? DEFAULT_ISTIO_VERSION,
+        args.revision,
+        args.trustDomain ?? defaultTrustDomain(name),
+        args.outboundTrafficPolicy ?? "ALLOW_ANY",
+        args.gatewayName ?? defaults.gatewayName,
+        args.gatewayNamespace ?? defaults.gatewayNamespace,
+        args.loadBalancerSourceRanges ?? [],
+    ]).apply(([version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, ranges]) => {
+        requireIstioVersion("version", version);
+        const rev = revision ?? revisionOf(version);
+        requireRevision("revision", rev);
+        requireTrustDomain("trustDomain", trustDomain);
+        requireOutboundTrafficPolicy("outboundTrafficPolicy", outboundTrafficPolicy);
+        requireGatewayName("gatewayName", gatewayName);
+        requireGatewayNamespace("gatewayNamespace", gatewayNamespace);
+        const loadBalancerSourceRanges = ranges.map((cidr, i) => requireCidr(`loadBalancerSourceRanges[${i}]`, cidr));
+        return {
+            gatewayRole, version, revision: rev, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges,
+        };
+    });
+}

@@ -1,0 +1,133 @@
+// Up-front checks of IstioInstallArgs, run before the component registers anything. Every check of a
+// single value is a `require…` function, used here on what is plain at construction and again (by
+// `resolveInstallSettings` in index.ts) on values that were Outputs, once they resolve: a late failure
+// then fails the deployment instead of the constructor, the documented limit for Output inputs.
+import * as pulumi from "@pulumi/pulumi";
+import { hasKubernetesProvider } from "../common/kube";
+import { invalid, known, knownArray, requireCidr, requireKubernetesName } from "../common/validation";
+import { GATEWAY_ROLES, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, MIN_ISTIO_MINOR, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
+import type { IstioInstallArgs } from "./index";
+
+/** What decides which resources exist; both must be plain values. */
+export interface InstallPlan {
+    adopt: boolean;
+    gatewayRole: string;
+}
+
+const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
+const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+
+export function requireIstioVersion(path: string, version: string): void {
+    const m = VERSION.exec(version);
+    if (!m) {
+        invalid(path, `"${version}" is not an Istio release version; write MAJOR.MINOR.PATCH without a "v" or suffix, e.g. "1.30.3" (a chart version in ${ISTIO_HELM_REPO}).`);
+    }
+    if (Number(m[1]) !== 1 || Number(m[2]) < MIN_ISTIO_MINOR) {
+        invalid(path, `Istio ${version} is not supported: crossmesh needs 1.${MIN_ISTIO_MINOR}.0 or newer (DNS proxying relies on address auto-allocation, on by default since 1.25). Use e.g. "1.30.3".`);
+    }
+}
+
+export function requireRevision(path: string, revision: string): void {
+    requireKubernetesName(path, revision);
+    if (revision === "default") {
+        invalid(path, `"default" is Istio's revision tag for the default injector, not a revision name; use a name such as "1-30".`);
+    }
+}
+
+export function requireTrustDomain(path: string, trustDomain: string): void {
+    if (!TRUST_DOMAIN.test(trustDomain) || trustDomain.length > 255) {
+        invalid(path, `"${trustDomain}" is not a SPIFFE trust domain; use lowercase letters, digits, dots, hyphens and underscores, distinct per mesh, e.g. "gke.example.internal".`);
+    }
+}
+
+export function requireOutboundTrafficPolicy(path: string, mode: string): void {
+    if (!OUTBOUND_TRAFFIC_POLICIES.includes(mode)) {
+        invalid(path, `"${mode}" is not an outbound traffic policy; use "ALLOW_ANY" (default: sidecars pass unknown destinations through) or "REGISTRY_ONLY" (only hosts in the service registry, e.g. ServiceEntries, are reachable).`);
+    }
+}
+
+/** A Helm release name is a Kubernetes name of at most 53 characters. */
+export function requireGatewayName(path: string, name: string): void {
+    requireKubernetesName(path, name);
+    if (name.length > 53) invalid(path, `"${name}" is ${name.length} characters; the gateway name is also its Helm release name, which Helm limits to 53.`);
+}
+
+export function requireGatewayNamespace(path: string, namespace: string): void {
+    requireKubernetesName(path, namespace);
+    if (namespace === ISTIO_SYSTEM_NAMESPACE) {
+        invalid(path, `the gateway gets its own namespace (Istio's recommendation: its credential secrets then stay apart from the control plane); use e.g. "istio-ingress" or "istio-egress".`);
+    }
+}
+
+export function validateIstioInstallArgs(args: IstioInstallArgs, opts: pulumi.ComponentResourceOptions | undefined): InstallPlan {
+    if (!hasKubernetesProvider(opts)) {
+        invalid("opts.provider", "IstioInstall needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider(\"eks\", { kubeconfig }) }.");
+    }
+    const pkg = (opts?.provider as { getPackage?: () => string } | undefined)?.getPackage?.();
+    if (pkg !== undefined && pkg !== "kubernetes") {
+        invalid("opts.provider", `got a "${pkg}" provider; IstioInstall needs a kubernetes provider (new k8s.Provider(...)).`);
+    }
+
+    const role = args.gatewayRole;
+    if (role === undefined) invalid("gatewayRole", `give the gateway's role: "ingress" (EKS: receives the link behind an NLB) or "egress" (GKE: originates the link, ClusterIP).`);
+    if (!known(role)) invalid("gatewayRole", "pass a plain string: the role decides which resources exist, so it must be known when the program runs.");
+    if (!GATEWAY_ROLES.includes(role)) {
+        invalid("gatewayRole", `"${role}" is not a gateway role; use "ingress" (EKS: ingress gateway with an NLB) or "egress" (GKE: egress gateway, ClusterIP).`);
+    }
+    if (args.adoptExisting !== undefined && !known(args.adoptExisting)) {
+        invalid("adoptExisting", "pass a plain boolean: adopting or installing decides which resources exist.");
+    }
+    const adopt = args.adoptExisting === true;
+
+    if (known(args.version)) requireIstioVersion("version", args.version);
+    if (known(args.revision)) requireRevision("revision", args.revision);
+    if (known(args.trustDomain)) requireTrustDomain("trustDomain", args.trustDomain);
+    if (known(args.outboundTrafficPolicy)) requireOutboundTrafficPolicy("outboundTrafficPolicy", args.outboundTrafficPolicy);
+    knownArray<string>(args.loadBalancerSourceRanges)?.forEach((cidr, i) => {
+        if (known(cidr)) requireCidr(`loadBalancerSourceRanges[${i}]`, cidr);
+    });
+    if (role === "egress" && args.loadBalancerSourceRanges !== undefined) {
+        invalid("loadBalancerSourceRanges", "only the ingress role has a load balancer; the egress gateway's Service is ClusterIP. Remove loadBalancerSourceRanges.");
+    }
+
+    if (adopt) validateAdoption(args, role);
+    else validateInstall(args);
+    return { adopt, gatewayRole: role };
+}
+
+function validateInstall(args: IstioInstallArgs): void {
+    if (args.existingGateway !== undefined) {
+        invalid("existingGateway", "is only used with adoptExisting: true; set adoptExisting to adopt that gateway, or remove existingGateway to install Istio.");
+    }
+    if (known(args.gatewayName)) requireGatewayName("gatewayName", args.gatewayName);
+    if (known(args.gatewayNamespace)) requireGatewayNamespace("gatewayNamespace", args.gatewayNamespace);
+}
+
+function validateAdoption(args: IstioInstallArgs, role: string): void {
+    // Settings of an install would be silently ignored for an adopted mesh: refuse them instead.
+    const installOnly = ["outboundTrafficPolicy", "gatewayName", "gatewayNamespace", "loadBalancerSourceRanges"] as const;
+    for (const field of installOnly) {
+        if (args[field] !== undefined) {
+            invalid(field, `applies only when crossmesh installs Istio; an adopted mesh keeps its own settings. Remove ${field}${field.startsWith("gateway") ? " and describe the adopted gateway in existingGateway" : ", or set it on your existing installation"}.`);
+        }
+    }
+    const gw = args.existingGateway;
+    if (gw === undefined) {
+        invalid("existingGateway", "with adoptExisting, describe the running gateway: { namespace, selectorLabels, serviceName, serviceAccount } (kubectl get deploy,svc,sa -n <namespace> --show-labels).");
+    }
+    for (const field of ["namespace", "serviceName", "serviceAccount"] as const) {
+        if (gw[field] === undefined) invalid(`existingGateway.${field}`, `missing; give the adopted gateway's ${field}.`);
+        const v = gw[field];
+        if (known(v)) requireKubernetesName(`existingGateway.${field}`, v);
+    }
+    if (gw.selectorLabels === undefined || (known(gw.selectorLabels) && Object.keys(gw.selectorLabels).length === 0)) {
+        invalid("existingGateway.selectorLabels", "give the adopted gateway pods' labels, e.g. { app: \"istio-ingressgateway\", istio: \"ingressgateway\" } (kubectl get pods -n <namespace> --show-labels); an empty selector would bind Gateways and policies to every proxy.");
+    }
+    if (known(gw.loadBalancerServiceName)) requireKubernetesName("existingGateway.loadBalancerServiceName", gw.loadBalancerServiceName);
+    if (role === "egress" && gw.loadBalancerServiceName !== undefined) {
+        invalid("existingGateway.loadBalancerServiceName", "only an ingress gateway's load balancer is read; remove it for the egress role.");
+    }
+    if (args.trustDomain === undefined) {
+        invalid("trustDomain", "give the adopted mesh's trust domain (meshConfig.trustDomain; Istio's default is \"cluster.local\"): the link's principals and SPIFFE ids are built from it.");
+    }
+}

@@ -1,0 +1,49 @@
+// The pure builders of IstioInstall, without Pulumi: defaults derived from the version and the name,
+// the labels the gateway chart gives its pods, and the NLB Service with and without source ranges.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { defaultTrustDomain, gatewayPodSelectorLabels, gatewayServiceSelector, gatewayValues, istiodValues, revisionOf } from "../components/istio-install/charts";
+import { loadBalancerHostnameOf, loadBalancerService } from "../components/istio-install/load-balancer";
+
+const settings = {
+    gatewayRole: "ingress", version: "1.30.3", revision: "1-30", trustDomain: "eks.example", outboundTrafficPolicy: "REGISTRY_ONLY",
+    gatewayName: "istio-ingressgateway", gatewayNamespace: "istio-ingress", loadBalancerSourceRanges: [],
+};
+
+test("one revision per minor version", () => {
+    assert.equal(revisionOf("1.30.3"), "1-30");
+    assert.equal(revisionOf("1.28.0"), "1-28");
+});
+
+test("the default trust domain is derived from the component name, as a valid DNS label", () => {
+    assert.equal(defaultTrustDomain("eks"), "eks.crossmesh.local");
+    assert.equal(defaultTrustDomain("Link_GKE-istio"), "link-gke-istio.crossmesh.local");
+    assert.equal(defaultTrustDomain("___"), "mesh.crossmesh.local");
+    assert.ok(defaultTrustDomain("x".repeat(80)).split(".")[0].length <= 63);
+});
+
+test("selector labels are the gateway chart's: app = release name, istio = name without istio-, plus istio.io/rev on pods", () => {
+    assert.deepEqual(gatewayServiceSelector("istio-egressgateway"), { app: "istio-egressgateway", istio: "egressgateway" });
+    assert.deepEqual(gatewayServiceSelector("edge"), { app: "edge", istio: "edge" });
+    assert.deepEqual(gatewayPodSelectorLabels({ gatewayName: "istio-ingressgateway", revision: "1-30" }), { app: "istio-ingressgateway", istio: "ingressgateway", "istio.io/rev": "1-30" });
+});
+
+test("istiod values carry the mesh policy asked for; the gateway chart makes a Service only for the egress role", () => {
+    assert.equal((istiodValues(settings).meshConfig as any).outboundTrafficPolicy.mode, "REGISTRY_ONLY");
+    assert.deepEqual(gatewayValues(settings).service, { type: "None" });
+    assert.deepEqual(gatewayValues({ ...settings, gatewayRole: "egress" }).service, { type: "ClusterIP" });
+});
+
+test("the NLB Service sets loadBalancerSourceRanges only when CIDRs are given", () => {
+    const open = loadBalancerService({ gatewayName: "istio-ingressgateway", namespace: "istio-ingress", loadBalancerSourceRanges: [] });
+    assert.equal("loadBalancerSourceRanges" in open.spec, false, "no empty list (the API server would store it as unrestricted anyway)");
+    const limited = loadBalancerService({ gatewayName: "istio-ingressgateway", namespace: "istio-ingress", loadBalancerSourceRanges: ["198.51.100.0/24"] });
+    assert.deepEqual(limited.spec.loadBalancerSourceRanges, ["198.51.100.0/24"]);
+    assert.deepEqual(limited.metadata.labels, { app: "istio-ingressgateway", istio: "ingressgateway" });
+});
+
+test("a load balancer without a hostname is a clear error, not an undefined endpoint", () => {
+    assert.equal(loadBalancerHostnameOf("ns/svc", { loadBalancer: { ingress: [{ hostname: "k8s-a-b.elb.eu-west-1.amazonaws.com" }] } }), "k8s-a-b.elb.eu-west-1.amazonaws.com");
+    assert.throws(() => loadBalancerHostnameOf("ns/svc", { loadBalancer: { ingress: [{ ip: "34.1.2.7" }] } }), /Service ns\/svc has an IP \(34\.1\.2\.7\) but no hostname/);
+    assert.throws(() => loadBalancerHostnameOf("ns/svc", { loadBalancer: {} }), /has no load balancer address/);
+});
