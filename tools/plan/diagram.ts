@@ -1,19 +1,9 @@
 // A Mermaid diagram of one link: who may call each exported host in GKE, the egress gateway, the mTLS
 // hop to the EKS gateway's load balancer, and the upstream (ALB → Lambda, or an existing service).
 
-export interface TopologyService {
-    host: string;
-    allowedSources: { namespace: string; serviceAccount?: string }[];
-    upstreamHostname: string;
-    functionName?: string;
-}
+import type { LinkTopology } from "../../components/crossmesh";
 
-export interface Topology {
-    gkeEgressGateway: string;
-    eksIngressGateway: string;
-    eksGatewayHostname: string;
-    services: TopologyService[];
-}
+export type Topology = LinkTopology;
 
 const id = (s: string) => s.replace(/[^a-zA-Z0-9]/g, "_");
 const label = (s: string) => s.replace(/"/g, "'");

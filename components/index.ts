@@ -1,0 +1,10 @@
+// The public API of crossmesh: each component can be used on its own, or all of them at once through
+// CrossMeshLink.
+export { CrossMeshLink, CrossMeshLinkArgs, LinkServiceArgs, LinkSourceArgs, LinkLambdaArgs, LinkUpstreamArgs, AdoptedGatewayArgs, LinkPkiSettings, LinkAwsEgressArgs, LinkedService, LinkTopology } from "./crossmesh";
+export { LambdaAlb, LambdaAlbArgs } from "./lambda-alb";
+export { LinkPki, LinkPkiArgs } from "./link-pki";
+export { IstioInstall, IstioInstallArgs, ExistingGatewayArgs, GatewayRefOutput, DEFAULT_ISTIO_VERSION } from "./istio-install";
+export { ExportGateway, ExportGatewayArgs, ExportedServiceArgs } from "./export-gateway";
+export { ImportGateway, ImportGatewayArgs, ImportedServiceArgs, AllowedSourceArgs } from "./import-gateway";
+export { AwsEgress, AwsEgressArgs, AwsEgressExtraHostArgs, AWS_SERVICES } from "./aws-egress";
+export { GatewayRef, GatewayRefInput, TlsBundle } from "./common/types";
