@@ -123,6 +123,19 @@ describe("inherent lower bound", () => {
         assert.equal(r.edges - r.inherentEdges, 1);
     });
 
+    it("ranks self-inflicted waits by the slack left before they would set the deploy time", () => {
+        // tg waits for eks-ns: chain eks-ns(1) → tg(2) → https(3) → verify(30) = 36 s, far below 219.2 s;
+        // eks-nlb waits for eks-gateway: chain 120 + 150 + 1 + 30 = 301 s, 81.8 s over (negative slack).
+        const g = seedGraph().map((n) => (n.id === "tg" ? { ...n, waitsFor: ["eks-ns"] } : n.id === "eks-nlb" ? { ...n, waitsFor: [...n.waitsFor, "eks-gateway"] } : n));
+        const r = criticalPathReport(g);
+        assert.deepEqual(r.selfInflicted.map((e) => [e.dependent.id, e.dependency.id]), [["eks-nlb", "eks-gateway"], ["tg", "eks-ns"]]);
+        assert.equal(r.selfInflicted[0].throughSeconds, r.critical.seconds);
+        assert.equal(r.selfInflicted[0].slackSeconds, 0);
+        assert.equal(r.selfInflicted[1].throughSeconds, 36);
+        assert.ok(Math.abs(r.selfInflicted[1].slackSeconds - (301 - 36)) < 1e-9);
+        assert.deepEqual(criticalPathReport(seedGraph()).selfInflicted, []);
+    });
+
     it("classifies the cross-cloud and ordering waits the architecture needs", () => {
         assert.ok(inherentRuleFor("kubernetes:networking.istio.io/v1:ServiceEntry", LOAD_BALANCER_SERVICE));
         assert.ok(inherentRuleFor("tls:index/certRequest:CertRequest", "aws:lb/loadBalancer:LoadBalancer"));

@@ -1,6 +1,6 @@
 // `npm run bench`: the deploy critical path of the default stack against its inherent lower bound,
 // and how program time, resource count and memory grow with the number of exported services.
-// Usage: npm run bench [-- --runs 5 --sizes 1,10,50,100 --stack dev]
+// Usage: npm run bench [-- --runs 5 --sizes 1,10,50,100 --stack dev --child-node-args "--stack-trace-limit=2"]
 import * as os from "node:os";
 import { runStack } from "../../test/simulator/stack";
 import { durationOf } from "./durations";
@@ -17,6 +17,8 @@ function arg(name: string, fallback: string): string {
 const RUNS = Number(arg("runs", "5"));
 const SIZES = arg("sizes", "1,10,50,100").split(",").map(Number);
 const STACK = arg("stack", "dev");
+/** Extra node flags for the scale runs, to test a hypothesis (e.g. the cost of stack capture). */
+const CHILD_NODE_ARGS = arg("child-node-args", "").split(" ").filter(Boolean);
 /** Issue #7: 100 services must plan in under 10 s. */
 const BUDGET_MS = 10_000;
 
@@ -44,6 +46,12 @@ async function criticalPath(): Promise<void> {
         console.log(`\nInherent lower-bound chain:\n`);
         console.log(table(["resource", "s", "done at s", "figure"], pathRows(report.bound.path)));
     }
+    const tightest = report.selfInflicted.slice(0, 6);
+    if (tightest.length) {
+        console.log(`\n${report.selfInflicted.length} waits are not inherent (no rule in tools/bench/inherent.ts); the tightest — chain through the wait, and slack before it would set the deploy time:\n`);
+        console.log(table(["resource", "waits for", "chain s", "slack s"],
+            tightest.map((e) => [label(e.dependent), label(e.dependency), e.throughSeconds.toFixed(1), e.slackSeconds.toFixed(1)])));
+    }
     if (report.selfInflictedOnPath.length) {
         console.log(`\nWaits on the critical path that no inherent rule explains (tools/bench/inherent.ts):`);
         for (const e of report.selfInflictedOnPath) console.log(`  ${label(e.dependent)}  waits for  ${label(e.dependency)}`);
@@ -52,12 +60,13 @@ async function criticalPath(): Promise<void> {
 }
 
 async function scale(): Promise<void> {
-    console.log(`\n## Scale — stack "${STACK}" with N Lambda-backed services (svcI.external), median of ${RUNS} runs, each in a fresh process\n`);
+    const flags = CHILD_NODE_ARGS.length ? ` (node ${CHILD_NODE_ARGS.join(" ")})` : "";
+    console.log(`\n## Scale — stack "${STACK}" with N Lambda-backed services (svcI.external), median of ${RUNS} runs, each in a fresh process${flags}\n`);
     const bySize = new Map<number, ScaleSample[]>();
     // Sequential on purpose: parallel children would compete for the cores and distort the timings.
     for (const n of SIZES) {
         const samples: ScaleSample[] = [];
-        for (let i = 0; i < RUNS; i++) samples.push(await runChild(n, STACK));
+        for (let i = 0; i < RUNS; i++) samples.push(await runChild(n, STACK, CHILD_NODE_ARGS));
         bySize.set(n, samples);
     }
     const rows = SIZES.map((n) => {
@@ -67,6 +76,8 @@ async function scale(): Promise<void> {
             median(s.map((x) => x.maxRssMiB)).toFixed(0)];
     });
     console.log(table(["services", "resources", "custom", "program ms", "module load ms", "process ms", "max RSS MiB"], rows));
+    console.log(`\nprogram ms: config, construction and registration of every resource until all RPCs settle (the simulated providers' work included);`);
+    console.log(`module load ms: loading the SDKs and components first; process ms: the whole child, node + tsx start-up included.`);
 
     const unstable = SIZES.filter((n) => new Set(bySize.get(n)!.map((s) => s.resources)).size > 1);
     if (unstable.length) console.log(`\nWARNING: resource count differs between runs for ${unstable.join(", ")} services`);

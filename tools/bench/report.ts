@@ -1,12 +1,20 @@
 // Critical path vs inherent lower bound of one deploy graph, and which recorded waits on the critical
 // path are choices rather than necessities (the edges to look at when the ratio exceeds 1).
-import { LongestPath, longestPath, serialSum } from "./critical-path";
+import { LongestPath, finishTimes, longestPath, serialSum } from "./critical-path";
 import type { DeployGraph, DeployNode } from "./graph";
 import { inherentOnly, inherentRuleFor } from "./inherent";
 
 export interface SelfInflictedEdge {
     dependent: DeployNode;
     dependency: DeployNode;
+}
+
+/** A non-inherent wait and the longest deploy chain that runs through it. */
+export interface RankedEdge extends SelfInflictedEdge {
+    /** Longest chain through this wait, in seconds. */
+    throughSeconds: number;
+    /** How much longer the chain's resources could take before this wait sets the deploy time. */
+    slackSeconds: number;
 }
 
 export interface CriticalPathReport {
@@ -20,6 +28,18 @@ export interface CriticalPathReport {
     serialSeconds: number;
     /** Non-inherent edges along the critical path: removing them is what could shorten it. */
     selfInflictedOnPath: SelfInflictedEdge[];
+    /** Every non-inherent wait, tightest first: the ones with little slack are the next to matter. */
+    selfInflicted: RankedEdge[];
+}
+
+/**
+ * Longest chain from each resource to the end of the deploy, the resource included: the same
+ * computation as finish times, on the graph with every wait reversed.
+ */
+function tailTimes(graph: DeployGraph): Map<string, number> {
+    const reversed = new Map(graph.map((n) => [n.id, { ...n, waitsFor: [] as string[] }]));
+    for (const n of graph) for (const d of n.waitsFor) reversed.get(d)?.waitsFor.push(n.id);
+    return finishTimes([...reversed.values()]).finish;
 }
 
 export function criticalPathReport(graph: DeployGraph): CriticalPathReport {
@@ -42,6 +62,18 @@ export function criticalPathReport(graph: DeployGraph): CriticalPathReport {
         const dependent = critical.path[i];
         if (!inherentRuleFor(dependent.kind, dependency.kind)) selfInflictedOnPath.push({ dependent, dependency });
     }
+    const { finish } = finishTimes(graph);
+    const tail = tailTimes(graph);
+    const selfInflicted: RankedEdge[] = [];
+    for (const dependent of graph) {
+        for (const d of dependent.waitsFor) {
+            const dependency = byId.get(d);
+            if (!dependency || inherentOnly(dependent, dependency)) continue;
+            const throughSeconds = finish.get(d)! + tail.get(dependent.id)!;
+            selfInflicted.push({ dependent, dependency, throughSeconds, slackSeconds: critical.seconds - throughSeconds });
+        }
+    }
+    selfInflicted.sort((a, b) => a.slackSeconds - b.slackSeconds || a.dependent.id.localeCompare(b.dependent.id) || a.dependency.id.localeCompare(b.dependency.id));
     return {
         resources: graph.length,
         edges,
@@ -51,5 +83,6 @@ export function criticalPathReport(graph: DeployGraph): CriticalPathReport {
         ratio: bound.seconds > 0 ? critical.seconds / bound.seconds : 1,
         serialSeconds: serialSum(graph),
         selfInflictedOnPath,
+        selfInflicted,
     };
 }

@@ -44,10 +44,10 @@ export function perServiceIncrements(points: { services: number; count: number }
 const CHILD = path.join(__dirname, "scale-child.ts");
 
 /** Runs the stack program once in a fresh `node --import tsx` process. */
-export function runChild(services: number, stack: string): Promise<ScaleSample> {
+export function runChild(services: number, stack: string, nodeArgs: string[] = []): Promise<ScaleSample> {
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, ["--import", "tsx", CHILD, String(services), stack], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [...nodeArgs, "--import", "tsx", CHILD, String(services), stack], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
             const processMs = Number(process.hrtime.bigint() - started) / 1e6;
             if (err) return reject(new Error(`scale run with ${services} services failed: ${stderr.trim() || err.message}`));
             const last = stdout.trim().split("\n").pop() ?? "";
