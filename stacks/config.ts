@@ -131,8 +131,19 @@ function closest(key: string, candidates: string[]): string | undefined {
     return best && best[1] <= 3 ? best[0] : undefined;
 }
 
-/** Pulumi stores every config value as a string; objects, lists, numbers and booleans as JSON. */
-function decode(raw: string): unknown {
+/** The schema of a key without its optional/default/refinement wrappers. */
+function baseType(schema: z.ZodTypeAny): z.ZodTypeAny {
+    if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) return baseType(schema._def.innerType);
+    if (schema instanceof z.ZodEffects) return baseType(schema._def.schema);
+    return schema;
+}
+
+/**
+ * Pulumi stores every config value as a string; objects, lists, numbers and booleans as JSON. A key
+ * whose schema is a string keeps its text as given (`istioVersion: 1.30` must not become a number).
+ */
+function decode(schema: z.ZodTypeAny, raw: string): unknown {
+    if (baseType(schema) instanceof z.ZodString) return raw;
     try {
         return JSON.parse(raw);
     } catch {
@@ -148,7 +159,8 @@ export function readStackConfig(
     raw: Record<string, string> = pulumi.runtime.allConfig(),
     isSecret: (key: string) => boolean = (k) => (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k),
 ): StackConfig {
-    const known = Object.keys(stackConfigSchema._def.schema.shape);
+    const shape = stackConfigSchema._def.schema.shape as Record<string, z.ZodTypeAny>;
+    const known = Object.keys(shape);
     const values: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(raw)) {
         const [namespace, key] = fullKey.split(":");
@@ -160,7 +172,7 @@ export function readStackConfig(
         if (SECRET_KEYS.includes(key) && !isSecret(fullKey)) {
             throw new pulumi.InputPropertyError({ propertyPath: fullKey, reason: `holds cluster credentials and must be encrypted: run \`pulumi config set --secret ${fullKey} "$(cat <file>)"\`.` });
         }
-        values[key] = SECRET_KEYS.includes(key) || key.endsWith("Context") ? value : decode(value);
+        values[key] = decode(shape[key], value);
     }
     const parsed = stackConfigSchema.safeParse(values);
     if (!parsed.success) {

@@ -16,7 +16,7 @@ import { ROLE_DEFAULTS } from "../istio-install/charts";
 import { LambdaAlb } from "../lambda-alb";
 import { LinkPki } from "../link-pki";
 import { validateCrossMeshLinkArgs } from "./validate";
-import { VERIFY_NAMESPACE, VERIFY_SERVICE_ACCOUNT, VerifyTarget, verifyObjects } from "./verify";
+import { VERIFY_NAMESPACE, VERIFY_SERVICE_ACCOUNT, VerifyTarget, verifyNamespace, verifyObjects } from "./verify";
 
 /** What the default Lambda answers: the deploy-time check looks for it. */
 export const DEFAULT_LAMBDA_GREETING = "Hello World from Lambda";
@@ -316,8 +316,9 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             crypto.createHash("sha256").update(JSON.stringify({ svc, lb, targets })).digest("hex"));
         const objects = pulumi.all([fingerprint, this.gkeIstio.revision]).apply(([linkFingerprint, revision]) => verifyObjects({ targets, revision, linkFingerprint }));
         const gke = { parent: this, provider: args.gkeProvider };
+        // The namespace and account wait only for the GKE mesh; only the Job waits for the whole link.
         const ns = new k8s.core.v1.Namespace(`${name}-verify-ns`, {
-            metadata: objects.apply((o) => o.namespace.metadata),
+            metadata: this.gkeIstio.revision.apply((revision) => verifyNamespace(revision).metadata),
         }, gke);
         const sa = new k8s.core.v1.ServiceAccount(`${name}-verify-sa`, {
             metadata: { name: VERIFY_SERVICE_ACCOUNT, namespace: ns.metadata.name },

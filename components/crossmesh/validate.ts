@@ -26,6 +26,12 @@ export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
         });
     });
     requireUnique("services[].host", args.services.map((s) => s.host));
+    if (args.eksIstio && args.consumerEgressCidrs !== undefined && (!Array.isArray(args.consumerEgressCidrs) || args.consumerEgressCidrs.length > 0)) {
+        invalid("consumerEgressCidrs", "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.");
+    }
+    if (args.eksIstio && args.gkeIstio && args.registryOnly) {
+        invalid("registryOnly", "both meshes are adopted, so crossmesh installs no Istio to configure; set outboundTrafficPolicy in your own installs and remove registryOnly.");
+    }
     if (args.gkeTrustDomain === "cluster.local") {
         invalid("gkeTrustDomain", "\"cluster.local\" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh's own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. \"gke.example.org\" (and set the same meshConfig.trustDomain in GKE).");
     }

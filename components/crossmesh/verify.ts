@@ -55,12 +55,14 @@ export interface VerifyObjectsArgs {
     linkFingerprint: string;
 }
 
+/** The Job's namespace: sidecar injection by the GKE mesh's revision. Depends on nothing but that. */
+export function verifyNamespace(revision: string): KubeObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name: VERIFY_NAMESPACE, labels: { "istio.io/rev": revision } } };
+}
+
 export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject; serviceAccount: KubeObject; job: KubeObject & { spec: any } } {
     return {
-        namespace: {
-            apiVersion: "v1", kind: "Namespace",
-            metadata: { name: VERIFY_NAMESPACE, labels: { "istio.io/rev": args.revision } },
-        },
+        namespace: verifyNamespace(args.revision),
         serviceAccount: {
             apiVersion: "v1", kind: "ServiceAccount",
             metadata: { name: VERIFY_SERVICE_ACCOUNT, namespace: VERIFY_NAMESPACE },

@@ -1,7 +1,7 @@
 // Turns a recorded simulation into what a reviewer reads: Kubernetes manifests per cluster, Helm
 // releases, and a summary of the AWS resources, with secrets and key material redacted. Pure
 // functions of the recorded graph, ordered deterministically.
-import { GraphRecorder, RecordedResource, SECRET_SIG } from "../../test/simulator/recorder";
+import { GraphRecorder, RecordedResource, SECRET_SIG, unsecret } from "../../test/simulator/recorder";
 
 export const REDACTED = "[secret]";
 
@@ -50,8 +50,10 @@ export function clusterPlans(graph: GraphRecorder): Record<string, ClusterPlan> 
         const manifest: Record<string, unknown> = { apiVersion: inputs.apiVersion, kind: inputs.kind, metadata: inputs.metadata };
         for (const field of ["spec", "type", "data", "stringData"]) if (inputs[field] !== undefined) manifest[field] = inputs[field];
         if (inputs.kind === "Secret") {
+            // Reviewers see which keys a Secret holds, never their values.
+            const plain = unsecret(r.rawInputs) as Record<string, any>;
             for (const field of ["data", "stringData"]) {
-                if (manifest[field]) manifest[field] = Object.fromEntries(Object.keys(manifest[field] as object).map((k) => [k, REDACTED]));
+                if (plain[field]) manifest[field] = Object.fromEntries(Object.keys(plain[field]).sort().map((k) => [k, REDACTED]));
             }
         }
         plan(cluster).manifests.push(manifest);
