@@ -1,9 +1,9 @@
 // AwsEgress refuses what would make broken or over-wide egress, before registering anything: each case
 // names the field, says the fix, and leaves the resource graph exactly as it was.
 import { test } from "node:test";
-import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { settle, startSimulation } from "./simulator";
+import { expectRefused } from "./support/refused";
 
 const sim = startSimulation();
 
@@ -21,20 +21,7 @@ type Args = import("../components/aws-egress").AwsEgressArgs;
 /** Constructs with `args`, expects an InputPropertyError on `path` whose reason matches `fix`, and no registration. */
 async function refused(args: Partial<Args>, path: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
     const { AwsEgress, provider } = await ready;
-    const before = sim.graph.resources.map((r) => r.urn);
-    let caught: unknown;
-    try {
-        new AwsEgress("egress", { namespace: "apps", region: "us-east-1", ...args } as Args, opts ?? { provider });
-    } catch (e) {
-        caught = e;
-    }
-    assert.ok(pulumi.InputPropertyError.isInstance(caught), `expected an InputPropertyError, got ${String(caught)}`);
-    const err = caught as pulumi.InputPropertyError;
-    assert.equal(err.propertyPath, path);
-    assert.match(err.reason, fix);
-    await settle();
-    assert.deepEqual(sim.graph.resources.map((r) => r.urn), before, "nothing was registered");
-    return err.reason;
+    return expectRefused(sim.graph, () => new AwsEgress("egress", { namespace: "apps", region: "us-east-1", ...args } as Args, opts ?? { provider }), path, fix);
 }
 
 test("a wildcard HTTPS host is refused, naming concrete endpoints as the fix", async () => {

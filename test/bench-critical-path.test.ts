@@ -7,7 +7,7 @@ import { longestPath, serialSum } from "../tools/bench/critical-path";
 import { DURATIONS, HELM_RELEASE, LOAD_BALANCER_SERVICE, PLAIN_KUBE_OBJECT, SERVICE, durationOf, resourceKind } from "../tools/bench/durations";
 import { DeployGraph, DeployNode, deployGraphFrom } from "../tools/bench/graph";
 import { INHERENT_RULES, inherentOnly, inherentRuleFor } from "../tools/bench/inherent";
-import { criticalPathReport } from "../tools/bench/report";
+import { criticalPathReport, ratioUnderPerturbation } from "../tools/bench/report";
 import { median, perServiceIncrements, servicesOverride } from "../tools/bench/scale";
 
 /** A node with an explicit weight (for pure path tests). */
@@ -134,6 +134,20 @@ describe("inherent lower bound", () => {
         assert.equal(r.selfInflicted[1].throughSeconds, 36);
         assert.ok(Math.abs(r.selfInflicted[1].slackSeconds - (301 - 36)) < 1e-9);
         assert.deepEqual(criticalPathReport(seedGraph()).selfInflicted, []);
+    });
+
+    it("under perturbed durations an all-inherent graph keeps ratio 1; a self-inflicted wait shows up", () => {
+        const clean = ratioUnderPerturbation(seedGraph(), 300);
+        assert.equal(clean.worstRatio, 1);
+        // The Listener made to wait for the GKE gateway release: harmless with the table's figures
+        // (120 s < 186 s) but critical once the ALB is fast and the Helm installs are slow.
+        const g = seedGraph().map((n) => (n.id === "https" ? { ...n, waitsFor: [...n.waitsFor, "eks-gateway"] } : n));
+        assert.equal(criticalPathReport(g).ratio, 1);
+        const r = ratioUnderPerturbation(g, 300, 3);
+        assert.ok(r.worstRatio > 1, `worst ${r.worstRatio}`);
+        assert.deepEqual(r.worst.selfInflictedOnPath.map((e) => [e.dependent.id, e.dependency.id]), [["https", "eks-gateway"]]);
+        // Deterministic for a seed.
+        assert.equal(ratioUnderPerturbation(g, 300, 3).worstRatio, r.worstRatio);
     });
 
     it("classifies the cross-cloud and ordering waits the architecture needs", () => {

@@ -1,9 +1,9 @@
 // Bad IstioInstall input fails with a pulumi.InputPropertyError naming the field and the fix, before the
 // component or any child is registered (no half-installed mesh).
 import { test } from "node:test";
-import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { settle, startSimulation } from "./simulator";
+import { startSimulation } from "./simulator";
+import { expectRefused } from "./support/refused";
 
 const sim = startSimulation();
 const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
@@ -20,19 +20,7 @@ const ADOPTED = { namespace: "istio-ingress", selectorLabels: { istio: "ingressg
 async function rejects(args: Record<string, unknown>, propertyPath: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
     const { IstioInstall } = await import("../components/istio-install");
     const options = opts ?? await eks();
-    await settle();
-    const before = sim.graph.resources.length;
-    let error: unknown;
-    try {
-        new IstioInstall("bad", args as never, options);
-    } catch (e) {
-        error = e;
-    }
-    await settle();
-    assert.ok(pulumi.InputPropertyError.isInstance(error), `expected an InputPropertyError, got ${String(error)}`);
-    assert.equal(error.propertyPath, propertyPath);
-    assert.match(error.reason, fix);
-    assert.equal(sim.graph.resources.length, before, "nothing was registered");
+    await expectRefused(sim.graph, () => new IstioInstall("bad", args as never, options), propertyPath, fix);
 }
 
 test("a version that is not MAJOR.MINOR.PATCH", async () => {

@@ -2,27 +2,15 @@
 // any resource is registered (no half-built ALB to clean up).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
-import { settle, startSimulation } from "./simulator";
+import { startSimulation } from "./simulator";
+import { expectRefused } from "./support/refused";
 import { runFixture } from "./support/run-fixture";
 
 const sim = startSimulation();
 
 async function rejects(args: Record<string, unknown>, propertyPath: string, fix: RegExp) {
     const { LambdaAlb } = await import("../components/lambda-alb");
-    await settle();
-    const before = sim.graph.resources.length;
-    let error: unknown;
-    try {
-        new LambdaAlb("bad", args);
-    } catch (e) {
-        error = e;
-    }
-    await settle();
-    assert.ok(pulumi.InputPropertyError.isInstance(error), `expected an InputPropertyError, got ${String(error)}`);
-    assert.equal(error.propertyPath, propertyPath);
-    assert.match(error.reason, fix);
-    assert.equal(sim.graph.resources.length, before, "nothing was registered");
+    await expectRefused(sim.graph, () => new LambdaAlb("bad", args), propertyPath, fix);
 }
 
 test("no cluster and no subnets", () => rejects({}, "eksClusterName", /give the EKS cluster name .* or give vpcId and subnetIds/));
