@@ -146,6 +146,10 @@ describe("inherent lower bound", () => {
         const r = ratioUnderPerturbation(g, 300, 3);
         assert.ok(r.worstRatio > 1, `worst ${r.worstRatio}`);
         assert.deepEqual(r.worst.selfInflictedOnPath.map((e) => [e.dependent.id, e.dependency.id]), [["https", "eks-gateway"]]);
+        assert.ok(r.exceeding > 0 && r.exceeding < 300);
+        assert.deepEqual(r.culprits.map((e) => [e.dependent.id, e.dependency.id, e.samples]), [["https", "eks-gateway", r.exceeding]]);
+        assert.equal(clean.exceeding, 0);
+        assert.deepEqual(clean.culprits, []);
         // Deterministic for a seed.
         assert.equal(ratioUnderPerturbation(g, 300, 3).worstRatio, r.worstRatio);
     });

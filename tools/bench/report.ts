@@ -86,3 +86,51 @@ export function criticalPathReport(graph: DeployGraph): CriticalPathReport {
         selfInflicted,
     };
 }
+
+export interface Robustness {
+    samples: number;
+    /** Largest critical/bound ratio over the perturbed duration tables. */
+    worstRatio: number;
+    /** The report of the worst sample: its critical path names the waits responsible. */
+    worst: CriticalPathReport;
+    /** Samples whose ratio exceeds `threshold`. */
+    exceeding: number;
+    threshold: number;
+    /** Self-inflicted waits on the critical path of those samples, most frequent first. */
+    culprits: (SelfInflictedEdge & { samples: number })[];
+}
+
+/**
+ * The durations are estimates, so the ratio is also computed under `samples` random duration tables:
+ * every kind's figure multiplied by its own factor in [1/spread, spread] (log-uniform; the same factor
+ * for every resource of a kind). Deterministic for a given seed.
+ */
+export function ratioUnderPerturbation(graph: DeployGraph, samples = 1000, spread = 2, seed = 1, threshold = 1.05): Robustness {
+    let state = seed >>> 0 || 1;
+    const random = () => {
+        // xorshift32: small, deterministic, good enough to spread factors.
+        state ^= state << 13; state >>>= 0;
+        state ^= state >>> 17;
+        state ^= state << 5; state >>>= 0;
+        return state / 2 ** 32;
+    };
+    const kinds = [...new Set(graph.map((n) => n.kind))].sort();
+    let worst = criticalPathReport(graph);
+    let exceeding = 0;
+    const culprits = new Map<string, SelfInflictedEdge & { samples: number }>();
+    for (let i = 0; i < samples; i++) {
+        const factor = new Map(kinds.map((k) => [k, Math.exp((random() * 2 - 1) * Math.log(spread))]));
+        const report = criticalPathReport(graph.map((n) => ({ ...n, seconds: n.seconds * factor.get(n.kind)! })));
+        if (report.ratio > worst.ratio) worst = report;
+        if (report.ratio <= threshold) continue;
+        exceeding++;
+        for (const e of report.selfInflictedOnPath) {
+            const key = `${e.dependent.id} ${e.dependency.id}`;
+            const seen = culprits.get(key) ?? { dependent: e.dependent, dependency: e.dependency, samples: 0 };
+            seen.samples++;
+            culprits.set(key, seen);
+        }
+    }
+    const ranked = [...culprits.values()].sort((a, b) => b.samples - a.samples || a.dependent.id.localeCompare(b.dependent.id));
+    return { samples, worstRatio: worst.ratio, worst, exceeding, threshold, culprits: ranked };
+}
