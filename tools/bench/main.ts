@@ -96,6 +96,9 @@ async function scale(): Promise<void> {
     const constant = (xs: number[]) => xs.every((x) => x === xs[0]);
     console.log(`\nPer-service increment (between consecutive sizes): ${all.join(", ")} resources, ${custom.join(", ")} custom — ${constant(all) && constant(custom) ? "constant (linear growth)" : "NOT constant"}`);
 
+    const programPerService = perServiceIncrements(SIZES.map((n) => ({ services: n, count: median(bySize.get(n)!.map((x) => x.programMs)) })));
+    console.log(`Program time per extra service (between consecutive sizes): ${programPerService.map((x) => x.toFixed(0)).join(", ")} ms`);
+
     const largest = Math.max(...SIZES);
     const big = bySize.get(largest)!;
     const worstProcess = Math.max(...big.map((s) => s.processMs));
