@@ -3,7 +3,8 @@
 // is checked in `network.ts`, before the ALB that would use it is registered.
 import * as fs from "node:fs";
 import { invalid, known, knownArray, requireCidr, requireConcreteHostname, requireIntegerInRange } from "../common/validation";
-import type { LambdaAlbArgs } from "./index";
+import type { InternalAlbArgs } from "./alb";
+import type { LambdaFunctionArgs } from "./function";
 
 /** Runtimes AWS Lambda accepts for new functions (zip packages). */
 export const LAMBDA_RUNTIMES = [
@@ -16,7 +17,13 @@ export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
 
 export const HTTP_LISTENER_MODES = ["off", "redirect"];
 
-export function validateLambdaAlbArgs(args: LambdaAlbArgs): void {
+export function validateLambdaAlbArgs(args: InternalAlbArgs & LambdaFunctionArgs): void {
+    validateInternalAlbArgs(args);
+    validateLambdaFunctionArgs(args, "");
+}
+
+/** The ALB's network and TLS settings. */
+export function validateInternalAlbArgs(args: InternalAlbArgs): void {
     const subnetIds = knownArray(args.subnetIds);
     if (args.eksClusterName === undefined && args.subnetIds === undefined) {
         invalid("eksClusterName", "give the EKS cluster name (its VPC, private subnets and cluster security group are looked up), or give vpcId and subnetIds explicitly.");
@@ -51,20 +58,6 @@ export function validateLambdaAlbArgs(args: LambdaAlbArgs): void {
     }
     if (known(args.domainName)) requireConcreteHostname("domainName", args.domainName);
 
-    if (args.code !== undefined && args.codePath !== undefined) {
-        invalid("codePath", "give either code (an Archive) or codePath (a directory or .zip), not both.");
-    }
-    if (known(args.codePath) && !fs.existsSync(args.codePath)) {
-        invalid("codePath", `"${args.codePath}" does not exist; give the path of a directory or a .zip file with the function's code (relative paths are relative to the Pulumi program's working directory).`);
-    }
-    if (known(args.runtime) && !LAMBDA_RUNTIMES.includes(args.runtime)) {
-        invalid("runtime", `"${args.runtime}" is not a Lambda runtime crossmesh supports; use one of ${LAMBDA_RUNTIMES.join(", ")}.`);
-    }
-    if (known(args.memorySize)) requireIntegerInRange("memorySize", args.memorySize, 128, 10240, "MB (AWS Lambda's limits)");
-    if (known(args.timeout)) requireIntegerInRange("timeout", args.timeout, 1, 900, "seconds (AWS Lambda's limits)");
-    if (known(args.logRetentionDays) && !LOG_RETENTION_DAYS.includes(args.logRetentionDays)) {
-        invalid("logRetentionDays", `${args.logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire).`);
-    }
     if (known(args.httpListener) && !HTTP_LISTENER_MODES.includes(args.httpListener)) {
         invalid("httpListener", `"${args.httpListener}" is not a mode; use "off" (no port 80, the default) or "redirect" (port 80 answers with a redirect to HTTPS).`);
     }
@@ -73,5 +66,23 @@ export function validateLambdaAlbArgs(args: LambdaAlbArgs): void {
         if (args.certificateRenewBeforeDays >= args.certificateValidityDays) {
             invalid("certificateRenewBeforeDays", `${args.certificateRenewBeforeDays} days is not shorter than the validity (${args.certificateValidityDays} days); renew well inside the validity, e.g. 30 of 365.`);
         }
+    }
+}
+
+/** One function's settings; `at` prefixes the field names in errors (e.g. "functions[2]."). */
+export function validateLambdaFunctionArgs(args: LambdaFunctionArgs, at: string): void {
+    if (args.code !== undefined && args.codePath !== undefined) {
+        invalid(`${at}codePath`, "give either code (an Archive) or codePath (a directory or .zip), not both.");
+    }
+    if (known(args.codePath) && !fs.existsSync(args.codePath)) {
+        invalid(`${at}codePath`, `"${args.codePath}" does not exist; give the path of a directory or a .zip file with the function's code (relative paths are relative to the Pulumi program's working directory).`);
+    }
+    if (known(args.runtime) && !LAMBDA_RUNTIMES.includes(args.runtime)) {
+        invalid(`${at}runtime`, `"${args.runtime}" is not a Lambda runtime crossmesh supports; use one of ${LAMBDA_RUNTIMES.join(", ")}.`);
+    }
+    if (known(args.memorySize)) requireIntegerInRange(`${at}memorySize`, args.memorySize, 128, 10240, "MB (AWS Lambda's limits)");
+    if (known(args.timeout)) requireIntegerInRange(`${at}timeout`, args.timeout, 1, 900, "seconds (AWS Lambda's limits)");
+    if (known(args.logRetentionDays) && !LOG_RETENTION_DAYS.includes(args.logRetentionDays)) {
+        invalid(`${at}logRetentionDays`, `${args.logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire).`);
     }
 }
