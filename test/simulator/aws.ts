@@ -15,7 +15,16 @@ interface AwsState {
     permissions: { functionName: string; principal: string; sourceArn?: string; action: string }[];
     securityGroups: Map<string, { vpcId: string }>;
     functions: Map<string, Inputs>;
+    /** Listener ARN → its load balancer and the rule priorities taken on it. */
+    listeners: Map<string, { loadBalancerArn: string; priorities: Map<number, string> }>;
+    /** Target group ARN → the one load balancer that forwards to it (ELB allows one). */
+    targetGroupOwners: Map<string, string>;
 }
+
+/** ELB quotas that make a deployment fail (AWS docs, "Quotas for your Application Load Balancers"). */
+const RULES_PER_ALB = 100;
+const TARGET_GROUPS_PER_ALB = 100;
+const HOST_HEADER_VALUE_MAX = 128;
 
 const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 export const LAMBDA_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "nodejs18.x", "nodejs20.x", "nodejs22.x", "java17", "java21", "dotnet8", "ruby3.3", "ruby3.4", "provided.al2", "provided.al2023"];
@@ -50,7 +59,7 @@ async function archiveHash(code: any): Promise<string> {
 }
 
 export class AwsSimulator {
-    private readonly state: AwsState = { permissions: [], securityGroups: new Map(), functions: new Map() };
+    private readonly state: AwsState = { permissions: [], securityGroups: new Map(), functions: new Map(), listeners: new Map(), targetGroupOwners: new Map() };
 
     constructor(private readonly world: SimWorld) {}
 
@@ -127,12 +136,46 @@ export class AwsSimulator {
                 if (inputs.protocol === "HTTPS" && !inputs.certificateArn) throw new Error("aws:lb/listener: ValidationError: A certificate must be specified for HTTPS listeners");
                 const lbArn: string = inputs.loadBalancerArn;
                 const arn = lbArn.replace(":loadbalancer/", ":listener/") + "/" + digest(`listener/${name}`, 16);
+                for (const a of inputs.defaultActions ?? []) if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, lbArn);
+                this.state.listeners.set(arn, { loadBalancerArn: lbArn, priorities: new Map() });
                 return { id: arn, state: { ...inputs, arn, sslPolicy: inputs.protocol === "HTTPS" ? inputs.sslPolicy ?? "ELBSecurityPolicy-2016-08" : inputs.sslPolicy } };
             }
+            case "aws:lb/listenerRule:ListenerRule": return this.listenerRule(name, inputs);
             case "aws:acm/certificate:Certificate": return this.certificate(name, inputs);
             default:
                 return undefined;
         }
+    }
+
+    private listenerRule(name: string, inputs: Inputs): Created {
+        const listener = this.state.listeners.get(inputs.listenerArn);
+        if (!listener) throw new Error(`aws:lb/listenerRule: ListenerNotFound: ${inputs.listenerArn}`);
+        const priority = inputs.priority;
+        if (!Number.isInteger(priority) || priority < 1 || priority > 50000) throw new Error(`aws:lb/listenerRule: ValidationError: priority ${priority} is outside 1–50000`);
+        const holder = listener.priorities.get(priority);
+        if (holder !== undefined && holder !== name) throw new Error(`aws:lb/listenerRule: PriorityInUse: priority ${priority} is already used by ${holder}`);
+        const rulesOnAlb = [...this.state.listeners.values()].filter((l) => l.loadBalancerArn === listener.loadBalancerArn).reduce((n, l) => n + l.priorities.size, 0);
+        if (holder === undefined && rulesOnAlb >= RULES_PER_ALB) throw new Error(`aws:lb/listenerRule: TooManyRules: the load balancer already has ${RULES_PER_ALB} rules`);
+        const conditions: any[] = inputs.conditions ?? [];
+        if (conditions.length === 0) throw new Error("aws:lb/listenerRule: ValidationError: a rule needs at least one condition");
+        for (const c of conditions) {
+            for (const v of c.hostHeader?.values ?? []) {
+                if (String(v).length > HOST_HEADER_VALUE_MAX) throw new Error(`aws:lb/listenerRule: ValidationError: host-header value "${v}" is longer than ${HOST_HEADER_VALUE_MAX} characters`);
+            }
+        }
+        for (const a of inputs.actions ?? []) if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, listener.loadBalancerArn);
+        listener.priorities.set(priority, name);
+        const arn = String(inputs.listenerArn).replace(":listener/", ":listener-rule/") + "/" + digest(`rule/${name}`, 16);
+        return { id: arn, state: { ...inputs, arn } };
+    }
+
+    /** A target group serves one load balancer; an ALB takes at most 100 of them. */
+    private bindTargetGroup(targetGroupArn: string, loadBalancerArn: string): void {
+        const owner = this.state.targetGroupOwners.get(targetGroupArn);
+        if (owner !== undefined && owner !== loadBalancerArn) throw new Error(`aws:lb: ValidationError: target group ${targetGroupArn} is already used by load balancer ${owner}`);
+        const count = [...this.state.targetGroupOwners.values()].filter((o) => o === loadBalancerArn).length;
+        if (owner === undefined && count >= TARGET_GROUPS_PER_ALB) throw new Error(`aws:lb: TooManyTargetGroups: load balancer ${loadBalancerArn} already has ${TARGET_GROUPS_PER_ALB} target groups`);
+        this.state.targetGroupOwners.set(targetGroupArn, loadBalancerArn);
     }
 
     private async lambdaFunction(name: string, inputs: Inputs): Promise<Created> {
