@@ -1,7 +1,8 @@
 // The public API of crossmesh: each component can be used on its own, or all of them at once through
 // CrossMeshLink.
 export { CrossMeshLink, CrossMeshLinkArgs, LinkServiceArgs, LinkSourceArgs, LinkLambdaArgs, LinkUpstreamArgs, AdoptedGatewayArgs, LinkPkiSettings, LinkAwsEgressArgs, LinkedService, LinkTopology } from "./crossmesh";
-export { LambdaAlb, LambdaAlbArgs } from "./lambda-alb";
+export { LambdaAlb, LambdaAlbArgs, LambdaFunctionArgs, InternalAlbArgs } from "./lambda-alb";
+export { LambdaHostsAlb, LambdaHostsAlbArgs, LambdaHostArgs, LambdaHostFunction, MAX_FUNCTIONS_PER_ALB } from "./lambda-hosts-alb";
 export { LinkPki, LinkPkiArgs } from "./link-pki";
 export { IstioInstall, IstioInstallArgs, ExistingGatewayArgs, GatewayRefOutput, DEFAULT_ISTIO_VERSION } from "./istio-install";
 export { ExportGateway, ExportGatewayArgs, ExportedServiceArgs } from "./export-gateway";

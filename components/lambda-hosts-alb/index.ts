@@ -1,0 +1,95 @@
+// LambdaHostsAlb: several Lambda functions behind ONE internal ALB in an EKS cluster's VPC, each
+// reached by its own Host header. A link exporting many functions needs this rather than one
+// LambdaAlb each: an AWS account has 50 ALBs per Region by default, each ALB costs by the hour, and
+// every ALB adds its own certificate to rotate. The EKS gateway forwards the exported host unchanged
+// as the Host header, so a host-header rule per function is all the routing the ALB needs.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { InternalAlbArgs, createInternalAlb } from "../lambda-alb/alb";
+import { LambdaFunctionArgs, createLambdaFunction, createLambdaTarget } from "../lambda-alb/function";
+import { rulePriorities } from "./priority";
+import { hostSlug, validateLambdaHostsAlbArgs } from "./validate";
+
+export { MAX_FUNCTIONS_PER_ALB } from "./validate";
+
+export interface LambdaHostArgs extends LambdaFunctionArgs {
+    /** The Host header that reaches this function, e.g. "lambda.external": a concrete lowercase FQDN (it names resources, so plain). */
+    host: string;
+}
+
+export interface LambdaHostsAlbArgs extends InternalAlbArgs {
+    /** The functions, one per host; at most 100 (ELB's target groups per load balancer). */
+    functions: LambdaHostArgs[];
+}
+
+/** One host's function as deployed. */
+export interface LambdaHostFunction {
+    host: string;
+    functionName: string;
+    functionArn: string;
+    targetGroupArn: string;
+    /** Priority of its listener rule (stable per host name; see priority.ts). */
+    rulePriority: number;
+}
+
+/** What the ALB answers for a Host no function claims: nothing reaches a function by accident. */
+export const UNMATCHED_HOST_RESPONSE = { statusCode: "404", contentType: "text/plain", messageBody: "crossmesh: no function for this host\n" };
+
+export class LambdaHostsAlb extends pulumi.ComponentResource {
+    /** The host name the mesh must use to reach the ALB (and the name its certificate carries). */
+    public readonly hostname: pulumi.Output<string>;
+    /** PEM of the private CA that issued the ALB certificate; undefined with `certificateArn`. */
+    public readonly caPem: pulumi.Output<string | undefined>;
+    public readonly albArn: pulumi.Output<string>;
+    public readonly albDnsName: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly httpsListenerArn: pulumi.Output<string>;
+    public readonly certificateArn: pulumi.Output<string>;
+    /** Expiry (RFC 3339) of the self-issued ALB certificate; undefined with `certificateArn`. */
+    public readonly certificateExpiresAt: pulumi.Output<string | undefined>;
+    /** Every function, in the order given. */
+    public readonly functions: pulumi.Output<LambdaHostFunction[]>;
+    /** Function name per host, for wiring one host's function into something else. */
+    public readonly functionNames: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: LambdaHostsAlbArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateLambdaHostsAlbArgs(args);
+        super("crossmesh:index:LambdaHostsAlb", name, {}, opts);
+        const alb = createInternalAlb(name, args, { type: "fixed-response", fixedResponse: UNMATCHED_HOST_RESPONSE }, this);
+        const priorities = rulePriorities(args.functions.map((f) => f.host));
+
+        this.functionNames = {};
+        const functions = args.functions.map((f) => {
+            // Names follow the host, not the position: reordering the list changes nothing in AWS.
+            const slug = `${name}-${hostSlug(f.host)}`;
+            const fn = createLambdaFunction(slug, f, args.tags, this);
+            const targetGroup = createLambdaTarget(slug, fn, args.tags, this);
+            const rulePriority = priorities.get(f.host)!;
+            new aws.lb.ListenerRule(`${slug}-rule`, {
+                listenerArn: alb.https.arn,
+                priority: rulePriority,
+                conditions: [{ hostHeader: { values: [f.host] } }],
+                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                tags: args.tags,
+            }, { parent: this });
+            this.functionNames[f.host] = fn.name;
+            return pulumi.all([fn.name, fn.arn, targetGroup.arn]).apply(([functionName, functionArn, targetGroupArn]): LambdaHostFunction =>
+                ({ host: f.host, functionName, functionArn, targetGroupArn, rulePriority }));
+        });
+
+        this.hostname = alb.hostname;
+        this.caPem = alb.caPem;
+        this.certificateExpiresAt = alb.certificateExpiresAt;
+        this.albArn = alb.alb.arn;
+        this.albDnsName = alb.alb.dnsName;
+        this.securityGroupId = alb.securityGroup.id;
+        this.httpsListenerArn = alb.https.arn;
+        this.certificateArn = alb.certificateArn;
+        this.functions = pulumi.all(functions);
+        this.registerOutputs({
+            hostname: this.hostname, caPem: this.caPem, albArn: this.albArn, albDnsName: this.albDnsName,
+            securityGroupId: this.securityGroupId, httpsListenerArn: this.httpsListenerArn,
+            certificateArn: this.certificateArn, certificateExpiresAt: this.certificateExpiresAt, functions: this.functions,
+        });
+    }
+}
