@@ -167,3 +167,30 @@ test("refused: a client principal that is no SPIFFE id", async () => {
 test("refused: two services sharing an upstream with different settings", async () => {
     await refused({ services: [{ host: "a.external", upstreamHost: ALB }, { host: "b.external", upstreamHost: ALB, upstreamPort: 8443 }] }, "services[1]", /shares upstreamHost/);
 });
+
+test("services naming one upstream share its ServiceEntry, DestinationRule and CA Secret; each keeps its own route", async () => {
+    const { ExportGateway, provider } = await ready;
+    const shared = { upstreamHost: pulumi.output(ALB), upstreamCaPem: pulumi.secret(ALB_CA), upstreamName: "lambdas" };
+    const gw = new ExportGateway("shared", args({ services: [{ host: "a.external", ...shared }, { host: "b.external", ...shared }] }), { provider });
+    await valueOf(gw.exportedHosts);
+    await settle();
+    const children = sim.graph.children(sim.graph.one(COMPONENT, "shared").urn).map(object);
+    const ofKind = (kind: string) => children.filter((o) => o.kind === kind);
+    assert.deepEqual(ofKind("ServiceEntry").map((o) => [o.metadata.name, o.spec.hosts]), [["crossmesh-upstream-lambdas", [ALB]]]);
+    const [dr] = ofKind("DestinationRule");
+    assert.equal(ofKind("DestinationRule").length, 1);
+    assert.equal(dr.spec.trafficPolicy.portLevelSettings[0].tls.credentialName, "crossmesh-upstream-ca-lambdas");
+    assert.deepEqual(ofKind("Secret").map((o) => o.metadata.name).sort(), ["crossmesh-link", "crossmesh-upstream-ca-lambdas"]);
+    const routes = ofKind("VirtualService");
+    assert.deepEqual(routes.map((o) => o.spec.hosts[0]).sort(), ["a.external", "b.external"]);
+    for (const vs of routes) assert.equal(vs.spec.http[0].route[0].destination.host, ALB);
+});
+
+test("refused: services sharing an upstreamName but going to different upstream hosts", async () => {
+    await refused({ services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "lambdas" }, { host: "b.external", upstreamHost: PUBLIC_UPSTREAM, upstreamName: "lambdas" }] },
+        "services[1].upstreamName", /also the upstream of services\[0\].*same upstreamHost or different upstreamNames/);
+});
+
+test("refused: an upstreamName that is no Kubernetes name", async () => {
+    await refused({ services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "Shared ALB" }] }, "services[0].upstreamName", /not a valid Kubernetes name/);
+});

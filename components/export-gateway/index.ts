@@ -2,14 +2,14 @@
 // admit only the allowed client identities, and route each host to its upstream (the internal ALB) over TLS.
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayRefInput, TlsBundle } from "../common/types";
-import { requireConcreteHostname } from "../common/validation";
+import { invalid, requireConcreteHostname } from "../common/validation";
 import { DEFAULT_LINK_NAME } from "../link-routing/names";
 import type { LinkObject } from "../link-routing/objects";
 import { PLACEHOLDER_BUNDLE, PLACEHOLDER_GATEWAY, resolveGateway } from "../link-routing/resolve";
 import { createObject, identityOf } from "../link-routing/resources";
 import {
     ExportSettings, ExportedService, exportAuthorizationPolicy, exportGateway, exportNames, exportVirtualService,
-    serverSecret, upstreamCaSecret, upstreamDestinationRule, upstreamServiceEntry,
+    serverSecret, upstreamCaSecret, upstreamDestinationRule, upstreamKeyOf, upstreamServiceEntry, upstreamSniOf,
 } from "./objects";
 import { requireClientSpiffeId, validateExportGatewayArgs } from "./validate";
 
@@ -30,6 +30,12 @@ export interface ExportedServiceArgs {
     upstreamCaPem?: pulumi.Input<string>;
     /** SNI to send and SAN to require from the upstream. Default: upstreamHost. */
     upstreamSni?: pulumi.Input<string>;
+    /**
+     * Names the upstream's ServiceEntry, DestinationRule and CA Secret (a DNS label). Services with the
+     * same name share one set, e.g. the hosts of one LambdaHostsAlb; they must give the same upstream
+     * host, port, SNI and CA. Default: the host, one set per service.
+     */
+    upstreamName?: string;
 }
 
 export interface ExportGatewayArgs {
@@ -71,7 +77,10 @@ export class ExportGateway extends pulumi.ComponentResource {
         // `plan` has the final names and placeholder values: it tells which resources to create now.
         const plan: ExportSettings = {
             linkName, credentialName, gateway: PLACEHOLDER_GATEWAY, allowedClientPrincipals: [],
-            services: args.services.map((s) => ({ host: s.host, upstreamHost: "", upstreamPort: 443, privateUpstreamCa: s.upstreamCaPem !== undefined })),
+            services: args.services.map((s) => ({
+                host: s.host, upstreamHost: "", upstreamPort: 443, privateUpstreamCa: s.upstreamCaPem !== undefined,
+                ...(s.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
+            })),
         };
         const principals = pulumi.output(args.allowedClientPrincipals).apply((ps) => {
             ps.forEach((p, i) => requireClientSpiffeId(`allowedClientPrincipals[${i}]`, p));
@@ -83,6 +92,8 @@ export class ExportGateway extends pulumi.ComponentResource {
         const emit = (planned: LinkObject, built: pulumi.Output<LinkObject>) => createObject(name, identityOf(planned), built, child);
 
         emit(serverSecret(plan, PLACEHOLDER_BUNDLE), pulumi.all([core, args.serverBundle]).apply(([s, b]) => serverSecret(s, b)));
+        // Each upstream's objects come from the first service that names it; the others must agree.
+        const upstreamOwner = new Map<string, { i: number; svc: pulumi.Output<ExportedService> }>();
         args.services.forEach((svcArgs, i) => {
             const planned = plan.services[i];
             // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
@@ -92,13 +103,26 @@ export class ExportGateway extends pulumi.ComponentResource {
                     requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
                     return { ...planned, upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
                 });
-            const withSvc = pulumi.all([core, svc]);
-            if (svcArgs.upstreamCaPem !== undefined) {
-                emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, svc, svcArgs.upstreamCaPem]).apply(([s, v, ca]) => upstreamCaSecret(s, v, ca)));
+            const key = upstreamKeyOf(planned);
+            const owner = upstreamOwner.get(key);
+            if (owner === undefined) {
+                upstreamOwner.set(key, { i, svc });
+                const withSvc = pulumi.all([core, svc]);
+                if (svcArgs.upstreamCaPem !== undefined) {
+                    emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, svc, svcArgs.upstreamCaPem]).apply(([s, v, ca]) => upstreamCaSecret(s, v, ca)));
+                }
+                emit(upstreamServiceEntry(plan, planned), withSvc.apply(([s, v]) => upstreamServiceEntry(s, v)));
+                emit(upstreamDestinationRule(plan, planned), withSvc.apply(([s, v]) => upstreamDestinationRule(s, v)));
+                emit(exportVirtualService(plan, planned), withSvc.apply(([s, v]) => exportVirtualService(s, v)));
+            } else {
+                const agreed = pulumi.all([svc, owner.svc]).apply(([mine, theirs]) => {
+                    if (mine.upstreamHost !== theirs.upstreamHost || mine.upstreamPort !== theirs.upstreamPort || upstreamSniOf(mine) !== upstreamSniOf(theirs) || mine.privateUpstreamCa !== theirs.privateUpstreamCa) {
+                        invalid(`services[${i}].upstreamName`, `"${key}" is also the upstream of services[${owner.i}], but the two resolve to different upstream settings (${mine.upstreamHost}:${mine.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`);
+                    }
+                    return mine;
+                });
+                emit(exportVirtualService(plan, planned), pulumi.all([core, agreed]).apply(([s, v]) => exportVirtualService(s, v)));
             }
-            emit(upstreamServiceEntry(plan, planned), withSvc.apply(([s, v]) => upstreamServiceEntry(s, v)));
-            emit(upstreamDestinationRule(plan, planned), withSvc.apply(([s, v]) => upstreamDestinationRule(s, v)));
-            emit(exportVirtualService(plan, planned), withSvc.apply(([s, v]) => exportVirtualService(s, v)));
         });
         emit(exportGateway(plan), core.apply(exportGateway));
         emit(exportAuthorizationPolicy(plan), core.apply(exportAuthorizationPolicy));

@@ -15,6 +15,11 @@ export interface ExportedService {
     upstreamSni?: string;
     /** True when the upstream's CA is private: a CA-only Secret is created and referenced. */
     privateUpstreamCa: boolean;
+    /**
+     * Names the upstream's objects; services with the same name share one ServiceEntry, DestinationRule
+     * and CA Secret (e.g. several functions behind one ALB). Default: the host.
+     */
+    upstream?: string;
 }
 
 export interface ExportSettings {
@@ -31,9 +36,21 @@ export const exportNames = {
     gateway: (linkName: string) => objectName(linkName, "export"),
     authorizationPolicy: (linkName: string) => objectName(linkName, "export"),
     route: (linkName: string, host: string) => objectName(linkName, host),
-    upstream: (linkName: string, host: string) => objectName(linkName, "upstream", host),
-    upstreamCaSecret: (linkName: string, host: string) => objectName(linkName, "upstream-ca", host),
+    upstream: (linkName: string, upstream: string) => objectName(linkName, "upstream", upstream),
+    upstreamCaSecret: (linkName: string, upstream: string) => objectName(linkName, "upstream-ca", upstream),
 };
+
+/** The name that keys a service's upstream objects. */
+export function upstreamKeyOf(svc: ExportedService): string {
+    return svc.upstream ?? svc.host;
+}
+
+/** The first service of each upstream: the one whose settings its shared objects carry. */
+export function distinctUpstreams(services: readonly ExportedService[]): ExportedService[] {
+    const first = new Map<string, ExportedService>();
+    for (const svc of services) if (!first.has(upstreamKeyOf(svc))) first.set(upstreamKeyOf(svc), svc);
+    return [...first.values()];
+}
 
 export function upstreamSniOf(svc: ExportedService): string {
     return svc.upstreamSni ?? svc.upstreamHost;
@@ -44,7 +61,7 @@ export function serverSecret(s: ExportSettings, bundle: TlsBundle): LinkObject {
 }
 
 export function upstreamCaSecret(s: ExportSettings, svc: ExportedService, caPem: string): LinkObject {
-    return caOnlySecret(s.linkName, exportNames.upstreamCaSecret(s.linkName, svc.host), s.gateway.namespace, caPem);
+    return caOnlySecret(s.linkName, exportNames.upstreamCaSecret(s.linkName, upstreamKeyOf(svc)), s.gateway.namespace, caPem);
 }
 
 /**
@@ -55,7 +72,7 @@ export function upstreamServiceEntry(s: ExportSettings, svc: ExportedService): L
     return {
         apiVersion: NETWORKING_V1,
         kind: "ServiceEntry",
-        metadata: meta(s.linkName, exportNames.upstream(s.linkName, svc.host), s.gateway.namespace),
+        metadata: meta(s.linkName, exportNames.upstream(s.linkName, upstreamKeyOf(svc)), s.gateway.namespace),
         spec: {
             hosts: [svc.upstreamHost],
             ports: [{ number: svc.upstreamPort, name: "https", protocol: "HTTPS" }],
@@ -74,11 +91,11 @@ export function upstreamServiceEntry(s: ExportSettings, svc: ExportedService): L
 export function upstreamDestinationRule(s: ExportSettings, svc: ExportedService): LinkObject {
     const sni = upstreamSniOf(svc);
     const tls: Record<string, unknown> = { mode: "SIMPLE", sni, subjectAltNames: [sni] };
-    if (svc.privateUpstreamCa) tls.credentialName = exportNames.upstreamCaSecret(s.linkName, svc.host);
+    if (svc.privateUpstreamCa) tls.credentialName = exportNames.upstreamCaSecret(s.linkName, upstreamKeyOf(svc));
     return {
         apiVersion: NETWORKING_V1,
         kind: "DestinationRule",
-        metadata: meta(s.linkName, exportNames.upstream(s.linkName, svc.host), s.gateway.namespace),
+        metadata: meta(s.linkName, exportNames.upstream(s.linkName, upstreamKeyOf(svc)), s.gateway.namespace),
         spec: {
             host: svc.upstreamHost,
             exportTo: ["."],
@@ -153,12 +170,16 @@ export function exportAuthorizationPolicy(s: ExportSettings): LinkObject {
     };
 }
 
-/** Every object of the EKS side, Secrets included: what the trace and schema tests read. */
+/**
+ * Every object of the EKS side, Secrets included: what the trace and schema tests read. Upstream CA
+ * PEMs are keyed by upstream name (the host, unless services share an upstream).
+ */
 export function exportObjects(s: ExportSettings, bundle: TlsBundle, upstreamCaPems: Record<string, string> = {}): LinkObject[] {
+    const upstreams = distinctUpstreams(s.services);
     return [
         serverSecret(s, bundle),
-        ...s.services.filter((svc) => svc.privateUpstreamCa).map((svc) => upstreamCaSecret(s, svc, upstreamCaPems[svc.host] ?? "")),
-        ...s.services.flatMap((svc) => [upstreamServiceEntry(s, svc), upstreamDestinationRule(s, svc)]),
+        ...upstreams.filter((svc) => svc.privateUpstreamCa).map((svc) => upstreamCaSecret(s, svc, upstreamCaPems[upstreamKeyOf(svc)] ?? "")),
+        ...upstreams.flatMap((svc) => [upstreamServiceEntry(s, svc), upstreamDestinationRule(s, svc)]),
         exportGateway(s),
         ...s.services.map((svc) => exportVirtualService(s, svc)),
         exportAuthorizationPolicy(s),

@@ -1,6 +1,6 @@
 // Up-front checks of ExportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
-import { invalid, known, knownArray, requireConcreteHostname } from "../common/validation";
+import { invalid, known, knownArray, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import { DEFAULT_LINK_NAME, objectName } from "../link-routing/names";
 import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireKubernetesProviderFor, requireLinkName, requirePort } from "../link-routing/validate";
 import type { ExportGatewayArgs } from "./index";
@@ -40,8 +40,10 @@ export function validateExportGatewayArgs(args: ExportGatewayArgs, opts: pulumi.
         }
         if (known(svc.upstreamPort)) requirePort(`${path}.upstreamPort`, svc.upstreamPort);
         if (known(svc.upstreamSni)) requireConcreteHostname(`${path}.upstreamSni`, svc.upstreamSni);
-        if (objectName(linkName, "upstream-ca", svc.host).endsWith("-cacert")) {
-            invalid(`${path}.host`, `the upstream CA Secret for "${svc.host}" would end in "-cacert", which Istio reserves; rename the host.`);
+        if (svc.upstreamName !== undefined) requireKubernetesName(`${path}.upstreamName`, svc.upstreamName);
+        if (objectName(linkName, "upstream-ca", svc.upstreamName ?? svc.host).endsWith("-cacert")) {
+            const field = svc.upstreamName !== undefined ? "upstreamName" : "host";
+            invalid(`${path}.${field}`, `the upstream CA Secret for "${svc.upstreamName ?? svc.host}" would end in "-cacert", which Istio reserves; rename the ${field}.`);
         }
         // Several hosts may share one upstream (identical ServiceEntries/DestinationRules are harmless),
         // but not with different settings: Istio would apply only one of them.
@@ -52,6 +54,19 @@ export function validateExportGatewayArgs(args: ExportGatewayArgs, opts: pulumi.
                 invalid(path, `shares upstreamHost "${svc.upstreamHost}" with services[${seen.i}] but sets a different upstreamPort, upstreamSni or upstreamCaPem; give both the same upstream settings.`);
             }
             if (!seen) plainSettings.set(svc.upstreamHost, mine);
+        }
+    });
+
+    // A shared upstreamName means one set of upstream objects: plain upstream hosts must agree now
+    // (values still unknown are checked when they resolve).
+    const byName = new Map<string, number>();
+    args.services.forEach((svc, i) => {
+        if (svc.upstreamName === undefined) return;
+        const first = byName.get(svc.upstreamName);
+        if (first === undefined) return void byName.set(svc.upstreamName, i);
+        const theirs = args.services[first].upstreamHost;
+        if (known(svc.upstreamHost) && known(theirs) && svc.upstreamHost !== theirs) {
+            invalid(`services[${i}].upstreamName`, `"${svc.upstreamName}" is also the upstream of services[${first}], which goes to "${theirs}", not "${svc.upstreamHost}"; services sharing an upstreamName share one upstream, so give them the same upstreamHost or different upstreamNames.`);
         }
     });
 
