@@ -32,3 +32,7 @@ test("a service with both a Lambda and an upstream", () => rejects({ services: [
 test("a duplicate exported host", () => rejects({ services: [1, 2].map(() => ({ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] })) }, "services[].host[1]", /listed twice/));
 test("no services", () => rejects({ services: [] }, "services", /at least one exported service/));
 test("an invalid caller namespace", () => rejects({ services: [{ host: "a.external", lambda: {}, allowedSources: [{ namespace: "Shop_NS" }] }] }, "services[0].allowedSources[0].namespace", /not a valid Kubernetes name/));
+test("a bad Lambda setting names the service, not its place on the shared ALB", () =>
+    rejects({ services: [{ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] }, { host: "b.external", lambda: { memorySize: 64 }, allowedSources: [{ namespace: "x" }] }] }, "services[1].lambda.memorySize", /from 128 to 10240/));
+test("hosts that collapse to the same object names", () =>
+    rejects({ services: ["a-b.external", "a.b-external"].map((host) => ({ host, lambda: {}, allowedSources: [{ namespace: "x" }] })) }, "services[1].host", /give the same object names/));

@@ -21,14 +21,34 @@ test("adopted Istio: no Helm release and no gateway Service of crossmesh's own o
     assert.match(String(run.outputs.eksGatewayHostname), /\.elb\.eu-west-1\.amazonaws\.com$/);
 });
 
-test("two Lambdas get an ALB each; the existing upstream gets none and is routed by its own name", () => {
-    assert.equal(run.graph.ofType("aws:lb/loadBalancer:LoadBalancer").length, 2);
-    const upstreams = on("eks", "kubernetes:networking.istio.io/v1:ServiceEntry").flatMap((r) => spec(r).hosts);
-    assert.ok(upstreams.includes("inventory.internal.example.org"));
-    assert.equal(upstreams.filter((h: string) => h.startsWith("internal-")).length, 2);
+test("the two Lambdas share one internal ALB, each behind its own host rule; the existing upstream is routed by its own name", () => {
+    assert.equal(run.graph.ofType("aws:lb/loadBalancer:LoadBalancer").length, 1, "one ALB for both functions");
     const services = run.outputs.services as any[];
     assert.deepEqual(services.map((s) => s.host), ["orders.external", "invoices.external", "inventory.external"]);
     assert.equal(services[2].functionName, undefined);
+    const input = (r: { rawInputs: Record<string, unknown> }, key: string) => (unsecret(r.rawInputs) as any)[key];
+    const rules = run.graph.ofType("aws:lb/listenerRule:ListenerRule");
+    assert.equal(rules.length, 2);
+    for (const host of ["orders.external", "invoices.external"]) {
+        // Host header → rule → target group → attachment → the function the outputs name for that host.
+        const rule = rules.find((r) => input(r, "conditions")[0].hostHeader.values[0] === host)!;
+        assert.ok(rule, `a rule for ${host}`);
+        const tgArn = input(rule, "actions")[0].targetGroupArn;
+        const attachment = run.graph.ofType("aws:lb/targetGroupAttachment:TargetGroupAttachment").find((a) => input(a, "targetGroupArn") === tgArn)!;
+        const fn = run.graph.ofType("aws:lambda/function:Function").find((f) => f.state?.arn === input(attachment, "targetId"))!;
+        assert.equal(fn.state?.name, services.find((s) => s.host === host).functionName);
+    }
+    const upstreams = on("eks", "kubernetes:networking.istio.io/v1:ServiceEntry").flatMap((r) => spec(r).hosts);
+    assert.deepEqual(upstreams.filter((h: string) => h.startsWith("internal-")).length, 1, "one upstream entry for the shared ALB");
+    assert.ok(upstreams.includes("inventory.internal.example.org"));
+    const routes = on("eks", "kubernetes:networking.istio.io/v1:VirtualService").map(spec);
+    const albHost = services[0].upstreamHostname;
+    assert.equal(services[1].upstreamHostname, albHost);
+    for (const host of ["orders.external", "invoices.external"]) {
+        const vs = routes.find((r) => r.hosts[0] === host)!;
+        assert.equal(vs.http[0].route[0].destination.host, albHost, `${host} goes to the shared ALB`);
+        assert.equal(vs.http[0].rewrite, undefined, "the Host header reaches the ALB unchanged, so its host rule matches");
+    }
 });
 
 test("each host admits only its own callers (plus the verification Job)", () => {

@@ -1,5 +1,5 @@
 // CrossMeshLink: the whole seed topology as one dependency graph across two clouds. For each exported
-// service, a Lambda behind an internal ALB (or an existing internal HTTPS upstream) in the EKS VPC;
+// service, a Lambda behind a shared internal ALB (or an existing internal HTTPS upstream) in the EKS VPC;
 // Istio on both clusters; the link's certificates; the export objects on EKS and the import objects
 // on GKE; and, optionally, a Job that proves the path end to end during `pulumi up`.
 //
@@ -13,7 +13,7 @@ import { ExportGateway } from "../export-gateway";
 import { ImportGateway } from "../import-gateway";
 import { IstioInstall } from "../istio-install";
 import { ROLE_DEFAULTS } from "../istio-install/charts";
-import { LambdaAlb } from "../lambda-alb";
+import { LambdaHostsAlb, MAX_FUNCTIONS_PER_ALB } from "../lambda-hosts-alb";
 import { LinkPki } from "../link-pki";
 import { validateCrossMeshLinkArgs } from "./validate";
 import { VERIFY_NAMESPACE, VERIFY_SERVICE_ACCOUNT, VerifyTarget, verifyNamespace, verifyObjects } from "./verify";
@@ -154,8 +154,6 @@ export interface LinkTopology {
     services: LinkedService[];
 }
 
-const slug = (host: string) => host.replace(/\./g, "-");
-
 export class CrossMeshLink extends pulumi.ComponentResource {
     /** Hostname of the EKS ingress gateway's load balancer (the far end of the link). */
     public readonly eksGatewayHostname: pulumi.Output<string>;
@@ -176,7 +174,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
     public readonly eksIstio: IstioInstall;
     public readonly gkeIstio: IstioInstall;
     public readonly pki: LinkPki;
-    public readonly lambdas: Record<string, LambdaAlb>;
+    /** The internal ALBs of the Lambda-backed services: one per 100 functions (ELB's target-group limit per ALB). */
+    public readonly lambdaAlbs: LambdaHostsAlb[];
 
     constructor(name: string, args: CrossMeshLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         validateCrossMeshLinkArgs(args);
@@ -222,17 +221,27 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             ...args.pki,
         }, { parent: this });
 
-        // The AWS side: one Lambda behind an internal ALB per Lambda-backed service.
-        this.lambdas = {};
-        for (const s of args.services) {
-            if (!s.lambda) continue;
-            this.lambdas[s.host] = new LambdaAlb(`${name}-${slug(s.host)}`, { eksClusterName: args.eksClusterName, ...s.lambda }, { parent: this });
+        // The AWS side: the Lambda-backed services share one internal ALB (per 100 functions), each
+        // reached by its host: one ALB to pay for and one certificate to rotate instead of one per
+        // service, and far below the 50 ALBs an account gets per Region.
+        this.lambdaAlbs = [];
+        const albOf = new Map<string, { alb: LambdaHostsAlb; upstreamName: string }>();
+        const lambdaServices = args.services.filter((s) => s.lambda);
+        for (let k = 0; k * MAX_FUNCTIONS_PER_ALB < lambdaServices.length; k++) {
+            const chunk = lambdaServices.slice(k * MAX_FUNCTIONS_PER_ALB, (k + 1) * MAX_FUNCTIONS_PER_ALB);
+            const upstreamName = k === 0 ? "lambdas" : `lambdas-${k + 1}`;
+            const alb = new LambdaHostsAlb(`${name}-${upstreamName}`, {
+                eksClusterName: args.eksClusterName,
+                functions: chunk.map((s) => ({ host: s.host, ...s.lambda })),
+            }, { parent: this });
+            this.lambdaAlbs.push(alb);
+            for (const s of chunk) albOf.set(s.host, { alb, upstreamName });
         }
         const upstreamOf = (s: LinkServiceArgs) => {
-            const alb = this.lambdas[s.host];
-            return alb
-                ? { hostname: alb.hostname, port: 443 as pulumi.Input<number>, caPem: alb.caPem as pulumi.Input<string | undefined> }
-                : { hostname: s.upstream!.hostname, port: s.upstream!.port ?? 443, caPem: s.upstream!.caPem };
+            const shared = albOf.get(s.host);
+            return shared
+                ? { hostname: shared.alb.hostname, port: 443 as pulumi.Input<number>, caPem: shared.alb.caPem as pulumi.Input<string | undefined>, upstreamName: shared.upstreamName as string | undefined }
+                : { hostname: s.upstream!.hostname, port: s.upstream!.port ?? 443, caPem: s.upstream!.caPem, upstreamName: undefined };
         };
 
         const exported = new ExportGateway(`${name}-export`, {
@@ -240,7 +249,10 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             serverBundle: this.pki.serverBundle,
             services: args.services.map((s) => {
                 const up = upstreamOf(s);
-                return { host: s.host, upstreamHost: up.hostname, upstreamPort: up.port, upstreamCaPem: up.caPem as pulumi.Input<string> | undefined };
+                return {
+                    host: s.host, upstreamHost: up.hostname, upstreamPort: up.port, upstreamCaPem: up.caPem as pulumi.Input<string> | undefined,
+                    ...(up.upstreamName !== undefined ? { upstreamName: up.upstreamName } : {}),
+                };
             }),
             allowedClientPrincipals: [this.pki.clientSpiffeId],
         }, eks);
@@ -271,14 +283,14 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         }
 
         const services: pulumi.Output<LinkedService[]> = pulumi.all(args.services.map((s) => pulumi.all([
-            upstreamOf(s).hostname, this.lambdas[s.host]?.functionName, pulumi.output(s.allowedSources),
+            upstreamOf(s).hostname, albOf.get(s.host)?.alb.functionNames[s.host], pulumi.output(s.allowedSources),
         ]).apply(([upstreamHostname, functionName, allowedSources]) => ({
             host: s.host, upstreamHostname, ...(functionName ? { functionName } : {}),
             allowedSources: allowedSources.map((a) => ({ namespace: a.namespace, ...(a.serviceAccount ? { serviceAccount: a.serviceAccount } : {}) })),
         }))));
 
         this.verificationJob = verify
-            ? this.createVerification(name, args, services, eksGatewayHostname, [exported, imported, this.eksIstio, this.gkeIstio, ...Object.values(this.lambdas)])
+            ? this.createVerification(name, args, services, eksGatewayHostname, [exported, imported, this.eksIstio, this.gkeIstio, ...this.lambdaAlbs])
             : pulumi.output(undefined);
 
         this.eksGatewayHostname = eksGatewayHostname;

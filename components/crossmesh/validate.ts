@@ -1,6 +1,8 @@
 // Up-front checks of CrossMeshLinkArgs that the sub-components cannot make on their own: the shape
 // of each exported service and the relation between the two sides.
 import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+import { validateLambdaFunctionArgs } from "../lambda-alb/validate";
+import { MAX_HOST_HEADER_LENGTH, hostSlug } from "../lambda-hosts-alb/validate";
 import type { CrossMeshLinkArgs } from "./index";
 
 export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
@@ -17,6 +19,13 @@ export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
             invalid(`${at}.lambda`, "give exactly one of `lambda` (crossmesh creates a function behind an internal ALB) or `upstream` (an existing internal HTTPS endpoint).");
         }
         if (s.upstream && known(s.upstream.hostname)) requireConcreteHostname(`${at}.upstream.hostname`, s.upstream.hostname);
+        if (s.lambda) {
+            // Checked here so the error names the service, not a position inside the shared ALB.
+            validateLambdaFunctionArgs(s.lambda, `${at}.lambda.`);
+            if (s.host.length > MAX_HOST_HEADER_LENGTH) {
+                invalid(`${at}.host`, `"${s.host}" has ${s.host.length} characters; the shared ALB routes by a host-header rule, which takes at most ${MAX_HOST_HEADER_LENGTH}. Use a shorter name.`);
+            }
+        }
         if (!Array.isArray(s.allowedSources) || s.allowedSources.length === 0) {
             invalid(`${at}.allowedSources`, "list who may call this host, e.g. [{ namespace: \"shop\", serviceAccount: \"checkout\" }]; nothing else can.");
         }
@@ -26,6 +35,15 @@ export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
         });
     });
     requireUnique("services[].host", args.services.map((s) => s.host));
+    // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
+    const slugs = new Map<string, number>();
+    args.services.forEach((s, i) => {
+        const first = slugs.get(hostSlug(s.host));
+        if (first !== undefined) {
+            invalid(`services[${i}].host`, `"${s.host}" and "${args.services[first].host}" (services[${first}]) give the same object names ("${hostSlug(s.host)}", dots become hyphens); rename one of them.`);
+        }
+        slugs.set(hostSlug(s.host), i);
+    });
     if (args.eksIstio && args.consumerEgressCidrs !== undefined && (!Array.isArray(args.consumerEgressCidrs) || args.consumerEgressCidrs.length > 0)) {
         invalid("consumerEgressCidrs", "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.");
     }
