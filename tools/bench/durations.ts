@@ -40,6 +40,7 @@ export const DURATIONS: Record<string, Duration> = {
         source: "RegisterTargets is synchronous; the provider does not wait for a Lambda target to be healthy (health checks are off).",
     },
     "aws:lb/listener:Listener": { seconds: 3, estimate: true, source: "CreateListener is synchronous (certificate already issued)." },
+    "aws:lb/listenerRule:ListenerRule": { seconds: 2, estimate: true, source: "CreateRule is synchronous; one API call (plus tags)." },
     "aws:acm/certificate:Certificate": {
         seconds: 3, estimate: true,
         source: "ImportCertificate: an imported certificate is ISSUED immediately, no DNS/email validation (ACM docs, 'Importing certificates').",

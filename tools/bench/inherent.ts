@@ -51,6 +51,8 @@ export const INHERENT_RULES: InherentRule[] = [
     { dependent: "aws:lb/listener:Listener", dependency: ALB, reason: "a listener belongs to a load balancer" },
     { dependent: "aws:lb/listener:Listener", dependency: TARGET_GROUP, reason: "the default action forwards to the target group" },
     { dependent: "aws:lb/listener:Listener", dependency: ACM_CERT, reason: "an HTTPS listener is created with its certificate" },
+    { dependent: "aws:lb/listenerRule:ListenerRule", dependency: "aws:lb/listener:Listener", reason: "a rule belongs to a listener" },
+    { dependent: "aws:lb/listenerRule:ListenerRule", dependency: TARGET_GROUP, reason: "the rule forwards its host to the function's target group" },
     // --- Certificates -------------------------------------------------------------------------------
     { dependent: CA_CERT, dependency: KEY, reason: "a certificate is signed with its private key" },
     { dependent: CSR, dependency: KEY, reason: "a CSR is signed with the leaf's private key" },
