@@ -76,6 +76,18 @@ test("data edges that are real: the EKS upstream objects wait for the ALB; istio
     }
 });
 
+test("the test client and the verification namespace wait for the GKE injector (istiod), not for the gateway", () => {
+    const injected = [
+        ...on("gke", "kubernetes:core/v1:Namespace").filter((r) => ["sleep", "crossmesh-verify"].includes((unsecret(r.rawInputs) as any).metadata.name)),
+        ...on("gke", "kubernetes:apps/v1:Deployment"),
+    ];
+    assert.equal(injected.length, 3, "the sleep namespace, its Deployment and the verify namespace");
+    for (const r of injected) {
+        assert.ok(run.graph.waitsFor(r, helm("gke", "istiod")), `${r.name} waits for the injector`);
+        assert.equal(run.graph.waitsFor(r, helm("gke", "gateway")), false, `${r.name} does not wait for the egress gateway`);
+    }
+});
+
 test("the verification Job runs last: after both sides, the Lambda's target and the ALB listener", () => {
     const [job] = on("gke", "kubernetes:batch/v1:Job");
     for (const type of ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:lb/listener:Listener", "kubernetes:networking.istio.io/v1:VirtualService", "kubernetes:security.istio.io/v1:AuthorizationPolicy"]) {

@@ -55,7 +55,11 @@ export interface ImportGatewayArgs {
     deployTestClient?: boolean;
     /** Image of the test client. Default "curlimages/curl:8.15.0". */
     testClientImage?: string;
-    /** Istio revision for the test client's sidecar injection (`istio.io/rev`); default injection when unset. */
+    /**
+     * Istio revision for the test client's sidecar injection (`istio.io/rev`), e.g. IstioInstall's
+     * `revision`, which resolves once the injector is installed; the client waits for it and for
+     * nothing else. Unset: default injection, and the client waits for the gateway as a whole.
+     */
     istioRevision?: pulumi.Input<string>;
     /** Prefix of every object name, so several links can share the gateway. Default "crossmesh". */
     linkName?: string;
@@ -139,7 +143,10 @@ export class ImportGateway extends pulumi.ComponentResource {
     private deployTestClient(name: string, linkName: string, args: ImportGatewayArgs, core: pulumi.Output<ImportSettings>, child: pulumi.CustomResourceOptions): void {
         const image = args.testClientImage ?? DEFAULT_TEST_CLIENT_IMAGE;
         const planned = testClientObjects(linkName, image, undefined);
-        const built = pulumi.all([core, args.istioRevision]).apply(([, rev]) => testClientObjects(linkName, image, rev));
+        // Its pods need the injector, not the gateway: with a revision that carries the injector's readiness,
+        // the client starts as soon as istiod is up.
+        const injector: pulumi.Output<string | undefined> = args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : core.apply(() => undefined);
+        const built = injector.apply((rev) => testClientObjects(linkName, image, rev));
         const [nsPlan, saPlan, deployPlan] = planned;
         const ns = createObject(name, identityOf(nsPlan), built.apply((o) => o[0]), child) as k8s.core.v1.Namespace;
         const inNamespace = (kind: string, objName: string) => pulumi.all([built, ns.metadata.name])

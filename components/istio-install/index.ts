@@ -67,6 +67,11 @@ export class IstioInstall extends pulumi.ComponentResource {
     public readonly gateway: GatewayRefOutput;
     /** Ingress role: the NLB's DNS name, straight from the gateway Service's status. Undefined for egress. */
     public readonly loadBalancerHostname: pulumi.Output<string | undefined>;
+    /**
+     * The revision workloads label themselves with (`istio.io/rev`) to get sidecars. When crossmesh
+     * installs Istio it resolves once istiod (the injector) is installed, so anything built from it —
+     * an injected namespace, a client Deployment — waits for the injector and nothing more.
+     */
     public readonly revision: pulumi.Output<string>;
     public readonly trustDomain: pulumi.Output<string>;
     /** The installed Istio version; with adoptExisting, the `version` given (if any). */
@@ -95,7 +100,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             const installed = this.install(name, settings, plan.gatewayRole);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
-            this.revision = settings.revision;
+            this.revision = pulumi.all([settings.revision, installed.injectorReady]).apply(([revision]) => revision);
             this.trustDomain = settings.trustDomain;
             this.version = settings.version;
         }
@@ -150,7 +155,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
             serviceAccount: settings.gatewayName,
         };
-        return { gateway, loadBalancerHostname };
+        return { gateway, loadBalancerHostname, injectorReady: istiod.status };
     }
 
     /** An adopted ingress gateway's NLB hostname, read from its Service in the cluster. */
