@@ -54,3 +54,21 @@ test("no private key, certificate body or credential in any plan file", () => {
     const secrets = parseAllDocuments(read(a, "gke.yaml")).map((d) => d.toJSON() as any).filter((o) => o.kind === "Secret");
     assert.deepEqual(secrets[0].stringData, { "ca.crt": "[secret]", "tls.crt": "[secret]", "tls.key": "[secret]" }, "key names shown, values redacted");
 });
+
+test("the diagram draws one node per upstream: hosts sharing an ALB meet at it and fan out by Host", async () => {
+    const { mermaid } = await import("../tools/plan/diagram");
+    const alb = "internal-x-1.eu-west-1.elb.amazonaws.com";
+    const text = mermaid({
+        eksGatewayHostname: "nlb.example", eksIngressGateway: "gw.istio-ingress", gkeEgressGateway: "gw.istio-egress",
+        services: [
+            { host: "a.external", upstreamHostname: alb, functionName: "fa", allowedSources: [{ namespace: "x" }] },
+            { host: "b.external", upstreamHostname: alb, functionName: "fb", allowedSources: [{ namespace: "x" }] },
+            { host: "c.external", upstreamHostname: "c.internal.example", allowedSources: [{ namespace: "x" }] },
+        ],
+    });
+    assert.equal(text.match(/\["internal ALB<br\/>/g)?.length, 1);
+    assert.equal(text.match(/\["upstream<br\/>c\.internal\.example"\]/g)?.length, 1);
+    assert.match(text, /up1 -- "Host: a\.external" --> fn_a_external/);
+    assert.match(text, /up1 -- "Host: b\.external" --> fn_b_external/);
+    assert.match(text, /igw -- "c\.external → TLS" --> up2/);
+});

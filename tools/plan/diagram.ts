@@ -1,5 +1,6 @@
 // A Mermaid diagram of one link: who may call each exported host in GKE, the egress gateway, the mTLS
-// hop to the EKS gateway's load balancer, and the upstream (ALB → Lambda, or an existing service).
+// hop to the EKS gateway's load balancer, and the upstreams (the shared ALB → a Lambda per Host, or an
+// existing service).
 
 import type { LinkTopology } from "../../components/crossmesh";
 
@@ -22,10 +23,12 @@ export function mermaid(t: Topology): string {
     lines.push(`  nlb["EKS gateway load balancer<br/>${label(t.eksGatewayHostname)}"]`);
     lines.push("  subgraph EKS[\"EKS VPC\"]");
     lines.push(`    igw["ingress gateway ${label(t.eksIngressGateway)}"]`);
-    for (const s of t.services) {
-        lines.push(`    up_${id(s.host)}["${s.functionName ? "internal ALB" : "upstream"}<br/>${label(s.upstreamHostname)}"]`);
-        if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
-    }
+    // One node per upstream: the Lambda-backed hosts share an ALB, which routes by Host to each function.
+    const upstreams = new Map<string, boolean>();
+    for (const s of t.services) upstreams.set(s.upstreamHostname, (upstreams.get(s.upstreamHostname) ?? false) || Boolean(s.functionName));
+    const upId = new Map([...upstreams.keys()].map((host, i) => [host, `up${i + 1}`]));
+    for (const [host, alb] of upstreams) lines.push(`    ${upId.get(host)}["${alb ? "internal ALB" : "upstream"}<br/>${label(host)}"]`);
+    for (const s of t.services) if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
     lines.push("  end");
     for (const s of t.services) {
         for (const src of s.allowedSources) {
@@ -36,8 +39,8 @@ export function mermaid(t: Topology): string {
     lines.push(`  egw == "mTLS, link PKI, SNI ${label(t.services.map((s) => s.host).join(", "))}" ==> nlb`);
     lines.push("  nlb --> igw");
     for (const s of t.services) {
-        lines.push(`  igw -- "${s.host} → TLS" --> up_${id(s.host)}`);
-        if (s.functionName) lines.push(`  up_${id(s.host)} --> fn_${id(s.host)}`);
+        lines.push(`  igw -- "${s.host} → TLS" --> ${upId.get(s.upstreamHostname)}`);
+        if (s.functionName) lines.push(`  ${upId.get(s.upstreamHostname)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
     }
     return lines.join("\n") + "\n";
 }
