@@ -88,9 +88,9 @@ test("the test client and the verification namespace wait for the GKE injector (
     }
 });
 
-test("the verification Job runs last: after both sides, the Lambda's target and the ALB listener", () => {
+test("the verification Job runs last: after both sides, the Lambda's target, the ALB listener and its host rule", () => {
     const [job] = on("gke", "kubernetes:batch/v1:Job");
-    for (const type of ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:lb/listener:Listener", "kubernetes:networking.istio.io/v1:VirtualService", "kubernetes:security.istio.io/v1:AuthorizationPolicy"]) {
+    for (const type of ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule", "kubernetes:networking.istio.io/v1:VirtualService", "kubernetes:security.istio.io/v1:AuthorizationPolicy"]) {
         for (const r of run.graph.ofType(type)) assert.ok(run.graph.waitsFor(job, r), `Job waits for ${r.name}`);
     }
     assert.match(String(run.outputs.verificationJob), /^crossmesh-verify-[0-9a-f]{10}$/);
