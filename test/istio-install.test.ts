@@ -139,7 +139,7 @@ test("EKS NLB: AWS Load Balancer Controller annotations, 443 to the gateway pods
     assert.equal(outputs.gateway.serviceName, "istio-ingressgateway");
 });
 
-test("the gateway namespace output waits for the gateway release, so objects placed there come after the install", async () => {
+test("objects placed in the gateway namespace wait for istiod (CRDs, validating webhook) but not for the gateway pods", async () => {
     const eks = await cluster("eks");
     const { IstioInstall } = await import("../components/istio-install");
     const k8s = await import("@pulumi/kubernetes");
@@ -150,7 +150,9 @@ test("the gateway namespace output waits for the gateway release, so objects pla
     await settle();
     const secret = sim.graph.one("kubernetes:core/v1:Secret", "consumer-secret");
     const configMap = sim.graph.one("kubernetes:core/v1:ConfigMap", "consumer-of-hostname");
-    assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-gateway")));
+    assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-istiod")));
+    assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-base")), "the CRDs come with base, before istiod");
+    assert.equal(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-gateway")), false, "the gateway release can still be rolling out");
     assert.ok(sim.graph.waitsFor(configMap, sim.graph.one(SERVICE, "eks-consumer-load-balancer")), "a reader of the hostname waits for the Service");
     assert.equal(sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-istiod")), false, "…and not for the install");
     assert.equal(sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-gateway")), false);

@@ -109,7 +109,8 @@ export class ExportGateway extends pulumi.ComponentResource {
                 upstreamOwner.set(key, { i, svc });
                 const withSvc = pulumi.all([core, svc]);
                 if (svcArgs.upstreamCaPem !== undefined) {
-                    emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, svc, svcArgs.upstreamCaPem]).apply(([s, v, ca]) => upstreamCaSecret(s, v, ca)));
+                    // Named from the plan, not the resolved upstream: the CA is known long before the ALB's name.
+                    emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, svcArgs.upstreamCaPem]).apply(([s, ca]) => upstreamCaSecret(s, planned, ca ?? "")));
                 }
                 emit(upstreamServiceEntry(plan, planned), withSvc.apply(([s, v]) => upstreamServiceEntry(s, v)));
                 emit(upstreamDestinationRule(plan, planned), withSvc.apply(([s, v]) => upstreamDestinationRule(s, v)));

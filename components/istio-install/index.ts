@@ -134,7 +134,7 @@ export class IstioInstall extends pulumi.ComponentResource {
         // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order.
         const istiod = release("istiod", "istiod", ISTIOD_RELEASE, systemNamespace.metadata.name, settings.apply(istiodValues), [base]);
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
-        const gatewayRelease = release("gateway", "gateway", settings.gatewayName, gatewayNamespace.metadata.name, settings.apply(gatewayValues), [istiod]);
+        release("gateway", "gateway", settings.gatewayName, gatewayNamespace.metadata.name, settings.apply(gatewayValues), [istiod]);
 
         let serviceName: pulumi.Output<string> = settings.gatewayName;
         let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
@@ -144,12 +144,17 @@ export class IstioInstall extends pulumi.ComponentResource {
             const spec = pulumi.all([settings, gatewayNamespace.metadata.name]).apply(([s, namespace]) =>
                 loadBalancerService({ gatewayName: s.gatewayName, namespace, loadBalancerSourceRanges: s.loadBalancerSourceRanges }));
             const service = new k8s.core.v1.Service(`${name}-load-balancer`, { metadata: spec.metadata, spec: spec.spec }, child);
-            serviceName = service.metadata.name;
+            // The name as planned, not read back from the Service: that read would make everything that
+            // names the gateway wait for the NLB to be provisioned, when only the hostname needs it.
+            serviceName = spec.apply((svc) => svc.metadata.name as string);
             loadBalancerHostname = hostnameOf(service);
         }
 
         const gateway: GatewayRefOutput = {
-            namespace: gatewayRelease.namespace,
+            // Istio objects for this gateway need the namespace, the CRDs and istiod's validating webhook
+            // (objects sent while it cannot answer are rejected), not the gateway's pods: the gateway picks
+            // its configuration and credentials up whenever it starts.
+            namespace: pulumi.all([gatewayNamespace.metadata.name, istiod.status]).apply(([namespace]) => namespace),
             selectorLabels: settings.apply(gatewayPodSelectorLabels),
             serviceName,
             // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
