@@ -100,7 +100,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             const installed = this.install(name, settings, plan.gatewayRole);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
-            this.revision = pulumi.all([settings.revision, installed.injectorReady]).apply(([revision]) => revision);
+            this.revision = installed.revision;
             this.trustDomain = settings.trustDomain;
             this.version = settings.version;
         }
@@ -135,8 +135,10 @@ export class IstioInstall extends pulumi.ComponentResource {
         const istiod = release("istiod", "istiod", ISTIOD_RELEASE, systemNamespace.metadata.name, settings.apply(istiodValues), [base]);
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
         release("gateway", "gateway", settings.gatewayName, gatewayNamespace.metadata.name, settings.apply(gatewayValues), [istiod]);
+        // A value that resolves once istiod is installed: what is built from it waits for the CRDs, the
+        // validating webhook and the injector, and for nothing the gateway release adds.
+        const afterIstiod = (value: pulumi.Output<string>) => pulumi.all([value, istiod.status]).apply(([v]) => v);
 
-        let serviceName: pulumi.Output<string> = settings.gatewayName;
         let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (gatewayRole === "ingress") {
             // Waits for the namespace only: the NLB provisions while the charts install, and its hostname
@@ -144,9 +146,6 @@ export class IstioInstall extends pulumi.ComponentResource {
             const spec = pulumi.all([settings, gatewayNamespace.metadata.name]).apply(([s, namespace]) =>
                 loadBalancerService({ gatewayName: s.gatewayName, namespace, loadBalancerSourceRanges: s.loadBalancerSourceRanges }));
             const service = new k8s.core.v1.Service(`${name}-load-balancer`, { metadata: spec.metadata, spec: spec.spec }, child);
-            // The name as planned, not read back from the Service: that read would make everything that
-            // names the gateway wait for the NLB to be provisioned, when only the hostname needs it.
-            serviceName = spec.apply((svc) => svc.metadata.name as string);
             loadBalancerHostname = hostnameOf(service);
         }
 
@@ -154,13 +153,16 @@ export class IstioInstall extends pulumi.ComponentResource {
             // Istio objects for this gateway need the namespace, the CRDs and istiod's validating webhook
             // (objects sent while it cannot answer are rejected), not the gateway's pods: the gateway picks
             // its configuration and credentials up whenever it starts.
-            namespace: pulumi.all([gatewayNamespace.metadata.name, istiod.status]).apply(([namespace]) => namespace),
+            namespace: afterIstiod(gatewayNamespace.metadata.name),
             selectorLabels: settings.apply(gatewayPodSelectorLabels),
-            serviceName,
+            // The gateway's Service (crossmesh's LoadBalancer Service for ingress, the chart's ClusterIP one for
+            // egress) carries the gateway's name. Taken from the settings, not read back from the Service:
+            // that read would make everything naming the gateway wait for the NLB.
+            serviceName: settings.gatewayName,
             // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
             serviceAccount: settings.gatewayName,
         };
-        return { gateway, loadBalancerHostname, injectorReady: istiod.status };
+        return { gateway, loadBalancerHostname, revision: afterIstiod(settings.revision) };
     }
 
     /** An adopted ingress gateway's NLB hostname, read from its Service in the cluster. */
