@@ -2,7 +2,7 @@
 // of each exported service and the relation between the two sides.
 import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
 import { validateLambdaFunctionArgs } from "../lambda-alb/validate";
-import { MAX_HOST_HEADER_LENGTH, hostSlug } from "../lambda-hosts-alb/validate";
+import { requireDistinctHostSlugs, requireHostHeaderLength } from "../lambda-hosts-alb/validate";
 import type { CrossMeshLinkArgs } from "./index";
 
 export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
@@ -22,9 +22,7 @@ export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
         if (s.lambda) {
             // Checked here so the error names the service, not a position inside the shared ALB.
             validateLambdaFunctionArgs(s.lambda, `${at}.lambda.`);
-            if (s.host.length > MAX_HOST_HEADER_LENGTH) {
-                invalid(`${at}.host`, `"${s.host}" has ${s.host.length} characters; the shared ALB routes by a host-header rule, which takes at most ${MAX_HOST_HEADER_LENGTH}. Use a shorter name.`);
-            }
+            requireHostHeaderLength(`${at}.host`, s.host, "the shared ALB routes it by a host-header rule, which");
         }
         if (!Array.isArray(s.allowedSources) || s.allowedSources.length === 0) {
             invalid(`${at}.allowedSources`, "list who may call this host, e.g. [{ namespace: \"shop\", serviceAccount: \"checkout\" }]; nothing else can.");
@@ -34,16 +32,10 @@ export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
             if (known(src.serviceAccount)) requireKubernetesName(`${at}.allowedSources[${j}].serviceAccount`, src.serviceAccount);
         });
     });
-    requireUnique("services[].host", args.services.map((s) => s.host));
+    const hosts = args.services.map((s) => s.host);
+    requireUnique("services[].host", hosts);
     // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
-    const slugs = new Map<string, number>();
-    args.services.forEach((s, i) => {
-        const first = slugs.get(hostSlug(s.host));
-        if (first !== undefined) {
-            invalid(`services[${i}].host`, `"${s.host}" and "${args.services[first].host}" (services[${first}]) give the same object names ("${hostSlug(s.host)}", dots become hyphens); rename one of them.`);
-        }
-        slugs.set(hostSlug(s.host), i);
-    });
+    requireDistinctHostSlugs("services", hosts, "object names");
     if (args.eksIstio && args.consumerEgressCidrs !== undefined && (!Array.isArray(args.consumerEgressCidrs) || args.consumerEgressCidrs.length > 0)) {
         invalid("consumerEgressCidrs", "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.");
     }

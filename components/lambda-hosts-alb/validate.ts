@@ -12,6 +12,29 @@ export const MAX_HOST_HEADER_LENGTH = 128;
 /** Resource names of a host's function and target: dots become hyphens. */
 export const hostSlug = (host: string) => host.replace(/\./g, "-");
 
+/** A host the ALB can match in a host-header rule; `why` says which ALB, for the message. */
+export function requireHostHeaderLength(propertyPath: string, host: string, why: string): void {
+    if (host.length > MAX_HOST_HEADER_LENGTH) {
+        invalid(propertyPath, `"${host}" has ${host.length} characters; ${why} takes at most ${MAX_HOST_HEADER_LENGTH}. Use a shorter name.`);
+    }
+}
+
+/**
+ * Hosts whose slugs differ, so the names derived from them cannot collide; `listPath` is the list's
+ * field ("functions", "services") and `names` what the slugs name, for the message.
+ */
+export function requireDistinctHostSlugs(listPath: string, hosts: readonly string[], names: string): void {
+    const first = new Map<string, number>();
+    hosts.forEach((host, i) => {
+        const slug = hostSlug(host);
+        const j = first.get(slug);
+        if (j !== undefined) {
+            invalid(`${listPath}[${i}].host`, `"${host}" and "${hosts[j]}" (${listPath}[${j}]) give the same ${names} ("${slug}", dots become hyphens); rename one of them.`);
+        }
+        first.set(slug, i);
+    });
+}
+
 export function validateLambdaHostsAlbArgs(args: LambdaHostsAlbArgs): void {
     validateInternalAlbArgs(args);
     if (!Array.isArray(args.functions) || args.functions.length === 0) {
@@ -20,21 +43,13 @@ export function validateLambdaHostsAlbArgs(args: LambdaHostsAlbArgs): void {
     if (args.functions.length > MAX_FUNCTIONS_PER_ALB) {
         invalid("functions", `${args.functions.length} functions exceed what one ALB can route to (${MAX_FUNCTIONS_PER_ALB} target groups per load balancer, a limit AWS does not raise); split them over several LambdaHostsAlb components.`);
     }
-    const slugs = new Map<string, number>();
     args.functions.forEach((f, i) => {
         const at = `functions[${i}]`;
         requireConcreteHostname(`${at}.host`, f.host);
-        if (f.host.length > MAX_HOST_HEADER_LENGTH) {
-            invalid(`${at}.host`, `"${f.host}" has ${f.host.length} characters; an ALB host-header condition takes at most ${MAX_HOST_HEADER_LENGTH}. Use a shorter name.`);
-        }
+        requireHostHeaderLength(`${at}.host`, f.host, "an ALB host-header condition");
         validateLambdaFunctionArgs(f, `${at}.`);
     });
-    requireUnique("functions[].host", args.functions.map((f) => f.host));
-    args.functions.forEach((f, i) => {
-        const first = slugs.get(hostSlug(f.host));
-        if (first !== undefined) {
-            invalid(`functions[${i}].host`, `"${f.host}" and "${args.functions[first].host}" (functions[${first}]) give the same resource names ("${hostSlug(f.host)}-…", dots become hyphens); rename one of them.`);
-        }
-        slugs.set(hostSlug(f.host), i);
-    });
+    const hosts = args.functions.map((f) => f.host);
+    requireUnique("functions[].host", hosts);
+    requireDistinctHostSlugs("functions", hosts, "resource names");
 }
