@@ -9,7 +9,7 @@ import { PLACEHOLDER_BUNDLE, PLACEHOLDER_GATEWAY, resolveGateway } from "../link
 import { createObject, identityOf } from "../link-routing/resources";
 import {
     ExportSettings, ExportedService, exportAuthorizationPolicy, exportGateway, exportNames, exportVirtualService,
-    serverSecret, upstreamCaSecret, upstreamDestinationRule, upstreamKeyOf, upstreamServiceEntry, upstreamSniOf,
+    distinctUpstreams, serverSecret, upstreamCaSecret, upstreamDestinationRule, upstreamKeyOf, upstreamServiceEntry, upstreamSniOf,
 } from "./objects";
 import { requireClientSpiffeId, validateExportGatewayArgs } from "./validate";
 
@@ -92,38 +92,38 @@ export class ExportGateway extends pulumi.ComponentResource {
         const emit = (planned: LinkObject, built: pulumi.Output<LinkObject>) => createObject(name, identityOf(planned), built, child);
 
         emit(serverSecret(plan, PLACEHOLDER_BUNDLE), pulumi.all([core, args.serverBundle]).apply(([s, b]) => serverSecret(s, b)));
-        // Each upstream's objects come from the first service that names it; the others must agree.
-        const upstreamOwner = new Map<string, { i: number; svc: pulumi.Output<ExportedService> }>();
-        args.services.forEach((svcArgs, i) => {
-            const planned = plan.services[i];
-            // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
-            // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
-            const svc: pulumi.Output<ExportedService> = pulumi.all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
+        // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
+        // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
+        const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>
+            pulumi.all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
                 .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
                     requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
-                    return { ...planned, upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
-                });
-            const key = upstreamKeyOf(planned);
-            const owner = upstreamOwner.get(key);
-            if (owner === undefined) {
-                upstreamOwner.set(key, { i, svc });
-                const withSvc = pulumi.all([core, svc]);
-                if (svcArgs.upstreamCaPem !== undefined) {
-                    // Named from the plan, not the resolved upstream: the CA is known long before the ALB's name.
-                    emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, svcArgs.upstreamCaPem]).apply(([s, ca]) => upstreamCaSecret(s, planned, ca ?? "")));
-                }
-                emit(upstreamServiceEntry(plan, planned), withSvc.apply(([s, v]) => upstreamServiceEntry(s, v)));
-                emit(upstreamDestinationRule(plan, planned), withSvc.apply(([s, v]) => upstreamDestinationRule(s, v)));
-                emit(exportVirtualService(plan, planned), withSvc.apply(([s, v]) => exportVirtualService(s, v)));
-            } else {
-                const agreed = pulumi.all([svc, owner.svc]).apply(([mine, theirs]) => {
-                    if (mine.upstreamHost !== theirs.upstreamHost || mine.upstreamPort !== theirs.upstreamPort || upstreamSniOf(mine) !== upstreamSniOf(theirs) || mine.privateUpstreamCa !== theirs.privateUpstreamCa) {
-                        invalid(`services[${i}].upstreamName`, `"${key}" is also the upstream of services[${owner.i}], but the two resolve to different upstream settings (${mine.upstreamHost}:${mine.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`);
-                    }
-                    return mine;
-                });
-                emit(exportVirtualService(plan, planned), pulumi.all([core, agreed]).apply(([s, v]) => exportVirtualService(s, v)));
+                    return { ...plan.services[i], upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
+                }));
+        // Each upstream's objects come from the first service that names it; the others must agree with it.
+        const owners = distinctUpstreams(plan.services);
+        const ownerOf = new Map(owners.map((svc) => [upstreamKeyOf(svc), plan.services.indexOf(svc)]));
+        for (const planned of owners) {
+            const i = plan.services.indexOf(planned);
+            const caPem = args.services[i].upstreamCaPem;
+            if (caPem !== undefined) {
+                // Named from the plan, not the resolved upstream: the CA is known long before the ALB's name.
+                emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, caPem]).apply(([s, ca]) => upstreamCaSecret(s, planned, ca ?? "")));
             }
+            const withSvc = pulumi.all([core, resolved[i]]);
+            emit(upstreamServiceEntry(plan, planned), withSvc.apply(([s, v]) => upstreamServiceEntry(s, v)));
+            emit(upstreamDestinationRule(plan, planned), withSvc.apply(([s, v]) => upstreamDestinationRule(s, v)));
+        }
+        plan.services.forEach((planned, i) => {
+            const key = upstreamKeyOf(planned);
+            const owner = ownerOf.get(key)!;
+            const svc = owner === i ? resolved[i] : pulumi.all([resolved[i], resolved[owner]]).apply(([mine, theirs]) => {
+                if (mine.upstreamHost !== theirs.upstreamHost || mine.upstreamPort !== theirs.upstreamPort || upstreamSniOf(mine) !== upstreamSniOf(theirs) || mine.privateUpstreamCa !== theirs.privateUpstreamCa) {
+                    invalid(`services[${i}].upstreamName`, `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${mine.upstreamHost}:${mine.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`);
+                }
+                return mine;
+            });
+            emit(exportVirtualService(plan, planned), pulumi.all([core, svc]).apply(([s, v]) => exportVirtualService(s, v)));
         });
         emit(exportGateway(plan), core.apply(exportGateway));
         emit(exportAuthorizationPolicy(plan), core.apply(exportAuthorizationPolicy));

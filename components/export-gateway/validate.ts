@@ -31,6 +31,7 @@ export function validateExportGatewayArgs(args: ExportGatewayArgs, opts: pulumi.
     const hosts = requireExportedHosts("services", args.services.map((s) => s.host));
 
     const plainSettings = new Map<string, { i: number; port: unknown; sni: unknown; ca: unknown }>();
+    const firstWithName = new Map<string, number>();
     args.services.forEach((svc, i) => {
         const path = `services[${i}]`;
         if (svc.upstreamHost === undefined) invalid(`${path}.upstreamHost`, "give the upstream's DNS name, e.g. the internal ALB's dnsName.");
@@ -55,18 +56,16 @@ export function validateExportGatewayArgs(args: ExportGatewayArgs, opts: pulumi.
             }
             if (!seen) plainSettings.set(svc.upstreamHost, mine);
         }
-    });
-
-    // A shared upstreamName means one set of upstream objects: plain upstream hosts must agree now
-    // (values still unknown are checked when they resolve).
-    const byName = new Map<string, number>();
-    args.services.forEach((svc, i) => {
-        if (svc.upstreamName === undefined) return;
-        const first = byName.get(svc.upstreamName);
-        if (first === undefined) return void byName.set(svc.upstreamName, i);
-        const theirs = args.services[first].upstreamHost;
-        if (known(svc.upstreamHost) && known(theirs) && svc.upstreamHost !== theirs) {
-            invalid(`services[${i}].upstreamName`, `"${svc.upstreamName}" is also the upstream of services[${first}], which goes to "${theirs}", not "${svc.upstreamHost}"; services sharing an upstreamName share one upstream, so give them the same upstreamHost or different upstreamNames.`);
+        // A shared upstreamName means one set of upstream objects: plain upstream hosts must agree now
+        // (values still unknown are checked when they resolve).
+        if (svc.upstreamName !== undefined) {
+            const first = firstWithName.get(svc.upstreamName);
+            const theirs = first !== undefined ? args.services[first].upstreamHost : undefined;
+            if (first === undefined) {
+                firstWithName.set(svc.upstreamName, i);
+            } else if (known(svc.upstreamHost) && known(theirs) && svc.upstreamHost !== theirs) {
+                invalid(`${path}.upstreamName`, `"${svc.upstreamName}" is also the upstream of services[${first}], which goes to "${theirs}", not "${svc.upstreamHost}"; services sharing an upstreamName share one upstream, so give them the same upstreamHost or different upstreamNames.`);
+            }
         }
     });
 
