@@ -1,6 +1,6 @@
 // The public API of crossmesh: each component can be used on its own, or all of them at once through
 // CrossMeshLink.
-export { CrossMeshLink, CrossMeshLinkArgs, LinkServiceArgs, LinkSourceArgs, LinkLambdaArgs, LinkUpstreamArgs, AdoptedGatewayArgs, LinkPkiSettings, LinkAwsEgressArgs, LinkedService, LinkTopology } from "./crossmesh";
+export { CrossMeshLink, CrossMeshLinkArgs, LinkServiceArgs, LinkSourceArgs, LinkLambdaArgs, LinkUpstreamArgs, AdoptedGatewayArgs, LinkPkiSettings, LinkAwsEgressArgs, LinkedService, LinkTopology } from "./cross-mesh-link";
 export { LambdaAlb, LambdaAlbArgs, LambdaFunctionArgs, InternalAlbArgs } from "./lambda-alb";
 export { LambdaHostsAlb, LambdaHostsAlbArgs, LambdaHostArgs, LambdaHostFunction, MAX_FUNCTIONS_PER_ALB } from "./lambda-hosts-alb";
 export { LinkPki, LinkPkiArgs } from "./link-pki";

@@ -2,7 +2,7 @@
 // names the field, says the fix, and leaves the resource graph exactly as it was.
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { settle, startSimulation } from "./simulator";
+import { settle, startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 
 const sim = startSimulation();

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { validateIstioObject } from "./support/istio-schema";
 
 const sim = startSimulation();

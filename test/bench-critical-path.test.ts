@@ -2,7 +2,7 @@
 // the graph built from a recording, and the scale statistics. Synthetic graphs only; no timings.
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { GraphRecorder, RecordedResource, SECRET_SIG } from "./simulator/recorder";
+import { GraphRecorder, RecordedResource, SECRET_SIG } from "../tools/simulator/recorder";
 import { longestPath, serialSum } from "../tools/bench/critical-path";
 import { DURATIONS, HELM_RELEASE, LOAD_BALANCER_SERVICE, PLAIN_KUBE_OBJECT, SERVICE, durationOf, resourceKind } from "../tools/bench/durations";
 import { DeployGraph, DeployNode, deployGraphFrom } from "../tools/bench/graph";

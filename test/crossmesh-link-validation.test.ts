@@ -1,6 +1,6 @@
 // CrossMeshLink refuses, before anything is registered, what only the whole link can see is wrong.
 import { test } from "node:test";
-import { startSimulation } from "./simulator";
+import { startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 
 const sim = startSimulation();

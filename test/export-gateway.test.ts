@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 import { validateIstioObject } from "./support/istio-schema";
 import { ALB, ALB_CA, BUNDLE, CLIENT_SPIFFE_ID, INGRESS, PUBLIC_UPSTREAM } from "./support/link-fixture";

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { startSimulation } from "./simulator";
+import { startSimulation } from "../tools/simulator";
 
 interface ProgramRun { errors: string[]; registered: { type: string; name: string }[] }
 

@@ -2,7 +2,7 @@
 // component or any child is registered (no half-installed mesh).
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { startSimulation } from "./simulator";
+import { startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 
 const sim = startSimulation();

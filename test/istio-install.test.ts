@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 
 const sim = startSimulation();
 const TOKEN = "crossmesh:index:IstioInstall";

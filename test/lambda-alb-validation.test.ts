@@ -2,7 +2,7 @@
 // any resource is registered (no half-built ALB to clean up).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { startSimulation } from "./simulator";
+import { startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 import { runFixture } from "./support/run-fixture";
 

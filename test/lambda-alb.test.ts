@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { handshake } from "./support/handshake";
 
 const sim = startSimulation();

@@ -3,7 +3,7 @@
 // (rules by ascending priority, first host-header match wins, else the default action).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "./simulator";
+import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { handshake } from "./support/handshake";
 import { expectRefused } from "./support/refused";
 
@@ -98,8 +98,8 @@ test("the listener serves the ALB certificate the exposed CA verifies at the ALB
 });
 
 test("the simulated ELB refuses what AWS refuses: a taken priority, a rule past the quota, a target group on two ALBs", async () => {
-    const { AwsSimulator } = await import("./simulator/aws");
-    const { defaultWorld } = await import("./simulator/world");
+    const { AwsSimulator } = await import("../tools/simulator/aws");
+    const { defaultWorld } = await import("../tools/simulator/world");
     const elb = new AwsSimulator(defaultWorld());
     const create = (type: string, name: string, inputs: Record<string, unknown>) => elb.newResource(type, name, inputs) as { id: string; state: Record<string, any> };
     const listenerOn = (n: string) => create("aws:lb/listener:Listener", `l${n}`, {

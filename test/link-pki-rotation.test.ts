@@ -16,7 +16,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultWorld, settle, startSimulation, valueOf } from "./simulator";
+import { defaultWorld, settle, startSimulation, valueOf } from "../tools/simulator";
 import { handshake } from "./support/handshake";
 
 const DAY = 24 * 3600_000;

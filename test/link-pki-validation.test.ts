@@ -4,7 +4,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { startSimulation } from "./simulator";
+import { startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 
 const sim = startSimulation();
@@ -73,7 +73,7 @@ test("pure helpers: SPIFFE IDs, trust bundles and extra-CA checks", async () => 
         pulumi.InputPropertyError.isInstance(e) && e.propertyPath === "clientServiceAccount");
     const pem = (cn: string, ca: boolean) => {
         // node:crypto cannot mint certificates; the simulator's tls model can.
-        return import("./simulator/tls").then(async (tls) => {
+        return import("../tools/simulator/tls").then(async (tls) => {
             const key = tls.privateKey({ algorithm: "ECDSA", ecdsaCurve: "P256" });
             const cert = await tls.selfSignedCert({ privateKeyPem: key.privateKeyPem, isCaCertificate: ca, validityPeriodHours: 1, subject: { commonName: cn } }, { now: () => new Date(0) });
             return cert.certPem as string;

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
-import { SECRET_SIG, isSecret, plainMatches, settle, startSimulation, valueOf } from "./simulator";
+import { SECRET_SIG, isSecret, plainMatches, settle, startSimulation, valueOf } from "../tools/simulator";
 import { handshake } from "./support/handshake";
 
 const sim = startSimulation();

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
-import { startSimulation, settle, valueOf } from "./simulator";
+import { startSimulation, settle, valueOf } from "../tools/simulator";
 import { handshake } from "./support/handshake";
 
 const sim = startSimulation();

@@ -3,8 +3,8 @@
 // come from one PKI (a real handshake between them), and no secret leaks into plain state or outputs.
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { RecordedResource, plainMatches, unsecret } from "./simulator";
-import { StackRun, runStack } from "./simulator/stack";
+import { RecordedResource, plainMatches, unsecret } from "../tools/simulator";
+import { StackRun, runStack } from "../tools/simulator/stack";
 import { providerName } from "../tools/plan/extract";
 import { handshake } from "./support/handshake";
 

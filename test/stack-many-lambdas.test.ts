@@ -3,8 +3,8 @@
 // enforces the per-ALB quotas, so a registration past them would fail this run.
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { unsecret } from "./simulator";
-import { StackRun, runStack } from "./simulator/stack";
+import { unsecret } from "../tools/simulator";
+import { StackRun, runStack } from "../tools/simulator/stack";
 import { servicesOverride } from "../tools/bench/scale";
 
 const N = 101;

@@ -2,8 +2,8 @@
 // installs, strict mTLS, per-service callers.
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { unsecret } from "./simulator";
-import { StackRun, runStack } from "./simulator/stack";
+import { unsecret } from "../tools/simulator";
+import { StackRun, runStack } from "../tools/simulator/stack";
 import { providerName } from "../tools/plan/extract";
 
 let run: StackRun;

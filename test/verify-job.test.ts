@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { spawn } from "node:child_process";
-import { verifyObjects, verifyScript } from "../components/crossmesh/verify";
+import { verifyObjects, verifyScript } from "../components/cross-mesh-link/verify";
 
 async function serve(status: number, body: string): Promise<{ port: number; hosts: string[]; close(): Promise<void> }> {
     const hosts: string[] = [];

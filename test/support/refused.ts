@@ -3,8 +3,8 @@
 // component), so a failed `pulumi up` leaves nothing half-built.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { GraphRecorder } from "../simulator/recorder";
-import { settle } from "../simulator";
+import { GraphRecorder } from "../../tools/simulator/recorder";
+import { settle } from "../../tools/simulator";
 
 /** Returns the error's reason, for tests that assert more about it. */
 export async function expectRefused(graph: GraphRecorder, construct: () => unknown, propertyPath: string, fix: RegExp): Promise<string> {

@@ -4,7 +4,7 @@
 // Every entry names its source; `estimate: true` marks figures that are commonly reported or measured
 // by hand rather than documented. They weigh the dependency graph; the *shape* of the graph (ratio of
 // critical path to inherent bound) matters more than any single figure.
-import { unsecret } from "../../test/simulator/recorder";
+import { unsecret } from "../simulator/recorder";
 
 /** A resource as the benchmark sees it: its Pulumi type and the inputs that change its duration. */
 export interface ResourceLike {

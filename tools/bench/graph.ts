@@ -2,7 +2,7 @@
 // its kind and duration, and the resources the engine makes it wait for. Built from the simulator's
 // recording with `GraphRecorder.waitsDirectlyFor`, which expands a dependency on a component to all
 // of that component's custom descendants — exactly how the Pulumi engine orders creates.
-import type { GraphRecorder, RecordedResource } from "../../test/simulator/recorder";
+import type { GraphRecorder, RecordedResource } from "../simulator/recorder";
 import { durationOf, resourceKind } from "./durations";
 
 export interface DeployNode {

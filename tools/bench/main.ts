@@ -2,7 +2,7 @@
 // and how program time, resource count and memory grow with the number of exported services.
 // Usage: npm run bench [-- --runs 5 --sizes 1,10,50,100 --stack dev --child-node-args "--stack-trace-limit=2"]
 import * as os from "node:os";
-import { runStack } from "../../test/simulator/stack";
+import { runStack } from "../simulator/stack";
 import { durationOf } from "./durations";
 import { deployGraphFrom, label } from "./graph";
 import { criticalPathReport, ratioUnderPerturbation } from "./report";

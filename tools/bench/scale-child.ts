@@ -14,7 +14,7 @@ async function main() {
     // creates no resources, so doing it before the simulator starts is safe.
     const t0 = performance.now();
     await import("../../components");
-    const { runStack } = await import("../../test/simulator/stack");
+    const { runStack } = await import("../simulator/stack");
     const t1 = performance.now();
     const run = await runStack({ stack, overrides: { services: override } });
     const t2 = performance.now();

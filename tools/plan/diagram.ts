@@ -2,7 +2,7 @@
 // hop to the EKS gateway's load balancer, and the upstreams (the shared ALB → a Lambda per Host, or an
 // existing service).
 
-import type { LinkTopology } from "../../components/crossmesh";
+import type { LinkTopology } from "../../components/cross-mesh-link";
 
 export type Topology = LinkTopology;
 

@@ -1,7 +1,7 @@
 // Turns a recorded simulation into what a reviewer reads: Kubernetes manifests per cluster, Helm
 // releases, and a summary of the AWS resources, with secrets and key material redacted. Pure
 // functions of the recorded graph, ordered deterministically.
-import { GraphRecorder, RecordedResource, SECRET_SIG, unsecret } from "../../test/simulator/recorder";
+import { GraphRecorder, RecordedResource, SECRET_SIG, unsecret } from "../simulator/recorder";
 
 export const REDACTED = "[secret]";
 

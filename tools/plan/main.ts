@@ -9,8 +9,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { defaultWorld } from "../../test/simulator/world";
-import { REPO_ROOT, listStacks, runStack } from "../../test/simulator/stack";
+import { defaultWorld } from "../simulator/world";
+import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
 import { clusterPlans, cloudResources, redact } from "./extract";
 import { Topology, mermaid } from "./diagram";
 

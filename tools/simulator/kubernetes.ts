@@ -64,7 +64,7 @@ export class KubernetesSimulator {
     private readExisting(type: string, id: string, provider: Inputs | undefined): Created {
         const kind = type.split(":")[2];
         const [namespace, name] = id.includes("/") ? id.split("/", 2) : ["default", id];
-        if (kind !== "Service") throw new Error(`simulator: reading an existing ${kind} (${id}) is not modelled (add it in test/simulator/kubernetes.ts)`);
+        if (kind !== "Service") throw new Error(`simulator: reading an existing ${kind} (${id}) is not modelled (add it in tools/simulator/kubernetes.ts)`);
         const metadata: Inputs = {
             name, namespace, uid: `${digest(`uid/existing/${id}`, 8)}-0000-4000-8000-${digest(`uid/existing2/${id}`, 12)}`, resourceVersion: "1",
             annotations: {

@@ -33,7 +33,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         if (!args.custom) return { id: undefined, state: {} }; // components have no provider
         const provider = args.provider ? this.providers.get(args.provider.split("::").pop()!) : undefined;
         const created = await this.create(type, name, inputs, provider, args.id);
-        if (!created) throw new Error(`simulator: no model for resource type ${type} (add one in test/simulator)`);
+        if (!created) throw new Error(`simulator: no model for resource type ${type} (add one in tools/simulator)`);
         // Remember what a provider points at (its name too: "eks"/"gke" when the kubeconfig is encrypted).
         if (type.startsWith("pulumi:providers:")) this.providers.set(created.id, { ...inputs, resourceName: name });
         return { id: created.id, state: created.state };
@@ -82,7 +82,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         try {
             const result = args.token.startsWith("aws:") ? this.aws.call(args.token, unsecret(args.inputs) as Inputs) : undefined;
-            if (!result) throw new Error(`simulator: no model for invoke ${args.token} (add one in test/simulator)`);
+            if (!result) throw new Error(`simulator: no model for invoke ${args.token} (add one in tools/simulator)`);
             return result;
         } catch (e) {
             // The SDK reports a failed invoke by the gRPC error's `details`, as a real provider sends it.
