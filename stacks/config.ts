@@ -63,6 +63,20 @@ const pki = z.object({
     clientTrustsExtraCaPems: z.array(z.string()).optional(),
 }).strict();
 
+/**
+ * A GKE cluster reached from anywhere gcloud credentials exist (a laptop after `gcloud auth login`, a
+ * runner after google-github-actions/auth): crossmesh builds the kubeconfig, whose user runs the official
+ * `gke-gcloud-auth-plugin`. Endpoint and CA are not secret; the kubeconfig holds no credential.
+ */
+const gkeCluster = z.object({
+    /** `gcloud container clusters describe NAME --location L --format='value(name)'`; also names the kubeconfig entries. */
+    name: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, "must be a GKE cluster name: lowercase letters, digits and hyphens"),
+    /** `--format='value(endpoint)'` (an IP or DNS name, optionally with https://). */
+    endpoint: z.string().regex(/^(https:\/\/)?[A-Za-z0-9.-]+(:\d+)?$/, "must be the cluster's API endpoint, e.g. \"34.76.1.2\" or \"https://34.76.1.2\""),
+    /** `--format='value(masterAuth.clusterCaCertificate)'`: the cluster CA, base64 PEM as gcloud prints it. */
+    caData: z.string().regex(/^[A-Za-z0-9+/=\s]{100,}$/, "must be the base64 cluster CA from `gcloud container clusters describe … --format='value(masterAuth.clusterCaCertificate)'`"),
+}).strict();
+
 const awsEgress = z.object({
     services: z.array(z.string()).default([]),
     extraHosts: z.array(z.string()).optional(),
@@ -79,6 +93,7 @@ export const stackConfigSchema = z.object({
     eksContext: z.string().optional(),
     gkeKubeconfig: z.string().optional(),
     gkeContext: z.string().optional(),
+    gkeCluster: gkeCluster.optional(),
     services: z.array(service).min(1, "must list at least one exported service").default(DEFAULT_SERVICES),
     istioVersion: z.string().regex(/^1\.\d+\.\d+$/, "must be an Istio release such as \"1.30.3\"").default("1.30.3"),
     eksIstio: adoptedIstio.optional(),
@@ -93,8 +108,8 @@ export const stackConfigSchema = z.object({
     registryOnly: z.boolean().default(false),
     eksAwsEgress: awsEgress.optional(),
 }).strict().superRefine((c, ctx) => {
-    if (c.gkeKubeconfig === undefined && c.gkeContext === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["gkeKubeconfig"], message: "is required to reach the GKE cluster: `pulumi config set --secret crossmesh:gkeKubeconfig \"$(cat gke.kubeconfig)\"`, or set crossmesh:gkeContext to a context of your ~/.kube/config" });
+    if (c.gkeKubeconfig === undefined && c.gkeCluster === undefined && c.gkeContext === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["gkeKubeconfig"], message: "is required to reach the GKE cluster: set crossmesh:gkeCluster to {name, endpoint, caData} (works on a laptop and a CI runner; see docs/operating.md), or `pulumi config set --secret crossmesh:gkeKubeconfig \"$(cat gke.kubeconfig)\"`, or set crossmesh:gkeContext to a context of your ~/.kube/config" });
     }
     if (c.eksTrustDomain === c.gkeTrustDomain) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["gkeTrustDomain"], message: `must differ from crossmesh:eksTrustDomain ("${c.eksTrustDomain}"): the two meshes share no root of trust` });
