@@ -136,12 +136,24 @@ export interface CrossMeshLinkArgs {
     eksAwsEgress?: LinkAwsEgressArgs;
 }
 
+/** A caller admitted to a linked host, as resolved. */
+export interface LinkedSource {
+    /** Namespace of the GKE workloads that may call the host. */
+    namespace: string;
+    /** The one service account admitted; absent when the whole namespace is. */
+    serviceAccount?: string;
+}
+
+/** One exported host as deployed. */
 export interface LinkedService {
+    /** The name GKE apps call (`http://<host>/`). */
     host: string;
     /** Where the EKS gateway sends the host's requests (the ALB's name or the given upstream). */
     upstreamHostname: string;
+    /** The Lambda function serving the host; absent for an existing upstream. */
     functionName?: string;
-    allowedSources: { namespace: string; serviceAccount?: string }[];
+    /** Who in the GKE mesh may call the host. */
+    allowedSources: LinkedSource[];
 }
 
 /** The shape of the link for diagrams and reviews (see tools/plan). */
@@ -171,11 +183,15 @@ export class CrossMeshLink extends pulumi.ComponentResource {
     public readonly verificationJob: pulumi.Output<string | undefined>;
     /** Data for diagrams: gateways, the load balancer, services and their callers. */
     public readonly topology: pulumi.Output<LinkTopology>;
-    public readonly eksIstio: IstioInstall;
-    public readonly gkeIstio: IstioInstall;
-    public readonly pki: LinkPki;
-    /** The internal ALBs of the Lambda-backed services: one per 100 functions (ELB's target-group limit per ALB). */
-    public readonly lambdaAlbs: LambdaHostsAlb[];
+    /**
+     * Istio revision of the EKS mesh (`istio.io/rev`): label a namespace with it to inject its workloads.
+     * Resolves once istiod is installed.
+     */
+    public readonly eksIstioRevision: pulumi.Output<string>;
+    /** Istio revision of the GKE mesh: label the namespaces of the callers with it (`istio.io/rev`) so their calls reach the link. */
+    public readonly gkeIstioRevision: pulumi.Output<string>;
+    /** Host names of the internal ALBs of the Lambda-backed services: one ALB per 100 functions (ELB's target-group limit per ALB). */
+    public readonly lambdaAlbHostnames: pulumi.Output<string[]>;
 
     constructor(name: string, args: CrossMeshLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         validateCrossMeshLinkArgs(args);
@@ -189,22 +205,24 @@ export class CrossMeshLink extends pulumi.ComponentResource {
 
         // Istio on both clusters, independent of each other and of AWS.
         // An adopted install keeps its own mesh settings: only what crossmesh installs is configured here.
-        this.eksIstio = new IstioInstall(`${name}-eks-istio`, {
+        const eksIstio = new IstioInstall(`${name}-eks-istio`, {
             gatewayRole: "ingress",
             trustDomain: eksTrustDomain,
             ...(args.eksIstio
                 ? { adoptExisting: true, existingGateway: args.eksIstio }
                 : { version: args.istioVersion, outboundTrafficPolicy, loadBalancerSourceRanges: args.consumerEgressCidrs }),
         }, eks);
-        this.gkeIstio = new IstioInstall(`${name}-gke-istio`, {
+        const gkeIstio = new IstioInstall(`${name}-gke-istio`, {
             gatewayRole: "egress",
             trustDomain: gkeTrustDomain,
             ...(args.gkeIstio
                 ? { adoptExisting: true, existingGateway: args.gkeIstio }
                 : { version: args.istioVersion, outboundTrafficPolicy }),
         }, gke);
+        this.eksIstioRevision = eksIstio.revision;
+        this.gkeIstioRevision = gkeIstio.revision;
         // The ingress role always has a load balancer; its hostname is the link's far end.
-        const eksGatewayHostname = this.eksIstio.loadBalancerHostname.apply((h) => h as string);
+        const eksGatewayHostname = eksIstio.loadBalancerHostname.apply((h) => h as string);
 
         // The link's certificates. The client identity is known from plain values (the egress gateway's
         // namespace and service account), so the PKI does not wait for the GKE install.
@@ -213,7 +231,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             ? { namespace: args.gkeIstio.namespace, serviceAccount: args.gkeIstio.serviceAccount }
             : { namespace: ROLE_DEFAULTS.egress.gatewayNamespace, serviceAccount: ROLE_DEFAULTS.egress.gatewayName };
         const hosts = args.services.map((s) => s.host);
-        this.pki = new LinkPki(`${name}-pki`, {
+        const pki = new LinkPki(`${name}-pki`, {
             exportedHosts: hosts,
             clientTrustDomain: gkeTrustDomain,
             clientNamespace: egressIdentity.namespace,
@@ -224,7 +242,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         // The AWS side: the Lambda-backed services share one internal ALB (per 100 functions), each
         // reached by its host: one ALB to pay for and one certificate to rotate instead of one per
         // service, and far below the 50 ALBs an account gets per Region.
-        this.lambdaAlbs = [];
+        const lambdaAlbs: LambdaHostsAlb[] = [];
         const albOf = new Map<string, { alb: LambdaHostsAlb; upstreamName: string }>();
         const lambdaServices = args.services.filter((s) => s.lambda);
         for (let k = 0; k * MAX_FUNCTIONS_PER_ALB < lambdaServices.length; k++) {
@@ -234,7 +252,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                 eksClusterName: args.eksClusterName,
                 functions: chunk.map((s) => ({ host: s.host, ...s.lambda })),
             }, { parent: this });
-            this.lambdaAlbs.push(alb);
+            lambdaAlbs.push(alb);
             for (const s of chunk) albOf.set(s.host, { alb, upstreamName });
         }
         const upstreamOf = (s: LinkServiceArgs) => {
@@ -245,8 +263,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         };
 
         const exported = new ExportGateway(`${name}-export`, {
-            gateway: this.eksIstio.gateway,
-            serverBundle: this.pki.serverBundle,
+            gateway: eksIstio.gateway,
+            serverBundle: pki.serverBundle,
             services: args.services.map((s) => {
                 const up = upstreamOf(s);
                 return {
@@ -254,21 +272,21 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                     ...(up.upstreamName !== undefined ? { upstreamName: up.upstreamName } : {}),
                 };
             }),
-            allowedClientPrincipals: [this.pki.clientSpiffeId],
+            allowedClientPrincipals: [pki.clientSpiffeId],
         }, eks);
 
         // The verification Job's own identity must be admitted to every host it checks.
         const verifySource = { namespace: VERIFY_NAMESPACE, serviceAccount: VERIFY_SERVICE_ACCOUNT };
         const importedServices = args.services.map((s) => ({ host: s.host, allowedSources: verify ? [...s.allowedSources, verifySource] : s.allowedSources }));
         const imported = new ImportGateway(`${name}-import`, {
-            gateway: this.gkeIstio.gateway,
-            clientBundle: this.pki.clientBundle,
+            gateway: gkeIstio.gateway,
+            clientBundle: pki.clientBundle,
             remoteGatewayHostname: eksGatewayHostname,
             services: importedServices,
             trustDomain: gkeTrustDomain,
             enforceStrictMtls: args.strictMtls === true,
             deployTestClient: args.deployTestClient === true,
-            istioRevision: this.gkeIstio.revision,
+            istioRevision: gkeIstio.revision,
         }, gke);
 
         if (args.eksAwsEgress) {
@@ -290,18 +308,19 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         }))));
 
         this.verificationJob = verify
-            ? this.createVerification(name, args, services, eksGatewayHostname, [exported, imported, this.eksIstio, this.gkeIstio, ...this.lambdaAlbs])
+            ? this.createVerification(name, args, services, eksGatewayHostname, [exported, imported, eksIstio, gkeIstio, ...lambdaAlbs])
             : pulumi.output(undefined);
 
         this.eksGatewayHostname = eksGatewayHostname;
         this.exportedHosts = pulumi.output(hosts);
         this.services = services;
-        this.serverCaPem = this.pki.serverCaPem;
-        this.clientCaPem = this.pki.clientCaPem;
-        this.serverCertExpiresAt = this.pki.serverCertExpiresAt;
-        this.clientCertExpiresAt = this.pki.clientCertExpiresAt;
-        this.clientSpiffeId = this.pki.clientSpiffeId;
-        this.topology = pulumi.all([this.eksGatewayHostname, this.eksIstio.gateway, this.gkeIstio.gateway, services]).apply(([lb, eksGw, gkeGw, svc]): LinkTopology => ({
+        this.lambdaAlbHostnames = pulumi.all(lambdaAlbs.map((alb) => alb.hostname));
+        this.serverCaPem = pki.serverCaPem;
+        this.clientCaPem = pki.clientCaPem;
+        this.serverCertExpiresAt = pki.serverCertExpiresAt;
+        this.clientCertExpiresAt = pki.clientCertExpiresAt;
+        this.clientSpiffeId = pki.clientSpiffeId;
+        this.topology = pulumi.all([this.eksGatewayHostname, eksIstio.gateway, gkeIstio.gateway, services]).apply(([lb, eksGw, gkeGw, svc]): LinkTopology => ({
             eksGatewayHostname: lb,
             eksIngressGateway: `${eksGw.serviceName}.${eksGw.namespace}`,
             gkeEgressGateway: `${gkeGw.serviceName}.${gkeGw.namespace}`,
@@ -312,6 +331,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             serverCaPem: this.serverCaPem, clientCaPem: this.clientCaPem, serverCertExpiresAt: this.serverCertExpiresAt,
             clientCertExpiresAt: this.clientCertExpiresAt, clientSpiffeId: this.clientSpiffeId,
             verificationJob: this.verificationJob, topology: this.topology,
+            eksIstioRevision: this.eksIstioRevision, gkeIstioRevision: this.gkeIstioRevision, lambdaAlbHostnames: this.lambdaAlbHostnames,
         });
     }
 
@@ -326,11 +346,11 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         }));
         const fingerprint = pulumi.all([services, eksGatewayHostname]).apply(([svc, lb]) =>
             crypto.createHash("sha256").update(JSON.stringify({ svc, lb, targets })).digest("hex"));
-        const objects = pulumi.all([fingerprint, this.gkeIstio.revision]).apply(([linkFingerprint, revision]) => verifyObjects({ targets, revision, linkFingerprint }));
+        const objects = pulumi.all([fingerprint, this.gkeIstioRevision]).apply(([linkFingerprint, revision]) => verifyObjects({ targets, revision, linkFingerprint }));
         const gke = { parent: this, provider: args.gkeProvider };
         // The namespace and account wait only for the GKE mesh; only the Job waits for the whole link.
         const ns = new k8s.core.v1.Namespace(`${name}-verify-ns`, {
-            metadata: this.gkeIstio.revision.apply((revision) => verifyNamespace(revision).metadata),
+            metadata: this.gkeIstioRevision.apply((revision) => verifyNamespace(revision).metadata),
         }, gke);
         const sa = new k8s.core.v1.ServiceAccount(`${name}-verify-sa`, {
             metadata: { name: VERIFY_SERVICE_ACCOUNT, namespace: ns.metadata.name },
