@@ -1,0 +1,21 @@
+// Writes the PR comment body comparing two plan roots (one subdirectory per stack, from `npm run plan`).
+// Usage: tsx tools/plan-diff/main.ts --base plans/base --head plans/head [--note "…"] [--base-ref sha]
+//        [--head-ref sha] [--out comment.md]      (without --out: to stdout)
+import * as fs from "node:fs";
+import { commentFromPlanRoots } from "./diff";
+
+function arg(name: string): string | undefined {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const base = arg("base");
+const head = arg("head");
+if (!base || !head) {
+    console.error("usage: tsx tools/plan-diff/main.ts --base <plan root> --head <plan root> [--note text] [--base-ref sha] [--head-ref sha] [--out file]");
+    process.exit(2);
+}
+const body = commentFromPlanRoots(base, head, { note: arg("note") || undefined, baseRef: arg("base-ref"), headRef: arg("head-ref") });
+const out = arg("out");
+if (out) fs.writeFileSync(out, body);
+else process.stdout.write(body);
