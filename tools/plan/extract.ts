@@ -22,6 +22,13 @@ export function redact(value: unknown): unknown {
 export interface ClusterPlan {
     manifests: Record<string, unknown>[];
     helmReleases: Record<string, unknown>[];
+    /** Objects the stack only reads (`Service.get` of an adopted gateway): "<apiVersion> <Kind> <namespace/name>". */
+    reads: string[];
+}
+
+/** A `Resource.get`: recorded with the ID it reads and no inputs (the simulator reads with an empty property map). */
+function isRead(r: RecordedResource): boolean {
+    return r.id !== "" && Object.keys(r.rawInputs).length === 0;
 }
 
 /** Which provider (by its resource name, e.g. "eks", "gke", "aws") a resource is created with. */
@@ -38,10 +45,16 @@ function kindOrder(kind: string): number {
 
 export function clusterPlans(graph: GraphRecorder): Record<string, ClusterPlan> {
     const plans: Record<string, ClusterPlan> = {};
-    const plan = (cluster: string) => (plans[cluster] ??= { manifests: [], helmReleases: [] });
+    const plan = (cluster: string) => (plans[cluster] ??= { manifests: [], helmReleases: [], reads: [] });
     for (const r of graph.resources) {
         if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
         const cluster = providerName(graph, r);
+        if (isRead(r)) {
+            // Not the stack's to apply: a `{}` document would make `kubectl apply -f` reject the file.
+            const [, group, kind] = r.type.split(":");
+            plan(cluster).reads.push(`${group.replace(/^core\//, "")} ${kind} ${r.id}`);
+            continue;
+        }
         const inputs = redact(r.rawInputs) as Record<string, any>;
         if (r.type === "kubernetes:helm.sh/v3:Release") {
             plan(cluster).helmReleases.push({ name: inputs.name, namespace: inputs.namespace, chart: inputs.chart, version: inputs.version, repository: inputs.repositoryOpts?.repo, values: inputs.values ?? {} });
@@ -61,6 +74,7 @@ export function clusterPlans(graph: GraphRecorder): Record<string, ClusterPlan> 
     for (const p of Object.values(plans)) {
         p.manifests.sort((a: any, b: any) => kindOrder(a.kind) - kindOrder(b.kind) || String(a.kind).localeCompare(b.kind)
             || String(a.metadata?.namespace ?? "").localeCompare(b.metadata?.namespace ?? "") || String(a.metadata?.name).localeCompare(b.metadata?.name));
+        p.reads.sort();
         p.helmReleases.sort((a: any, b: any) => String(a.namespace).localeCompare(b.namespace) || String(a.name).localeCompare(b.name));
     }
     return plans;

@@ -1,6 +1,7 @@
 // Offline plan: runs the stack program under the provider simulator (no credentials, no Pulumi CLI)
 // and writes, deterministically ordered and with secrets redacted:
-//   <out>/eks.yaml, <out>/gke.yaml   Kubernetes manifests per cluster (multi-document YAML)
+//   <out>/eks.yaml, <out>/gke.yaml   Kubernetes manifests per cluster (multi-document YAML; objects the
+//                                    stack only reads, e.g. an adopted gateway's Service, as comments)
 //   <out>/helm-releases.yaml         Helm releases per cluster: chart, version, values
 //   <out>/aws.yaml                   AWS and certificate resources with their inputs
 //   <out>/outputs.yaml               the stack outputs
@@ -38,7 +39,9 @@ async function main() {
         written.push(file);
     };
     for (const [cluster, plan] of Object.entries(plans).sort()) {
-        if (plan.manifests.length) write(`${cluster}.yaml`, plan.manifests.map(yaml).join("---\n"));
+        // Objects the stack reads but does not manage go in a comment: the file stays `kubectl apply`-able.
+        const header = plan.reads.length ? plan.reads.map((r) => `# read, not managed by this stack: ${r}\n`).join("") : "";
+        if (plan.manifests.length) write(`${cluster}.yaml`, header + plan.manifests.map(yaml).join("---\n"));
     }
     write("helm-releases.yaml", yaml(Object.fromEntries(Object.entries(plans).sort().map(([c, p]) => [c, p.helmReleases]))));
     write("aws.yaml", yaml(cloudResources(run.graph)));
