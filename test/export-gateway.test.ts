@@ -45,11 +45,11 @@ test("registers one resource per object, all on the EKS provider, Istio objects 
     await settle();
     const children = sim.graph.children(sim.graph.one(COMPONENT, "link").urn);
     assert.deepEqual(children.map((r) => r.name).sort(), [
-        "link-authorization-policy-crossmesh-export", "link-destination-rule-crossmesh-upstream-lambda-external",
-        "link-destination-rule-crossmesh-upstream-orders-external", "link-gateway-crossmesh-export",
-        "link-secret-crossmesh-link", "link-secret-crossmesh-upstream-ca-lambda-external",
-        "link-service-entry-crossmesh-upstream-lambda-external", "link-service-entry-crossmesh-upstream-orders-external",
-        "link-virtual-service-crossmesh-lambda-external", "link-virtual-service-crossmesh-orders-external",
+        "link-authorization-policy-link-export", "link-destination-rule-link-upstream-lambda-external",
+        "link-destination-rule-link-upstream-orders-external", "link-gateway-link-export",
+        "link-secret-link-link", "link-secret-link-upstream-ca-lambda-external",
+        "link-service-entry-link-upstream-lambda-external", "link-service-entry-link-upstream-orders-external",
+        "link-virtual-service-link-lambda-external", "link-virtual-service-link-orders-external",
     ]);
     assert.ok(children.every((r) => r.provider === providerRef), "every object goes to the EKS cluster");
     const istio = children.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/v1:") || r.type.startsWith("kubernetes:security.istio.io/v1:"));
@@ -59,8 +59,8 @@ test("registers one resource per object, all on the EKS provider, Istio objects 
         validateIstioObject(o);
         assert.equal(o.metadata.namespace, "istio-ingress");
     }
-    const gateway = object(sim.graph.one("kubernetes:networking.istio.io/v1:Gateway", "link-gateway-crossmesh-export"));
-    assert.deepEqual(gateway.spec.servers[0].tls, { mode: "MUTUAL", credentialName: "crossmesh-link", subjectAltNames: [CLIENT_SPIFFE_ID] });
+    const gateway = object(sim.graph.one("kubernetes:networking.istio.io/v1:Gateway", "link-gateway-link-export"));
+    assert.deepEqual(gateway.spec.servers[0].tls, { mode: "MUTUAL", credentialName: "link-link", subjectAltNames: [CLIENT_SPIFFE_ID] });
 });
 
 test("Secret data is secret in the recorded inputs: no private key or CA in plain state", async () => {
@@ -71,7 +71,7 @@ test("Secret data is secret in the recorded inputs: no private key or CA in plai
         assert.deepEqual(plainMatches(s.rawInputs, /PRIVATE KEY|BEGIN CERTIFICATE/), [], `${s.name} leaks nothing`);
         assert.equal((unsecret(s.rawInputs) as any).metadata.namespace, "istio-ingress", "metadata stays readable");
     }
-    assert.deepEqual((unsecret(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-crossmesh-link").rawInputs) as any).stringData, BUNDLE);
+    assert.deepEqual((unsecret(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-link-link").rawInputs) as any).stringData, BUNDLE);
 });
 
 test("the Gateway and policy do not wait for the upstream; each route waits for its own upstream only", async () => {
@@ -176,11 +176,11 @@ test("services naming one upstream share its ServiceEntry, DestinationRule and C
     await settle();
     const children = sim.graph.children(sim.graph.one(COMPONENT, "shared").urn).map(object);
     const ofKind = (kind: string) => children.filter((o) => o.kind === kind);
-    assert.deepEqual(ofKind("ServiceEntry").map((o) => [o.metadata.name, o.spec.hosts]), [["crossmesh-upstream-lambdas", [ALB]]]);
+    assert.deepEqual(ofKind("ServiceEntry").map((o) => [o.metadata.name, o.spec.hosts]), [["shared-upstream-lambdas", [ALB]]]);
     const [dr] = ofKind("DestinationRule");
     assert.equal(ofKind("DestinationRule").length, 1);
-    assert.equal(dr.spec.trafficPolicy.portLevelSettings[0].tls.credentialName, "crossmesh-upstream-ca-lambdas");
-    assert.deepEqual(ofKind("Secret").map((o) => o.metadata.name).sort(), ["crossmesh-link", "crossmesh-upstream-ca-lambdas"]);
+    assert.equal(dr.spec.trafficPolicy.portLevelSettings[0].tls.credentialName, "shared-upstream-ca-lambdas");
+    assert.deepEqual(ofKind("Secret").map((o) => o.metadata.name).sort(), ["shared-link", "shared-upstream-ca-lambdas"]);
     const routes = ofKind("VirtualService");
     assert.deepEqual(routes.map((o) => o.spec.hosts[0]).sort(), ["a.external", "b.external"]);
     for (const vs of routes) assert.equal(vs.spec.http[0].route[0].destination.host, ALB);

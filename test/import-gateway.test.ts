@@ -99,24 +99,24 @@ test("the ServiceEntries wait for the EKS load balancer Service, and nothing els
 
 test("client Secret data is secret in the recorded inputs", async () => {
     await settle();
-    const secret = sim.graph.one("kubernetes:core/v1:Secret", "gke-link-secret-crossmesh-link");
+    const secret = sim.graph.one("kubernetes:core/v1:Secret", "gke-link-secret-gke-link-link");
     assert.deepEqual(plainMatches(secret.rawInputs, /PRIVATE KEY/), []);
     assert.deepEqual(plainMatches(secret.rawInputs, /BEGIN CERTIFICATE/), []);
     const plain = unsecret(secret.rawInputs) as any;
     assert.deepEqual([plain.metadata.namespace, plain.type, plain.stringData], ["istio-egress", "kubernetes.io/tls", BUNDLE]);
 });
 
-test("with the test client and strict mTLS: sleep namespace first, client admitted, PeerAuthentication in the root namespace", async () => {
+test("with the test client: sleep namespace first, client admitted; mesh-wide mTLS is not a link's to set", async () => {
     const { ImportGateway, gke, lbHostname } = await ready;
     new ImportGateway("full", args(lbHostname, {
-        linkName: "full", deployTestClient: true, istioRevision: "1-30-3", enforceStrictMtls: true, meshRootNamespace: "istio-system",
+        linkName: "full", deployTestClient: true, istioRevision: "1-30-3",
     }), { provider: gke });
     await settle();
     const children = childrenOf("crossmesh:index:ImportGateway", "full");
     const istio = children.filter((r) => r.type.includes(".istio.io/"));
     for (const r of istio) validateIstioObject(object(r));
-    const pa = object(sim.graph.one("kubernetes:security.istio.io/v1:PeerAuthentication", "full-peer-authentication-default"));
-    assert.deepEqual([pa.metadata.namespace, pa.metadata.name, pa.spec], ["istio-system", "default", { mtls: { mode: "STRICT" } }]);
+    // One owner for mesh-wide settings: IstioInstall's strictMtls, never one PeerAuthentication per link.
+    assert.deepEqual(sim.graph.ofType("kubernetes:security.istio.io/v1:PeerAuthentication"), []);
 
     const ns = sim.graph.one("kubernetes:core/v1:Namespace", "full-namespace-sleep");
     const deploy = sim.graph.one("kubernetes:apps/v1:Deployment", "full-deployment-sleep");
@@ -125,7 +125,8 @@ test("with the test client and strict mTLS: sleep namespace first, client admitt
     const d = object(deploy) as any;
     assert.equal(d.metadata.namespace, "sleep");
     assert.equal(d.spec.template.metadata.labels["istio.io/rev"], "1-30-3");
-    assert.equal(d.spec.template.spec.containers[0].image, "curlimages/curl:8.15.0");
+    const { DEFAULT_TEST_CLIENT_IMAGE } = await import("../components/import-gateway/test-client");
+    assert.equal(d.spec.template.spec.containers[0].image, DEFAULT_TEST_CLIENT_IMAGE);
     assert.equal((object(ns) as any).metadata.labels["istio.io/rev"], "1-30-3");
 
     const se = object(sim.graph.one(SE, "full-service-entry-full-orders-external"));

@@ -1,10 +1,11 @@
 // The pure builders of both gateways: exact fields of every object, and every Istio object they can emit
 // validated against Istio's published CRD schemas (all options: private and public upstream, several
-// hosts, strict mTLS, the test client). No Pulumi here.
+// hosts, the test client). The objects are the entries of each side's plan, built as the components
+// build them (each payload sees only the slots it declares). No Pulumi here.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { exportObjects } from "../components/export-gateway/objects";
-import { importRoutingObjects, remoteServiceEntry, strictMtlsPolicy } from "../components/import-gateway/objects";
+import { importObjects, importPlan } from "../components/import-gateway/objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, testClientObjects } from "../components/import-gateway/test-client";
 import type { LinkObject } from "../components/link-routing/objects";
 import { objectName } from "../components/link-routing/names";
@@ -21,11 +22,11 @@ const isIstio = (o: LinkObject) => o.apiVersion.includes(".istio.io/");
 test("every Istio object of either side, with every option, validates against the published CRD schemas", () => {
     const publicOnly = { ...exportSettings(), services: exportSettings().services.map((s) => ({ ...s, privateUpstreamCa: false })) };
     const single = { ...importSettings(), services: [importSettings().services[0]] };
-    const all = [...eksObjects(), ...exportObjects(publicOnly, BUNDLE), ...gkeObjects(), ...importRoutingObjects(single, EKS_LB)].filter(isIstio);
+    const all = [...eksObjects(), ...exportObjects(publicOnly, BUNDLE), ...gkeObjects(), ...importObjects(single, BUNDLE, EKS_LB)].filter(isIstio);
     const kinds = new Set(all.map((o) => validateIstioObject(o)));
     assert.deepEqual([...kinds].sort(), [
         "networking.istio.io/DestinationRule", "networking.istio.io/Gateway", "networking.istio.io/ServiceEntry",
-        "networking.istio.io/VirtualService", "security.istio.io/AuthorizationPolicy", "security.istio.io/PeerAuthentication",
+        "networking.istio.io/VirtualService", "security.istio.io/AuthorizationPolicy",
     ]);
     assert.ok(all.every((o) => o.apiVersion === "networking.istio.io/v1" || o.apiVersion === "security.istio.io/v1"));
 });
@@ -141,19 +142,18 @@ test("GKE side: the egress policy admits listed service accounts and namespaces 
             },
         ],
     });
-    assert.deepEqual(strictMtlsPolicy("crossmesh", "istio-system"), {
-        apiVersion: "security.istio.io/v1", kind: "PeerAuthentication",
-        metadata: { name: "default", namespace: "istio-system", labels: { "app.kubernetes.io/managed-by": "crossmesh", "crossmesh.io/link": "crossmesh" } },
-        spec: { mtls: { mode: "STRICT" } },
-    });
+    assert.ok(!gkeObjects().some((o) => o.kind === "PeerAuthentication"), "mesh-wide mTLS is IstioInstall's (strictMtls), never a link's");
 });
 
 test("GKE side: only the ServiceEntries read the remote hostname (so only they wait for EKS)", () => {
-    const a = importRoutingObjects(importSettings(), EKS_LB);
-    const b = importRoutingObjects(importSettings(), "another.elb.amazonaws.com");
+    const a = importObjects(importSettings(), BUNDLE, EKS_LB);
+    const b = importObjects(importSettings(), BUNDLE, "x.example");
     const differing = a.filter((o, i) => JSON.stringify(o) !== JSON.stringify(b[i])).map((o) => `${o.kind}/${o.metadata.name}`);
     assert.deepEqual(differing, ["ServiceEntry/crossmesh-lambda-external", "ServiceEntry/crossmesh-orders-external"]);
-    assert.equal(remoteServiceEntry(importSettings(), importSettings().services[0], "x.example").spec!.endpoints[0].address, "x.example");
+    assert.equal(b[1].spec!.endpoints[0].address, "x.example");
+    // What the component waits for is what the plan declares: only the ServiceEntries read the hostname.
+    const plan = importPlan({ linkName: "crossmesh", namespace: "istio-egress", credentialName: "crossmesh-link", hosts: HOSTS });
+    assert.deepEqual(plan.filter((p) => p.reads.includes("remoteHostname")).map((p) => `${p.identity.kind}/${p.identity.metadata.name}`), differing);
 });
 
 test("test client: sleep namespace with injection, its service account, a pinned curl image with the revision label", () => {

@@ -273,6 +273,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                 };
             }),
             allowedClientPrincipals: [pki.clientSpiffeId],
+            linkName: name,
         }, eks);
 
         // The verification Job's own identity must be admitted to every host it checks.
@@ -284,7 +285,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             remoteGatewayHostname: eksGatewayHostname,
             services: importedServices,
             trustDomain: gkeTrustDomain,
-            enforceStrictMtls: args.strictMtls === true,
+            linkName: name,
             deployTestClient: args.deployTestClient === true,
             istioRevision: gkeIstio.revision,
         }, gke);

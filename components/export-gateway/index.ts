@@ -3,14 +3,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayRefInput, TlsBundle } from "../common/types";
 import { invalid, requireConcreteHostname } from "../common/validation";
-import { DEFAULT_LINK_NAME } from "../link-routing/names";
-import type { LinkObject } from "../link-routing/objects";
-import { PLACEHOLDER_BUNDLE, PLACEHOLDER_GATEWAY, resolveGateway } from "../link-routing/resolve";
-import { createObject, identityOf } from "../link-routing/resources";
-import {
-    ExportSettings, ExportedService, exportAuthorizationPolicy, exportGateway, exportNames, exportVirtualService,
-    distinctUpstreams, serverSecret, upstreamCaSecret, upstreamDestinationRule, upstreamKeyOf, upstreamServiceEntry, upstreamSniOf,
-} from "./objects";
+import { claimObjects } from "../link-routing/claims";
+import { defaultLinkName } from "../link-routing/names";
+import { resolveGateway } from "../link-routing/resolve";
+import { SlotSource, createPlanned } from "../link-routing/resources";
+import { ExportPlanSettings, ExportedService, exportNames, exportPlan, upstreamKeyOf, upstreamSniOf } from "./objects";
 import { requireClientSpiffeId, validateExportGatewayArgs } from "./validate";
 
 export const EXPORT_GATEWAY_TOKEN = "crossmesh:index:ExportGateway";
@@ -53,7 +50,10 @@ export interface ExportGatewayArgs {
      * (`subjectAltNames`) and by an ALLOW AuthorizationPolicy; nothing else may call.
      */
     allowedClientPrincipals: pulumi.Input<pulumi.Input<string>[]>;
-    /** Prefix of every object name, so several links can share the gateway. Default "crossmesh". */
+    /**
+     * Prefix of every object name, so several links can share the gateway. Default: the component name
+     * as a DNS label (CrossMeshLink passes its own name, so both gateways of a link share it).
+     */
     linkName?: string;
 }
 
@@ -68,65 +68,55 @@ export class ExportGateway extends pulumi.ComponentResource {
     readonly allowedClientPrincipals: pulumi.Output<string[]>;
 
     constructor(name: string, args: ExportGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateExportGatewayArgs(args, opts);
+        const settings = exportPlanSettings(name, args);
+        validateExportGatewayArgs(settings.linkName, args, opts);
+        const plan = exportPlan(settings);
+        claimObjects(`ExportGateway "${name}"`, opts, plan.map((p) => ({ ...p.identity, ...(p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })));
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
-        const child = { parent: this };
-        const linkName = args.linkName ?? DEFAULT_LINK_NAME;
-        const credentialName = args.credentialName ?? `${linkName}-link`;
+        const { linkName, credentialName } = settings;
 
-        // `plan` has the final names and placeholder values: it tells which resources to create now.
-        const plan: ExportSettings = {
-            linkName, credentialName, gateway: PLACEHOLDER_GATEWAY, allowedClientPrincipals: [],
-            services: args.services.map((s) => ({
-                host: s.host, upstreamHost: "", upstreamPort: 443, privateUpstreamCa: s.upstreamCaPem !== undefined,
-                ...(s.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
-            })),
-        };
+        const gateway = resolveGateway("gateway", args.gateway);
         const principals = pulumi.output(args.allowedClientPrincipals).apply((ps) => {
             ps.forEach((p, i) => requireClientSpiffeId(`allowedClientPrincipals[${i}]`, p));
             return ps;
         });
-        // What the Gateway and the policy read: no upstream, so they never wait for the ALB.
-        const core: pulumi.Output<ExportSettings> = pulumi.all([resolveGateway("gateway", args.gateway), principals])
-            .apply(([gateway, allowedClientPrincipals]) => ({ ...plan, gateway, allowedClientPrincipals }));
-        const emit = (planned: LinkObject, built: pulumi.Output<LinkObject>) => createObject(name, identityOf(planned), built, child);
-
-        emit(serverSecret(plan, PLACEHOLDER_BUNDLE), pulumi.all([core, args.serverBundle]).apply(([s, b]) => serverSecret(s, b)));
-        // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
-        // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
+        // Each service as the payloads read it; a service that shares an upstream must agree with the
+        // service whose settings the shared objects carry (the first one naming it).
         const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>
             pulumi.all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
                 .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
                     requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
-                    return { ...plan.services[i], upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
+                    // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
+                    // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
+                    return { ...settings.services[i], upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
                 }));
-        // Each upstream's objects come from the first service that names it; the others must agree with it.
-        const owners = distinctUpstreams(plan.services);
-        const ownerOf = new Map(owners.map((svc) => [upstreamKeyOf(svc), plan.services.indexOf(svc)]));
-        for (const planned of owners) {
-            const i = plan.services.indexOf(planned);
-            const caPem = args.services[i].upstreamCaPem;
-            if (caPem !== undefined) {
-                // Named from the plan, not the resolved upstream: the CA is known long before the ALB's name.
-                emit(upstreamCaSecret(plan, planned, ""), pulumi.all([core, caPem]).apply(([s, ca]) => upstreamCaSecret(s, planned, ca ?? "")));
-            }
-            const withSvc = pulumi.all([core, resolved[i]]);
-            emit(upstreamServiceEntry(plan, planned), withSvc.apply(([s, v]) => upstreamServiceEntry(s, v)));
-            emit(upstreamDestinationRule(plan, planned), withSvc.apply(([s, v]) => upstreamDestinationRule(s, v)));
-        }
-        plan.services.forEach((planned, i) => {
-            const key = upstreamKeyOf(planned);
-            const owner = ownerOf.get(key)!;
-            const svc = owner === i ? resolved[i] : pulumi.all([resolved[i], resolved[owner]]).apply(([mine, theirs]) => {
-                if (mine.upstreamHost !== theirs.upstreamHost || mine.upstreamPort !== theirs.upstreamPort || upstreamSniOf(mine) !== upstreamSniOf(theirs) || mine.privateUpstreamCa !== theirs.privateUpstreamCa) {
-                    invalid(`services[${i}].upstreamName`, `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${mine.upstreamHost}:${mine.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`);
+        const firstOf = new Map<string, number>();
+        settings.services.forEach((svc, i) => { if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i); });
+        const checked = resolved.map((mine, i) => {
+            const key = upstreamKeyOf(settings.services[i]);
+            const owner = firstOf.get(key)!;
+            if (owner === i) return mine;
+            return pulumi.all([mine, resolved[owner]]).apply(([m, theirs]) => {
+                if (m.upstreamHost !== theirs.upstreamHost || m.upstreamPort !== theirs.upstreamPort || upstreamSniOf(m) !== upstreamSniOf(theirs) || m.privateUpstreamCa !== theirs.privateUpstreamCa) {
+                    invalid(`services[${i}].upstreamName`, `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${m.upstreamHost}:${m.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`);
                 }
-                return mine;
+                return m;
             });
-            emit(exportVirtualService(plan, planned), pulumi.all([core, svc]).apply(([s, v]) => exportVirtualService(s, v)));
         });
-        emit(exportGateway(plan), core.apply(exportGateway));
-        emit(exportAuthorizationPolicy(plan), core.apply(exportAuthorizationPolicy));
+        // The slots the payloads read; the identities need none of them.
+        const caOf = new Map(args.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse());
+        const source: SlotSource = (slot) => {
+            const [top, key] = slot.split(/\.(.*)/s);
+            switch (top) {
+                case "gateway": return gateway;
+                case "allowedClientPrincipals": return principals;
+                case "bundle": return pulumi.output(args.serverBundle);
+                case "services": return checked[Number(key)];
+                case "upstreamCaPems": return pulumi.output(caOf.get(key)).apply((pem) => pem ?? "");
+                default: throw new Error(`ExportGateway: no source for slot ${slot}`);
+            }
+        };
+        for (const p of plan) createPlanned(name, p, source, { parent: this });
 
         this.namespace = pulumi.output(args.gateway.namespace);
         this.gatewayName = pulumi.output(exportNames.gateway(linkName));
@@ -141,4 +131,18 @@ export class ExportGateway extends pulumi.ComponentResource {
             allowedClientPrincipals: this.allowedClientPrincipals,
         });
     }
+}
+
+/** The plain settings that name every object; the namespace stays an Input (it carries the wait for istiod). */
+function exportPlanSettings(name: string, args: ExportGatewayArgs): ExportPlanSettings<pulumi.Input<string>> {
+    const linkName = args.linkName ?? defaultLinkName(name);
+    return {
+        linkName,
+        namespace: args.gateway?.namespace,
+        credentialName: args.credentialName ?? `${linkName}-link`,
+        services: (Array.isArray(args.services) ? args.services : []).map((s) => ({
+            host: s?.host, privateUpstreamCa: s?.upstreamCaPem !== undefined,
+            ...(s?.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
+        })),
+    };
 }

@@ -1,8 +1,12 @@
-// Pure builders of the EKS side of a link: from resolved values to the Secret and Istio objects the
-// ingress gateway needs to terminate the link's mTLS and route each exported host to its upstream.
+// The EKS side of a link as one plan: every object the ingress gateway needs to terminate the link's
+// mTLS and route each exported host to its upstream. Identities come from plain values (link name,
+// hosts, upstream names); payloads from the values that resolve later (the server credential, the
+// upstream's DNS name, the client principals). ExportGateway creates exactly these entries; the tests
+// build the same entries with plain values (`exportObjects`).
 import type { GatewayRef, TlsBundle } from "../common/types";
-import { LinkObject, caOnlySecret, credentialSecret, meta } from "../link-routing/objects";
-import { NETWORKING_V1, SECURITY_V1, authorityValues, objectName, principalOf } from "../link-routing/names";
+import type { LinkObject } from "../link-routing/objects";
+import { NETWORKING_V1, SECURITY_V1, authorityValues, linkLabels, objectName, principalOf } from "../link-routing/names";
+import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** One exported host and where the ingress gateway sends it. */
 export interface ExportedService {
@@ -22,16 +26,39 @@ export interface ExportedService {
     upstream?: string;
 }
 
+/** What names the objects of the EKS side: all plain, known before anything resolves. */
+export interface ExportPlanSettings<N = string> {
+    linkName: string;
+    /** The ingress gateway's namespace (an Output in the component: it orders the objects after istiod). */
+    namespace: N;
+    credentialName: string;
+    services: Pick<ExportedService, "host" | "upstream" | "privateUpstreamCa">[];
+}
+
+/** What the payloads read; each object waits for its own slots only. */
+export interface ExportValues {
+    /** The gateway's pod labels (Gateway and policy selectors). */
+    gateway: Pick<GatewayRef, "selectorLabels">;
+    /** SPIFFE URIs (`spiffe://…`) of the client certificates allowed to call, as in their URI SAN. */
+    allowedClientPrincipals: string[];
+    /** The server credential (a secret). */
+    bundle: TlsBundle;
+    /** Each service resolved, in the order of the settings. */
+    services: ExportedService[];
+    /** PEM of each private upstream CA, by upstream name. */
+    upstreamCaPems: Record<string, string>;
+}
+
+/** The whole side with resolved values: the shape the fixtures and the request tracer use. */
 export interface ExportSettings {
     linkName: string;
     gateway: GatewayRef;
     credentialName: string;
     services: ExportedService[];
-    /** SPIFFE URIs (`spiffe://…`) of the client certificates allowed to call, as in their URI SAN. */
     allowedClientPrincipals: string[];
 }
 
-/** Object names, shared by builders and the component (which must know them before values resolve). */
+/** Object names, shared by the plan and the validation. */
 export const exportNames = {
     gateway: (linkName: string) => objectName(linkName, "export"),
     authorizationPolicy: (linkName: string) => objectName(linkName, "export"),
@@ -41,13 +68,13 @@ export const exportNames = {
 };
 
 /** The name that keys a service's upstream objects. */
-export function upstreamKeyOf(svc: ExportedService): string {
+export function upstreamKeyOf(svc: Pick<ExportedService, "host" | "upstream">): string {
     return svc.upstream ?? svc.host;
 }
 
 /** The first service of each upstream: the one whose settings its shared objects carry. */
-export function distinctUpstreams(services: readonly ExportedService[]): ExportedService[] {
-    const first = new Map<string, ExportedService>();
+export function distinctUpstreams<S extends Pick<ExportedService, "host" | "upstream">>(services: readonly S[]): S[] {
+    const first = new Map<string, S>();
     for (const svc of services) if (!first.has(upstreamKeyOf(svc))) first.set(upstreamKeyOf(svc), svc);
     return [...first.values()];
 }
@@ -56,30 +83,78 @@ export function upstreamSniOf(svc: ExportedService): string {
     return svc.upstreamSni ?? svc.upstreamHost;
 }
 
-export function serverSecret(s: ExportSettings, bundle: TlsBundle): LinkObject {
-    return credentialSecret(s.linkName, s.credentialName, s.gateway.namespace, bundle);
+/**
+ * Every object of the EKS side, in creation order. Upstream objects come from the first service that
+ * names the upstream (`services.<i>` of that service); the others share them.
+ */
+export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportValues, N>[] {
+    const id = (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
+        apiVersion, kind, metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) }, ...(type ? { type } : {}),
+    });
+    const hosts = s.services.map((svc) => svc.host);
+    const owners = distinctUpstreams(s.services).map((svc) => ({ svc, i: s.services.indexOf(svc), key: upstreamKeyOf(svc) }));
+    return [
+        {
+            // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the client CA).
+            identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
+            reads: ["bundle"],
+            payload: (v) => ({ stringData: credentialData(v.bundle) }),
+        },
+        ...owners.filter((o) => o.svc.privateUpstreamCa).map((o): PlannedObject<ExportValues, N> => ({
+            // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
+            identity: id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
+            reads: [`upstreamCaPems.${o.key}`],
+            payload: (v) => {
+                const pem = v.upstreamCaPems[o.key];
+                const stringData: Record<string, string> = pem ? { "ca.crt": pem } : {};
+                return { stringData };
+            },
+        })),
+        ...owners.flatMap((o): PlannedObject<ExportValues, N>[] => [
+            {
+                identity: id(NETWORKING_V1, "ServiceEntry", exportNames.upstream(s.linkName, o.key)),
+                reads: [`services.${o.i}`],
+                payload: (v) => ({ spec: upstreamServiceEntrySpec(v.services[o.i]) }),
+            },
+            {
+                identity: id(NETWORKING_V1, "DestinationRule", exportNames.upstream(s.linkName, o.key)),
+                reads: [`services.${o.i}`],
+                payload: (v) => ({ spec: upstreamDestinationRuleSpec(s.linkName, o.key, v.services[o.i]) }),
+            },
+        ]),
+        {
+            identity: id(NETWORKING_V1, "Gateway", exportNames.gateway(s.linkName)),
+            reads: ["gateway", "allowedClientPrincipals"],
+            payload: (v) => ({ spec: exportGatewaySpec(s.linkName, s.credentialName, hosts, v) }),
+        },
+        ...s.services.map((svc, i): PlannedObject<ExportValues, N> => ({
+            identity: id(NETWORKING_V1, "VirtualService", exportNames.route(s.linkName, svc.host)),
+            reads: [`services.${i}`],
+            payload: (v) => ({ spec: exportVirtualServiceSpec(s.linkName, v.services[i]) }),
+        })),
+        {
+            identity: id(SECURITY_V1, "AuthorizationPolicy", exportNames.authorizationPolicy(s.linkName)),
+            reads: ["gateway", "allowedClientPrincipals"],
+            payload: (v) => ({ spec: exportAuthorizationPolicySpec(hosts, v) }),
+        },
+    ];
 }
 
-export function upstreamCaSecret(s: ExportSettings, svc: ExportedService, caPem: string): LinkObject {
-    return caOnlySecret(s.linkName, exportNames.upstreamCaSecret(s.linkName, upstreamKeyOf(svc)), s.gateway.namespace, caPem);
+function credentialData(bundle: TlsBundle): Record<string, string> {
+    return { "tls.crt": bundle["tls.crt"], "tls.key": bundle["tls.key"], "ca.crt": bundle["ca.crt"] };
 }
 
 /**
  * The upstream in the gateway's registry. `exportTo: ["."]` keeps it private to the gateway namespace:
  * no workload elsewhere in the EKS mesh gets a route to the ALB from it.
  */
-export function upstreamServiceEntry(s: ExportSettings, svc: ExportedService): LinkObject {
+function upstreamServiceEntrySpec(svc: ExportedService): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "ServiceEntry",
-        metadata: meta(s.linkName, exportNames.upstream(s.linkName, upstreamKeyOf(svc)), s.gateway.namespace),
-        spec: {
-            hosts: [svc.upstreamHost],
-            ports: [{ number: svc.upstreamPort, name: "https", protocol: "HTTPS" }],
-            resolution: "DNS",
-            location: "MESH_EXTERNAL",
-            exportTo: ["."],
-        },
+        hosts: [svc.upstreamHost],
+        ports: [{ number: svc.upstreamPort, name: "https", protocol: "HTTPS" }],
+        resolution: "DNS",
+        location: "MESH_EXTERNAL",
+        exportTo: ["."],
     };
 }
 
@@ -88,19 +163,15 @@ export function upstreamServiceEntry(s: ExportSettings, svc: ExportedService): L
  * (never the CN) and the upstream's name is not the exported host. A private CA comes from a CA-only
  * credential in the gateway namespace; otherwise the proxy's system roots verify the upstream.
  */
-export function upstreamDestinationRule(s: ExportSettings, svc: ExportedService): LinkObject {
+function upstreamDestinationRuleSpec(linkName: string, key: string, svc: ExportedService): Record<string, unknown> {
     const sni = upstreamSniOf(svc);
     const tls: Record<string, unknown> = { mode: "SIMPLE", sni, subjectAltNames: [sni] };
-    if (svc.privateUpstreamCa) tls.credentialName = exportNames.upstreamCaSecret(s.linkName, upstreamKeyOf(svc));
+    // The resolved flag: a CA Input that resolves to nothing means a publicly trusted upstream.
+    if (svc.privateUpstreamCa) tls.credentialName = exportNames.upstreamCaSecret(linkName, key);
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "DestinationRule",
-        metadata: meta(s.linkName, exportNames.upstream(s.linkName, upstreamKeyOf(svc)), s.gateway.namespace),
-        spec: {
-            host: svc.upstreamHost,
-            exportTo: ["."],
-            trafficPolicy: { portLevelSettings: [{ port: { number: svc.upstreamPort }, tls }] },
-        },
+        host: svc.upstreamHost,
+        exportTo: ["."],
+        trafficPolicy: { portLevelSettings: [{ port: { number: svc.upstreamPort }, tls }] },
     };
 }
 
@@ -110,38 +181,24 @@ export function upstreamDestinationRule(s: ExportSettings, svc: ExportedService)
  * certificate's URI SAN to the allowed SPIFFE ids. Hosts are `./<host>`: only VirtualServices in the
  * gateway's own namespace may bind routes for them, so nobody else can hijack an exported name.
  */
-export function exportGateway(s: ExportSettings): LinkObject {
+function exportGatewaySpec(linkName: string, credentialName: string, hosts: string[], v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "Gateway",
-        metadata: meta(s.linkName, exportNames.gateway(s.linkName), s.gateway.namespace),
-        spec: {
-            selector: { ...s.gateway.selectorLabels },
-            servers: [{
-                port: { number: 443, name: `https-${s.linkName}`, protocol: "HTTPS" },
-                hosts: s.services.map((svc) => `./${svc.host}`),
-                tls: {
-                    mode: "MUTUAL",
-                    credentialName: s.credentialName,
-                    subjectAltNames: [...s.allowedClientPrincipals],
-                },
-            }],
-        },
+        selector: { ...v.gateway.selectorLabels },
+        servers: [{
+            port: { number: 443, name: `https-${linkName}`, protocol: "HTTPS" },
+            hosts: hosts.map((h) => `./${h}`),
+            tls: { mode: "MUTUAL", credentialName, subjectAltNames: [...v.allowedClientPrincipals] },
+        }],
     };
 }
 
 /** Routes one exported host, arriving on the link Gateway, to its upstream over TLS. */
-export function exportVirtualService(s: ExportSettings, svc: ExportedService): LinkObject {
+function exportVirtualServiceSpec(linkName: string, svc: ExportedService): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "VirtualService",
-        metadata: meta(s.linkName, exportNames.route(s.linkName, svc.host), s.gateway.namespace),
-        spec: {
-            hosts: [svc.host],
-            gateways: [exportNames.gateway(s.linkName)],
-            exportTo: ["."],
-            http: [{ route: [{ destination: { host: svc.upstreamHost, port: { number: svc.upstreamPort } } }] }],
-        },
+        hosts: [svc.host],
+        gateways: [exportNames.gateway(linkName)],
+        exportTo: ["."],
+        http: [{ route: [{ destination: { host: svc.upstreamHost, port: { number: svc.upstreamPort } } }] }],
     };
 }
 
@@ -154,34 +211,23 @@ export function exportVirtualService(s: ExportSettings, svc: ExportedService): L
  * An ALLOW policy makes the gateway deny everything it does not match: on a shared (adopted) ingress
  * gateway, other hosts need ALLOW policies of their own.
  */
-export function exportAuthorizationPolicy(s: ExportSettings): LinkObject {
+function exportAuthorizationPolicySpec(hosts: string[], v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">): Record<string, unknown> {
     return {
-        apiVersion: SECURITY_V1,
-        kind: "AuthorizationPolicy",
-        metadata: meta(s.linkName, exportNames.authorizationPolicy(s.linkName), s.gateway.namespace),
-        spec: {
-            selector: { matchLabels: { ...s.gateway.selectorLabels } },
-            action: "ALLOW",
-            rules: [{
-                from: [{ source: { principals: s.allowedClientPrincipals.map(principalOf) } }],
-                to: [{ operation: { hosts: s.services.flatMap((svc) => authorityValues(svc.host)) } }],
-            }],
-        },
+        selector: { matchLabels: { ...v.gateway.selectorLabels } },
+        action: "ALLOW",
+        rules: [{
+            from: [{ source: { principals: v.allowedClientPrincipals.map(principalOf) } }],
+            to: [{ operation: { hosts: hosts.flatMap(authorityValues) } }],
+        }],
     };
 }
 
 /**
- * Every object of the EKS side, Secrets included: what the trace and schema tests read. Upstream CA
- * PEMs are keyed by upstream name (the host, unless services share an upstream).
+ * Every object of the EKS side built from resolved values: the entries of `exportPlan`, nothing else.
+ * Upstream CA PEMs are keyed by upstream name (the host, unless services share an upstream).
  */
 export function exportObjects(s: ExportSettings, bundle: TlsBundle, upstreamCaPems: Record<string, string> = {}): LinkObject[] {
-    const upstreams = distinctUpstreams(s.services);
-    return [
-        serverSecret(s, bundle),
-        ...upstreams.filter((svc) => svc.privateUpstreamCa).map((svc) => upstreamCaSecret(s, svc, upstreamCaPems[upstreamKeyOf(svc)] ?? "")),
-        ...upstreams.flatMap((svc) => [upstreamServiceEntry(s, svc), upstreamDestinationRule(s, svc)]),
-        exportGateway(s),
-        ...s.services.map((svc) => exportVirtualService(s, svc)),
-        exportAuthorizationPolicy(s),
-    ];
+    const plan = exportPlan({ linkName: s.linkName, namespace: s.gateway.namespace, credentialName: s.credentialName, services: s.services });
+    const values: ExportValues = { gateway: s.gateway, allowedClientPrincipals: s.allowedClientPrincipals, bundle, services: s.services, upstreamCaPems };
+    return plan.map((p) => buildPlanned(p, values));
 }

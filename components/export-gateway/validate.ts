@@ -1,7 +1,7 @@
 // Up-front checks of ExportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, knownArray, requireConcreteHostname, requireKubernetesName } from "../common/validation";
-import { DEFAULT_LINK_NAME, objectName } from "../link-routing/names";
+import { objectName } from "../link-routing/names";
 import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireKubernetesProviderFor, requireLinkName, requirePort } from "../link-routing/validate";
 import type { ExportGatewayArgs } from "./index";
 
@@ -20,9 +20,9 @@ export function requireClientSpiffeId(path: string, id: string): void {
     }
 }
 
-export function validateExportGatewayArgs(args: ExportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
+/** `linkName`: the given one, or the default derived from the component name. */
+export function validateExportGatewayArgs(linkName: string, args: ExportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
     requireKubernetesProviderFor("ExportGateway", opts);
-    const linkName = args.linkName ?? DEFAULT_LINK_NAME;
     requireLinkName("linkName", linkName);
     if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
     requireGatewayRef("gateway", args.gateway);

@@ -5,14 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { GatewayRefInput, TlsBundle } from "../common/types";
 import { requireConcreteHostname } from "../common/validation";
-import { DEFAULT_LINK_NAME } from "../link-routing/names";
-import { LinkObject, pick } from "../link-routing/objects";
-import { PLACEHOLDER_BUNDLE, PLACEHOLDER_GATEWAY, resolveGateway } from "../link-routing/resolve";
-import { createObject, identityOf } from "../link-routing/resources";
-import {
-    ImportSettings, clientSecret, egressGateway, egressGatewayDestinationRule, importAuthorizationPolicy, importNames,
-    importVirtualService, originationDestinationRule, remoteServiceEntry, strictMtlsPolicy,
-} from "./objects";
+import { claimObjects } from "../link-routing/claims";
+import { defaultLinkName } from "../link-routing/names";
+import { pick } from "../link-routing/objects";
+import { resolveGateway } from "../link-routing/resolve";
+import { SlotSource, createObject, createPlanned } from "../link-routing/resources";
+import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
 import { requireTrustDomain, validateImportGatewayArgs } from "./validate";
 
@@ -47,10 +45,6 @@ export interface ImportGatewayArgs {
     services: ImportedServiceArgs[];
     /** Trust domain of the GKE mesh (meshConfig.trustDomain), for callers' principals. */
     trustDomain: pulumi.Input<string>;
-    /** Also create a mesh-wide PeerAuthentication "default" with mTLS STRICT. Default false. */
-    enforceStrictMtls?: boolean;
-    /** The mesh root namespace (where a mesh-wide PeerAuthentication goes). Default "istio-system". */
-    meshRootNamespace?: string;
     /** Deploy a `sleep` curl client in namespace "sleep", admitted to every imported host. Default false. */
     deployTestClient?: boolean;
     /** Image of the test client. Default "curlimages/curl:8.15.0". */
@@ -61,7 +55,10 @@ export interface ImportGatewayArgs {
      * nothing else. Unset: default injection, and the client waits for the gateway as a whole.
      */
     istioRevision?: pulumi.Input<string>;
-    /** Prefix of every object name, so several links can share the gateway. Default "crossmesh". */
+    /**
+     * Prefix of every object name, so several links can share the gateway. Default: the component name
+     * as a DNS label (CrossMeshLink passes its own name, so both gateways of a link share it).
+     */
     linkName?: string;
 }
 
@@ -75,55 +72,50 @@ export class ImportGateway extends pulumi.ComponentResource {
     readonly remoteGatewayHostname: pulumi.Output<string>;
 
     constructor(name: string, args: ImportGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateImportGatewayArgs(args, opts);
+        const settings = importPlanSettings(name, args);
+        validateImportGatewayArgs(settings.linkName, args, opts);
+        const plan = importPlan(settings);
+        const testClient = args.deployTestClient === true;
+        claimObjects(`ImportGateway "${name}"`, opts, [
+            ...plan.map((p) => ({ ...p.identity, ...(p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })),
+            ...(testClient ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" })) : []),
+        ]);
         super(IMPORT_GATEWAY_TOKEN, name, {}, opts);
         const child = { parent: this };
-        const linkName = args.linkName ?? DEFAULT_LINK_NAME;
-        const credentialName = args.credentialName ?? `${linkName}-link`;
-        const testClient = args.deployTestClient === true;
+        const { linkName, credentialName } = settings;
 
-        const plan: ImportSettings = {
-            linkName, credentialName, gateway: PLACEHOLDER_GATEWAY, remotePort: 443, trustDomain: "",
-            services: args.services.map((s) => ({ host: s.host, allowedSources: [] })),
-        };
-        const services = pulumi.all(args.services.map((s) => pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount])))
+        const gateway = resolveGateway("gateway", args.gateway);
+        const trustDomain = pulumi.output(args.trustDomain).apply((td) => {
+            requireTrustDomain("trustDomain", td);
+            return td;
+        });
+        const services: pulumi.Output<ImportedService>[] = args.services.map((s) => pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount])))
             .apply((srcs) => ({
                 host: s.host,
                 allowedSources: [
                     ...srcs.map(([namespace, serviceAccount]) => (serviceAccount ? { namespace, serviceAccount } : { namespace })),
                     ...(testClient ? [TEST_CLIENT_SOURCE] : []),
                 ],
-            }))));
-        // Everything but the remote address and the credential: most objects need nothing from EKS or the PKI.
-        const core: pulumi.Output<ImportSettings> = pulumi.all([resolveGateway("gateway", args.gateway), args.trustDomain, args.remotePort, services])
-            .apply(([gateway, trustDomain, remotePort, svcs]) => {
-                requireTrustDomain("trustDomain", trustDomain);
-                return { ...plan, gateway, trustDomain, remotePort: remotePort ?? 443, services: svcs };
-            });
+            })));
         const remote = pulumi.output(args.remoteGatewayHostname).apply((h) => {
             requireConcreteHostname("remoteGatewayHostname", h);
             return h;
         });
-        const emit = (planned: LinkObject, built: pulumi.Output<LinkObject>) => createObject(name, identityOf(planned), built, child);
-
-        emit(clientSecret(plan, PLACEHOLDER_BUNDLE), pulumi.all([core, args.clientBundle]).apply(([s, b]) => clientSecret(s, b)));
-        plan.services.forEach((planned, i) => {
-            const svc = core.apply((s) => s.services[i]);
-            // The ServiceEntry alone reads the EKS load balancer hostname: the one edge across clusters.
-            emit(remoteServiceEntry(plan, planned, ""), pulumi.all([core, svc, remote]).apply(([s, v, h]) => remoteServiceEntry(s, v, h)));
-            emit(originationDestinationRule(plan, planned), pulumi.all([core, svc]).apply(([s, v]) => originationDestinationRule(s, v)));
-            emit(importVirtualService(plan, planned), pulumi.all([core, svc]).apply(([s, v]) => importVirtualService(s, v)));
-        });
-        emit(egressGateway(plan), core.apply(egressGateway));
-        emit(egressGatewayDestinationRule(plan), core.apply(egressGatewayDestinationRule));
-        emit(importAuthorizationPolicy(plan), core.apply(importAuthorizationPolicy));
-
-        // Built from `core` too, so they wait for the Istio install that produced the gateway (CRDs, injector).
-        if (args.enforceStrictMtls) {
-            const root = args.meshRootNamespace ?? "istio-system";
-            emit(strictMtlsPolicy(linkName, root), core.apply(() => strictMtlsPolicy(linkName, root)));
-        }
-        if (testClient) this.deployTestClient(name, linkName, args, core, child);
+        // The slots the payloads read; the identities need none of them.
+        const source: SlotSource = (slot) => {
+            const [top, key] = slot.split(/\.(.*)/s);
+            switch (top) {
+                case "gateway": return gateway;
+                case "trustDomain": return trustDomain;
+                case "remotePort": return pulumi.output(args.remotePort).apply((p) => p ?? 443);
+                case "remoteHostname": return remote;
+                case "bundle": return pulumi.output(args.clientBundle);
+                case "services": return services[Number(key)];
+                default: throw new Error(`ImportGateway: no source for slot ${slot}`);
+            }
+        };
+        for (const p of plan) createPlanned(name, p, source, child);
+        if (testClient) this.deployTestClient(name, linkName, args, gateway, child);
 
         this.namespace = pulumi.output(args.gateway.namespace);
         this.gatewayName = pulumi.output(importNames.gateway(linkName));
@@ -139,19 +131,37 @@ export class ImportGateway extends pulumi.ComponentResource {
         });
     }
 
-    /** Namespace first; the ServiceAccount and Deployment take their namespace from it (a data edge). */
-    private deployTestClient(name: string, linkName: string, args: ImportGatewayArgs, core: pulumi.Output<ImportSettings>, child: pulumi.CustomResourceOptions): void {
+    /**
+     * Namespace first; the ServiceAccount and Deployment take their namespace from it (a data edge).
+     * Names are plain; the namespace's injection label waits for the injector (the revision).
+     */
+    private deployTestClient(name: string, linkName: string, args: ImportGatewayArgs, gateway: pulumi.Output<unknown>, child: pulumi.CustomResourceOptions): void {
         const image = args.testClientImage ?? DEFAULT_TEST_CLIENT_IMAGE;
-        const planned = testClientObjects(linkName, image, undefined);
         // Its pods need the injector, not the gateway: with a revision that carries the injector's readiness,
         // the client starts as soon as istiod is up.
-        const injector: pulumi.Output<string | undefined> = args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : core.apply(() => undefined);
+        const injector: pulumi.Output<string | undefined> = args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : gateway.apply(() => undefined);
         const built = injector.apply((rev) => testClientObjects(linkName, image, rev));
-        const [nsPlan, saPlan, deployPlan] = planned;
-        const ns = createObject(name, identityOf(nsPlan), built.apply((o) => o[0]), child) as k8s.core.v1.Namespace;
-        const inNamespace = (kind: string, objName: string) => pulumi.all([built, ns.metadata.name])
-            .apply(([objs, nsName]) => { const o = pick(objs, kind, objName); return { ...o, metadata: { ...o.metadata, namespace: nsName } }; });
-        createObject(name, identityOf(saPlan), inNamespace(saPlan.kind, saPlan.metadata.name), child);
-        createObject(name, identityOf(deployPlan), inNamespace(deployPlan.kind, deployPlan.metadata.name), child);
+        const [nsPlan, saPlan, deployPlan] = testClientObjects(linkName, image, undefined);
+        const ns = createObject(name, {
+            apiVersion: nsPlan.apiVersion, kind: nsPlan.kind,
+            metadata: { name: nsPlan.metadata.name, labels: built.apply((o) => o[0].metadata.labels ?? {}) },
+        }, pulumi.output({}), child) as k8s.core.v1.Namespace;
+        for (const planned of [saPlan, deployPlan]) {
+            createObject(name, {
+                apiVersion: planned.apiVersion, kind: planned.kind,
+                metadata: { name: planned.metadata.name, namespace: ns.metadata.name, labels: planned.metadata.labels ?? {} },
+            }, built.apply((objs) => ({ spec: pick(objs, planned.kind, planned.metadata.name).spec })), child);
+        }
     }
+}
+
+/** The plain settings that name every object; the namespace stays an Input (it carries the wait for istiod). */
+function importPlanSettings(name: string, args: ImportGatewayArgs): ImportPlanSettings<pulumi.Input<string>> {
+    const linkName = args.linkName ?? defaultLinkName(name);
+    return {
+        linkName,
+        namespace: args.gateway?.namespace,
+        credentialName: args.credentialName ?? `${linkName}-link`,
+        hosts: (Array.isArray(args.services) ? args.services : []).map((s) => s?.host),
+    };
 }

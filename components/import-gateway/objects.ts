@@ -1,9 +1,12 @@
-// Pure builders of the GKE side of a link: from resolved values to the Secret and Istio objects that
-// let apps call `http://<host>` in plaintext while the egress gateway carries the request to the EKS
-// gateway over the link's mutual TLS, and only listed workloads may do so.
+// The GKE side of a link as one plan: the Secret and Istio objects that let apps call `http://<host>` in
+// plaintext while the egress gateway carries the request to the EKS gateway over the link's mutual TLS,
+// and only listed workloads may do so. Identities come from plain values (link name, hosts); payloads
+// from the values that resolve later (the client credential, the EKS load balancer's hostname, the
+// callers). ImportGateway creates exactly these entries; the tests build them with plain values.
 import type { GatewayRef, TlsBundle } from "../common/types";
-import { LinkObject, credentialSecret, meta } from "../link-routing/objects";
-import { NETWORKING_V1, SECURITY_V1, authorityValues, gatewayServiceHost, objectName, subsetName } from "../link-routing/names";
+import type { LinkObject } from "../link-routing/objects";
+import { NETWORKING_V1, SECURITY_V1, authorityValues, gatewayServiceHost, linkLabels, objectName, subsetName } from "../link-routing/names";
+import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** A workload (namespace, optionally one service account) that may call an imported host. */
 export interface AllowedSource {
@@ -16,13 +19,36 @@ export interface ImportedService {
     allowedSources: AllowedSource[];
 }
 
+/** What names the objects of the GKE side: all plain, known before anything resolves. */
+export interface ImportPlanSettings<N = string> {
+    linkName: string;
+    /** The egress gateway's namespace (an Output in the component: it orders the objects after istiod). */
+    namespace: N;
+    credentialName: string;
+    hosts: string[];
+}
+
+/** What the payloads read; each object waits for its own slots only. */
+export interface ImportValues {
+    gateway: GatewayRef;
+    /** Trust domain of the GKE mesh: principals are `<trustDomain>/ns/<ns>/sa/<sa>`. */
+    trustDomain: string;
+    remotePort: number;
+    /** The EKS gateway's load balancer hostname: the one value that comes from the other cluster. */
+    remoteHostname: string;
+    /** The client credential (a secret). */
+    bundle: TlsBundle;
+    /** Each imported host with its callers, in the order of the settings. */
+    services: ImportedService[];
+}
+
+/** The whole side with resolved values: the shape the fixtures and the request tracer use. */
 export interface ImportSettings {
     linkName: string;
     gateway: GatewayRef;
     credentialName: string;
     remotePort: number;
     services: ImportedService[];
-    /** Trust domain of the GKE mesh: principals are `<trustDomain>/ns/<ns>/sa/<sa>`. */
     trustDomain: string;
 }
 
@@ -38,8 +64,8 @@ export const importNames = {
 };
 
 /** `<egressNs>/<Gateway>`: how VirtualServices name the egress Gateway. */
-export function egressGatewayRef(s: ImportSettings): string {
-    return `${s.gateway.namespace}/${importNames.gateway(s.linkName)}`;
+export function egressGatewayRef(linkName: string, gateway: Pick<GatewayRef, "namespace">): string {
+    return `${gateway.namespace}/${importNames.gateway(linkName)}`;
 }
 
 /**
@@ -51,8 +77,53 @@ export function visibleTo(svc: ImportedService): string[] {
     return [".", ...new Set(svc.allowedSources.map((a) => a.namespace))];
 }
 
-export function clientSecret(s: ImportSettings, bundle: TlsBundle): LinkObject {
-    return credentialSecret(s.linkName, s.credentialName, s.gateway.namespace, bundle);
+/** Every object of the GKE side, in creation order. */
+export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportValues, N>[] {
+    const id = (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
+        apiVersion, kind, metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) }, ...(type ? { type } : {}),
+    });
+    const everyService = s.hosts.map((_, i) => `services.${i}` as const);
+    return [
+        {
+            // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the server CA).
+            identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
+            reads: ["bundle"],
+            payload: (v) => ({ stringData: { "tls.crt": v.bundle["tls.crt"], "tls.key": v.bundle["tls.key"], "ca.crt": v.bundle["ca.crt"] } }),
+        },
+        ...s.hosts.flatMap((host, i): PlannedObject<ImportValues, N>[] => [
+            {
+                // The ServiceEntry alone reads the EKS load balancer hostname: the one edge across clusters.
+                identity: id(NETWORKING_V1, "ServiceEntry", importNames.host(s.linkName, host)),
+                reads: [`services.${i}`, "remoteHostname", "remotePort"],
+                payload: (v) => ({ spec: remoteServiceEntrySpec(v.services[i], v.remoteHostname, v.remotePort) }),
+            },
+            {
+                identity: id(NETWORKING_V1, "DestinationRule", importNames.host(s.linkName, host)),
+                reads: [],
+                payload: () => ({ spec: originationDestinationRuleSpec(host, s.credentialName) }),
+            },
+            {
+                identity: id(NETWORKING_V1, "VirtualService", importNames.host(s.linkName, host)),
+                reads: ["gateway", `services.${i}`],
+                payload: (v) => ({ spec: importVirtualServiceSpec(s.linkName, v.gateway, v.services[i]) }),
+            },
+        ]),
+        {
+            identity: id(NETWORKING_V1, "Gateway", importNames.gateway(s.linkName)),
+            reads: ["gateway"],
+            payload: (v) => ({ spec: egressGatewaySpec(s.linkName, s.hosts, v.gateway) }),
+        },
+        {
+            identity: id(NETWORKING_V1, "DestinationRule", importNames.egressDestinationRule(s.linkName)),
+            reads: ["gateway", ...everyService],
+            payload: (v) => ({ spec: egressGatewayDestinationRuleSpec(v.gateway, v.services) }),
+        },
+        {
+            identity: id(SECURITY_V1, "AuthorizationPolicy", importNames.authorizationPolicy(s.linkName)),
+            reads: ["gateway", "trustDomain", ...everyService],
+            payload: (v) => ({ spec: importAuthorizationPolicySpec(v.gateway, v.trustDomain, v.services) }),
+        },
+    ];
 }
 
 /**
@@ -60,19 +131,14 @@ export function clientSecret(s: ImportSettings, bundle: TlsBundle): LinkObject {
  * endpoint is the EKS gateway's load balancer, whose port `http` is mapped to the link port (443).
  * DNS capture answers the host's lookups, so apps need no real DNS record for it.
  */
-export function remoteServiceEntry(s: ImportSettings, svc: ImportedService, remoteHostname: string): LinkObject {
+function remoteServiceEntrySpec(svc: ImportedService, remoteHostname: string, remotePort: number): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "ServiceEntry",
-        metadata: meta(s.linkName, importNames.host(s.linkName, svc.host), s.gateway.namespace),
-        spec: {
-            hosts: [svc.host],
-            ports: [{ number: MESH_PORT, name: "http", protocol: "HTTP" }],
-            resolution: "DNS",
-            location: "MESH_EXTERNAL",
-            endpoints: [{ address: remoteHostname, ports: { http: s.remotePort } }],
-            exportTo: visibleTo(svc),
-        },
+        hosts: [svc.host],
+        ports: [{ number: MESH_PORT, name: "http", protocol: "HTTP" }],
+        resolution: "DNS",
+        location: "MESH_EXTERNAL",
+        endpoints: [{ address: remoteHostname, ports: { http: remotePort } }],
+        exportTo: visibleTo(svc),
     };
 }
 
@@ -81,20 +147,15 @@ export function remoteServiceEntry(s: ImportSettings, svc: ImportedService, remo
  * Gateway routes on it) and the server certificate must carry that host as a SAN. Exported only to the
  * egress namespace: sidecars never originate this TLS themselves.
  */
-export function originationDestinationRule(s: ImportSettings, svc: ImportedService): LinkObject {
+function originationDestinationRuleSpec(host: string, credentialName: string): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "DestinationRule",
-        metadata: meta(s.linkName, importNames.host(s.linkName, svc.host), s.gateway.namespace),
-        spec: {
-            host: svc.host,
-            exportTo: ["."],
-            trafficPolicy: {
-                portLevelSettings: [{
-                    port: { number: MESH_PORT },
-                    tls: { mode: "MUTUAL", credentialName: s.credentialName, sni: svc.host, subjectAltNames: [svc.host] },
-                }],
-            },
+        host,
+        exportTo: ["."],
+        trafficPolicy: {
+            portLevelSettings: [{
+                port: { number: MESH_PORT },
+                tls: { mode: "MUTUAL", credentialName, sni: host, subjectAltNames: [host] },
+            }],
         },
     };
 }
@@ -104,19 +165,14 @@ export function originationDestinationRule(s: ImportSettings, svc: ImportedServi
  * learns the caller's SPIFFE identity for the AuthorizationPolicy. `./<host>`: only VirtualServices in
  * the egress namespace may bind these hosts here.
  */
-export function egressGateway(s: ImportSettings): LinkObject {
+function egressGatewaySpec(linkName: string, hosts: string[], gateway: GatewayRef): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "Gateway",
-        metadata: meta(s.linkName, importNames.gateway(s.linkName), s.gateway.namespace),
-        spec: {
-            selector: { ...s.gateway.selectorLabels },
-            servers: [{
-                port: { number: EGRESS_GATEWAY_PORT, name: `https-${s.linkName}`, protocol: "HTTPS" },
-                hosts: s.services.map((svc) => `./${svc.host}`),
-                tls: { mode: "ISTIO_MUTUAL" },
-            }],
-        },
+        selector: { ...gateway.selectorLabels },
+        servers: [{
+            port: { number: EGRESS_GATEWAY_PORT, name: `https-${linkName}`, protocol: "HTTPS" },
+            hosts: hosts.map((h) => `./${h}`),
+            tls: { mode: "ISTIO_MUTUAL" },
+        }],
     };
 }
 
@@ -124,46 +180,36 @@ export function egressGateway(s: ImportSettings): LinkObject {
  * One subset per host on the egress gateway Service: ISTIO_MUTUAL with `sni` = the host, which is what
  * selects the Gateway server's filter chain (without it: `filter_chain_not_found`).
  */
-export function egressGatewayDestinationRule(s: ImportSettings): LinkObject {
+function egressGatewayDestinationRuleSpec(gateway: GatewayRef, services: ImportedService[]): Record<string, unknown> {
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "DestinationRule",
-        metadata: meta(s.linkName, importNames.egressDestinationRule(s.linkName), s.gateway.namespace),
-        spec: {
-            host: gatewayServiceHost(s.gateway),
-            exportTo: [".", ...new Set(s.services.flatMap((svc) => visibleTo(svc).slice(1)))],
-            subsets: s.services.map((svc) => ({
-                name: subsetName(svc.host),
-                trafficPolicy: {
-                    portLevelSettings: [{ port: { number: EGRESS_GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: svc.host } }],
-                },
-            })),
-        },
+        host: gatewayServiceHost(gateway),
+        exportTo: [".", ...new Set(services.flatMap((svc) => visibleTo(svc).slice(1)))],
+        subsets: services.map((svc) => ({
+            name: subsetName(svc.host),
+            trafficPolicy: {
+                portLevelSettings: [{ port: { number: EGRESS_GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: svc.host } }],
+            },
+        })),
     };
 }
 
 /** Sidecars (mesh, port 80) → egress gateway subset on 443; egress gateway (443) → the host on 80, i.e. the EKS LB. */
-export function importVirtualService(s: ImportSettings, svc: ImportedService): LinkObject {
-    const gw = egressGatewayRef(s);
+function importVirtualServiceSpec(linkName: string, gateway: GatewayRef, svc: ImportedService): Record<string, unknown> {
+    const gw = egressGatewayRef(linkName, gateway);
     return {
-        apiVersion: NETWORKING_V1,
-        kind: "VirtualService",
-        metadata: meta(s.linkName, importNames.host(s.linkName, svc.host), s.gateway.namespace),
-        spec: {
-            hosts: [svc.host],
-            gateways: ["mesh", gw],
-            exportTo: visibleTo(svc),
-            http: [
-                {
-                    match: [{ gateways: ["mesh"], port: MESH_PORT }],
-                    route: [{ destination: { host: gatewayServiceHost(s.gateway), subset: subsetName(svc.host), port: { number: EGRESS_GATEWAY_PORT } } }],
-                },
-                {
-                    match: [{ gateways: [gw], port: EGRESS_GATEWAY_PORT }],
-                    route: [{ destination: { host: svc.host, port: { number: MESH_PORT } } }],
-                },
-            ],
-        },
+        hosts: [svc.host],
+        gateways: ["mesh", gw],
+        exportTo: visibleTo(svc),
+        http: [
+            {
+                match: [{ gateways: ["mesh"], port: MESH_PORT }],
+                route: [{ destination: { host: gatewayServiceHost(gateway), subset: subsetName(svc.host), port: { number: EGRESS_GATEWAY_PORT } } }],
+            },
+            {
+                match: [{ gateways: [gw], port: EGRESS_GATEWAY_PORT }],
+                route: [{ destination: { host: svc.host, port: { number: MESH_PORT } } }],
+            },
+        ],
     };
 }
 
@@ -172,44 +218,26 @@ export function importVirtualService(s: ImportSettings, svc: ImportedService): L
  * namespaces. Everything else reaching the egress gateway is denied — an ALLOW policy denies what it does
  * not match; on a shared egress gateway, other egress routes need ALLOW policies of their own.
  */
-export function importAuthorizationPolicy(s: ImportSettings): LinkObject {
+function importAuthorizationPolicySpec(gateway: GatewayRef, trustDomain: string, services: ImportedService[]): Record<string, unknown> {
     return {
-        apiVersion: SECURITY_V1,
-        kind: "AuthorizationPolicy",
-        metadata: meta(s.linkName, importNames.authorizationPolicy(s.linkName), s.gateway.namespace),
-        spec: {
-            selector: { matchLabels: { ...s.gateway.selectorLabels } },
-            action: "ALLOW",
-            rules: s.services.map((svc) => {
-                const principals = svc.allowedSources.filter((a) => a.serviceAccount)
-                    .map((a) => `${s.trustDomain}/ns/${a.namespace}/sa/${a.serviceAccount}`);
-                const namespaces = svc.allowedSources.filter((a) => !a.serviceAccount).map((a) => a.namespace);
-                const from = [
-                    ...(principals.length ? [{ source: { principals } }] : []),
-                    ...(namespaces.length ? [{ source: { namespaces } }] : []),
-                ];
-                return { from, to: [{ operation: { hosts: authorityValues(svc.host) } }] };
-            }),
-        },
+        selector: { matchLabels: { ...gateway.selectorLabels } },
+        action: "ALLOW",
+        rules: services.map((svc) => {
+            const principals = svc.allowedSources.filter((a) => a.serviceAccount)
+                .map((a) => `${trustDomain}/ns/${a.namespace}/sa/${a.serviceAccount}`);
+            const namespaces = svc.allowedSources.filter((a) => !a.serviceAccount).map((a) => a.namespace);
+            const from = [
+                ...(principals.length ? [{ source: { principals } }] : []),
+                ...(namespaces.length ? [{ source: { namespaces } }] : []),
+            ];
+            return { from, to: [{ operation: { hosts: authorityValues(svc.host) } }] };
+        }),
     };
 }
 
-/** Optional mesh-wide STRICT mTLS: a PeerAuthentication named "default" in the mesh root namespace. */
-export function strictMtlsPolicy(linkName: string, rootNamespace: string): LinkObject {
-    return {
-        apiVersion: SECURITY_V1,
-        kind: "PeerAuthentication",
-        metadata: meta(linkName, "default", rootNamespace),
-        spec: { mtls: { mode: "STRICT" } },
-    };
-}
-
-/** Every routing object of the GKE side (no Secret, no test client). */
-export function importRoutingObjects(s: ImportSettings, remoteHostname: string): LinkObject[] {
-    return [
-        ...s.services.flatMap((svc) => [remoteServiceEntry(s, svc, remoteHostname), originationDestinationRule(s, svc), importVirtualService(s, svc)]),
-        egressGateway(s),
-        egressGatewayDestinationRule(s),
-        importAuthorizationPolicy(s),
-    ];
+/** Every object of the GKE side built from resolved values (no test client): the entries of `importPlan`. */
+export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): LinkObject[] {
+    const plan = importPlan({ linkName: s.linkName, namespace: s.gateway.namespace, credentialName: s.credentialName, hosts: s.services.map((svc) => svc.host) });
+    const values: ImportValues = { gateway: s.gateway, trustDomain: s.trustDomain, remotePort: s.remotePort, remoteHostname, bundle, services: s.services };
+    return plan.map((p) => buildPlanned(p, values));
 }

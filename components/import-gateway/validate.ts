@@ -1,7 +1,6 @@
 // Up-front checks of ImportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
-import { DEFAULT_LINK_NAME } from "../link-routing/names";
 import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireKubernetesProviderFor, requireLinkName, requirePort } from "../link-routing/validate";
 import type { ImportGatewayArgs } from "./index";
 
@@ -11,9 +10,10 @@ export function requireTrustDomain(path: string, td: string): void {
     if (!TRUST_DOMAIN.test(td)) invalid(path, `"${td}" is not a SPIFFE trust domain; use the GKE mesh's meshConfig.trustDomain, lowercase letters, digits, dots, hyphens and underscores, e.g. "gke.example".`);
 }
 
-export function validateImportGatewayArgs(args: ImportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
+/** `linkName`: the given one, or the default derived from the component name. */
+export function validateImportGatewayArgs(linkName: string, args: ImportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
     requireKubernetesProviderFor("ImportGateway", opts);
-    requireLinkName("linkName", args.linkName ?? DEFAULT_LINK_NAME);
+    requireLinkName("linkName", linkName);
     if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
     requireGatewayRef("gateway", args.gateway);
     if (args.clientBundle === undefined) invalid("clientBundle", "give the client credential (LinkPki's clientBundle): tls.crt, tls.key and the server CA as ca.crt.");
@@ -24,7 +24,6 @@ export function validateImportGatewayArgs(args: ImportGatewayArgs, opts: pulumi.
     if (known(args.remotePort)) requirePort("remotePort", args.remotePort);
     if (args.trustDomain === undefined) invalid("trustDomain", "give the GKE mesh's trust domain (meshConfig.trustDomain): callers' principals are <trustDomain>/ns/<ns>/sa/<sa>.");
     if (known(args.trustDomain)) requireTrustDomain("trustDomain", args.trustDomain);
-    if (args.meshRootNamespace !== undefined) requireKubernetesName("meshRootNamespace", args.meshRootNamespace);
     if (args.testClientImage !== undefined && !/^[\w.\-/:@]+$/.test(args.testClientImage)) {
         invalid("testClientImage", `"${args.testClientImage}" is not an image reference; use e.g. "curlimages/curl:8.15.0".`);
     }

@@ -6,8 +6,21 @@ import type { GatewayRef } from "../common/types";
 export const NETWORKING_V1 = "networking.istio.io/v1";
 export const SECURITY_V1 = "security.istio.io/v1";
 
-/** Default prefix of every object name of a link: lets two links share a namespace. */
-export const DEFAULT_LINK_NAME = "crossmesh";
+/** Longest link name: object names are the link name plus a host, within Kubernetes' 63. */
+export const MAX_LINK_NAME = 30;
+
+/**
+ * The default link name of a gateway component: its own name as a DNS label, so two components (two
+ * links) never create objects of the same name. Lowercased, other characters turned into hyphens, cut
+ * to 30 characters with a short hash when longer.
+ */
+export function defaultLinkName(componentName: string): string {
+    const label = componentName.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "link";
+    if (label.length <= MAX_LINK_NAME && /^[a-z]/.test(label)) return label;
+    const hash = crypto.createHash("sha256").update(componentName).digest("hex").slice(0, 6);
+    const head = (/^[a-z]/.test(label) ? label : `l-${label}`).slice(0, MAX_LINK_NAME - 7).replace(/-+$/, "");
+    return `${head}-${hash}`;
+}
 
 /** Keys of a gateway credential Secret, in the `tls.crt`/`tls.key`/`ca.crt` form Istio's SDS reads. */
 export const CREDENTIAL_KEYS = ["tls.crt", "tls.key", "ca.crt"] as const;

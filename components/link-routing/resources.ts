@@ -1,46 +1,50 @@
-// Turns built objects into Pulumi resources, one resource per object. Unlike `customObject()` in
-// common/kube.ts, the object (namespace included) may still be an Output: an installed gateway's
-// namespace comes from the install, and that data edge is what orders our objects after the Istio
-// CRDs and the gateway namespace exist. Resource names therefore never contain the namespace.
+// Turns planned objects into Pulumi resources, one resource per object. The identity goes to the
+// provider as plain values (the namespace may be an Output that only carries the wait for istiod:
+// its value is known in a preview); only the payload waits for the values it reads. So in a real
+// preview a renewed certificate or a new upstream leaves every identity known and the provider plans
+// an in-place update, never a delete and create.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { objectResourceName } from "../common/kube";
-import type { LinkObject } from "./objects";
+import { Payload, PlannedIdentity, PlannedObject, assemble } from "./plan";
 
-/** What a component knows about an object at construction: enough to name its resource. */
-export interface ObjectIdentity {
-    apiVersion: string;
-    kind: string;
-    name: string;
-}
+/** The Output of each slot a payload may read (`"gateway"`, `"services.2"`, …). */
+export type SlotSource = (slot: string) => pulumi.Output<unknown>;
 
-export function identityOf(obj: LinkObject): ObjectIdentity {
-    return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
+/** Creates the resource of one planned object; its payload waits for the slots it reads only. */
+export function createPlanned<V>(prefix: string, p: PlannedObject<V, pulumi.Input<string>>, source: SlotSource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const payload = p.reads.length === 0
+        ? pulumi.output(p.payload({} as V))
+        : pulumi.all(p.reads.map((slot) => source(slot))).apply((vals) => p.payload(assemble<V>(p.reads, vals)));
+    return createObject(prefix, p.identity, payload, opts);
 }
 
 /**
- * Creates the resource for one object. `obj` is the built object as an Output; only its identity has
- * to be known now. Secrets get their `stringData` wrapped as a secret so no key lands in plain state.
+ * Creates the resource for one object: identity as given, payload as an Output. Secrets get their
+ * `stringData` wrapped as a secret so no key lands in plain state; their `type` is plain (immutable).
  */
-export function createObject(prefix: string, id: ObjectIdentity, obj: pulumi.Output<LinkObject>, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    const name = objectResourceName(prefix, { kind: id.kind, metadata: { name: id.name } });
-    const metadata = obj.apply((o) => o.metadata);
-    const spec = obj.apply((o) => o.spec ?? {});
+export function createObject(
+    prefix: string,
+    id: PlannedIdentity<pulumi.Input<string>> | (Omit<PlannedIdentity<pulumi.Input<string>>, "metadata"> & { metadata: { name: string; namespace?: pulumi.Input<string>; labels: pulumi.Input<Record<string, string>> } }),
+    payload: pulumi.Output<Payload>,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
+    const name = objectResourceName(prefix, { kind: id.kind, metadata: { name: id.metadata.name } });
+    const metadata = { ...id.metadata };
     switch (`${id.apiVersion}/${id.kind}`) {
         case "v1/Secret":
-            // The built object is secret as a whole when its bundle is; only the data must stay so.
             return new k8s.core.v1.Secret(name, {
-                metadata: pulumi.unsecret(metadata),
-                type: pulumi.unsecret(obj.apply((o) => o.type ?? "Opaque")),
-                stringData: pulumi.secret(obj.apply((o) => o.stringData ?? {})),
+                metadata,
+                type: id.type ?? "Opaque",
+                stringData: pulumi.secret(payload.apply((p) => p.stringData ?? {})),
             }, opts);
         case "v1/Namespace":
             return new k8s.core.v1.Namespace(name, { metadata }, opts);
         case "v1/ServiceAccount":
             return new k8s.core.v1.ServiceAccount(name, { metadata }, opts);
         case "apps/v1/Deployment":
-            return new k8s.apps.v1.Deployment(name, { metadata, spec: spec as pulumi.Output<any> }, opts);
+            return new k8s.apps.v1.Deployment(name, { metadata, spec: payload.apply((p) => p.spec as any) }, opts);
         default:
-            return new k8s.apiextensions.CustomResource(name, { apiVersion: id.apiVersion, kind: id.kind, metadata, spec }, opts);
+            return new k8s.apiextensions.CustomResource(name, { apiVersion: id.apiVersion, kind: id.kind, metadata, spec: payload.apply((p) => p.spec ?? {}) }, opts);
     }
 }

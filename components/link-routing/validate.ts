@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { hasKubernetesProvider } from "../common/kube";
 import type { GatewayRefInput } from "../common/types";
 import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
-import { objectName } from "./names";
+import { MAX_LINK_NAME, objectName } from "./names";
 
 export function requireKubernetesProviderFor(component: string, opts: pulumi.ComponentResourceOptions | undefined): void {
     if (!hasKubernetesProvider(opts)) {
@@ -22,7 +22,7 @@ export function requireCredentialName(propertyPath: string, name: string): void 
 /** The link name prefixes every object name; it must itself be a short DNS label. */
 export function requireLinkName(propertyPath: string, name: string): void {
     requireKubernetesName(propertyPath, name);
-    if (name.length > 30) invalid(propertyPath, `"${name}" is ${name.length} characters; keep the link name to 30 so object names (link name + host) stay readable.`);
+    if (name.length > MAX_LINK_NAME) invalid(propertyPath, `"${name}" is ${name.length} characters; keep the link name to ${MAX_LINK_NAME} so object names (link name + host) stay readable.`);
 }
 
 /**

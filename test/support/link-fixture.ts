@@ -2,7 +2,7 @@
 // ALB, one behind a publicly trusted upstream), both sides' gateways as IstioInstall installs them.
 import type { GatewayRef, TlsBundle } from "../../components/common/types";
 import { ExportSettings, exportObjects } from "../../components/export-gateway/objects";
-import { ImportSettings, clientSecret, importRoutingObjects, strictMtlsPolicy } from "../../components/import-gateway/objects";
+import { ImportSettings, importObjects } from "../../components/import-gateway/objects";
 import type { LinkObject } from "../../components/link-routing/objects";
 
 export const INGRESS: GatewayRef = {
@@ -64,7 +64,7 @@ export function eksObjects(s = exportSettings()): LinkObject[] {
 }
 
 export function gkeObjects(s = importSettings()): LinkObject[] {
-    return [clientSecret(s, BUNDLE), ...importRoutingObjects(s, EKS_LB), strictMtlsPolicy(s.linkName, "istio-system")];
+    return importObjects(s, BUNDLE, EKS_LB);
 }
 
 /** Deep copy, so a test can break one field without touching the fixture. */

@@ -1,0 +1,57 @@
+// Which component owns which Kubernetes object, per cluster, within one program: two links on the same
+// clusters must never create the same kind/namespace/name (the second `up` would fail halfway with
+// "already exists", or two resources would fight over one object). Object names derive from the link
+// name, itself the component name by default, so this only fires on a true conflict: two components
+// given the same `linkName` or `credentialName` on one cluster.
+import * as pulumi from "@pulumi/pulumi";
+import { invalid } from "../common/validation";
+
+/** Owners by provider (the cluster), then by `kind/namespace/name`. */
+const owners = new WeakMap<object, Map<string, string>>();
+/** A stable key for a namespace that is still an Output: the same Output object means the same namespace. */
+const outputKeys = new WeakMap<object, string>();
+let nextKey = 0;
+
+function clusterOf(opts: pulumi.ComponentResourceOptions | undefined): object | undefined {
+    if (opts?.provider) return opts.provider;
+    const providers = opts?.providers;
+    if (Array.isArray(providers)) return providers.find((p) => (p as any).getPackage?.() === "kubernetes");
+    return (providers as Record<string, object> | undefined)?.["kubernetes"];
+}
+
+function namespaceKey(ns: pulumi.Input<string> | undefined): string {
+    if (ns === undefined) return "";
+    if (typeof ns === "string") return ns;
+    let key = outputKeys.get(ns as object);
+    if (!key) outputKeys.set(ns as object, (key = `<namespace #${++nextKey}>`));
+    return key;
+}
+
+export interface Claimed {
+    kind: string;
+    metadata: { name: string; namespace?: pulumi.Input<string> };
+    /** The argument that names it (default "linkName"). */
+    field?: string;
+}
+
+/**
+ * Records that `owner` creates `objects` on the cluster of `opts`; refuses (before anything registers)
+ * an object another component of this program already creates there, naming both and the fix.
+ */
+export function claimObjects(owner: string, opts: pulumi.ComponentResourceOptions | undefined, objects: readonly Claimed[]): void {
+    const cluster = clusterOf(opts);
+    if (!cluster) return;
+    let claimed = owners.get(cluster);
+    if (!claimed) owners.set(cluster, (claimed = new Map()));
+    const mine = objects.map((o) => {
+        const ns = namespaceKey(o.metadata.namespace);
+        return { key: `${o.kind}/${ns}/${o.metadata.name}`, label: `${o.kind} ${ns ? `${ns}/` : ""}${o.metadata.name}`, field: o.field ?? "linkName" };
+    });
+    for (const { key, label, field } of mine) {
+        const other = claimed.get(key);
+        if (other !== undefined && other !== owner) {
+            invalid(field, `${owner} would create ${label}, which ${other} already creates on the same cluster; give each link its own linkName (the default is the component name) and credentialName.`);
+        }
+    }
+    for (const { key } of mine) claimed.set(key, owner);
+}
