@@ -2,12 +2,13 @@
 // the labels the gateway chart gives its pods, and the NLB Service with and without source ranges.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { defaultTrustDomain, gatewayPodSelectorLabels, gatewayServiceSelector, gatewayValues, istiodValues, revisionOf } from "../components/istio-install/charts";
+import { InstallSettings, defaultTrustDomain, gatewayPodSelectorLabels, gatewayServiceSelector, gatewayValues, istiodValues, revisionOf } from "../components/istio-install/charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "../components/istio-install/load-balancer";
 
-const settings = {
+const settings: InstallSettings = {
     gatewayRole: "ingress", version: "1.30.3", revision: "1-30", trustDomain: "eks.example", outboundTrafficPolicy: "REGISTRY_ONLY",
     gatewayName: "istio-ingressgateway", gatewayNamespace: "istio-ingress", loadBalancerSourceRanges: [],
+    highAvailability: true, chartRepository: "https://istio-release.storage.googleapis.com/charts", imagePullSecrets: [], extraValues: {},
 };
 
 test("one revision per minor version", () => {

@@ -39,6 +39,11 @@ async function deploy(name: string, args: import("../components/istio-install").
 
 const inputs = (r: RecordedResource) => unsecret(r.rawInputs) as Record<string, any>;
 
+/** Zone then node spread of the pods with these labels, as a preference (a one-zone cluster still schedules). */
+const spread = (matchLabels: Record<string, string>) => ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+    maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels }, matchLabelKeys: ["pod-template-hash"],
+}));
+
 test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.30.3, revision 1-30, in their namespaces", async () => {
     const eks = await cluster("eks");
     const { children, child, of } = await deploy("eks-mesh", { gatewayRole: "ingress", trustDomain: "eks.example.internal" }, { provider: eks.provider });
@@ -68,8 +73,17 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
             outboundTrafficPolicy: { mode: "ALLOW_ANY" },
             defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } },
         },
+        // High availability by default: 2+ istiods, the chart's PDB, spread over zones and nodes.
+        autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, pdb: { minAvailable: 1 },
+        topologySpreadConstraints: spread({ app: "istiod", "istio.io/rev": "1-30" }),
     });
-    assert.deepEqual(inputs(child(RELEASE, "gateway")).values, { revision: "1-30", service: { type: "None" } }, "the chart makes no Service: crossmesh owns the NLB");
+    assert.deepEqual(inputs(child(RELEASE, "gateway")).values, {
+        revision: "1-30", service: { type: "None" },
+        resources: { requests: { cpu: "100m", memory: "128Mi" } },
+        autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+        podDisruptionBudget: { minAvailable: 1 },
+        topologySpreadConstraints: spread({ app: "istio-ingressgateway", istio: "ingressgateway" }),
+    }, "the chart makes no Service (crossmesh owns the NLB); 2+ gateways with a PDB and spread");
 });
 
 test("EKS graph: istiod waits for base, the gateway for istiod; the NLB Service waits only for its namespace; every child uses the given provider", async () => {
@@ -166,7 +180,13 @@ test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, n
     const gateway = inputs(child(RELEASE, "gateway"));
     assert.equal(gateway.name, "istio-egressgateway");
     assert.equal(gateway.namespace, "istio-egress");
-    assert.deepEqual(gateway.values, { revision: "1-30", service: { type: "ClusterIP" } });
+    assert.deepEqual(gateway.values, {
+        revision: "1-30", service: { type: "ClusterIP" },
+        resources: { requests: { cpu: "100m", memory: "128Mi" } },
+        autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+        podDisruptionBudget: { minAvailable: 1 },
+        topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+    });
     const istiod = inputs(child(RELEASE, "istiod")).values;
     assert.equal(istiod.meshConfig.outboundTrafficPolicy.mode, "REGISTRY_ONLY");
     assert.equal(istiod.meshConfig.trustDomain, "gke.crossmesh.local");

@@ -69,5 +69,5 @@ test("the Job runs in a sidecar-injected namespace of the mesh's revision, as it
     assert.equal(o.job.spec.template.spec.serviceAccountName, o.serviceAccount.metadata.name);
     assert.equal(o.job.spec.template.spec.restartPolicy, "Never");
     assert.equal(o.job.spec.template.metadata.annotations["crossmesh.io/link-fingerprint"], "0123456789abcdef");
-    assert.match(o.job.spec.template.spec.containers[0].image, /^curlimages\/curl:\d+\.\d+\.\d+$/);
+    assert.match(o.job.spec.template.spec.containers[0].image, /^curlimages\/curl:8\.\d+\.\d+@sha256:[0-9a-f]{64}$/, "pinned by digest");
 });

@@ -3,11 +3,13 @@
 // unless each answers 2xx (and, when given, with the expected text). The Kubernetes provider waits for
 // the Job, so `pulumi up` fails when the link does not work end to end.
 import type { KubeObject } from "../common/kube";
+import { CURL_IMAGE, PodPlacement, curlSecurityContext, meshClientProxyConfig, placementSpec } from "../istio-install/client-pods";
 
+/** Defaults for a standalone check; a link passes names derived from its own name so two links never collide. */
 export const VERIFY_NAMESPACE = "crossmesh-verify";
 export const VERIFY_SERVICE_ACCOUNT = "crossmesh-verify";
-/** curl, pinned: the check must not change under us. */
-export const VERIFY_IMAGE = "curlimages/curl:8.11.1";
+/** curl, pinned by digest: the check must not change under us. The same image as the test client. */
+export const VERIFY_IMAGE = CURL_IMAGE;
 
 export interface VerifyTarget {
     host: string;
@@ -53,23 +55,33 @@ export interface VerifyObjectsArgs {
     revision: string;
     /** Changes whenever the link changes, so the Job is replaced and the check runs again. */
     linkFingerprint: string;
+    /** The Job's namespace (created for it, sidecar-injected). Default "crossmesh-verify". */
+    namespace?: string;
+    /** The Job's service account, the identity the link admits. Default "crossmesh-verify". */
+    serviceAccount?: string;
+    /** The curl image; default the pinned curl (see `curlImage` for a registry mirror). */
+    image?: string;
+    /** nodeSelector and tolerations of the Job's pod. */
+    placement?: PodPlacement;
 }
 
 /** The Job's namespace: sidecar injection by the GKE mesh's revision. Depends on nothing but that. */
-export function verifyNamespace(revision: string): KubeObject {
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name: VERIFY_NAMESPACE, labels: { "istio.io/rev": revision } } };
+export function verifyNamespace(revision: string, namespace: string = VERIFY_NAMESPACE): KubeObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { "istio.io/rev": revision } } };
 }
 
 export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject; serviceAccount: KubeObject; job: KubeObject & { spec: any } } {
+    const namespace = args.namespace ?? VERIFY_NAMESPACE;
+    const serviceAccount = args.serviceAccount ?? VERIFY_SERVICE_ACCOUNT;
     return {
-        namespace: verifyNamespace(args.revision),
+        namespace: verifyNamespace(args.revision, namespace),
         serviceAccount: {
             apiVersion: "v1", kind: "ServiceAccount",
-            metadata: { name: VERIFY_SERVICE_ACCOUNT, namespace: VERIFY_NAMESPACE },
+            metadata: { name: serviceAccount, namespace },
         },
         job: {
             apiVersion: "batch/v1", kind: "Job",
-            metadata: { name: `crossmesh-verify-${args.linkFingerprint.slice(0, 10)}`, namespace: VERIFY_NAMESPACE, labels: { app: "crossmesh-verify" } },
+            metadata: { name: `crossmesh-verify-${args.linkFingerprint.slice(0, 10)}`, namespace, labels: { app: "crossmesh-verify" } },
             spec: {
                 backoffLimit: 2,
                 activeDeadlineSeconds: 900,
@@ -77,19 +89,21 @@ export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject;
                     metadata: {
                         labels: { app: "crossmesh-verify", "sidecar.istio.io/inject": "true" },
                         annotations: {
-                            // The app container starts only once its sidecar is ready to route.
-                            "proxy.istio.io/config": "{\"holdApplicationUntilProxyStarts\": true}",
+                            // The app container starts only once its sidecar routes, and the sidecar answers
+                            // DNS for the imported hosts even where the mesh does not capture DNS.
+                            "proxy.istio.io/config": meshClientProxyConfig(),
                             "crossmesh.io/link-fingerprint": args.linkFingerprint,
                         },
                     },
                     spec: {
-                        serviceAccountName: VERIFY_SERVICE_ACCOUNT,
+                        serviceAccountName: serviceAccount,
                         restartPolicy: "Never",
+                        ...placementSpec(args.placement),
                         containers: [{
                             name: "verify",
-                            image: VERIFY_IMAGE,
+                            image: args.image ?? VERIFY_IMAGE,
                             command: ["/bin/sh", "-c", verifyScript(args.targets)],
-                            securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                            securityContext: curlSecurityContext(),
                         }],
                     },
                 },

@@ -27,6 +27,17 @@ export const ROLE_DEFAULTS: Record<string, { gatewayName: string; gatewayNamespa
     egress: { gatewayName: "istio-egressgateway", gatewayNamespace: "istio-egress" },
 };
 
+/** The three charts crossmesh installs, by the name they have in the repository. */
+export type IstioChart = "base" | "istiod" | "gateway";
+export const ISTIO_CHARTS: readonly IstioChart[] = ["base", "istiod", "gateway"];
+
+/** Extra values per chart, deep-merged over crossmesh's (see values.ts for the keys crossmesh owns). */
+export interface ExtraChartValues {
+    base?: Record<string, unknown>;
+    istiod?: Record<string, unknown>;
+    gateway?: Record<string, unknown>;
+}
+
 /** Everything the builders need, resolved and validated. */
 export interface InstallSettings {
     /** "ingress" or "egress". */
@@ -40,6 +51,26 @@ export interface InstallSettings {
     gatewayNamespace: string;
     /** CIDRs allowed to reach the ingress load balancer; empty means unrestricted. */
     loadBalancerSourceRanges: string[];
+    /** Two or more gateways and istiods, PDBs and zone/node spread (production); false: one of each (lab). */
+    highAvailability: boolean;
+    /** Where the charts come from: an HTTPS Helm repository or an `oci://` prefix holding base, istiod and gateway. */
+    chartRepository: string;
+    /** A mirror of docker.io (e.g. an ECR pull-through cache): Istio's images come from `<imageRegistry>/istio`. */
+    imageRegistry?: string;
+    /** Names of image pull Secrets for the mirror, in every namespace where Istio runs pods. */
+    imagePullSecrets: string[];
+    /** The user's own chart values, merged over crossmesh's by `chartValues`. */
+    extraValues: ExtraChartValues;
+}
+
+/**
+ * How a Release names its chart. A Helm repository: the chart's name plus `repositoryOpts.repo`. An OCI
+ * registry: the full `oci://…/<chart>` reference as the chart and no repositoryOpts (Helm resolves OCI
+ * references itself; `repositoryOpts.repo` is only for index-based HTTP repositories).
+ */
+export function chartReference(chart: IstioChart, repository: string): { chart: string; repositoryOpts?: { repo: string } } {
+    const repo = repository.replace(/\/+$/, "");
+    return repo.startsWith("oci://") ? { chart: `${repo}/${chart}` } : { chart, repositoryOpts: { repo } };
 }
 
 /** "1.30.3" → "1-30": one revision per minor, so patch upgrades stay in place (same revision). */
@@ -54,12 +85,48 @@ export function defaultTrustDomain(componentName: string): string {
     return `${label || "mesh"}.crossmesh.local`;
 }
 
+/** Minimum and maximum replicas of each gateway and of istiod with highAvailability (the HPA's bounds). */
+export const HA_MIN_REPLICAS = 2;
+export const HA_MAX_REPLICAS = 5;
+
+/** What the gateway pods ask the scheduler for: the chart's own defaults, stated so they show in previews. */
+export const GATEWAY_RESOURCE_REQUESTS = { cpu: "100m", memory: "128Mi" };
+
+/**
+ * Spread over zones first, then nodes. `ScheduleAnyway` makes it a preference: a one-zone cluster or a
+ * single node still schedules every replica, while a multi-zone cluster loses at most one gateway per zone
+ * outage. `matchLabelKeys: [pod-template-hash]` counts only the pods of the current ReplicaSet, so a rollout
+ * does not skew against the old pods.
+ */
+export function spreadConstraints(podLabels: Record<string, string>): Record<string, unknown>[] {
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { ...podLabels } },
+        matchLabelKeys: ["pod-template-hash"],
+    }));
+}
+
+/** `global.imagePullSecrets` of the base and istiod charts: a list of Secret names. */
+function globalImageValues(s: InstallSettings, withHub: boolean): Record<string, unknown> {
+    const global: Record<string, unknown> = {};
+    if (withHub && s.imageRegistry) global.hub = istioHub(s.imageRegistry);
+    if (s.imagePullSecrets.length > 0) global.imagePullSecrets = [...s.imagePullSecrets];
+    return Object.keys(global).length > 0 ? { global } : {};
+}
+
+/** Istio's images (pilot, proxyv2) under a mirror of docker.io: `docker.io/istio/pilot` → `<mirror>/istio/pilot`. */
+export function istioHub(imageRegistry: string): string {
+    return `${imageRegistry.replace(/\/+$/, "")}/istio`;
+}
+
 /**
  * base: the CRDs and cluster roles. `defaultRevision` points the chart's default validating webhook
  * (`istiod-default-validator`) at this revision's istiod, as Istio's Helm docs do for revisioned installs.
  */
 export function baseValues(s: InstallSettings): Record<string, unknown> {
-    return { defaultRevision: s.revision };
+    return { defaultRevision: s.revision, ...globalImageValues(s, false) };
 }
 
 /**
@@ -67,6 +134,9 @@ export function baseValues(s: InstallSettings): Record<string, unknown> {
  * labelled `istio-injection=enabled` (what `istioctl tag set default` does); without it only
  * `istio.io/rev=<revision>` would select it. DNS capture lets sidecars answer for ServiceEntry hosts
  * (e.g. `lambda.external`), whose addresses Istio ≥ 1.25 auto-allocates by default.
+ * `global.hub` is also the hub of every injected proxy (sidecars and the gateways' `image: auto`), so
+ * one setting moves every Istio image to the mirror. With highAvailability: an HPA from 2 replicas (the
+ * chart then renders its PodDisruptionBudget, minAvailable 1) spread across zones and nodes.
  */
 export function istiodValues(s: InstallSettings): Record<string, unknown> {
     return {
@@ -79,18 +149,41 @@ export function istiodValues(s: InstallSettings): Record<string, unknown> {
                 proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" },
             },
         },
+        ...(s.highAvailability ? {
+            autoscaleEnabled: true,
+            autoscaleMin: HA_MIN_REPLICAS,
+            autoscaleMax: HA_MAX_REPLICAS,
+            pdb: { minAvailable: 1 },
+            topologySpreadConstraints: spreadConstraints(istiodPodSelectorLabels(s.revision)),
+        } : {}),
+        ...globalImageValues(s, true),
     };
+}
+
+/** The istiod chart's pod selector for a revisioned install (its Deployment's and PDB's matchLabels). */
+export function istiodPodSelectorLabels(revision: string): Record<string, string> {
+    return { app: "istiod", "istio.io/rev": revision };
 }
 
 /**
  * gateway: the gateway Deployment, injected by this revision (`revision` sets the pods' `istio.io/rev`).
  * The ingress role gets no chart Service (`type: "None"`): crossmesh creates the NLB Service itself, so it
  * provisions in parallel with the Helm installs and its annotations show in `pulumi preview`.
+ * With highAvailability: an HPA from 2 replicas, the chart's PodDisruptionBudget (rendered only when the
+ * minimum is above 1; its selector is the chart's selector labels, i.e. exactly this gateway's pods) and
+ * spread across zones and nodes. Without: the chart's HPA from 1 and no PDB (a drain may take the gateway down).
  */
 export function gatewayValues(s: InstallSettings): Record<string, unknown> {
     return {
         revision: s.revision,
         service: { type: s.gatewayRole === "ingress" ? "None" : "ClusterIP" },
+        resources: { requests: { ...GATEWAY_RESOURCE_REQUESTS } },
+        ...(s.highAvailability ? {
+            autoscaling: { enabled: true, minReplicas: HA_MIN_REPLICAS, maxReplicas: HA_MAX_REPLICAS },
+            podDisruptionBudget: { minAvailable: 1 },
+            topologySpreadConstraints: spreadConstraints(gatewayServiceSelector(s.gatewayName)),
+        } : {}),
+        ...(s.imagePullSecrets.length > 0 ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : {}),
     };
 }
 

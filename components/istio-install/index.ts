@@ -4,11 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { GatewayRefInput } from "../common/types";
+import { customObject } from "../common/kube";
 import { requireCidr } from "../common/validation";
 import {
-    BASE_RELEASE, DEFAULT_ISTIO_VERSION, ISTIOD_RELEASE, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, ROLE_DEFAULTS,
-    baseValues, defaultTrustDomain, gatewayPodSelectorLabels, gatewayValues, istiodValues, revisionOf,
+    DEFAULT_ISTIO_VERSION, ExtraChartValues, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, ROLE_DEFAULTS,
+    chartReference, defaultTrustDomain, gatewayPodSelectorLabels, revisionOf,
 } from "./charts";
+import { strictMtlsPolicy } from "./mesh-policy";
+import { releasePlan } from "./values";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
 import {
     requireGatewayName, requireGatewayNamespace, requireIstioVersion, requireOutboundTrafficPolicy, requireRevision,
@@ -16,6 +19,13 @@ import {
 } from "./validate";
 
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
+export type { ExtraChartValues } from "./charts";
+export {
+    CURL_IMAGE, CURL_USER_ID, CURL_GROUP_ID, curlImage, curlSecurityContext, meshClientProxyConfig, placementSpec, validatePlacement,
+    requireImageReference, requireImageRegistry,
+} from "./client-pods";
+export type { PodPlacement, Toleration } from "./client-pods";
+export { ownedValues } from "./values";
 
 export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
 
@@ -49,6 +59,54 @@ export interface IstioInstallArgs {
     adoptExisting?: pulumi.Input<boolean>;
     /** With adoptExisting: the running gateway. */
     existingGateway?: ExistingGatewayArgs;
+    /**
+     * Production sizing, on by default: the gateway and istiod each scale from 2 to 5 replicas (HPA), with a
+     * PodDisruptionBudget (minAvailable 1) and spread across zones and nodes (ScheduleAnyway, so a one-zone
+     * or one-node cluster still schedules), so a node drain or a zone outage does not cut the link. false:
+     * one gateway and one istiod, no PDB, for a lab cluster. A plain boolean; install only.
+     */
+    highAvailability?: boolean;
+    /**
+     * Where the charts base, istiod and gateway come from: an HTTPS Helm repository (e.g. a mirror of
+     * https://istio-release.storage.googleapis.com/charts) or an `oci://` prefix the three charts are pushed
+     * under (e.g. "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/istio-charts"). Default: Istio's
+     * official repository. The chart version stays `version`. A plain string; install only.
+     */
+    chartRepository?: string;
+    /**
+     * A mirror of docker.io for air-gapped or egress-less clusters, without scheme or tag, e.g.
+     * "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub" (ECR pull-through cache) or
+     * "europe-docker.pkg.dev/my-project/dockerhub" (Artifact Registry remote repository). Istio's images
+     * (istiod, the gateways and every injected sidecar) are pulled from `<imageRegistry>/istio` (global.hub);
+     * pass the same value to the link so its own curl pods use `<imageRegistry>/curlimages/curl`. Default:
+     * docker.io. A plain string; install only.
+     */
+    imageRegistry?: string;
+    /**
+     * Names of `kubernetes.io/dockerconfigjson` Secrets for the mirror, added to istiod, the gateway and
+     * every injected pod (global.imagePullSecrets). The Secrets must exist in each namespace that pulls.
+     * Not needed when nodes authenticate to the mirror themselves (ECR on EKS, Artifact Registry on GKE).
+     * A plain list; install only.
+     */
+    imagePullSecrets?: string[];
+    /**
+     * Extra Helm values per chart, deep-merged over crossmesh's (objects merge, lists and scalars
+     * replace), e.g. { gateway: { nodeSelector: { pool: "edge" }, priorityClassName: "system-cluster-critical" } }.
+     * Keys crossmesh owns (the revision, meshConfig.trustDomain, the ingress Service, global.hub, …) are
+     * refused with the reason; for anything charts do not expose, use Pulumi's `transforms` resource option.
+     * Plain data; install only.
+     */
+    values?: ExtraChartValues;
+    /**
+     * Mesh-wide STRICT mTLS: a PeerAuthentication "default" in the mesh root namespace, so every sidecar
+     * of this mesh refuses plaintext. Works with an installed or an adopted mesh. Default false; a plain boolean.
+     */
+    strictMtls?: boolean;
+    /**
+     * With strictMtls on an adopted mesh: its root namespace (meshConfig.rootNamespace; Istio's default is
+     * istiod's namespace). Default "istio-system", which is also where crossmesh installs istiod. A plain string.
+     */
+    meshRootNamespace?: string;
 }
 
 /** The gateway reference IstioInstall outputs; assignable to `GatewayRefInput`. */
@@ -97,12 +155,18 @@ export class IstioInstall extends pulumi.ComponentResource {
             this.version = pulumi.output(args.version);
         } else {
             const settings = resolveInstallSettings(name, args, plan.gatewayRole);
-            const installed = this.install(name, settings, plan.gatewayRole);
+            const installed = this.install(name, settings, plan.gatewayRole, args.chartRepository ?? ISTIO_HELM_REPO);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
             this.revision = installed.revision;
             this.trustDomain = settings.trustDomain;
             this.version = settings.version;
+        }
+        if (plan.strictMtls) {
+            // In an install the root namespace's objects need the CRDs and istiod's validating webhook:
+            // `revision` resolves once istiod is installed, so the policy waits for exactly that.
+            const policy = strictMtlsPolicy(args.meshRootNamespace ?? ISTIO_SYSTEM_NAMESPACE);
+            customObject(name, policy, this.revision.apply(() => policy.spec), { parent: this });
         }
 
         this.registerOutputs({
@@ -114,27 +178,34 @@ export class IstioInstall extends pulumi.ComponentResource {
         });
     }
 
-    private install(name: string, settings: pulumi.Output<InstallSettings>, gatewayRole: string) {
+    private install(name: string, settings: pulumi.Output<InstallSettings>, gatewayRole: string, chartRepository: string) {
         const child = { parent: this };
         const systemNamespace = new k8s.core.v1.Namespace(`${name}-istio-system`, { metadata: { name: ISTIO_SYSTEM_NAMESPACE } }, child);
         const gatewayNamespace = new k8s.core.v1.Namespace(`${name}-gateway-namespace`, { metadata: { name: settings.gatewayNamespace } }, child);
 
-        const release = (suffix: string, chart: string, releaseName: pulumi.Input<string>, namespace: pulumi.Input<string>,
-            values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
-            new k8s.helm.v3.Release(`${name}-${suffix}`, {
-                name: releaseName,
-                chart,
-                version: settings.version,
-                repositoryOpts: { repo: ISTIO_HELM_REPO },
-                namespace,
-                values,
+        const plans = settings.apply(releasePlan);
+        const namespaces: Record<string, pulumi.Output<string>> = { base: systemNamespace.metadata.name, istiod: systemNamespace.metadata.name, gateway: gatewayNamespace.metadata.name };
+        // One Release per chart, every field from the same plan the render test feeds to the real helm.
+        const release = (chart: "base" | "istiod" | "gateway", dependsOn: pulumi.Resource[]) => {
+            const p = plans.apply((all) => all.find((r) => r.chart === chart)!);
+            // The source is plain (chartRepository is a plain argument), so a preview shows it even while
+            // other settings are unknown; releasePlan computes the same with the same function.
+            const source = chartReference(chart, chartRepository);
+            return new k8s.helm.v3.Release(`${name}-${chart}`, {
+                name: p.name,
+                chart: source.chart,
+                version: p.version,
+                ...(source.repositoryOpts ? { repositoryOpts: source.repositoryOpts } : {}),
+                namespace: namespaces[chart],
+                values: p.values,
             }, { parent: this, dependsOn });
+        };
 
-        const base = release("base", "base", BASE_RELEASE, systemNamespace.metadata.name, settings.apply(baseValues), []);
+        const base = release("base", []);
         // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order.
-        const istiod = release("istiod", "istiod", ISTIOD_RELEASE, systemNamespace.metadata.name, settings.apply(istiodValues), [base]);
+        const istiod = release("istiod", [base]);
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
-        release("gateway", "gateway", settings.gatewayName, gatewayNamespace.metadata.name, settings.apply(gatewayValues), [istiod]);
+        release("gateway", [istiod]);
         // A value that resolves once istiod is installed: what is built from it waits for the CRDs, the
         // validating webhook and the injector, and for nothing the gateway release adds.
         const afterIstiod = (value: pulumi.Output<string>) => pulumi.all([value, istiod.status]).apply(([v]) => v);
@@ -191,7 +262,7 @@ function resolveInstallSettings(name: string, args: IstioInstallArgs, gatewayRol
         args.gatewayName ?? defaults.gatewayName,
         args.gatewayNamespace ?? defaults.gatewayNamespace,
         args.loadBalancerSourceRanges ?? [],
-    ]).apply(([version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, ranges]) => {
+    ]).apply(([version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, ranges]): InstallSettings => {
         requireIstioVersion("version", version);
         const rev = revision ?? revisionOf(version);
         requireRevision("revision", rev);
@@ -202,6 +273,12 @@ function resolveInstallSettings(name: string, args: IstioInstallArgs, gatewayRol
         const loadBalancerSourceRanges = ranges.map((cidr, i) => requireCidr(`loadBalancerSourceRanges[${i}]`, cidr));
         return {
             gatewayRole, version, revision: rev, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges,
+            // Plain arguments, checked up front by validateIstioInstallArgs.
+            highAvailability: args.highAvailability ?? true,
+            chartRepository: args.chartRepository ?? ISTIO_HELM_REPO,
+            imageRegistry: args.imageRegistry,
+            imagePullSecrets: args.imagePullSecrets ?? [],
+            extraValues: args.values ?? {},
         };
     });
 }

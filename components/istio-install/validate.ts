@@ -6,12 +6,47 @@ import * as pulumi from "@pulumi/pulumi";
 import { hasKubernetesProvider } from "../common/kube";
 import { invalid, known, knownArray, requireCidr, requireKubernetesName } from "../common/validation";
 import { GATEWAY_ROLES, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, MIN_ISTIO_MINOR, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
+import { requireImageRegistry, requireSecretNames } from "./client-pods";
 import type { IstioInstallArgs } from "./index";
+import { validateExtraValues } from "./values";
 
-/** What decides which resources exist; both must be plain values. */
+/** What decides which resources exist; all must be plain values. */
 export interface InstallPlan {
     adopt: boolean;
     gatewayRole: string;
+    strictMtls: boolean;
+}
+
+const CHART_EXAMPLES = `e.g. "https://charts.example.internal/istio" (a Helm repository serving base, istiod and gateway) or "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/istio-charts" (an OCI registry holding <prefix>/base, <prefix>/istiod and <prefix>/gateway)`;
+
+/**
+ * Where the three charts come from: an HTTPS Helm repository (its index.yaml lists base, istiod and
+ * gateway) or an `oci://` prefix under which they are pushed. Plain HTTP is refused (charts are code
+ * run with cluster-admin rights), and so are credentials in the URL (they would be stored in the state).
+ */
+export function requireChartRepository(path: string, repository: string): void {
+    let url: URL;
+    try {
+        url = new URL(repository);
+    } catch {
+        return invalid(path, `"${repository}" is not a URL; ${CHART_EXAMPLES}.`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "oci:") {
+        invalid(path, `"${repository}" uses ${url.protocol.replace(/:$/, "")}; charts must come over https:// or from an oci:// registry (they are installed with cluster-admin rights), ${CHART_EXAMPLES}.`);
+    }
+    if (!url.host) invalid(path, `"${repository}" names no host; ${CHART_EXAMPLES}.`);
+    if (url.username || url.password) invalid(path, `"${repository}" carries credentials, which would be stored in the Pulumi state in clear; log Helm in to the registry instead (helm registry login, or the cloud's credential helper).`);
+    if (url.search || url.hash) invalid(path, `"${repository}" has a query or fragment; give the repository's base URL, ${CHART_EXAMPLES}.`);
+    if (url.protocol === "oci:") {
+        const last = url.pathname.split("/").pop() ?? "";
+        if (/[:@]/.test(last)) invalid(path, `"${repository}" has a tag or digest; give the prefix the charts live under (crossmesh appends /base, /istiod, /gateway and pins the version itself).`);
+        if (["base", "istiod", "gateway"].includes(last)) invalid(path, `"${repository}" ends in a chart name; give the prefix the charts live under (crossmesh appends /base, /istiod and /gateway).`);
+    }
+}
+
+/** The mesh root namespace of an adopted mesh (meshConfig.rootNamespace; Istio's default is istiod's namespace). */
+export function requireMeshRootNamespace(path: string, namespace: string): void {
+    requireKubernetesName(path, namespace);
 }
 
 const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
@@ -90,22 +125,53 @@ export function validateIstioInstallArgs(args: IstioInstallArgs, opts: pulumi.Co
         invalid("loadBalancerSourceRanges", "only the ingress role has a load balancer; the egress gateway's Service is ClusterIP. Remove loadBalancerSourceRanges.");
     }
 
+    if (args.strictMtls !== undefined && typeof args.strictMtls !== "boolean") {
+        invalid("strictMtls", "pass a plain boolean: it decides whether the mesh-wide PeerAuthentication exists.");
+    }
+    if (args.meshRootNamespace !== undefined) {
+        if (typeof args.meshRootNamespace !== "string") invalid("meshRootNamespace", "pass a plain string: it names where the mesh-wide PeerAuthentication is created.");
+        requireMeshRootNamespace("meshRootNamespace", args.meshRootNamespace);
+        if (args.strictMtls !== true) invalid("meshRootNamespace", "is only used with strictMtls: true (it is where the mesh-wide PeerAuthentication goes); remove it or set strictMtls.");
+    }
+
     if (adopt) validateAdoption(args, role);
-    else validateInstall(args);
-    return { adopt, gatewayRole: role };
+    else validateInstall(args, role);
+    return { adopt, gatewayRole: role, strictMtls: args.strictMtls === true };
 }
 
-function validateInstall(args: IstioInstallArgs): void {
+function validateInstall(args: IstioInstallArgs, role: string): void {
     if (args.existingGateway !== undefined) {
         invalid("existingGateway", "is only used with adoptExisting: true; set adoptExisting to adopt that gateway, or remove existingGateway to install Istio.");
     }
+    if (args.meshRootNamespace !== undefined && args.meshRootNamespace !== ISTIO_SYSTEM_NAMESPACE) {
+        invalid("meshRootNamespace", `crossmesh installs istiod in "${ISTIO_SYSTEM_NAMESPACE}", which is then the mesh root namespace; meshRootNamespace is for adopted meshes. Remove it.`);
+    }
+    if (args.highAvailability !== undefined && typeof args.highAvailability !== "boolean") {
+        invalid("highAvailability", "pass a plain boolean: it decides whether PodDisruptionBudgets exist (true, the default: 2+ gateways and istiods; false: one of each, for a lab cluster).");
+    }
+    if (args.chartRepository !== undefined) {
+        if (typeof args.chartRepository !== "string") invalid("chartRepository", `pass a plain string, ${CHART_EXAMPLES}.`);
+        requireChartRepository("chartRepository", args.chartRepository);
+    }
+    if (args.imageRegistry !== undefined) {
+        if (typeof args.imageRegistry !== "string") invalid("imageRegistry", "pass a plain string, e.g. \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub\".");
+        requireImageRegistry("imageRegistry", args.imageRegistry);
+    }
+    if (args.imagePullSecrets !== undefined) {
+        if (!Array.isArray(args.imagePullSecrets)) invalid("imagePullSecrets", "pass a plain list of Secret names, e.g. [\"mirror-pull\"].");
+        requireSecretNames("imagePullSecrets", args.imagePullSecrets);
+    }
+    validateExtraValues("values", args.values, role);
     if (known(args.gatewayName)) requireGatewayName("gatewayName", args.gatewayName);
     if (known(args.gatewayNamespace)) requireGatewayNamespace("gatewayNamespace", args.gatewayNamespace);
 }
 
 function validateAdoption(args: IstioInstallArgs, role: string): void {
     // Settings of an install would be silently ignored for an adopted mesh: refuse them instead.
-    const installOnly = ["outboundTrafficPolicy", "gatewayName", "gatewayNamespace", "loadBalancerSourceRanges"] as const;
+    const installOnly = [
+        "outboundTrafficPolicy", "gatewayName", "gatewayNamespace", "loadBalancerSourceRanges",
+        "highAvailability", "chartRepository", "imageRegistry", "imagePullSecrets", "values",
+    ] as const;
     for (const field of installOnly) {
         if (args[field] !== undefined) {
             invalid(field, `applies only when crossmesh installs Istio; an adopted mesh keeps its own settings. Remove ${field}${field.startsWith("gateway") ? " and describe the adopted gateway in existingGateway" : ", or set it on your existing installation"}.`);

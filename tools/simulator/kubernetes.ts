@@ -13,9 +13,33 @@ export type ClusterKind = "eks" | "gke";
 export const ISTIO_CHART_VERSIONS = [
     "1.28.0", "1.28.1", "1.28.2", "1.28.3", "1.29.0", "1.29.1", "1.29.2", "1.30.0", "1.30.1", "1.30.2", "1.30.3",
 ];
+const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
 const HELM_REPOS: Record<string, string[]> = {
-    "https://istio-release.storage.googleapis.com/charts": ["base", "istiod", "gateway", "cni", "ztunnel"],
+    [ISTIO_REPO]: ["base", "istiod", "gateway", "cni", "ztunnel"],
 };
+
+/**
+ * Where a Release's chart comes from: `repositoryOpts.repo` plus a chart name, or a full `oci://…/<chart>`
+ * reference with no repositoryOpts (how Helm, and so the Release resource, takes OCI charts).
+ */
+function chartSource(inputs: Inputs): { repo: string | undefined; chart: string } {
+    const chart = String(inputs.chart ?? "");
+    if (chart.startsWith("oci://")) {
+        if (inputs.repositoryOpts?.repo) throw new Error(`helm: an oci:// chart (${chart}) takes no repositoryOpts.repo (${inputs.repositoryOpts.repo})`);
+        const slash = chart.lastIndexOf("/");
+        return { repo: chart.slice(0, slash), chart: chart.slice(slash + 1) };
+    }
+    return { repo: inputs.repositoryOpts?.repo, chart };
+}
+
+/**
+ * A mirror (a private HTTPS Helm repository or an OCI registry on a cluster without internet egress) is
+ * modelled as serving what Istio's repository serves: same charts, same versions. Any other scheme is
+ * unreachable, as the public repository would be from such a cluster.
+ */
+function isIstioMirror(repo: string | undefined): repo is string {
+    return repo !== undefined && /^(https|oci):\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i.test(repo);
+}
 
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
 
@@ -108,12 +132,12 @@ export class KubernetesSimulator {
     }
 
     private helmRelease(name: string, inputs: Inputs): Created {
-        const repo: string | undefined = inputs.repositoryOpts?.repo;
-        const charts = repo ? HELM_REPOS[repo] : undefined;
-        if (!repo || !charts) throw new Error(`helm: repository "${repo}" is not reachable from the simulator (known: ${Object.keys(HELM_REPOS).join(", ")})`);
-        if (!charts.includes(inputs.chart)) throw new Error(`helm: chart "${inputs.chart}" not found in ${repo}`);
-        if (repo.includes("istio") && !ISTIO_CHART_VERSIONS.includes(inputs.version)) {
-            throw new Error(`helm: chart "${inputs.chart}" version "${inputs.version}" not found in ${repo}`);
+        const { repo, chart } = chartSource(inputs);
+        const charts = (repo !== undefined ? HELM_REPOS[repo] : undefined) ?? (isIstioMirror(repo) ? HELM_REPOS[ISTIO_REPO] : undefined);
+        if (!charts) throw new Error(`helm: repository "${repo}" is not reachable from the simulator (known: ${Object.keys(HELM_REPOS).join(", ")}, or a mirror of ${ISTIO_REPO} over https:// or oci://)`);
+        if (!charts.includes(chart)) throw new Error(`helm: chart "${chart}" not found in ${repo}`);
+        if (charts === HELM_REPOS[ISTIO_REPO] && !ISTIO_CHART_VERSIONS.includes(inputs.version)) {
+            throw new Error(`helm: chart "${chart}" version "${inputs.version}" not found in ${repo}`);
         }
         const releaseName = inputs.name ?? `${name}-${digest(`release/${name}`, 8)}`;
         const namespace = inputs.namespace ?? "default";
@@ -121,7 +145,7 @@ export class KubernetesSimulator {
             id: `${namespace}/${releaseName}`,
             state: {
                 ...inputs, name: releaseName, namespace,
-                status: { name: releaseName, namespace, chart: inputs.chart, version: inputs.version, appVersion: inputs.version, revision: 1, status: "deployed" },
+                status: { name: releaseName, namespace, chart, version: inputs.version, appVersion: inputs.version, revision: 1, status: "deployed" },
             },
         };
     }
