@@ -26,6 +26,30 @@ export function eksKubeconfig(clusterName: string, region: string, provider: aws
     })));
 }
 
+/**
+ * A kubeconfig for a GKE cluster from its name, endpoint and CA (none of them secret), authenticating
+ * with the official `gke-gcloud-auth-plugin`, as `gcloud container clusters get-credentials` writes it.
+ * The plugin takes whatever gcloud is logged in as: a person's `gcloud auth login`, or on a runner the
+ * Workload Identity Federation credentials of google-github-actions/auth. No credential is stored.
+ */
+export function gkeClusterKubeconfig(cluster: { name: string; endpoint: string; caData: string }): string {
+    const server = cluster.endpoint.startsWith("https://") ? cluster.endpoint : `https://${cluster.endpoint}`;
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: cluster.name, cluster: { server, "certificate-authority-data": cluster.caData.replace(/\s+/g, "") } }],
+        users: [{ name: cluster.name, user: { exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "gke-gcloud-auth-plugin",
+            installHint: "Install gke-gcloud-auth-plugin: `gcloud components install gke-gcloud-auth-plugin` (see docs/operating.md)",
+            provideClusterInfo: true,
+            interactiveMode: "Never",
+        } } }],
+        contexts: [{ name: cluster.name, context: { cluster: cluster.name, user: cluster.name } }],
+        "current-context": cluster.name,
+    });
+}
+
 export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string> | undefined, context: string | undefined): k8s.Provider {
     return new k8s.Provider(name, {
         // A kubeconfig holds credentials: it stays a secret in state.
@@ -39,6 +63,10 @@ export function clusterProviders(config: StackConfig, aws: aws.Provider): { eks:
     const eksConfig = config.eksKubeconfig ?? (config.eksContext === undefined ? eksKubeconfig(config.eksClusterName, config.awsRegion, aws) : undefined);
     return {
         eks: kubernetesProvider("eks", eksConfig, config.eksContext),
-        gke: kubernetesProvider("gke", config.gkeKubeconfig, config.gkeContext),
+        // Precedence: an explicit secret kubeconfig, then the cluster description (runner and laptop alike),
+        // then a context of ~/.kube/config (a laptop only).
+        gke: config.gkeKubeconfig !== undefined || config.gkeCluster === undefined
+            ? kubernetesProvider("gke", config.gkeKubeconfig, config.gkeContext)
+            : kubernetesProvider("gke", gkeClusterKubeconfig(config.gkeCluster), undefined),
     };
 }
