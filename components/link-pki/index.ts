@@ -6,6 +6,7 @@ import type { TlsBundle } from "../common/types";
 import { assembleBundle, requireCaCertificates } from "./bundle";
 import { IssuedCa, IssuedLeaf, KeySpec, issueCa, issueLeaf } from "./issue";
 import { hours } from "./renewal";
+import { warnNearExpiry } from "./expiry";
 import { buildSpiffeId } from "./spiffe";
 import { keySettings, requireExportedHosts, validateLinkPkiArgs, validitySettings } from "./validate";
 
@@ -125,6 +126,13 @@ export class LinkPki extends pulumi.ComponentResource {
         this.clientCertExpiresAt = this.clientLeaf.cert.validityEndTime;
         this.clientSpiffeId = spiffeId;
         this.serverHosts = hosts;
+        // A warning in the update's output when a certificate nears its end (see expiry.ts).
+        warnNearExpiry(this, [
+            { what: "server leaf certificate", kind: "leaf", end: this.serverCertExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays) },
+            { what: "client leaf certificate", kind: "leaf", end: this.clientCertExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays) },
+            { what: "server CA", kind: "ca", end: this.serverCaExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays) },
+            { what: "client CA", kind: "ca", end: this.clientCaExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays) },
+        ]);
 
         this.registerOutputs({
             serverBundle: this.serverBundle,
