@@ -194,3 +194,27 @@ test("refused: services sharing an upstreamName but going to different upstream 
 test("refused: an upstreamName that is no Kubernetes name", async () => {
     await refused({ services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "Shared ALB" }] }, "services[0].upstreamName", /not a valid Kubernetes name/);
 });
+
+test("two gateways on one cluster: names follow the component name; the same linkName or credentialName twice is refused", async () => {
+    const { ExportGateway, provider } = await ready;
+    new ExportGateway("payments", args(), { provider });
+    new ExportGateway("orders", args(), { provider });
+    await settle();
+    const names = (link: string) => sim.graph.children(sim.graph.one(COMPONENT, link).urn).map((r) => `${r.type} ${object(r).metadata.name}`);
+    const shared = names("payments").filter((n) => names("orders").includes(n));
+    assert.deepEqual(shared, [], "no object of one link is also the other's");
+    assert.ok(names("orders").includes("kubernetes:core/v1:Secret orders-link"));
+    await expectRefused(sim.graph, () => new ExportGateway("payments-again", args({ linkName: "payments" }), { provider }), "linkName",
+        /ExportGateway "payments-again" would create .*istio-ingress\/payments-link, which ExportGateway "payments" already creates on the same cluster; give each link its own linkName/);
+    await expectRefused(sim.graph, () => new ExportGateway("third", args({ credentialName: "orders-link" }), { provider }), "credentialName",
+        /Secret istio-ingress\/orders-link, which ExportGateway "orders" already creates/);
+});
+
+test("the default link name is the component name as a short DNS label", async () => {
+    const { defaultLinkName } = await import("../components/link-routing/names");
+    assert.equal(defaultLinkName("payments"), "payments");
+    assert.equal(defaultLinkName("Payments_EU"), "payments-eu");
+    const long = defaultLinkName("a-very-long-component-name-for-the-payments-link");
+    assert.ok(long.length <= 30 && /^[a-z][a-z0-9-]*[a-z0-9]$/.test(long), long);
+    assert.notEqual(long, defaultLinkName("a-very-long-component-name-for-the-orders-link"));
+});

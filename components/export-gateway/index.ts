@@ -71,7 +71,7 @@ export class ExportGateway extends pulumi.ComponentResource {
         const settings = exportPlanSettings(name, args);
         validateExportGatewayArgs(settings.linkName, args, opts);
         const plan = exportPlan(settings);
-        claimObjects(`ExportGateway "${name}"`, opts, plan.map((p) => ({ ...p.identity, ...(p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })));
+        claimObjects(`ExportGateway "${name}"`, opts, plan.map((p) => ({ ...p.identity, ...(args.credentialName !== undefined && p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })));
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
         const { linkName, credentialName } = settings;
 

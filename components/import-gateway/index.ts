@@ -77,7 +77,7 @@ export class ImportGateway extends pulumi.ComponentResource {
         const plan = importPlan(settings);
         const testClient = args.deployTestClient === true;
         claimObjects(`ImportGateway "${name}"`, opts, [
-            ...plan.map((p) => ({ ...p.identity, ...(p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })),
+            ...plan.map((p) => ({ ...p.identity, ...(args.credentialName !== undefined && p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })),
             ...(testClient ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" })) : []),
         ]);
         super(IMPORT_GATEWAY_TOKEN, name, {}, opts);

@@ -1,0 +1,166 @@
+// Day-2 changes as a real `pulumi preview` sees them. The mocks resolve every output, even in a preview,
+// so a test under them cannot see what the engine sees: the outputs of a resource being replaced are
+// unknown until it is created. Here the same CrossMeshLink program runs twice in its own processes:
+// once as an update (the stack as deployed), then as a preview of a day-2 change in which every
+// resource whose inputs changed (or that `up --replace` names) has unknown outputs. The Kubernetes
+// provider replaces an object when its identity (apiVersion, kind, name, namespace) or a Secret's
+// immutable `type` changes or is unknown; so every identity must be known and unchanged, and only the
+// payload (certificate data, a new SAN's consequences, routes, callers) may wait.
+import { test, before } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import type { PreviewRun, RecordedInputs } from "./fixtures/preview-link";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const ROOT = path.join(__dirname, "..");
+
+function runProgram(run: PreviewRun): RecordedInputs[] {
+    const out = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "fixtures", "preview-link.ts"), JSON.stringify(run)], { cwd: ROOT, encoding: "utf8" });
+    if (!out.stdout) throw new Error(`preview-link printed nothing: ${out.stderr}`);
+    const result = JSON.parse(out.stdout) as { errors: string[]; resources: RecordedInputs[] };
+    assert.deepEqual(result.errors, [], "the program runs to the end");
+    return result.resources;
+}
+
+/** A Kubernetes object the program creates (reads of adopted objects carry no inputs). */
+const isObject = (r: RecordedInputs) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:") && r.type !== "kubernetes:helm.sh/v3:Release"
+    && (r.inputs as any).metadata !== undefined;
+const isRelease = (r: RecordedInputs) => r.type === "kubernetes:helm.sh/v3:Release";
+
+/** What the provider keys the object by, as sent; the secret marker is peeled off, unknowns are kept. */
+function identityOf(r: RecordedInputs): unknown {
+    const i = peel(r.inputs) as Record<string, any>;
+    if (isRelease(r)) return { name: i.name, namespace: i.namespace };
+    const m = i.metadata;
+    if (typeof m !== "object" || m === null) return { type: r.type, metadata: m };
+    return { type: r.type, apiVersion: i.apiVersion, kind: i.kind, name: m.name, namespace: m.namespace, labels: m.labels, secretType: i.type };
+}
+
+function peel(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(peel);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o["4dabf18193072939515e22adb298388d"] !== undefined) return peel(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, peel(x)]));
+    }
+    return v;
+}
+
+const unknownIn = (v: unknown) => JSON.stringify(v).includes(UNKNOWN);
+
+interface Day2 {
+    /** Kubernetes objects (by resource name) the provider would replace: identity unknown or changed. */
+    replacedObjects: string[];
+    /** Objects whose identity is not known in the preview. */
+    unknownIdentity: string[];
+    /** Upstream resources the change replaces (tls resources: every input forces a new one). */
+    replacedUpstream: string[];
+    after: RecordedInputs[];
+}
+
+let beforeFile = "";
+let deployed: RecordedInputs[] = [];
+
+before(() => {
+    deployed = runProgram({});
+    beforeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-preview-")), "before.json");
+    fs.writeFileSync(beforeFile, JSON.stringify(deployed));
+});
+
+function day2(run: PreviewRun): Day2 {
+    const after = runProgram({ ...run, preview: true, before: beforeFile });
+    const old = new Map(deployed.map((r) => [`${r.type}::${r.name}`, r]));
+    const k8s = after.filter((r) => isObject(r) || isRelease(r));
+    const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r))).map((r) => r.name);
+    const replacedObjects = k8s.filter((r) => {
+        const was = old.get(`${r.type}::${r.name}`);
+        return unknownIn(identityOf(r)) || (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)));
+    }).map((r) => r.name);
+    const replacedUpstream = after.filter((r) => r.type.startsWith("tls:") && r.changed).map((r) => r.name).sort();
+    return { replacedObjects, unknownIdentity, replacedUpstream, after };
+}
+
+const secretData = (rs: RecordedInputs[], name: RegExp) => rs.filter((r) => r.type === "kubernetes:core/v1:Secret" && name.test(r.name)).map((r) => r.inputs.stringData);
+
+test("the deployed program: every Kubernetes object has a known identity (sanity of the method)", () => {
+    const objects = deployed.filter(isObject);
+    assert.ok(objects.length >= 20, `${objects.length} objects`);
+    assert.deepEqual(objects.filter((r) => unknownIn(identityOf(r))).map((r) => r.name), []);
+});
+
+test("a preview with no change: nothing replaced, nothing updated", () => {
+    const d = day2({});
+    assert.deepEqual([d.replacedObjects, d.replacedUpstream], [[], []]);
+    assert.deepEqual(d.after.filter((r) => r.changed).map((r) => r.name), [], "no resource's inputs differ");
+});
+
+test("certificate renewal (up --replace on both leaf certificates): the link Secrets are updated in place, nothing Kubernetes is replaced", () => {
+    const d = day2({ replace: ["-server-cert$", "-client-cert$"] });
+    assert.deepEqual(d.replacedUpstream, ["payments-pki-client-cert", "payments-pki-server-cert"]);
+    assert.deepEqual(d.unknownIdentity, []);
+    assert.deepEqual(d.replacedObjects, []);
+    // The renewed certificate is unknown in the preview: the Secrets' data waits for it, their identity does not.
+    const link = secretData(d.after, /-secret-payments-link$/);
+    assert.equal(link.length, 2);
+    assert.ok(link.every(unknownIn), "the credential data is unknown until the new certificate exists");
+});
+
+test("CA rotation (new CA keys and certificates on both sides): the leaves follow, no Kubernetes object is replaced", () => {
+    const d = day2({ replace: ["-ca-key$", "-ca$"] });
+    assert.deepEqual(d.replacedUpstream, [
+        "payments-pki-client-ca", "payments-pki-client-ca-key", "payments-pki-client-cert",
+        "payments-pki-server-ca", "payments-pki-server-ca-key", "payments-pki-server-cert",
+    ]);
+    assert.deepEqual(d.unknownIdentity, []);
+    assert.deepEqual(d.replacedObjects, []);
+    assert.ok(secretData(d.after, /-secret-payments-link$/).every(unknownIn));
+});
+
+test("adding a service: the server certificate is re-issued for the new SAN, its Secret updated; the running services' objects untouched", () => {
+    const d = day2({ change: "add-service" });
+    assert.ok(d.replacedUpstream.includes("payments-pki-server-cert"), d.replacedUpstream.join(", "));
+    assert.deepEqual(d.unknownIdentity, []);
+    assert.deepEqual(d.replacedObjects, []);
+    const added = d.after.filter((r) => isObject(r) && !deployed.some((o) => o.type === r.type && o.name === r.name)).map((r) => r.name);
+    assert.ok(added.length >= 5 && added.every((n) => n.includes("payments-new-external")), added.join(", "));
+    // The objects of the services already running keep their exact inputs (no update at all).
+    const running = d.after.filter((r) => isObject(r) && /payments-(v2-)?external/.test(r.name) && !r.name.includes("payments-new"));
+    assert.ok(running.length >= 8);
+    for (const r of running.filter((x) => /ServiceEntry|VirtualService|:DestinationRule/.test(x.type) && !/egress-gateway/.test(x.name))) {
+        assert.equal(r.changed, undefined, `${r.name} is not touched`);
+    }
+});
+
+test("changing a service's allowed sources: only policy and visibility change, in place", () => {
+    const d = day2({ change: "allowed-sources" });
+    assert.deepEqual([d.replacedUpstream, d.unknownIdentity, d.replacedObjects], [[], [], []]);
+    const updated = d.after.filter((r) => r.changed && isObject(r)).map((r) => r.name);
+    assert.ok(updated.some((n) => n.includes("authorization-policy")), updated.join(", "));
+});
+
+test("changing the consumer CIDRs (the NLB's source ranges): the load balancer hostname is unknown in the preview, no object is replaced", () => {
+    const d = day2({ change: "consumer-cidrs" });
+    const lb = d.after.find((r) => r.type === "kubernetes:core/v1:Service");
+    assert.ok(lb?.changed, "the NLB Service is updated");
+    // What reads the hostname (the GKE ServiceEntries) waits for it; it is payload only.
+    const remoteEntries = d.after.filter((r) => r.type === "kubernetes:networking.istio.io/v1:ServiceEntry" && r.name.startsWith("payments-import-"));
+    assert.ok(remoteEntries.length === 2 && remoteEntries.every((r) => unknownIn(r.inputs.spec)));
+    assert.deepEqual([d.replacedUpstream, d.unknownIdentity, d.replacedObjects], [[], [], []]);
+});
+
+test("two links on the same clusters (adopted meshes): no two Kubernetes objects share kind, namespace and name", () => {
+    const rs = runProgram({ links: ["payments", "orders"], adopt: true }).filter(isObject);
+    const seen = new Map<string, string[]>();
+    for (const r of rs) {
+        const m = (peel(r.inputs) as any).metadata;
+        const key = `${r.type} ${m.namespace ?? ""}/${m.name}`;
+        seen.set(key, [...(seen.get(key) ?? []), r.name]);
+    }
+    assert.deepEqual([...seen].filter(([, owners]) => owners.length > 1), []);
+    for (const link of ["payments", "orders"]) {
+        assert.ok(rs.filter((r) => (peel(r.inputs) as any).metadata.labels?.["crossmesh.io/link"] === link).length >= 10, `${link} has its own objects`);
+    }
+});
