@@ -5,18 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { GatewayRefInput } from "../common/types";
 import { customObject } from "../common/kube";
-import { requireCidr } from "../common/validation";
-import {
-    DEFAULT_ISTIO_VERSION, ExtraChartValues, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, ROLE_DEFAULTS,
-    chartReference, defaultTrustDomain, gatewayPodSelectorLabels, revisionOf,
-} from "./charts";
-import { strictMtlsPolicy } from "./mesh-policy";
-import { releasePlan } from "./values";
+import { ExtraChartValues, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, chartReference, gatewayPodSelectorLabels } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
-import {
-    requireGatewayName, requireGatewayNamespace, requireIstioVersion, requireOutboundTrafficPolicy, requireRevision,
-    requireTrustDomain, validateIstioInstallArgs,
-} from "./validate";
+import { strictMtlsPolicy } from "./mesh-policy";
+import { installSettings } from "./settings";
+import { validateIstioInstallArgs } from "./validate";
+import { releasePlan } from "./values";
 
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
 export type { ExtraChartValues } from "./charts";
@@ -25,7 +19,9 @@ export {
     requireImageReference, requireImageRegistry,
 } from "./client-pods";
 export type { PodPlacement, Toleration } from "./client-pods";
-export { ownedValues } from "./values";
+export { ownedValues, releasePlan } from "./values";
+export { installSettings } from "./settings";
+export type { PlainInstallArgs } from "./settings";
 
 export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
 
@@ -253,32 +249,11 @@ function hostnameOf(service: k8s.core.v1.Service): pulumi.Output<string> {
  * failure here fails the deployment: the limit of validating Outputs).
  */
 function resolveInstallSettings(name: string, args: IstioInstallArgs, gatewayRole: string): pulumi.Output<InstallSettings> {
-    const defaults = ROLE_DEFAULTS[gatewayRole];
     return pulumi.all([
-        args.version ?? DEFAULT_ISTIO_VERSION,
-        args.revision,
-        args.trustDomain ?? defaultTrustDomain(name),
-        args.outboundTrafficPolicy ?? "ALLOW_ANY",
-        args.gatewayName ?? defaults.gatewayName,
-        args.gatewayNamespace ?? defaults.gatewayNamespace,
-        args.loadBalancerSourceRanges ?? [],
-    ]).apply(([version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, ranges]): InstallSettings => {
-        requireIstioVersion("version", version);
-        const rev = revision ?? revisionOf(version);
-        requireRevision("revision", rev);
-        requireTrustDomain("trustDomain", trustDomain);
-        requireOutboundTrafficPolicy("outboundTrafficPolicy", outboundTrafficPolicy);
-        requireGatewayName("gatewayName", gatewayName);
-        requireGatewayNamespace("gatewayNamespace", gatewayNamespace);
-        const loadBalancerSourceRanges = ranges.map((cidr, i) => requireCidr(`loadBalancerSourceRanges[${i}]`, cidr));
-        return {
-            gatewayRole, version, revision: rev, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges,
-            // Plain arguments, checked up front by validateIstioInstallArgs.
-            highAvailability: args.highAvailability ?? true,
-            chartRepository: args.chartRepository ?? ISTIO_HELM_REPO,
-            imageRegistry: args.imageRegistry,
-            imagePullSecrets: args.imagePullSecrets ?? [],
-            extraValues: args.values ?? {},
-        };
-    });
+        args.version, args.revision, args.trustDomain, args.outboundTrafficPolicy, args.gatewayName, args.gatewayNamespace,
+        args.loadBalancerSourceRanges,
+    ]).apply(([version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
+        installSettings(name, gatewayRole, {
+            ...args, version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges,
+        }));
 }

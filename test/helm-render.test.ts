@@ -1,0 +1,155 @@
+// Each Helm release IstioInstall registers, rendered by the REAL helm with Istio's OWN charts (both built
+// by ../shared/tools/real-validators/build-all.sh into ~/.cache/crossmesh-real-validators), from values
+// made by the very builders the component uses (installSettings → releasePlan). Asserts what a node drain
+// or a zone outage needs (2+ gateways and istiods, PDBs that select exactly their pods, zone and node
+// spread) and, with mirror settings, that no rendered image and no chart source lies outside the mirror.
+// Skipped, with the reason printed, when the real tools are not built.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { parseAllDocuments } from "yaml";
+import { DEFAULT_ISTIO_VERSION } from "../components/istio-install/charts";
+import { ReleaseSpec, releasePlan } from "../components/istio-install/values";
+import { PlainInstallArgs, installSettings } from "../components/istio-install/settings";
+import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
+
+const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
+const HELM = path.join(REAL_HOME, "bin", "helm");
+const CHARTS = path.join(REAL_HOME, "work", "charts", DEFAULT_ISTIO_VERSION);
+
+function missing(): string | undefined {
+    if (!fs.existsSync(HELM)) return `no real helm at ${HELM} (build it: ../shared/tools/real-validators/build-all.sh)`;
+    for (const c of ["base", "istiod", "gateway"]) {
+        if (!fs.existsSync(path.join(CHARTS, c, "Chart.yaml"))) return `no Istio ${DEFAULT_ISTIO_VERSION} chart ${c} under ${CHARTS} (prepare-charts.sh exports them)`;
+    }
+    return undefined;
+}
+const skip = missing();
+if (skip) console.log(`# helm-render: skipped: ${skip}`);
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
+
+/** `helm template` of one release with Istio's chart of the same name; the chart's values.schema.json applies. */
+function render(r: ReleaseSpec): Obj[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-helm-"));
+    const valuesFile = path.join(dir, "values.json");
+    fs.writeFileSync(valuesFile, JSON.stringify(r.values));
+    const run = spawnSync(HELM, ["template", r.name, path.join(CHARTS, r.chart), "--namespace", r.namespace, "-f", valuesFile], { encoding: "utf8", maxBuffer: 64 << 20 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(run.status, 0, `helm template ${r.chart} failed: ${run.stderr}`);
+    return parseAllDocuments(run.stdout).map((d) => d.toJS() as Obj).filter((o) => o && typeof o === "object" && o.kind);
+}
+
+function plan(name: string, role: string, args: PlainInstallArgs = {}): Record<string, { spec: ReleaseSpec; objects: Obj[] }> {
+    return Object.fromEntries(releasePlan(installSettings(name, role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]));
+}
+
+const one = (objects: Obj[], kind: string, what: string): Obj => {
+    const found = objects.filter((o) => o.kind === kind);
+    assert.equal(found.length, 1, `${what}: exactly one ${kind}, found ${found.map((o) => o.metadata.name).join(", ") || "none"}`);
+    return found[0];
+};
+const subset = (small: Record<string, string>, big: Record<string, string>) => Object.entries(small).every(([k, v]) => big[k] === v);
+
+/** A workload that survives a node drain or a zone outage: HPA ≥ 2, a PDB over exactly its pods, spread. */
+function assertHighlyAvailable(objects: Obj[], what: string): void {
+    const deployment = one(objects, "Deployment", what);
+    const hpa = one(objects, "HorizontalPodAutoscaler", what);
+    const pdb = one(objects, "PodDisruptionBudget", what);
+    assert.equal(hpa.spec.scaleTargetRef.name, deployment.metadata.name, `${what}: the HPA scales the Deployment`);
+    assert.ok(hpa.spec.minReplicas >= 2, `${what}: HPA minReplicas ${hpa.spec.minReplicas} ≥ 2`);
+    assert.ok(hpa.spec.maxReplicas >= hpa.spec.minReplicas, `${what}: HPA max ≥ min`);
+    const podLabels = deployment.spec.template.metadata.labels;
+    assert.ok(subset(pdb.spec.selector.matchLabels, podLabels), `${what}: the PDB selects the pods`);
+    assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels, `${what}: the PDB selects exactly the Deployment's pods`);
+    assert.ok(pdb.spec.minAvailable >= 1 || pdb.spec.maxUnavailable !== undefined, `${what}: the PDB keeps a pod up`);
+    const spread = deployment.spec.template.spec.topologySpreadConstraints ?? [];
+    for (const key of ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) {
+        const c = spread.find((x: any) => x.topologyKey === key);
+        assert.ok(c, `${what}: spread across ${key}`);
+        assert.equal(c.whenUnsatisfiable, "ScheduleAnyway", `${what}: a one-zone cluster still schedules`);
+        assert.ok(subset(c.labelSelector.matchLabels, podLabels), `${what}: the ${key} spread counts these pods`);
+    }
+}
+
+/** Every container image in every pod template of the rendered objects. */
+function images(objects: Obj[]): string[] {
+    return objects.flatMap((o) => {
+        const pod = o.spec?.template?.spec;
+        return pod ? [...(pod.initContainers ?? []), ...pod.containers].map((c: any) => String(c.image)) : [];
+    });
+}
+
+const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub";
+const OCI = "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/istio-charts";
+
+for (const [side, role] of [["eks", "ingress"], ["gke", "egress"]] as const) {
+    test(`${side} (${role}), defaults: each gateway and istiod has min replicas ≥ 2, a PDB over exactly its pods, zone and node spread`, { skip }, () => {
+        const p = plan(side, role);
+        assertHighlyAvailable(p.gateway.objects, `${side} gateway`);
+        assertHighlyAvailable(p.istiod.objects, `${side} istiod`);
+        const gw = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec.containers[0];
+        assert.deepEqual(gw.resources.requests, { cpu: "100m", memory: "128Mi" });
+        assert.equal(p.gateway.objects.some((o) => o.kind === "Service"), role === "egress", "the ingress chart Service is off (crossmesh owns the NLB)");
+    });
+}
+
+test("highAvailability: false renders the lab shape the assertions above must refuse (1 replica, no PDB)", { skip }, () => {
+    const p = plan("lab", "ingress", { highAvailability: false });
+    for (const chart of ["gateway", "istiod"]) {
+        assert.equal(p[chart].objects.some((o) => o.kind === "PodDisruptionBudget"), false, `${chart}: no PDB`);
+        assert.throws(() => assertHighlyAvailable(p[chart].objects, chart), /PodDisruptionBudget|minReplicas/);
+    }
+});
+
+for (const [side, role] of [["eks", "ingress"], ["gke", "egress"]] as const) {
+    test(`${side} (${role}) with mirrors: no rendered image and no chart source outside the mirror; pull secrets reach the pods`, { skip }, () => {
+        const p = plan(side, role, { chartRepository: OCI, imageRegistry: ECR, imagePullSecrets: ["mirror-pull"] });
+        for (const { spec, objects } of Object.values(p)) {
+            assert.ok(spec.source.chart.startsWith(`${OCI}/`), `${spec.chart}: chart ${spec.source.chart} from the mirror`);
+            assert.equal(spec.source.repositoryOpts, undefined, `${spec.chart}: no other repository`);
+            for (const image of images(objects)) {
+                // The gateway's `image: auto` is filled in by istiod's injector, from its global.hub (checked below).
+                if (image === "auto") continue;
+                assert.ok(image.startsWith(`${ECR}/`), `${spec.chart}: image ${image} outside the mirror`);
+            }
+            const text = JSON.stringify(objects);
+            for (const registry of ["docker.io", "gcr.io", "registry.istio.io", "quay.io", "ghcr.io"]) {
+                assert.equal(text.includes(registry), false, `${spec.chart}: the rendered objects name ${registry}`);
+            }
+        }
+        assert.deepEqual(images(p.istiod.objects), [`${ECR}/istio/pilot:${DEFAULT_ISTIO_VERSION}`]);
+        // The injector's values: the hub of every injected proxy (sidecars and the gateways' `image: auto`).
+        const injector = p.istiod.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("istio-sidecar-injector"));
+        assert.ok(injector, "the injector ConfigMap");
+        const injected = JSON.parse(injector.data.values);
+        assert.equal(injected.global.hub, `${ECR}/istio`);
+        assert.deepEqual(injected.global.imagePullSecrets, ["mirror-pull"], "injected pods (gateways, sidecars) get the pull secret");
+        const gatewayPod = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec;
+        assert.deepEqual(gatewayPod.imagePullSecrets, [{ name: "mirror-pull" }]);
+        const istiodSa = p.istiod.objects.find((o) => o.kind === "ServiceAccount" && o.metadata.name.startsWith("istiod"));
+        assert.deepEqual(istiodSa?.imagePullSecrets, [{ name: "mirror-pull" }], "istiod pulls through its service account");
+        // crossmesh's own pods follow the same mirror.
+        assert.ok(curlImage({ imageRegistry: ECR }).startsWith(`${ECR}/`));
+        assert.ok(!curlImage({ imageRegistry: ECR }).startsWith(CURL_IMAGE));
+    });
+}
+
+test("extra values reach the rendered objects and crossmesh's own settings survive them", { skip }, () => {
+    const p = plan("extra", "ingress", {
+        values: {
+            gateway: { nodeSelector: { pool: "edge" }, priorityClassName: "system-cluster-critical", autoscaling: { maxReplicas: 8 } },
+            istiod: { nodeSelector: { pool: "system" } },
+        },
+    });
+    const gw = one(p.gateway.objects, "Deployment", "gateway");
+    assert.deepEqual(gw.spec.template.spec.nodeSelector, { pool: "edge" });
+    assert.equal(gw.spec.template.spec.priorityClassName, "system-cluster-critical");
+    assert.equal(one(p.gateway.objects, "HorizontalPodAutoscaler", "gateway").spec.maxReplicas, 8);
+    assertHighlyAvailable(p.gateway.objects, "gateway with extra values");
+    assert.equal(gw.spec.template.metadata.labels["istio.io/rev"], "1-30");
+    assert.deepEqual(one(p.istiod.objects, "Deployment", "istiod").spec.template.spec.nodeSelector, { pool: "system" });
+});
