@@ -11,16 +11,22 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { PreviewRun, RecordedInputs } from "./fixtures/preview-link";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const ROOT = path.join(__dirname, "..");
 
-function runProgram(run: PreviewRun): RecordedInputs[] {
-    const out = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "fixtures", "preview-link.ts"), JSON.stringify(run)], { cwd: ROOT, encoding: "utf8" });
-    if (!out.stdout) throw new Error(`preview-link printed nothing: ${out.stderr}`);
-    const result = JSON.parse(out.stdout) as { errors: string[]; resources: RecordedInputs[] };
+/** Runs the program in its own process (one simulation per process); several runs go in parallel. */
+async function runProgram(run: PreviewRun): Promise<RecordedInputs[]> {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "fixtures", "preview-link.ts"), JSON.stringify(run)], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    await new Promise((resolve) => child.on("close", resolve));
+    if (!stdout) throw new Error(`preview-link printed nothing: ${stderr}`);
+    const result = JSON.parse(stdout) as { errors: string[]; resources: RecordedInputs[] };
     assert.deepEqual(result.errors, [], "the program runs to the end");
     return result.resources;
 }
@@ -63,15 +69,27 @@ interface Day2 {
 
 let beforeFile = "";
 let deployed: RecordedInputs[] = [];
+const SCENARIOS = {
+    none: {},
+    renewal: { replace: ["-server-cert$", "-client-cert$"] },
+    rotation: { replace: ["-ca-key$", "-ca$"] },
+    addService: { change: "add-service" },
+    allowedSources: { change: "allowed-sources" },
+    consumerCidrs: { change: "consumer-cidrs" },
+} satisfies Record<string, PreviewRun>;
+const previews = new Map<string, RecordedInputs[]>();
+let twoLinks: RecordedInputs[] = [];
 
-before(() => {
-    deployed = runProgram({});
+before(async () => {
+    deployed = await runProgram({});
     beforeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-preview-")), "before.json");
     fs.writeFileSync(beforeFile, JSON.stringify(deployed));
+    const runs = Object.entries(SCENARIOS).map(async ([name, run]) => previews.set(name, await runProgram({ ...run, preview: true, before: beforeFile })));
+    [twoLinks] = await Promise.all([runProgram({ links: ["payments", "orders"], adopt: true }), ...runs]);
 });
 
-function day2(run: PreviewRun): Day2 {
-    const after = runProgram({ ...run, preview: true, before: beforeFile });
+function day2(scenario: keyof typeof SCENARIOS): Day2 {
+    const after = previews.get(scenario)!;
     const old = new Map(deployed.map((r) => [`${r.type}::${r.name}`, r]));
     const k8s = after.filter((r) => isObject(r) || isRelease(r));
     const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r))).map((r) => r.name);
@@ -92,13 +110,13 @@ test("the deployed program: every Kubernetes object has a known identity (sanity
 });
 
 test("a preview with no change: nothing replaced, nothing updated", () => {
-    const d = day2({});
+    const d = day2("none");
     assert.deepEqual([d.replacedObjects, d.replacedUpstream], [[], []]);
     assert.deepEqual(d.after.filter((r) => r.changed).map((r) => r.name), [], "no resource's inputs differ");
 });
 
 test("certificate renewal (up --replace on both leaf certificates): the link Secrets are updated in place, nothing Kubernetes is replaced", () => {
-    const d = day2({ replace: ["-server-cert$", "-client-cert$"] });
+    const d = day2("renewal");
     assert.deepEqual(d.replacedUpstream, ["payments-pki-client-cert", "payments-pki-server-cert"]);
     assert.deepEqual(d.unknownIdentity, []);
     assert.deepEqual(d.replacedObjects, []);
@@ -109,7 +127,7 @@ test("certificate renewal (up --replace on both leaf certificates): the link Sec
 });
 
 test("CA rotation (new CA keys and certificates on both sides): the leaves follow, no Kubernetes object is replaced", () => {
-    const d = day2({ replace: ["-ca-key$", "-ca$"] });
+    const d = day2("rotation");
     assert.deepEqual(d.replacedUpstream, [
         "payments-pki-client-ca", "payments-pki-client-ca-key", "payments-pki-client-cert",
         "payments-pki-server-ca", "payments-pki-server-ca-key", "payments-pki-server-cert",
@@ -120,7 +138,7 @@ test("CA rotation (new CA keys and certificates on both sides): the leaves follo
 });
 
 test("adding a service: the server certificate is re-issued for the new SAN, its Secret updated; the running services' objects untouched", () => {
-    const d = day2({ change: "add-service" });
+    const d = day2("addService");
     assert.ok(d.replacedUpstream.includes("payments-pki-server-cert"), d.replacedUpstream.join(", "));
     assert.deepEqual(d.unknownIdentity, []);
     assert.deepEqual(d.replacedObjects, []);
@@ -135,14 +153,14 @@ test("adding a service: the server certificate is re-issued for the new SAN, its
 });
 
 test("changing a service's allowed sources: only policy and visibility change, in place", () => {
-    const d = day2({ change: "allowed-sources" });
+    const d = day2("allowedSources");
     assert.deepEqual([d.replacedUpstream, d.unknownIdentity, d.replacedObjects], [[], [], []]);
     const updated = d.after.filter((r) => r.changed && isObject(r)).map((r) => r.name);
     assert.ok(updated.some((n) => n.includes("authorization-policy")), updated.join(", "));
 });
 
 test("changing the consumer CIDRs (the NLB's source ranges): the load balancer hostname is unknown in the preview, no object is replaced", () => {
-    const d = day2({ change: "consumer-cidrs" });
+    const d = day2("consumerCidrs");
     const lb = d.after.find((r) => r.type === "kubernetes:core/v1:Service");
     assert.ok(lb?.changed, "the NLB Service is updated");
     // What reads the hostname (the GKE ServiceEntries) waits for it; it is payload only.
@@ -152,7 +170,7 @@ test("changing the consumer CIDRs (the NLB's source ranges): the load balancer h
 });
 
 test("two links on the same clusters (adopted meshes): no two Kubernetes objects share kind, namespace and name", () => {
-    const rs = runProgram({ links: ["payments", "orders"], adopt: true }).filter(isObject);
+    const rs = twoLinks.filter(isObject);
     const seen = new Map<string, string[]>();
     for (const r of rs) {
         const m = (peel(r.inputs) as any).metadata;
