@@ -47,6 +47,11 @@ export interface AwsEgressArgs {
     exportTo?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/**
+ * Lets the workloads of one mesh call exactly the AWS API endpoints listed when the mesh allows only
+ * registered destinations (outboundTrafficPolicy REGISTRY_ONLY): a ServiceEntry per endpoint, and a
+ * DestinationRule per endpoint whose TLS the sidecar originates.
+ */
 export class AwsEgress extends pulumi.ComponentResource {
     /** The host names registered, in order: services, extra hosts, IMDS. */
     public readonly hosts: pulumi.Output<string[]>;

@@ -29,3 +29,62 @@ export interface TlsBundle {
     "tls.key": string;
     "ca.crt": string;
 }
+
+// Modes as named string enums: a `const` object of the values and a type of the same name. Plain
+// string-literal unions type-check the same in TypeScript, but Pulumi's component provider host (which
+// serves crossmesh to Python, Go, .NET, Java and YAML) turns only this named form into a schema enum;
+// an anonymous union such as `"a" | "b"` makes it refuse the whole component.
+
+/** Which gateway an IstioInstall deploys. */
+export const GatewayRole = {
+    /** EKS side: an ingress gateway in "istio-ingress" behind an internet-facing NLB. */
+    Ingress: "ingress",
+    /** GKE side: an egress gateway in "istio-egress" (ClusterIP). */
+    Egress: "egress",
+} as const;
+export type GatewayRole = (typeof GatewayRole)[keyof typeof GatewayRole];
+
+/** meshConfig.outboundTrafficPolicy.mode of an installed mesh. */
+export const OutboundTrafficPolicy = {
+    /** Workloads may call any destination (Istio's default). */
+    AllowAny: "ALLOW_ANY",
+    /** Only registered destinations (e.g. ServiceEntries) are reachable. */
+    RegistryOnly: "REGISTRY_ONLY",
+} as const;
+export type OutboundTrafficPolicy = (typeof OutboundTrafficPolicy)[keyof typeof OutboundTrafficPolicy];
+
+/** How AwsEgress lets workloads reach AWS endpoints. */
+export const AwsEgressMode = {
+    /** The app speaks HTTPS to port 443; the sidecar passes TLS through by SNI. */
+    Passthrough: "passthrough",
+    /** The app speaks plain HTTP to port 443; the sidecar originates TLS and verifies the certificate. */
+    Originate: "originate",
+} as const;
+export type AwsEgressMode = (typeof AwsEgressMode)[keyof typeof AwsEgressMode];
+
+/** What an egress endpoint speaks on its port. */
+export const EndpointProtocol = {
+    /** TLS (the default). */
+    Https: "HTTPS",
+    /** Plain HTTP. */
+    Http: "HTTP",
+} as const;
+export type EndpointProtocol = (typeof EndpointProtocol)[keyof typeof EndpointProtocol];
+
+/** Key algorithm of a link's certificates. */
+export const KeyAlgorithm = {
+    /** ECDSA P-256 (the default). */
+    Ecdsa: "ECDSA",
+    /** RSA, with `rsaBits`. */
+    Rsa: "RSA",
+} as const;
+export type KeyAlgorithm = (typeof KeyAlgorithm)[keyof typeof KeyAlgorithm];
+
+/** RSA key sizes a link accepts. */
+export const RsaBits = {
+    /** 2048 bits (the default for RSA). */
+    Bits2048: 2048,
+    Bits3072: 3072,
+    Bits4096: 4096,
+} as const;
+export type RsaBits = (typeof RsaBits)[keyof typeof RsaBits];

@@ -57,6 +57,10 @@ export interface ExportGatewayArgs {
     linkName?: string;
 }
 
+/**
+ * EKS side of a link: the ingress gateway terminates the link's mutual TLS for the exported hosts, admits
+ * only the allowed client identities, and routes each host to its upstream (e.g. an internal ALB) over TLS.
+ */
 export class ExportGateway extends pulumi.ComponentResource {
     /** Namespace of the ingress gateway, where every object of this side lives. */
     readonly namespace: pulumi.Output<string>;

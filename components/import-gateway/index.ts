@@ -62,6 +62,10 @@ export interface ImportGatewayArgs {
     linkName?: string;
 }
 
+/**
+ * GKE side of a link: the exported hosts become callable in the mesh (`http://<host>/`) through the egress
+ * gateway, which originates the link's mutual TLS to the EKS gateway; only the allowed sources may call.
+ */
 export class ImportGateway extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     /** Name of the Istio Gateway object on the egress gateway. */

@@ -3,7 +3,7 @@
 // on GKE an egress gateway (ClusterIP). Or adopt a running Istio: install nothing, describe its gateway.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { GatewayRefInput } from "../common/types";
+import type { GatewayRefInput, GatewayRole, OutboundTrafficPolicy } from "../common/types";
 import { customObject } from "../common/kube";
 import { ExtraChartValues, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, chartReference, gatewayPodSelectorLabels } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
@@ -23,6 +23,8 @@ export { ownedValues, releasePlan } from "./values";
 export { installSettings } from "./settings";
 export type { PlainInstallArgs } from "./settings";
 
+export { GatewayRole, OutboundTrafficPolicy } from "../common/types";
+
 export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
 
 /** A running gateway to adopt, as the routing components need it. */
@@ -36,7 +38,7 @@ export interface IstioInstallArgs {
      * "ingress" (EKS side: ingress gateway in "istio-ingress" behind an internet-facing NLB) or "egress"
      * (GKE side: egress gateway in "istio-egress", ClusterIP). Required; a plain string.
      */
-    gatewayRole: pulumi.Input<string>;
+    gatewayRole: pulumi.Input<GatewayRole>;
     /** Istio release, MAJOR.MINOR.PATCH, 1.25.0 or newer. Default "1.30.3". Pins all three charts. */
     version?: pulumi.Input<string>;
     /** Istio revision (istiod's `revision`, the pods' `istio.io/rev`). Default from the version: "1.30.3" → "1-30". With adoptExisting: the adopted revision's label value, default "default". */
@@ -44,7 +46,7 @@ export interface IstioInstallArgs {
     /** SPIFFE trust domain of this mesh (meshConfig.trustDomain); distinct per mesh. Default "<component name>.crossmesh.local". Required with adoptExisting. */
     trustDomain?: pulumi.Input<string>;
     /** meshConfig.outboundTrafficPolicy.mode: "ALLOW_ANY" (default) or "REGISTRY_ONLY" (only registered hosts, e.g. ServiceEntries, are reachable). */
-    outboundTrafficPolicy?: pulumi.Input<string>;
+    outboundTrafficPolicy?: pulumi.Input<OutboundTrafficPolicy>;
     /** Gateway Helm release name (also its Deployment, Service and service account). Default "istio-ingressgateway" / "istio-egressgateway". */
     gatewayName?: pulumi.Input<string>;
     /** Namespace of the gateway. Default "istio-ingress" / "istio-egress". */
@@ -113,6 +115,11 @@ export interface GatewayRefOutput {
     serviceAccount: pulumi.Output<string>;
 }
 
+/**
+ * Istio on one cluster from the official Helm charts (base, istiod, gateway; revisioned), with the gateway a
+ * link needs: an ingress gateway behind an NLB (EKS side) or an egress gateway (GKE side). Or adopt a
+ * running Istio: nothing is installed and its gateway is described.
+ */
 export class IstioInstall extends pulumi.ComponentResource {
     /**
      * Where the gateway runs. When installed, `namespace` resolves once the gateway release is deployed,

@@ -12,6 +12,10 @@ export { InternalAlbArgs } from "./alb";
 
 export interface LambdaAlbArgs extends InternalAlbArgs, LambdaFunctionArgs {}
 
+/**
+ * A Lambda function behind an internal ALB in an EKS cluster's VPC, reachable over TLS only from the
+ * cluster (its security group) and from what you add: the AWS side of a link for one function.
+ */
 export class LambdaAlb extends pulumi.ComponentResource {
     /** The host name the mesh must use to reach the ALB (and the name its certificate carries). */
     public readonly hostname: pulumi.Output<string>;

@@ -35,6 +35,10 @@ export interface LambdaHostFunction {
 /** What the ALB answers for a Host no function claims: nothing reaches a function by accident. */
 export const UNMATCHED_HOST_RESPONSE = { statusCode: "404", contentType: "text/plain", messageBody: "crossmesh: no function for this host\n" };
 
+/**
+ * Several Lambda functions behind one internal ALB in an EKS cluster's VPC, each reached by its own Host
+ * header (at most 100): one ALB to pay for and one certificate to rotate instead of one per function.
+ */
 export class LambdaHostsAlb extends pulumi.ComponentResource {
     /** The host name the mesh must use to reach the ALB (and the name its certificate carries). */
     public readonly hostname: pulumi.Output<string>;
