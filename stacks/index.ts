@@ -1,31 +1,18 @@
 // The crossmesh stack program: typed config in, one CrossMeshLink out. `pulumi up` per stack.
+// readStackConfig checks the whole config (CrossMeshLink's own validator included) before any provider exists.
 import * as pulumi from "@pulumi/pulumi";
 import { CrossMeshLink } from "../components";
-import { readStackConfig } from "./config";
+import { LINK_NAME, linkSettings, readStackConfig } from "./config";
 import { awsProvider, clusterProviders } from "./providers";
 
 const config = readStackConfig();
 const aws = awsProvider(config);
 const clusters = clusterProviders(config, aws);
 
-const link = new CrossMeshLink("crossmesh", {
+const link = new CrossMeshLink(LINK_NAME, {
+    ...linkSettings(config),
     eksProvider: clusters.eks,
     gkeProvider: clusters.gke,
-    eksClusterName: config.eksClusterName,
-    awsRegion: config.awsRegion,
-    services: config.services,
-    istioVersion: config.istioVersion,
-    eksIstio: config.eksIstio,
-    gkeIstio: config.gkeIstio,
-    eksTrustDomain: config.eksTrustDomain,
-    gkeTrustDomain: config.gkeTrustDomain,
-    consumerEgressCidrs: config.consumerEgressCidrs,
-    pki: config.pki,
-    verify: config.verify,
-    strictMtls: config.strictMtls,
-    deployTestClient: config.deployTestClient,
-    registryOnly: config.registryOnly,
-    eksAwsEgress: config.eksAwsEgress,
 }, { providers: [aws] });
 
 export const eksGatewayHostname = link.eksGatewayHostname;

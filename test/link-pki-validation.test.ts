@@ -43,9 +43,9 @@ test("CA validity shorter than the CA early-renewal window", () =>
 test("a leaf that would outlive its CA", () =>
     rejects({ exportedHosts: HOSTS, caValidityDays: 100, caRenewBeforeDays: 30, leafValidityDays: 90 }, "leafValidityDays", /outlives the CA.*keep leaves shorter/));
 
-test("an unknown key algorithm", () => rejects({ exportedHosts: HOSTS, keyAlgorithm: "ED25519" }, "keyAlgorithm", /use "ECDSA" .* or "RSA"/));
+test("an unknown key algorithm", () => rejects({ exportedHosts: HOSTS, keyAlgorithm: "ED25519" as "RSA" }, "keyAlgorithm", /use "ECDSA" .* or "RSA"/));
 
-test("an unsupported RSA size", () => rejects({ exportedHosts: HOSTS, keyAlgorithm: "RSA", rsaBits: 1024 }, "rsaBits", /use 2048 .*3072 or 4096/));
+test("an unsupported RSA size", () => rejects({ exportedHosts: HOSTS, keyAlgorithm: "RSA", rsaBits: 1024 as 2048 }, "rsaBits", /use 2048 .*3072 or 4096/));
 
 test("an RSA size with ECDSA keys", () => rejects({ exportedHosts: HOSTS, rsaBits: 4096 }, "rsaBits", /RSA keys only; remove it, or set keyAlgorithm to "RSA"/));
 

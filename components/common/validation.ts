@@ -7,9 +7,54 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 
+/**
+ * The error the Pulumi engine pretty-prints for a bad input. Its message repeats the path: Pulumi's
+ * program loader prints an unhandled error's message (not its fields), and that line alone must tell
+ * the user which setting to fix and how.
+ */
+export function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
+    const error = new pulumi.InputPropertyError({ propertyPath, reason });
+    error.message = `${propertyPath}: ${reason}`;
+    return error;
+}
+
 /** Throws the error the Pulumi engine pretty-prints for a bad input. */
 export function invalid(propertyPath: string, reason: string): never {
-    throw new pulumi.InputPropertyError({ propertyPath, reason });
+    throw inputError(propertyPath, reason);
+}
+
+/** One refused setting: where (the user's own path) and why, with the fix. */
+export interface Problem {
+    propertyPath: string;
+    reason: string;
+}
+
+/**
+ * Runs independent checks and reports every problem at once: one InputPropertyError when there is one,
+ * an InputPropertiesError listing all of them otherwise. `rename` maps a child component's field path
+ * to the path the user wrote (e.g. IstioInstall's "version" is CrossMeshLink's "istioVersion").
+ * Errors other than bad-input errors propagate unchanged.
+ */
+export function reportProblems(checks: readonly (() => void)[], rename: (path: string) => string = (p) => p): void {
+    const problems: Problem[] = [];
+    for (const check of checks) {
+        try {
+            check();
+        } catch (e) {
+            if (!pulumi.InputPropertyError.isInstance(e)) throw e;
+            problems.push({ propertyPath: rename(e.propertyPath), reason: e.reason });
+        }
+    }
+    throwProblems(problems);
+}
+
+/** Throws the problems found, if any (see reportProblems). */
+export function throwProblems(problems: readonly Problem[]): void {
+    const unique = problems.filter((p, i) => problems.findIndex((q) => q.propertyPath === p.propertyPath && q.reason === p.reason) === i);
+    if (unique.length === 0) return;
+    if (unique.length === 1) invalid(unique[0].propertyPath, unique[0].reason);
+    const message = `${unique.length} settings need fixing:\n` + unique.map((p) => `  - ${p.propertyPath}: ${p.reason}`).join("\n");
+    throw new pulumi.InputPropertiesError({ message, errors: unique.map((p) => ({ propertyPath: p.propertyPath, reason: p.reason })) });
 }
 
 /** True when `value` is a plain value now (not an Output or a Promise), so it can be checked. */

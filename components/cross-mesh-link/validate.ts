@@ -1,51 +1,158 @@
-// Up-front checks of CrossMeshLinkArgs that the sub-components cannot make on their own: the shape
-// of each exported service and the relation between the two sides.
-import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+// The whole link, checked before anything registers: the link's own rules, and every child component's
+// validator run on exactly the args the link will give it, its field paths renamed to what the user
+// wrote (`istioVersion`, not IstioInstall's `version`). Independent checks all run, so one `pulumi up`
+// reports every problem at once.
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { validateAwsEgressArgs } from "../aws-egress/validate";
+import { invalid, known, reportProblems, requireCidr, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+import { requireIstioVersion, validateIstioInstallArgs } from "../istio-install/validate";
+import { validatePlacement } from "../istio-install/client-pods";
+import { requirePublishedIstioVersion } from "../istio-install/releases";
 import { validateLambdaFunctionArgs } from "../lambda-alb/validate";
 import { requireDistinctHostSlugs, requireHostHeaderLength } from "../lambda-hosts-alb/validate";
-import type { CrossMeshLinkArgs } from "./index";
+import { validateLinkPkiArgs } from "../link-pki/validate";
+import { requireTrustDomain } from "../link-pki/spiffe";
+import type { CrossMeshLinkArgs, LinkServiceArgs, LinkSettings } from "./args";
+import { Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
+import { linkPkiArgs, pkiFieldPath } from "./steps/pki";
+import { LinkPlan, planLink } from "./steps/plan";
+import { awsEgressFieldPath, eksAwsEgressArgs } from "./steps/routing";
+import { TARGET_FIELDS, kindOf } from "./targets";
 
-export function validateCrossMeshLinkArgs(args: CrossMeshLinkArgs): void {
-    if (!args.eksProvider) invalid("eksProvider", "pass the kubernetes.Provider of the EKS cluster (crossmesh never uses an ambient kubeconfig).");
-    if (!args.gkeProvider) invalid("gkeProvider", "pass the kubernetes.Provider of the GKE cluster (crossmesh never uses an ambient kubeconfig).");
-    if (args.eksProvider === args.gkeProvider) invalid("gkeProvider", "is the same provider as eksProvider; the link joins two separate clusters, give each its own provider.");
-    if (!Array.isArray(args.services) || args.services.length === 0) {
+/** Regions the AWS provider knows (its own enum), so a typo such as "eu-wset-1" is caught here. */
+export const AWS_REGIONS: readonly string[] = Object.values(aws.Region);
+
+export function requireAwsRegion(path: string, region: string): void {
+    if (!AWS_REGIONS.includes(region)) {
+        const near = AWS_REGIONS.filter((r) => r.split("-")[0] === region.split("-")[0]).slice(0, 6);
+        invalid(path, `"${region}" is not an AWS region${near.length ? ` (e.g. ${near.join(", ")})` : ""}; use the region of the EKS cluster, e.g. "eu-west-1".`);
+    }
+}
+
+/** Validates everything and returns the link's resolved plan; throws every problem found at once. */
+export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs): LinkPlan {
+    if (!args || typeof args !== "object") invalid("args", "give the link's settings: eksProvider, gkeProvider, eksClusterName and services.");
+    reportProblems([() => requireProviders(args), () => validateLinkSettings(name, args)]);
+    return planLink(name, args);
+}
+
+/**
+ * Every check of the link's settings (all but the providers, which the link checks itself): what a
+ * stack program runs on its config before it creates any provider.
+ */
+export function validateLinkSettings(name: string, args: LinkSettings): void {
+    reportProblems([
+        () => { if (args.eksClusterName === undefined || args.eksClusterName === "") invalid("eksClusterName", "name the EKS cluster whose VPC hosts the internal ALBs, e.g. \"eks-lab5\"."); },
+        () => requireServices(args.services),
+        () => { if (args.istioVersion !== undefined) { requireIstioVersion("istioVersion", args.istioVersion); requirePublishedIstioVersion("istioVersion", args.istioVersion); } },
+        () => { if (args.awsRegion !== undefined) requireAwsRegion("awsRegion", args.awsRegion); },
+        () => { if (args.eksAwsEgress && args.awsRegion === undefined) invalid("awsRegion", "give the AWS region of the EKS cluster (e.g. \"eu-west-1\"): eksAwsEgress allows that region's API endpoints."); },
+        () => requireTrustDomains(args),
+        () => args.consumerEgressCidrs?.forEach((c, i) => requireCidr(`consumerEgressCidrs[${i}]`, c)),
+        () => {
+            if (args.eksIstio && args.consumerEgressCidrs !== undefined && args.consumerEgressCidrs.length > 0) {
+                invalid("consumerEgressCidrs", "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.");
+            }
+        },
+        () => {
+            if (args.eksIstio && args.gkeIstio && args.registryOnly) {
+                invalid("registryOnly", "both meshes are adopted, so crossmesh installs no Istio to configure; set outboundTrafficPolicy in your own installs and remove registryOnly.");
+            }
+        },
+        () => {
+            if (args.eksIstio && args.gkeIstio && args.istio !== undefined) {
+                invalid("istio", "both meshes are adopted, so crossmesh installs no Istio these settings could apply to; remove istio.");
+            }
+        },
+        () => validatePlacement("podPlacement", args.podPlacement),
+    ]);
+    const plan = planLink(name, args);
+    // Each child checks its own args, on exactly what the link will pass it, with paths renamed to what
+    // the user wrote. The children's provider checks are the link's own (eksProvider, gkeProvider).
+    const sides: Side[] = ["eks", "gke"];
+    reportProblems([
+        ...sides.map((side) => () => reportProblems([() => validateIstioInstallArgs(istioInstallArgs(side, args, plan), CHECKED_BY_THE_LINK)], (p) => istioFieldPath(side, p))),
+        () => reportProblems([() => validateLinkPkiArgs(linkPkiArgs(args, plan))], pkiFieldPath),
+        () => {
+            const awsEgress = eksAwsEgressArgs(args);
+            if (awsEgress) reportProblems([() => validateAwsEgressArgs(`${name}-eks-aws-egress`, awsEgress, CHECKED_BY_THE_LINK)], awsEgressFieldPath);
+        },
+    ]);
+}
+
+/**
+ * Options for a child's validator when the link has checked the provider already: a stand-in the
+ * children's provider check recognises as a kubernetes provider (the real one is eksProvider/gkeProvider).
+ */
+const CHECKED_BY_THE_LINK = { provider: { __pulumiResource: true, __pulumiCustomResource: true, getPackage: () => "kubernetes" } } as unknown as pulumi.ComponentResourceOptions;
+
+function requireProviders(args: CrossMeshLinkArgs): void {
+    reportProblems([
+        () => { if (!args.eksProvider) invalid("eksProvider", "pass the kubernetes.Provider of the EKS cluster (crossmesh never uses an ambient kubeconfig)."); },
+        () => { if (!args.gkeProvider) invalid("gkeProvider", "pass the kubernetes.Provider of the GKE cluster (crossmesh never uses an ambient kubeconfig)."); },
+        () => {
+            if (args.eksProvider && args.eksProvider === args.gkeProvider) {
+                invalid("gkeProvider", "is the same provider as eksProvider; the link joins two separate clusters, give each its own provider.");
+            }
+        },
+    ]);
+}
+
+function requireServices(services: LinkServiceArgs[] | undefined): void {
+    if (!Array.isArray(services) || services.length === 0) {
         invalid("services", "list at least one exported service, e.g. [{ host: \"lambda.external\", lambda: {}, allowedSources: [{ namespace: \"sleep\" }] }].");
     }
-    args.services.forEach((s, i) => {
-        const at = `services[${i}]`;
-        requireConcreteHostname(`${at}.host`, s.host);
-        if ((s.lambda === undefined) === (s.upstream === undefined)) {
-            invalid(`${at}.lambda`, "give exactly one of `lambda` (crossmesh creates a function behind an internal ALB) or `upstream` (an existing internal HTTPS endpoint).");
-        }
-        if (s.upstream && known(s.upstream.hostname)) requireConcreteHostname(`${at}.upstream.hostname`, s.upstream.hostname);
-        if (s.lambda) {
-            // Checked here so the error names the service, not a position inside the shared ALB.
-            validateLambdaFunctionArgs(s.lambda, `${at}.lambda.`);
-            requireHostHeaderLength(`${at}.host`, s.host, "the shared ALB routes it by a host-header rule, which");
-        }
-        if (!Array.isArray(s.allowedSources) || s.allowedSources.length === 0) {
-            invalid(`${at}.allowedSources`, "list who may call this host, e.g. [{ namespace: \"shop\", serviceAccount: \"checkout\" }]; nothing else can.");
-        }
-        s.allowedSources.forEach((src, j) => {
+    reportProblems([
+        ...services.map((s, i) => () => requireService(`services[${i}]`, s)),
+        () => {
+            requireUnique("services[].host", services.map((s) => s.host));
+            // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
+            requireDistinctHostSlugs("services", services.map((s) => s.host), "object names");
+        },
+    ]);
+}
+
+function requireService(at: string, s: LinkServiceArgs): void {
+    reportProblems([
+        () => requireConcreteHostname(`${at}.host`, s.host),
+        () => {
+            if (!kindOf(s)) {
+                invalid(`${at}.${TARGET_FIELDS[0]}`, `give exactly one of ${TARGET_FIELDS.map((f) => `\`${f}\``).join(" or ")}: \`lambda\` (crossmesh creates a function behind an internal ALB) or \`upstream\` (an existing internal HTTPS endpoint).`);
+            }
+        },
+        () => { if (s.upstream && known(s.upstream.hostname)) requireConcreteHostname(`${at}.upstream.hostname`, s.upstream.hostname); },
+        () => {
+            if (s.lambda) {
+                validateLambdaFunctionArgs(s.lambda, `${at}.lambda.`);
+                requireHostHeaderLength(`${at}.host`, s.host, "the shared ALB routes it by a host-header rule, which");
+            }
+        },
+        () => {
+            if (!Array.isArray(s.allowedSources) || s.allowedSources.length === 0) {
+                invalid(`${at}.allowedSources`, "list who may call this host, e.g. [{ namespace: \"shop\", serviceAccount: \"checkout\" }]; nothing else can.");
+            }
+        },
+        ...(Array.isArray(s.allowedSources) ? s.allowedSources : []).map((src, j) => () => {
             if (known(src.namespace)) requireKubernetesName(`${at}.allowedSources[${j}].namespace`, src.namespace);
             if (known(src.serviceAccount)) requireKubernetesName(`${at}.allowedSources[${j}].serviceAccount`, src.serviceAccount);
-        });
-    });
-    const hosts = args.services.map((s) => s.host);
-    requireUnique("services[].host", hosts);
-    // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
-    requireDistinctHostSlugs("services", hosts, "object names");
-    if (args.eksIstio && args.consumerEgressCidrs !== undefined && (!Array.isArray(args.consumerEgressCidrs) || args.consumerEgressCidrs.length > 0)) {
-        invalid("consumerEgressCidrs", "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.");
-    }
-    if (args.eksIstio && args.gkeIstio && args.registryOnly) {
-        invalid("registryOnly", "both meshes are adopted, so crossmesh installs no Istio to configure; set outboundTrafficPolicy in your own installs and remove registryOnly.");
-    }
-    if (args.gkeTrustDomain === "cluster.local") {
-        invalid("gkeTrustDomain", "\"cluster.local\" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh's own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. \"gke.example.org\" (and set the same meshConfig.trustDomain in GKE).");
-    }
-    if (known(args.eksTrustDomain) && known(args.gkeTrustDomain) && args.eksTrustDomain === args.gkeTrustDomain) {
-        invalid("gkeTrustDomain", `equals eksTrustDomain ("${args.eksTrustDomain}"); the two meshes share no root of trust, give each its own trust domain.`);
-    }
+        }),
+    ]);
+}
+
+function requireTrustDomains(args: LinkSettings): void {
+    reportProblems([
+        () => { if (args.eksTrustDomain !== undefined) requireTrustDomain("eksTrustDomain", args.eksTrustDomain); },
+        () => { if (args.gkeTrustDomain !== undefined) requireTrustDomain("gkeTrustDomain", args.gkeTrustDomain); },
+        () => {
+            if (args.gkeTrustDomain === "cluster.local") {
+                invalid("gkeTrustDomain", "\"cluster.local\" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh's own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. \"gke.example.org\" (and set the same meshConfig.trustDomain in GKE).");
+            }
+        },
+        () => {
+            if (args.eksTrustDomain !== undefined && args.eksTrustDomain === args.gkeTrustDomain) {
+                invalid("gkeTrustDomain", `equals eksTrustDomain ("${args.eksTrustDomain}"); the two meshes share no root of trust, give each its own trust domain.`);
+            }
+        },
+    ]);
 }

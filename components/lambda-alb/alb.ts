@@ -22,11 +22,11 @@ export interface InternalAlbArgs {
     /** The domain name the mesh uses to reach the ALB (required with `certificateArn`; you point it at the ALB). */
     domainName?: pulumi.Input<string>;
     /** Validity of the self-issued ALB certificate in days. Default 365. */
-    certificateValidityDays?: pulumi.Input<number>;
+    certificateValidityDays?: number;
     /** Renew the self-issued certificate this many days before it expires (on the next `pulumi up`). Default 30. */
-    certificateRenewBeforeDays?: pulumi.Input<number>;
+    certificateRenewBeforeDays?: number;
     /** Port 80: "off" (default: the mesh only speaks TLS, so no plaintext path exists) or "redirect" (to HTTPS). */
-    httpListener?: pulumi.Input<string>;
+    httpListener?: "off" | "redirect";
     /** Tags for every AWS resource. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -74,8 +74,8 @@ export function createInternalAlb(name: string, args: InternalAlbArgs, defaultAc
     } else {
         const issued = issueAlbCertificate(`${name}-alb-tls`, {
             hostname: alb.dnsName,
-            validityDays: (args.certificateValidityDays as number | undefined) ?? 365,
-            renewBeforeDays: (args.certificateRenewBeforeDays as number | undefined) ?? 30,
+            validityDays: args.certificateValidityDays ?? 365,
+            renewBeforeDays: args.certificateRenewBeforeDays ?? 30,
         }, parent);
         hostname = alb.dnsName;
         certificateArn = issued.certificateArn;

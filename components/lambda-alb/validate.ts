@@ -2,15 +2,21 @@
 // the component registers anything. What is only known after a look-up (the subnets of an EKS VPC)
 // is checked in `network.ts`, before the ALB that would use it is registered.
 import * as fs from "node:fs";
+import * as aws from "@pulumi/aws";
 import { invalid, known, knownArray, requireCidr, requireConcreteHostname, requireIntegerInRange } from "../common/validation";
 import type { InternalAlbArgs } from "./alb";
 import type { LambdaFunctionArgs } from "./function";
 
-/** Runtimes AWS Lambda accepts for new functions (zip packages). */
-export const LAMBDA_RUNTIMES = [
-    "python3.10", "python3.11", "python3.12", "python3.13",
-    "nodejs20.x", "nodejs22.x", "java17", "java21", "dotnet8", "ruby3.3", "ruby3.4", "provided.al2", "provided.al2023",
+/**
+ * Runtimes the AWS provider lists and AWS still accepts for new functions: the provider's own enum
+ * (so a runtime AWS adds, e.g. python3.14, is accepted once the provider knows it), less the runtimes it
+ * marks deprecated (a test keeps this list in step with the provider's declarations).
+ */
+export const DEPRECATED_LAMBDA_RUNTIMES: readonly string[] = [
+    "dotnet5.0", "dotnet7", "dotnetcore2.1", "dotnetcore3.1", "go1.x", "java8", "nodejs10.x", "nodejs12.x", "nodejs14.x",
+    "nodejs16.x", "provided", "python2.7", "python3.6", "python3.7", "python3.8", "ruby2.5", "ruby2.7",
 ];
+export const LAMBDA_RUNTIMES: readonly string[] = Object.values(aws.lambda.Runtime).filter((r) => !DEPRECATED_LAMBDA_RUNTIMES.includes(r));
 
 /** CloudWatch Logs retention values (days); 0 keeps logs forever. */
 export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

@@ -25,20 +25,20 @@ export interface LinkPkiArgs {
     /** Service account of the GKE egress gateway pods (`/sa/<name>` of the SPIFFE ID). Default "istio-egressgateway". */
     clientServiceAccount?: pulumi.Input<string>;
     /** Key algorithm of all four keys: "ECDSA" (P-256, the default) or "RSA". */
-    keyAlgorithm?: pulumi.Input<string>;
+    keyAlgorithm?: "ECDSA" | "RSA";
     /** RSA key size, 2048 (default), 3072 or 4096; only with keyAlgorithm "RSA". */
-    rsaBits?: pulumi.Input<number>;
+    rsaBits?: 2048 | 3072 | 4096;
     /** Validity of both CAs in days. Default 3650 (10 years). */
-    caValidityDays?: pulumi.Input<number>;
+    caValidityDays?: number;
     /**
      * Days before expiry from which a `pulumi up` replaces a CA (and so every certificate and both trust
      * bundles at once). Default 30: a last resort — rotate CAs ahead of time with the *TrustsExtraCaPems overlap.
      */
-    caRenewBeforeDays?: pulumi.Input<number>;
+    caRenewBeforeDays?: number;
     /** Validity of the two leaf certificates in days. Default 90. */
-    leafValidityDays?: pulumi.Input<number>;
+    leafValidityDays?: number;
     /** Days before expiry from which a `pulumi up` renews a leaf (same key and CA; no trust change). Default 30. */
-    leafRenewBeforeDays?: pulumi.Input<number>;
+    leafRenewBeforeDays?: number;
     /**
      * Extra client CAs (PEM) the server side trusts besides this link's client CA: for a CA rotation,
      * the other generation's `clientCaPem`, so old and new GKE clients are both accepted during one rollout.

@@ -1,0 +1,109 @@
+// The arguments of CrossMeshLink. Each settings group is the child component's own args type, narrowed
+// with Pick/Omit (as CDK's `FunctionProps extends FunctionOptions`): a field documented, typed and
+// validated once, in the component that uses it. Only what the link decides itself is written here.
+import type * as k8s from "@pulumi/kubernetes";
+import type { AwsEgressArgs } from "../aws-egress";
+import type { AllowedSourceArgs } from "../import-gateway";
+import type { ExistingGatewayArgs, IstioInstallArgs } from "../istio-install";
+import type { ExtraChartValues } from "../istio-install/charts";
+import type { PodPlacement } from "../istio-install/client-pods";
+import type { LambdaFunctionArgs } from "../lambda-alb";
+import type { LinkPkiArgs } from "../link-pki";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A GKE workload that may call an exported host (ImportGateway's allowed source). */
+export interface LinkSourceArgs extends AllowedSourceArgs {}
+
+/** A Lambda function crossmesh creates for a host, behind the link's shared internal ALB. */
+export interface LinkLambdaArgs
+    extends Pick<LambdaFunctionArgs, "runtime" | "codePath" | "handler" | "memorySize" | "timeout" | "environment" | "logRetentionDays"> {}
+
+/** An existing internal HTTPS service the EKS gateway forwards a host to. */
+export interface LinkUpstreamArgs {
+    /** Host name of the service, reachable from the EKS cluster; the EKS gateway checks it against its certificate. */
+    hostname: pulumi.Input<string>;
+    /** Its HTTPS port. Default 443. */
+    port?: pulumi.Input<number>;
+    /** PEM of the private CA that signed its certificate; omit when a public CA signed it. */
+    caPem?: pulumi.Input<string>;
+}
+
+/** One exported host: what serves it (exactly one of `lambda` or `upstream`) and who may call it. */
+export interface LinkServiceArgs {
+    /** The name GKE apps call (`http://<host>/`), e.g. "lambda.external": a concrete lowercase FQDN. */
+    host: string;
+    /** Create a Lambda function behind the link's internal ALB for this host. */
+    lambda?: LinkLambdaArgs;
+    /** Or forward the host to an existing internal HTTPS service. */
+    upstream?: LinkUpstreamArgs;
+    /** Who in the GKE mesh may call the host; nothing else can. */
+    allowedSources: LinkSourceArgs[];
+    /** Text the deploy-time check expects in the answer. Default: the greeting of the default Lambda; any 2xx otherwise. */
+    expectBodyContains?: string;
+}
+
+/** A running Istio gateway to adopt instead of installing Istio on that cluster (IstioInstall's `existingGateway`). */
+export interface AdoptedGatewayArgs extends ExistingGatewayArgs {}
+
+/** The link's certificates (LinkPki's settings; the hosts and the client identity come from the link). */
+export interface LinkPkiSettings
+    extends Omit<LinkPkiArgs, "exportedHosts" | "clientTrustDomain" | "clientNamespace" | "clientServiceAccount"> {}
+
+/** AWS APIs the EKS mesh's own workloads may call (AwsEgress's settings; the region is the link's `awsRegion`). */
+export interface LinkAwsEgressArgs extends Pick<AwsEgressArgs, "services" | "extraHosts" | "imds" | "mode"> {}
+
+/** How crossmesh installs Istio on a side it does not adopt (IstioInstall's settings). */
+export interface LinkIstioSettings
+    extends Pick<IstioInstallArgs, "highAvailability" | "chartRepository" | "imageRegistry" | "imagePullSecrets"> {
+    /** Extra Helm values for the EKS install (see IstioInstall `values`). */
+    eksValues?: ExtraChartValues;
+    /** Extra Helm values for the GKE install (see IstioInstall `values`). */
+    gkeValues?: ExtraChartValues;
+}
+
+/** Where the pods crossmesh runs itself in GKE (the verification Job, the test client) are scheduled. */
+export interface LinkPodPlacementArgs extends PodPlacement {}
+
+export interface CrossMeshLinkArgs {
+    /** Kubernetes provider of the EKS cluster (exporting side). */
+    eksProvider: k8s.Provider;
+    /** Kubernetes provider of the GKE cluster (importing side). */
+    gkeProvider: k8s.Provider;
+    /** The EKS cluster: its VPC hosts the internal ALBs of the Lambda-backed services. */
+    eksClusterName: pulumi.Input<string>;
+    /** AWS region of the EKS cluster, e.g. "eu-west-1". Required with `eksAwsEgress`. */
+    awsRegion?: string;
+    /** The exported services. */
+    services: LinkServiceArgs[];
+    /** Istio release both installs use. Default "1.30.3". */
+    istioVersion?: string;
+    /** Installation settings for the Istio crossmesh installs (HA, mirrors, extra chart values). */
+    istio?: LinkIstioSettings;
+    /** Adopt the existing EKS ingress gateway instead of installing Istio there. */
+    eksIstio?: AdoptedGatewayArgs;
+    /** Adopt the existing GKE egress gateway instead of installing Istio there. */
+    gkeIstio?: AdoptedGatewayArgs;
+    /** SPIFFE trust domain of the EKS mesh. Default "eks.crossmesh.local". */
+    eksTrustDomain?: string;
+    /** SPIFFE trust domain of the GKE mesh. Default "gke.crossmesh.local"; never "cluster.local". */
+    gkeTrustDomain?: string;
+    /** Public egress CIDRs of the GKE cluster (its Cloud NAT addresses): the only sources the EKS gateway's NLB admits. Default: open to all (mTLS still guards it). */
+    consumerEgressCidrs?: string[];
+    /** Certificate settings of the link. */
+    pki?: LinkPkiSettings;
+    /** Run the end-to-end check Job in GKE during `pulumi up`. Default false. */
+    verify?: boolean;
+    /** Mesh-wide STRICT mTLS in the GKE mesh (owned by the GKE IstioInstall: one per cluster). Default false. */
+    strictMtls?: boolean;
+    /** Deploy the seed's `sleep` client in GKE. Default false. */
+    deployTestClient?: boolean;
+    /** Installed meshes allow only registered destinations (outboundTrafficPolicy REGISTRY_ONLY). Default false. */
+    registryOnly?: boolean;
+    /** AWS APIs the EKS mesh's own workloads may call. */
+    eksAwsEgress?: LinkAwsEgressArgs;
+    /** Node placement of the pods crossmesh runs in GKE (verification Job, test client). */
+    podPlacement?: LinkPodPlacementArgs;
+}
+
+/** The link's settings without its two providers: what a stack's config describes. */
+export type LinkSettings = Omit<CrossMeshLinkArgs, "eksProvider" | "gkeProvider">;

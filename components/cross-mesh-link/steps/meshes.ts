@@ -1,0 +1,63 @@
+// Step 1: Istio on both clusters (installed, or adopted as it runs), independent of each other and of
+// AWS. The args of each IstioInstall are built here only, for the install and for the link's validation.
+import * as pulumi from "@pulumi/pulumi";
+import { IstioInstall, IstioInstallArgs } from "../../istio-install";
+import type { CrossMeshLinkArgs, LinkSettings } from "../args";
+import type { LinkPlan } from "./plan";
+
+export type Side = "eks" | "gke";
+
+/** IstioInstall's args for one side; an adopted install keeps its own mesh settings. */
+export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan): IstioInstallArgs {
+    const adopted = side === "eks" ? args.eksIstio : args.gkeIstio;
+    const common: IstioInstallArgs = {
+        gatewayRole: side === "eks" ? "ingress" : "egress",
+        trustDomain: side === "eks" ? plan.eksTrustDomain : plan.gkeTrustDomain,
+        // Mesh-wide STRICT mTLS is a setting of the GKE mesh, owned by its one IstioInstall.
+        ...(side === "gke" && args.strictMtls ? { strictMtls: true } : {}),
+    };
+    if (adopted) return { ...common, adoptExisting: true, existingGateway: adopted };
+    const istio = args.istio ?? {};
+    const values = side === "eks" ? istio.eksValues : istio.gkeValues;
+    return {
+        ...common,
+        version: plan.istioVersion,
+        outboundTrafficPolicy: plan.outboundTrafficPolicy,
+        ...(side === "eks" && args.consumerEgressCidrs !== undefined ? { loadBalancerSourceRanges: args.consumerEgressCidrs } : {}),
+        ...(istio.highAvailability !== undefined ? { highAvailability: istio.highAvailability } : {}),
+        ...(istio.chartRepository !== undefined ? { chartRepository: istio.chartRepository } : {}),
+        ...(istio.imageRegistry !== undefined ? { imageRegistry: istio.imageRegistry } : {}),
+        ...(istio.imagePullSecrets !== undefined ? { imagePullSecrets: istio.imagePullSecrets } : {}),
+        ...(values !== undefined ? { values } : {}),
+    };
+}
+
+/** The child-path → link-path renames for one side's IstioInstall, so errors name what the user wrote. */
+export function istioFieldPath(side: Side, childPath: string): string {
+    const adopted = side === "eks" ? "eksIstio" : "gkeIstio";
+    const renames: [RegExp, string][] = [
+        [/^existingGateway/, adopted],
+        [/^version/, "istioVersion"],
+        [/^trustDomain/, `${side}TrustDomain`],
+        [/^loadBalancerSourceRanges/, "consumerEgressCidrs"],
+        [/^outboundTrafficPolicy/, "registryOnly"],
+        [/^values/, `istio.${side}Values`],
+        [/^(highAvailability|chartRepository|imageRegistry|imagePullSecrets)/, "istio.$1"],
+    ];
+    for (const [from, to] of renames) if (from.test(childPath)) return childPath.replace(from, to);
+    return childPath;
+}
+
+export interface Meshes {
+    eks: IstioInstall;
+    gke: IstioInstall;
+    /** The far end of the link: the EKS ingress gateway's load balancer. */
+    eksGatewayHostname: pulumi.Output<string>;
+}
+
+export function installMeshes(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan): Meshes {
+    const eks = new IstioInstall(`${name}-eks-istio`, istioInstallArgs("eks", args, plan), { parent, provider: args.eksProvider });
+    const gke = new IstioInstall(`${name}-gke-istio`, istioInstallArgs("gke", args, plan), { parent, provider: args.gkeProvider });
+    // The ingress role always has a load balancer.
+    return { eks, gke, eksGatewayHostname: eks.loadBalancerHostname.apply((h) => h as string) };
+}

@@ -1,0 +1,30 @@
+// Step 2: the link's certificates. The client identity comes from plain values (the egress gateway's
+// namespace and service account), so the PKI waits for neither cluster.
+import type * as pulumi from "@pulumi/pulumi";
+import { LinkPki, LinkPkiArgs } from "../../link-pki";
+import type { CrossMeshLinkArgs, LinkSettings } from "../args";
+import type { LinkPlan } from "./plan";
+
+export function linkPkiArgs(args: LinkSettings, plan: LinkPlan): LinkPkiArgs {
+    return {
+        ...args.pki,
+        exportedHosts: args.services.map((s) => s.host),
+        clientTrustDomain: plan.gkeTrustDomain,
+        clientNamespace: plan.egressNamespace,
+        clientServiceAccount: plan.egressServiceAccount,
+    };
+}
+
+/** LinkPki's field paths as the link's user wrote them. */
+export function pkiFieldPath(childPath: string): string {
+    const host = /^exportedHosts\[(\d+)\]/.exec(childPath);
+    if (host) return `services[${host[1]}].host`;
+    if (childPath === "clientTrustDomain") return "gkeTrustDomain";
+    if (childPath === "clientNamespace") return "gkeIstio.namespace";
+    if (childPath === "clientServiceAccount") return "gkeIstio.serviceAccount";
+    return `pki.${childPath}`;
+}
+
+export function issueLinkPki(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan): LinkPki {
+    return new LinkPki(`${name}-pki`, linkPkiArgs(args, plan), { parent });
+}

@@ -1,0 +1,65 @@
+// Step 3: the routing on both clusters. EKS: the ingress gateway terminates the link and forwards each
+// host to its target. GKE: the egress gateway originates the link for the allowed callers. Only the GKE
+// side waits for EKS, and only for the load balancer's hostname.
+import type * as pulumi from "@pulumi/pulumi";
+import { AwsEgress, AwsEgressArgs } from "../../aws-egress";
+import { ExportGateway } from "../../export-gateway";
+import { ImportGateway } from "../../import-gateway";
+import { ISTIO_SYSTEM_NAMESPACE } from "../../istio-install/charts";
+import type { LinkPki } from "../../link-pki";
+import type { CrossMeshLinkArgs, LinkSettings } from "../args";
+import type { ExportTarget } from "../targets";
+import type { Meshes } from "./meshes";
+import type { LinkPlan } from "./plan";
+
+/** AwsEgress's args for the EKS mesh: mesh-wide (istio-system, exported to all namespaces). */
+export function eksAwsEgressArgs(args: LinkSettings): AwsEgressArgs | undefined {
+    if (!args.eksAwsEgress) return undefined;
+    return { ...args.eksAwsEgress, namespace: ISTIO_SYSTEM_NAMESPACE, exportTo: ["*"], ...(args.awsRegion !== undefined ? { region: args.awsRegion } : {}) };
+}
+
+/** AwsEgress's field paths as the link's user wrote them. */
+export function awsEgressFieldPath(childPath: string): string {
+    return childPath === "region" ? "awsRegion" : `eksAwsEgress.${childPath}`;
+}
+
+export interface Routing {
+    exported: ExportGateway;
+    imported: ImportGateway;
+}
+
+export function routeLink(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan,
+    meshes: Meshes, pki: LinkPki, targets: ExportTarget[]): Routing {
+    const eks = { parent, provider: args.eksProvider };
+    const gke = { parent, provider: args.gkeProvider };
+    const exported = new ExportGateway(`${name}-export`, {
+        gateway: meshes.eks.gateway,
+        serverBundle: pki.serverBundle,
+        services: targets.map((t) => ({
+            host: t.host,
+            upstreamHost: t.upstreamHost,
+            upstreamPort: t.upstreamPort,
+            upstreamCaPem: t.upstreamCaPem as pulumi.Input<string> | undefined,
+            ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
+        })),
+        allowedClientPrincipals: [pki.clientSpiffeId],
+        linkName: plan.linkName,
+    }, eks);
+
+    // The verification Job's own identity must be admitted to every host it checks.
+    const verifySource = { namespace: plan.verifyNamespace, serviceAccount: plan.verifyServiceAccount };
+    const imported = new ImportGateway(`${name}-import`, {
+        gateway: meshes.gke.gateway,
+        clientBundle: pki.clientBundle,
+        remoteGatewayHostname: meshes.eksGatewayHostname,
+        services: args.services.map((s) => ({ host: s.host, allowedSources: plan.verify ? [...s.allowedSources, verifySource] : s.allowedSources })),
+        trustDomain: plan.gkeTrustDomain,
+        deployTestClient: args.deployTestClient === true,
+        istioRevision: meshes.gke.revision,
+        linkName: plan.linkName,
+    }, gke);
+
+    const awsEgress = eksAwsEgressArgs(args);
+    if (awsEgress) new AwsEgress(`${name}-eks-aws-egress`, awsEgress, eks);
+    return { exported, imported };
+}
