@@ -37,7 +37,9 @@ export function issueAlbCertificate(name: string, args: SelfIssuedCertificateArg
     const csr = new tls.CertRequest(`${name}-csr`, {
         privateKeyPem: key.privateKeyPem,
         dnsNames: [args.hostname],
-        subject: { commonName: args.hostname, organization: "crossmesh" },
+        // The ALB's name (usually 70-80 characters) goes in the SAN only: RFC 5280 caps a CN at 64
+        // (ub-common-name) and tools that enforce it refuse longer ones; TLS clients check the SAN.
+        subject: { commonName: "crossmesh internal ALB", organization: "crossmesh" },
     }, opts);
     const cert = new tls.LocallySignedCert(`${name}-cert`, {
         certRequestPem: csr.certRequestPem,
