@@ -1,4 +1,5 @@
 // CrossMeshLink refuses, before anything is registered, what only the whole link can see is wrong.
+import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
@@ -36,3 +37,42 @@ test("a bad Lambda setting names the service, not its place on the shared ALB", 
     rejects({ services: [{ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] }, { host: "b.external", lambda: { memorySize: 64 }, allowedSources: [{ namespace: "x" }] }] }, "services[1].lambda.memorySize", /from 128 to 10240/));
 test("hosts that collapse to the same object names", () =>
     rejects({ services: ["a-b.external", "a.b-external"].map((host) => ({ host, lambda: {}, allowedSources: [{ namespace: "x" }] })) }, "services[1].host", /give the same object names/));
+
+// #12 item 3: a child's setting is refused before anything registers, under the path the user wrote.
+test("eksAwsEgress.services names the AWS service list, not the child's field", () =>
+    rejects({ awsRegion: "eu-west-1", eksAwsEgress: { services: ["nosuch"] } }, "eksAwsEgress.services[0]", /"nosuch" is not a service AwsEgress knows/));
+test("istioVersion, not IstioInstall's version", () => rejects({ istioVersion: "1.24.0" }, "istioVersion", /not supported: crossmesh needs 1\.25\.0 or newer/));
+test("an unpublished istioVersion is refused before Helm would fail", () => rejects({ istioVersion: "1.29.7" }, "istioVersion", /not a published release/));
+test("pki.leafValidityDays, not LinkPki's leafValidityDays", () => rejects({ pki: { leafValidityDays: 5000 } }, "pki.leafValidityDays", /from 2 to 3650/));
+test("eksIstio.namespace, not IstioInstall's existingGateway.namespace", () =>
+    rejects({ eksIstio: { ...adopted, namespace: "Istio_Ingress" } }, "eksIstio.namespace", /not a valid Kubernetes name/));
+test("istio.chartRepository, not IstioInstall's chartRepository", () => rejects({ istio: { chartRepository: "http://charts.example.org" } }, "istio.chartRepository", /HTTP|https/i));
+test("a region the AWS provider does not know", () => rejects({ awsRegion: "eu-wset-1" }, "awsRegion", /is not an AWS region/));
+test("eksAwsEgress without awsRegion", () => rejects({ eksAwsEgress: { services: ["sts"] } }, "awsRegion", /give the AWS region/));
+
+test("every problem at once, each under its path, and nothing registered", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const k8s = await import("@pulumi/kubernetes");
+    const { CrossMeshLink } = await import("../components");
+    const eksProvider = new k8s.Provider("eks-all", { context: "eks" });
+    const gkeProvider = new k8s.Provider("gke-all", { context: "gke" });
+    const { settle } = await import("../tools/simulator");
+    await settle();
+    const before = sim.graph.resources.length;
+    let caught: unknown;
+    try {
+        new CrossMeshLink("all", {
+            eksProvider, gkeProvider, eksClusterName: "eks-lab5", awsRegion: "eu-west-1",
+            services: [{ host: "a.external", lambda: { memorySize: 1 }, allowedSources: [{ namespace: "x" }] }, { host: "B.external", upstream: { hostname: "b.internal" }, allowedSources: [] }],
+            istioVersion: "1.24.0", pki: { leafValidityDays: 1 }, gkeTrustDomain: "cluster.local",
+        });
+    } catch (e) {
+        caught = e;
+    }
+    assert.ok(pulumi.InputPropertiesError.isInstance(caught), String(caught));
+    assert.deepEqual(caught.errors.map((e) => e.propertyPath).sort(), [
+        "gkeTrustDomain", "istioVersion", "pki.leafValidityDays", "services[0].lambda.memorySize", "services[1].allowedSources", "services[1].host",
+    ]);
+    await settle();
+    assert.equal(sim.graph.resources.length, before, "nothing registered");
+});

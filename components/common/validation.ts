@@ -41,8 +41,9 @@ export function reportProblems(checks: readonly (() => void)[], rename: (path: s
         try {
             check();
         } catch (e) {
-            if (!pulumi.InputPropertyError.isInstance(e)) throw e;
-            problems.push({ propertyPath: rename(e.propertyPath), reason: e.reason });
+            if (pulumi.InputPropertyError.isInstance(e)) problems.push({ propertyPath: rename(e.propertyPath), reason: e.reason });
+            else if (pulumi.InputPropertiesError.isInstance(e)) problems.push(...e.errors.map((x) => ({ propertyPath: rename(x.propertyPath), reason: x.reason })));
+            else throw e;
         }
     }
     throwProblems(problems);
