@@ -3,6 +3,9 @@
 // made by the very builders the component uses (installSettings → releasePlan). Asserts what a node drain
 // or a zone outage needs (2+ gateways and istiods, PDBs that select exactly their pods, zone and node
 // spread) and, with mirror settings, that no rendered image and no chart source lies outside the mirror.
+// The same checks run on the Helm releases of every shipped stack's plan (the stack program under the
+// simulator, as `npm run plan` records them), and on the dev stack with mirror settings, where the plan's
+// manifests (the verify Job, the test client) must not name an image outside the mirror either.
 // Skipped, with the reason printed, when the real tools are not built.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -16,6 +19,43 @@ import { ReleaseSpec, releasePlan } from "../components/istio-install/values";
 import { PlainInstallArgs, installSettings } from "../components/istio-install/settings";
 import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
 
+/** One release as the plan records it (tools/plan/extract.ts): chart, repository, version, values. */
+interface PlannedRelease { name: string; namespace: string; chart: string; version: string; repository?: string; values: Record<string, unknown> }
+interface StackPlan { [cluster: string]: { helmReleases: PlannedRelease[]; manifests: Obj[] } }
+
+// Child mode: this file started again with HELM_RENDER_STACK set runs that stack's program under the
+// simulator (one simulation per process) and prints its cluster plans.
+if (process.env.HELM_RENDER_STACK) {
+    const { stack, overrides } = JSON.parse(process.env.HELM_RENDER_STACK);
+    (async () => {
+        const { runStack } = await import("../tools/simulator/stack");
+        const { clusterPlans } = await import("../tools/plan/extract");
+        const run = await runStack({ stack, overrides });
+        process.stdout.write(`\n@@PLAN@@${JSON.stringify(clusterPlans(run.graph))}`);
+        process.exit(0);
+    })().catch((e) => { process.stderr.write(String(e?.stack ?? e)); process.exit(1); });
+}
+
+function stackPlan(stack: string, overrides?: Record<string, unknown>): StackPlan {
+    const child = spawnSync(process.execPath, ["--import", "tsx", __filename], {
+        cwd: path.join(__dirname, ".."), encoding: "utf8", maxBuffer: 64 << 20,
+        env: { ...process.env, HELM_RENDER_STACK: JSON.stringify({ stack, overrides }) },
+    });
+    const at = child.stdout?.lastIndexOf("@@PLAN@@") ?? -1;
+    assert.ok(child.status === 0 && at >= 0, `the ${stack} stack's plan failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.slice(at + "@@PLAN@@".length)) as StackPlan;
+}
+
+/** A planned release as a ReleaseSpec: an oci:// chart is rendered from the local chart of the same name. */
+function asSpec(r: PlannedRelease): ReleaseSpec {
+    const chart = r.chart.startsWith("oci://") ? r.chart.slice(r.chart.lastIndexOf("/") + 1) : r.chart;
+    assert.ok(["base", "istiod", "gateway"].includes(chart), `an Istio chart: ${r.chart}`);
+    return {
+        chart: chart as ReleaseSpec["chart"], name: r.name, namespace: r.namespace, version: r.version, values: r.values,
+        source: { chart: r.chart, ...(r.repository ? { repositoryOpts: { repo: r.repository } } : {}) },
+    };
+}
+
 const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
 const HELM = path.join(REAL_HOME, "bin", "helm");
 const CHARTS = path.join(REAL_HOME, "work", "charts", DEFAULT_ISTIO_VERSION);
@@ -27,8 +67,8 @@ function missing(): string | undefined {
     }
     return undefined;
 }
-const skip = missing();
-if (skip) console.log(`# helm-render: skipped: ${skip}`);
+const skip = process.env.HELM_RENDER_STACK ? "child process" : missing();
+if (skip && !process.env.HELM_RENDER_STACK) console.log(`# helm-render: skipped: ${skip}`);
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
 
@@ -152,4 +192,37 @@ test("extra values reach the rendered objects and crossmesh's own settings survi
     assertHighlyAvailable(p.gateway.objects, "gateway with extra values");
     assert.equal(gw.spec.template.metadata.labels["istio.io/rev"], "1-30");
     assert.deepEqual(one(p.istiod.objects, "Deployment", "istiod").spec.template.spec.nodeSelector, { pool: "system" });
+});
+
+const STACKS = fs.readdirSync(path.join(__dirname, "..", "stacks")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((x): x is string => Boolean(x)).sort();
+
+for (const stack of STACKS) {
+    test(`stack ${stack}: every Helm release of its plan renders with Istio's charts; each gateway and istiod is highly available`, { skip }, () => {
+        const plan = stackPlan(stack);
+        for (const [cluster, p] of Object.entries(plan)) {
+            const releases = p.helmReleases.map(asSpec);
+            if (releases.length === 0) continue; // an adopted mesh: crossmesh installs nothing there
+            const byChart = Object.fromEntries(releases.map((r) => [r.chart, render(r)]));
+            assert.deepEqual(Object.keys(byChart).sort(), ["base", "gateway", "istiod"], `${stack}/${cluster}: the three charts`);
+            assertHighlyAvailable(byChart.gateway, `${stack}/${cluster} gateway`);
+            assertHighlyAvailable(byChart.istiod, `${stack}/${cluster} istiod`);
+        }
+    });
+}
+
+test("dev stack with mirror settings: its plan's chart sources and every image (charts and crossmesh's own pods) are in the mirror", { skip }, () => {
+    const plan = stackPlan("dev", { istio: { chartRepository: OCI, imageRegistry: ECR } });
+    let releases = 0;
+    for (const [cluster, p] of Object.entries(plan)) {
+        for (const r of p.helmReleases) {
+            releases++;
+            assert.ok(r.chart.startsWith(`${OCI}/`) && r.repository === undefined, `${cluster}: ${r.chart} from ${r.repository ?? "its oci:// reference"}`);
+            for (const image of images(render(asSpec(r)))) {
+                if (image !== "auto") assert.ok(image.startsWith(`${ECR}/`), `${cluster} ${r.chart}: image ${image} outside the mirror`);
+            }
+        }
+        for (const image of images(p.manifests)) assert.ok(image.startsWith(`${ECR}/`), `${cluster}: crossmesh's own pod image ${image} outside the mirror`);
+    }
+    assert.equal(releases, 6, "both sides installed from the mirror");
+    assert.ok(images(plan.gke.manifests).length >= 1, "the dev stack runs crossmesh's own pods in GKE (verify Job, test client)");
 });
