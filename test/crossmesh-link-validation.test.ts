@@ -63,7 +63,7 @@ test("every problem at once, each under its path, and nothing registered", async
     try {
         new CrossMeshLink("all", {
             eksProvider, gkeProvider, eksClusterName: "eks-lab5", awsRegion: "eu-west-1",
-            services: [{ host: "a.external", lambda: { memorySize: 1 }, allowedSources: [{ namespace: "x" }] }, { host: "B.external", upstream: { hostname: "b.internal" }, allowedSources: [] }],
+            services: [{ host: "a.external", lambda: { memorySize: 1 }, allowedSources: [{ namespace: "x" }] }, { host: "b.external", upstream: { hostname: "B.internal" }, allowedSources: [] }],
             istioVersion: "1.24.0", pki: { leafValidityDays: 1 }, gkeTrustDomain: "cluster.local",
         });
     } catch (e) {
@@ -71,7 +71,7 @@ test("every problem at once, each under its path, and nothing registered", async
     }
     assert.ok(pulumi.InputPropertiesError.isInstance(caught), String(caught));
     assert.deepEqual(caught.errors.map((e) => e.propertyPath).sort(), [
-        "gkeTrustDomain", "istioVersion", "pki.leafValidityDays", "services[0].lambda.memorySize", "services[1].allowedSources", "services[1].host",
+        "gkeTrustDomain", "istioVersion", "pki.leafValidityDays", "services[0].lambda.memorySize", "services[1].allowedSources", "services[1].upstream.hostname",
     ]);
     await settle();
     assert.equal(sim.graph.resources.length, before, "nothing registered");
