@@ -66,7 +66,11 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
             }
         },
         () => validatePlacement("podPlacement", args.podPlacement),
+        () => validateChildren(name, args),
     ]);
+}
+
+function validateChildren(name: string, args: LinkSettings): void {
     const plan = planLink(name, args);
     // Each child checks its own args, on exactly what the link will pass it, with paths renamed to what
     // the user wrote. The children's provider checks are the link's own (eksProvider, gkeProvider).
