@@ -36,6 +36,11 @@ export interface Problem {
  * Errors other than bad-input errors propagate unchanged.
  */
 export function reportProblems(checks: readonly (() => void)[], rename: (path: string) => string = (p) => p): void {
+    throwProblems(collectProblems(checks, rename));
+}
+
+/** The problems `checks` find, without throwing (see reportProblems). */
+export function collectProblems(checks: readonly (() => void)[], rename: (path: string) => string = (p) => p): Problem[] {
     const problems: Problem[] = [];
     for (const check of checks) {
         try {
@@ -46,7 +51,7 @@ export function reportProblems(checks: readonly (() => void)[], rename: (path: s
             else throw e;
         }
     }
-    throwProblems(problems);
+    return problems;
 }
 
 /** Throws the problems found, if any (see reportProblems). */

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAwsEgressArgs } from "../aws-egress/validate";
-import { invalid, known, reportProblems, requireCidr, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+import { collectProblems, invalid, known, reportProblems, throwProblems, requireCidr, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
 import { requireIstioVersion, validateIstioInstallArgs } from "../istio-install/validate";
 import { validatePlacement } from "../istio-install/client-pods";
 import { requirePublishedIstioVersion } from "../istio-install/releases";
@@ -42,7 +42,7 @@ export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs)
  * stack program runs on its config before it creates any provider.
  */
 export function validateLinkSettings(name: string, args: LinkSettings): void {
-    reportProblems([
+    const own = collectProblems([
         () => { if (args.eksClusterName === undefined || args.eksClusterName === "") invalid("eksClusterName", "name the EKS cluster whose VPC hosts the internal ALBs, e.g. \"eks-lab5\"."); },
         () => requireServices(args.services),
         () => { if (args.istioVersion !== undefined) { requireIstioVersion("istioVersion", args.istioVersion); requirePublishedIstioVersion("istioVersion", args.istioVersion); } },
@@ -66,8 +66,13 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
             }
         },
         () => validatePlacement("podPlacement", args.podPlacement),
-        () => validateChildren(name, args),
     ]);
+    // A child reports a field the link already refused in its own words (e.g. a duplicate host is also
+    // a duplicate certificate SAN): keep the link's message only.
+    const rootOf = (path: string) => path.split(/[.[]/)[0];
+    const refused = new Set(own.map((p) => rootOf(p.propertyPath)));
+    const children = collectProblems([() => validateChildren(name, args)]).filter((p) => !refused.has(rootOf(p.propertyPath)));
+    throwProblems([...own, ...children]);
 }
 
 function validateChildren(name: string, args: LinkSettings): void {

@@ -19,6 +19,7 @@ export function linkPkiArgs(args: LinkSettings, plan: LinkPlan): LinkPkiArgs {
 export function pkiFieldPath(childPath: string): string {
     const host = /^exportedHosts\[(\d+)\]/.exec(childPath);
     if (host) return `services[${host[1]}].host`;
+    if (childPath === "exportedHosts") return "services";
     if (childPath === "clientTrustDomain") return "gkeTrustDomain";
     if (childPath === "clientNamespace") return "gkeIstio.namespace";
     if (childPath === "clientServiceAccount") return "gkeIstio.serviceAccount";
