@@ -221,7 +221,9 @@ test("dev stack with mirror settings: its plan's chart sources and every image (
                 if (image !== "auto") assert.ok(image.startsWith(`${ECR}/`), `${cluster} ${r.chart}: image ${image} outside the mirror`);
             }
         }
-        for (const image of images(p.manifests)) assert.ok(image.startsWith(`${ECR}/`), `${cluster}: crossmesh's own pod image ${image} outside the mirror`);
+        for (const o of p.manifests) {
+            for (const image of images([o])) assert.ok(image.startsWith(`${ECR}/`), `${cluster}: ${o.kind} ${o.metadata.namespace}/${o.metadata.name} (crossmesh's own pod) runs ${image}, outside the mirror`);
+        }
     }
     assert.equal(releases, 6, "both sides installed from the mirror");
     assert.ok(images(plan.gke.manifests).length >= 1, "the dev stack runs crossmesh's own pods in GKE (verify Job, test client)");
