@@ -196,3 +196,15 @@ test("strictMtls on an adopted mesh: the policy goes to the given mesh root name
     const p = inputs(children[0]);
     assert.deepEqual([p.metadata.name, p.metadata.namespace, p.spec.mtls.mode], ["default", "mesh-root", "STRICT"]);
 });
+
+test("the component registers exactly what releasePlan(installSettings(…)) gives, the plan the real-helm render test renders", async () => {
+    const { installSettings } = await import("../components/istio-install/settings");
+    const { releasePlan } = await import("../components/istio-install/values");
+    const args = { gatewayRole: "ingress", chartRepository: "oci://registry.example.internal/istio", imageRegistry: ECR, imagePullSecrets: ["mirror-pull"], values: { gateway: { nodeSelector: { pool: "edge" } } } };
+    const { release } = await deploy("same-plan", args);
+    for (const spec of releasePlan(installSettings("same-plan", "ingress", args))) {
+        const r = release(spec.chart);
+        assert.deepEqual({ name: r.name, namespace: r.namespace, chart: r.chart, version: r.version, repositoryOpts: r.repositoryOpts, values: r.values },
+            { name: spec.name, namespace: spec.namespace, chart: spec.source.chart, version: spec.version, repositoryOpts: spec.source.repositoryOpts, values: spec.values }, spec.chart);
+    }
+});
