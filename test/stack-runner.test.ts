@@ -40,3 +40,21 @@ for (const stack of listStacks()) {
         assert.equal(result.kubeDirCreated, false, "nothing reads or writes ~/.kube");
     });
 }
+
+test("crossmesh:gkeCluster is a config key: {name, endpoint, caData} reaches the stack as given", async () => {
+    const { readStackConfig } = await import("../stacks/config");
+    const ca = Buffer.from("-----BEGIN CERTIFICATE-----\n" + "A".repeat(120) + "\n-----END CERTIFICATE-----\n").toString("base64");
+    const gkeCluster = { name: "gke-lab3", endpoint: "34.76.1.2", caData: ca };
+    const config = readStackConfig({ "crossmesh:awsRegion": "eu-west-1", "crossmesh:eksClusterName": "eks-lab5", "crossmesh:gkeCluster": JSON.stringify(gkeCluster) }, () => false);
+    assert.deepEqual(config.gkeCluster, gkeCluster);
+});
+
+test("the GKE kubeconfig from gkeCluster: https endpoint, CA pinned, the plugin's install hint, nothing secret inside", async () => {
+    const { gkeClusterKubeconfig } = await import("../stacks/providers");
+    const kc = JSON.parse(gkeClusterKubeconfig({ name: "gke-lab3", endpoint: "34.76.1.2", caData: "Q0E=\n" }));
+    assert.equal(kc.clusters[0].cluster.server, "https://34.76.1.2");
+    assert.equal(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
+    assert.equal(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
+    assert.match(kc.users[0].user.exec.installHint, /gcloud components install gke-gcloud-auth-plugin/);
+    assert.equal(JSON.parse(gkeClusterKubeconfig({ name: "g", endpoint: "https://10.0.0.2:443", caData: "Q0E=" })).clusters[0].cluster.server, "https://10.0.0.2:443");
+});
