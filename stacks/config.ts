@@ -74,7 +74,12 @@ const toleration = z.object({
     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
 }).strict();
 const podPlacement = z.object({ nodeSelector: labels.optional(), tolerations: z.array(toleration).optional() }).strict();
-const gkeCluster = z.object({ name: z.string().min(1), endpoint: z.string().min(1), caData: z.string().min(1) }).strict();
+// How the stack reaches GKE is the stack's, not the link's, so its values are checked here.
+const gkeCluster = z.object({
+    name: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, "must be a GKE cluster name: lowercase letters, digits and inner hyphens, 40 characters at most"),
+    endpoint: z.string().regex(/^(https:\/\/)?[A-Za-z0-9.-]+(:\d+)?$/, "must be the cluster endpoint (an IP address or host name): `gcloud container clusters describe <name> --format='value(endpoint)'`"),
+    caData: z.string().regex(/^[A-Za-z0-9+/=\s]{100,}$/, "must be the base64 cluster CA: `gcloud container clusters describe <name> --format='value(masterAuth.clusterCaCertificate)'`"),
+}).strict();
 
 /** The keys that describe the link itself: the same names and shapes as CrossMeshLink's args. */
 const linkKeys = {
