@@ -88,3 +88,29 @@ export const RsaBits = {
     Bits4096: 4096,
 } as const;
 export type RsaBits = (typeof RsaBits)[keyof typeof RsaBits];
+
+/** What an internal ALB does on port 80. */
+export const HttpListenerMode = {
+    /** No listener on port 80: the mesh only speaks TLS, so no plaintext path exists (the default). */
+    Off: "off",
+    /** Redirect to HTTPS. */
+    Redirect: "redirect",
+} as const;
+export type HttpListenerMode = (typeof HttpListenerMode)[keyof typeof HttpListenerMode];
+
+/** How a Kubernetes toleration matches a taint. */
+export const TolerationOperator = {
+    /** Any value of the taint's key. */
+    Exists: "Exists",
+    /** The taint's value equals `value` (the default). */
+    Equal: "Equal",
+} as const;
+export type TolerationOperator = (typeof TolerationOperator)[keyof typeof TolerationOperator];
+
+/** The taint effect a Kubernetes toleration matches. */
+export const TolerationEffect = {
+    NoSchedule: "NoSchedule",
+    PreferNoSchedule: "PreferNoSchedule",
+    NoExecute: "NoExecute",
+} as const;
+export type TolerationEffect = (typeof TolerationEffect)[keyof typeof TolerationEffect];

@@ -2,13 +2,15 @@
 // (EKS ingress gateway) and the client side (GKE egress gateway) each get their own CA and a leaf;
 // each side's bundle trusts only the other side's CA, so the link shares no root with either mesh.
 import * as pulumi from "@pulumi/pulumi";
-import type { TlsBundle } from "../common/types";
+import type { KeyAlgorithm, RsaBits, TlsBundle } from "../common/types";
 import { assembleBundle, requireCaCertificates } from "./bundle";
 import { IssuedCa, IssuedLeaf, KeySpec, issueCa, issueLeaf } from "./issue";
 import { hours } from "./renewal";
 import { warnNearExpiry } from "./expiry";
 import { buildSpiffeId } from "./spiffe";
 import { keySettings, requireExportedHosts, validateLinkPkiArgs, validitySettings } from "./validate";
+
+export { KeyAlgorithm, RsaBits } from "../common/types";
 
 export const LINK_PKI_TOKEN = "crossmesh:index:LinkPki";
 
@@ -25,9 +27,9 @@ export interface LinkPkiArgs {
     /** Service account of the GKE egress gateway pods (`/sa/<name>` of the SPIFFE ID). Default "istio-egressgateway". */
     clientServiceAccount?: pulumi.Input<string>;
     /** Key algorithm of all four keys: "ECDSA" (P-256, the default) or "RSA". */
-    keyAlgorithm?: "ECDSA" | "RSA";
+    keyAlgorithm?: KeyAlgorithm;
     /** RSA key size, 2048 (default), 3072 or 4096; only with keyAlgorithm "RSA". */
-    rsaBits?: 2048 | 3072 | 4096;
+    rsaBits?: RsaBits;
     /** Validity of both CAs in days. Default 3650 (10 years). */
     caValidityDays?: number;
     /**
@@ -51,6 +53,11 @@ export interface LinkPkiArgs {
     clientTrustsExtraCaPems?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/**
+ * The self-signed certificates of one gateway-to-gateway mTLS link: the server side (EKS ingress gateway)
+ * and the client side (GKE egress gateway) each get their own CA and a leaf, and each side's bundle trusts
+ * only the other side's CA, so the link shares no root with either mesh.
+ */
 export class LinkPki extends pulumi.ComponentResource {
     /** EKS ingress gateway credential: server cert + key, `ca.crt` = client CA (+ extras). Secret. */
     readonly serverBundle: pulumi.Output<TlsBundle>;
