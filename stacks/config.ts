@@ -96,6 +96,7 @@ const linkKeys = {
     pki: pki.optional(),
     verify: z.boolean().optional(),
     strictMtls: z.boolean().optional(),
+    gkeMeshRootNamespace: z.string().optional(),
     deployTestClient: z.boolean().optional(),
     registryOnly: z.boolean().optional(),
     eksAwsEgress: awsEgress.optional(),

@@ -76,3 +76,7 @@ test("every problem at once, each under its path, and nothing registered", async
     await settle();
     assert.equal(sim.graph.resources.length, before, "nothing registered");
 });
+test("gkeMeshRootNamespace with an installed GKE mesh is refused under its own name", () =>
+    rejects({ strictMtls: true, gkeMeshRootNamespace: "mesh-root" }, "gkeMeshRootNamespace", /for adopted meshes/));
+test("an owned chart value is refused under istio.eksValues", () =>
+    rejects({ istio: { eksValues: { istiod: { meshConfig: { trustDomain: "x.example.org" } } } } }, "istio.eksValues.istiod.meshConfig.trustDomain", /.+/));

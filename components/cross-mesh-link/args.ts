@@ -95,6 +95,8 @@ export interface CrossMeshLinkArgs {
     verify?: boolean;
     /** Mesh-wide STRICT mTLS in the GKE mesh (owned by the GKE IstioInstall: one per cluster). Default false. */
     strictMtls?: boolean;
+    /** With strictMtls and an adopted GKE mesh: its root namespace (meshConfig.rootNamespace). Default "istio-system". */
+    gkeMeshRootNamespace?: string;
     /** Deploy the seed's `sleep` client in GKE. Default false. */
     deployTestClient?: boolean;
     /** Installed meshes allow only registered destinations (outboundTrafficPolicy REGISTRY_ONLY). Default false. */

@@ -15,6 +15,8 @@ export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan)
         trustDomain: side === "eks" ? plan.eksTrustDomain : plan.gkeTrustDomain,
         // Mesh-wide STRICT mTLS is a setting of the GKE mesh, owned by its one IstioInstall.
         ...(side === "gke" && args.strictMtls ? { strictMtls: true } : {}),
+        // Passed as given, so IstioInstall refuses it where it does not apply (an installed mesh).
+        ...(side === "gke" && args.gkeMeshRootNamespace !== undefined ? { meshRootNamespace: args.gkeMeshRootNamespace } : {}),
     };
     if (adopted) return { ...common, adoptExisting: true, existingGateway: adopted };
     const istio = args.istio ?? {};
@@ -41,6 +43,7 @@ export function istioFieldPath(side: Side, childPath: string): string {
         [/^trustDomain/, `${side}TrustDomain`],
         [/^loadBalancerSourceRanges/, "consumerEgressCidrs"],
         [/^outboundTrafficPolicy/, "registryOnly"],
+        [/^meshRootNamespace/, "gkeMeshRootNamespace"],
         [/^values/, `istio.${side}Values`],
         [/^(highAvailability|chartRepository|imageRegistry|imagePullSecrets)/, "istio.$1"],
     ];
