@@ -56,7 +56,7 @@ test("source ranges for the egress role", () => rejects({ gatewayRole: "egress",
 test("the gateway in istio-system", () => rejects({ gatewayRole: "ingress", gatewayNamespace: "istio-system" }, "gatewayNamespace", /gets its own namespace/));
 test("a gateway name Helm cannot use", () => rejects({ gatewayRole: "ingress", gatewayName: "a".repeat(54) }, "gatewayName", /Helm limits to 53/));
 test("revision \"default\"", () => rejects({ gatewayRole: "ingress", revision: "default" }, "revision", /revision tag .* not a revision name/));
-test("a malformed trust domain", () => rejects({ gatewayRole: "ingress", trustDomain: "EKS Mesh" }, "trustDomain", /not a SPIFFE trust domain/));
+test("a malformed trust domain", () => rejects({ gatewayRole: "ingress", trustDomain: "eks mesh" }, "trustDomain", /not a valid SPIFFE trust domain/));
 test("an adopted Istio without its trust domain", () => rejects(
     { gatewayRole: "ingress", adoptExisting: true, existingGateway: ADOPTED }, "trustDomain", /give the adopted mesh's trust domain/));
 test("install settings with an adopted Istio", () => rejects(

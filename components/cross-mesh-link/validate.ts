@@ -12,7 +12,7 @@ import { requirePublishedIstioVersion } from "../istio-install/releases";
 import { validateLambdaFunctionArgs } from "../lambda-alb/validate";
 import { requireDistinctHostSlugs, requireHostHeaderLength } from "../lambda-hosts-alb/validate";
 import { validateLinkPkiArgs } from "../link-pki/validate";
-import { requireTrustDomain } from "../link-pki/spiffe";
+import { requireTrustDomain } from "../common/identity";
 import type { CrossMeshLinkArgs, LinkServiceArgs, LinkSettings } from "./args";
 import { Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
 import { linkPkiArgs, pkiFieldPath } from "./steps/pki";

@@ -4,6 +4,8 @@
 // then fails the deployment instead of the constructor, the documented limit for Output inputs.
 import * as pulumi from "@pulumi/pulumi";
 import { hasKubernetesProvider } from "../common/kube";
+export { requireTrustDomain } from "../common/identity";
+import { requireTrustDomain } from "../common/identity";
 import { invalid, known, knownArray, requireCidr, requireKubernetesName } from "../common/validation";
 import { GATEWAY_ROLES, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, MIN_ISTIO_MINOR, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
 import { requireImageRegistry, requireSecretNames } from "./client-pods";
@@ -50,7 +52,6 @@ export function requireMeshRootNamespace(path: string, namespace: string): void 
 }
 
 const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
-const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 
 export function requireIstioVersion(path: string, version: string): void {
     const m = VERSION.exec(version);
@@ -69,11 +70,6 @@ export function requireRevision(path: string, revision: string): void {
     }
 }
 
-export function requireTrustDomain(path: string, trustDomain: string): void {
-    if (!TRUST_DOMAIN.test(trustDomain) || trustDomain.length > 255) {
-        invalid(path, `"${trustDomain}" is not a SPIFFE trust domain; use lowercase letters, digits, dots, hyphens and underscores, distinct per mesh, e.g. "gke.example.internal".`);
-    }
-}
 
 export function requireOutboundTrafficPolicy(path: string, mode: string): void {
     if (!OUTBOUND_TRAFFIC_POLICIES.includes(mode)) {
