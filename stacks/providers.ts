@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { StackConfig } from "./config";
+import { LINK_PROVIDER_SETTINGS } from "../components";
 
 export function awsProvider(config: StackConfig): aws.Provider {
     return new aws.Provider("aws", { region: config.awsRegion as aws.Region });
@@ -56,6 +57,8 @@ export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string
         kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
         context,
         enableServerSideApply: true,
+        // The link Secrets update in place on renewal instead of delete-then-create (see LINK_PROVIDER_SETTINGS).
+        ...LINK_PROVIDER_SETTINGS,
     });
 }
 

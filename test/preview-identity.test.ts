@@ -4,8 +4,10 @@
 // once as an update (the stack as deployed), then as a preview of a day-2 change in which every
 // resource whose inputs changed (or that `up --replace` names) has unknown outputs. The Kubernetes
 // provider replaces an object when its identity (apiVersion, kind, name, namespace) or a Secret's
-// immutable `type` changes or is unknown; so every identity must be known and unchanged, and only the
-// payload (certificate data, a new SAN's consequences, routes, callers) may wait.
+// immutable `type` changes or is unknown, and — unless the provider sets enableSecretMutable — when a
+// Secret's data changes (pulumi-kubernetes forceNewProperties); so every identity must be known and
+// unchanged, the providers must carry LINK_PROVIDER_SETTINGS, and only the payload (certificate data, a
+// new SAN's consequences, routes, callers) may wait.
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -76,6 +78,7 @@ const SCENARIOS = {
     addService: { change: "add-service" },
     allowedSources: { change: "allowed-sources" },
     consumerCidrs: { change: "consumer-cidrs" },
+    renewalImmutableSecrets: { replace: ["-server-cert$", "-client-cert$"], immutableSecrets: true },
 } satisfies Record<string, PreviewRun>;
 const previews = new Map<string, RecordedInputs[]>();
 let twoLinks: RecordedInputs[] = [];
@@ -93,9 +96,15 @@ function day2(scenario: keyof typeof SCENARIOS): Day2 {
     const old = new Map(deployed.map((r) => [`${r.type}::${r.name}`, r]));
     const k8s = after.filter((r) => isObject(r) || isRelease(r));
     const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r))).map((r) => r.name);
+    const providers = after.filter((r) => r.type === "pulumi:providers:kubernetes");
+    assert.equal(providers.length, 2, "the program's two kubernetes providers are recorded");
+    const secretsMutable = providers.every((p) => String((peel(p.inputs) as Record<string, unknown>).enableSecretMutable) === "true");
+    const dataOf = (r: RecordedInputs) => JSON.stringify(peel({ data: (r.inputs as any).data, stringData: (r.inputs as any).stringData }));
     const replacedObjects = k8s.filter((r) => {
         const was = old.get(`${r.type}::${r.name}`);
-        return unknownIn(identityOf(r)) || (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)));
+        if (unknownIn(identityOf(r)) || (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)))) return true;
+        // The provider's default for Secrets: new data means a new object (delete, then create under the same name).
+        return r.type === "kubernetes:core/v1:Secret" && !secretsMutable && was !== undefined && (unknownIn(dataOf(r)) || dataOf(was) !== dataOf(r));
     }).map((r) => r.name);
     const replacedUpstream = after.filter((r) => r.type.startsWith("tls:") && r.changed).map((r) => r.name).sort();
     return { replacedObjects, unknownIdentity, replacedUpstream, after };
@@ -124,6 +133,12 @@ test("certificate renewal (up --replace on both leaf certificates): the link Sec
     const link = secretData(d.after, /-secret-payments-link$/);
     assert.equal(link.length, 2);
     assert.ok(link.every(unknownIn), "the credential data is unknown until the new certificate exists");
+});
+
+test("without LINK_PROVIDER_SETTINGS on the providers, renewal replaces both link Secrets (why crossmesh asks for enableSecretMutable)", () => {
+    const d = day2("renewalImmutableSecrets");
+    assert.deepEqual(d.unknownIdentity, []);
+    assert.deepEqual(d.replacedObjects.sort(), ["payments-export-secret-payments-link", "payments-import-secret-payments-link"]);
 });
 
 test("CA rotation (new CA keys and certificates on both sides): the leaves follow, no Kubernetes object is replaced", () => {

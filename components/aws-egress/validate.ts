@@ -3,7 +3,7 @@
 // the program runs; only `exportTo` may be an Output, and its entries are then checked when known.
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
-import { hasKubernetesProvider } from "../common/kube";
+import { requireKubernetesProvider } from "../common/kube";
 import {
     invalid, known, knownArray, requireConcreteHostname, requireIntegerInRange, requireKubernetesName, requireUnique,
 } from "../common/validation";
@@ -38,9 +38,7 @@ function plainList<T>(path: string, value: pulumi.Input<pulumi.Input<T>[]> | und
 
 export function validateAwsEgressArgs(name: string, args: AwsEgressArgs, opts: pulumi.ComponentResourceOptions | undefined): AwsEgressPlan {
     const namePrefix = dnsLabel(name, 40) || "aws-egress";
-    if (!hasKubernetesProvider(opts)) {
-        invalid("opts.provider", "give the cluster's kubernetes provider in opts.provider (or opts.providers); AwsEgress never falls back to the ambient ~/.kube/config.");
-    }
+    requireKubernetesProvider("AwsEgress", opts);
     const mode = plain("mode", args.mode, "a mode string") ?? "passthrough";
     if (!MODES.includes(mode)) {
         invalid("mode", `"${mode}" is not a mode: use "passthrough" (the app speaks HTTPS; the mesh only allows it) or "originate" (the app speaks plain HTTP to port 443 and its sidecar originates TLS).`);

@@ -2,6 +2,14 @@
 // Builders produce plain objects; this is the only place that turns them into resources.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { invalid } from "./validation";
+
+/**
+ * A Kubernetes object's spec as the builders emit it: free-form data for the API server, loosely typed on
+ * purpose (tests and the plan tool read fields by path; the real schemas are checked by the real validators).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ObjectSpec = Record<string, any>;
 
 /** A plain Kubernetes object as the builders emit it. */
 export interface KubeObject {
@@ -35,11 +43,40 @@ export function customObject(
     }, opts);
 }
 
-/** True when the component was given a kubernetes provider (we never fall back to ~/.kube/config). */
-export function hasKubernetesProvider(opts: pulumi.ComponentResourceOptions | undefined): boolean {
-    if (!opts) return false;
-    if (opts.provider && pulumi.ProviderResource.isInstance(opts.provider)) return true;
-    const providers = opts.providers;
-    if (Array.isArray(providers)) return providers.some((p) => (p as any).getPackage?.() === "kubernetes");
-    return Boolean(providers && (providers as Record<string, unknown>)["kubernetes"]);
+/**
+ * Settings every kubernetes provider of a link's clusters needs. `enableSecretMutable`: by default the
+ * kubernetes provider replaces a Secret whose data changes — delete, then create under the same name — so a
+ * certificate renewal, a CA rotation or a new service would leave the gateways without their link credential
+ * between the two calls (and for good if the update fails in between). With it, the link Secrets are updated
+ * in place and Istio's SDS hands the gateways the new certificate without a dropped call. Spread it into
+ * your providers: `new k8s.Provider("eks", { kubeconfig, ...LINK_PROVIDER_SETTINGS })`.
+ */
+export const LINK_PROVIDER_SETTINGS = { enableSecretMutable: true } as const;
+
+/** The package of a provider resource (the SDK keeps it on the instance, not in its typings). */
+function packageOf(p: pulumi.ProviderResource): string | undefined {
+    return (p as unknown as { getPackage?: () => string }).getPackage?.();
+}
+
+/** The kubernetes provider a component was given, in opts.provider or opts.providers. */
+export function kubernetesProviderOf(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ProviderResource | undefined {
+    if (opts?.provider && pulumi.ProviderResource.isInstance(opts.provider)) return opts.provider;
+    const providers = opts?.providers;
+    if (Array.isArray(providers)) return providers.find((p) => packageOf(p) === "kubernetes");
+    return providers?.["kubernetes"];
+}
+
+/**
+ * The one check that a component may create Kubernetes objects: it was given a kubernetes provider
+ * (crossmesh never falls back to the ambient ~/.kube/config, which would deploy to whatever cluster is current).
+ */
+export function requireKubernetesProvider(component: string, opts: pulumi.ComponentResourceOptions | undefined): void {
+    const provider = kubernetesProviderOf(opts);
+    if (!provider) {
+        invalid("opts.provider", `${component} needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider("eks", { kubeconfig }) }.`);
+    }
+    const pkg = packageOf(provider);
+    if (pkg !== undefined && pkg !== "kubernetes") {
+        invalid("opts.provider", `got a "${pkg}" provider; ${component} needs a kubernetes provider (new k8s.Provider(...)).`);
+    }
 }

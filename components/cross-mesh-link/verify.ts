@@ -2,7 +2,7 @@
 // does (plain HTTP to http://<host>/, through the sidecar, the egress gateway and the link) and fails
 // unless each answers 2xx (and, when given, with the expected text). The Kubernetes provider waits for
 // the Job, so `pulumi up` fails when the link does not work end to end.
-import type { KubeObject } from "../common/kube";
+import type { KubeObject, ObjectSpec } from "../common/kube";
 import { CURL_IMAGE, PodPlacement, curlSecurityContext, meshClientProxyConfig, placementSpec } from "../istio-install/client-pods";
 
 /** Defaults for a standalone check; a link passes names derived from its own name so two links never collide. */
@@ -70,7 +70,7 @@ export function verifyNamespace(revision: string, namespace: string = VERIFY_NAM
     return { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { "istio.io/rev": revision } } };
 }
 
-export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject; serviceAccount: KubeObject; job: KubeObject & { spec: any } } {
+export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject; serviceAccount: KubeObject; job: KubeObject & { spec: ObjectSpec } } {
     const namespace = args.namespace ?? VERIFY_NAMESPACE;
     const serviceAccount = args.serviceAccount ?? VERIFY_SERVICE_ACCOUNT;
     return {

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, knownArray, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import { objectName } from "../link-routing/names";
-import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireKubernetesProviderFor, requireLinkName, requirePort } from "../link-routing/validate";
+import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireLinkName, requirePort } from "../link-routing/validate";
+import { requireKubernetesProvider } from "../common/kube";
 import type { ExportGatewayArgs } from "./index";
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9._-]+)\/ns\/([a-z0-9-]+)\/sa\/([a-z0-9.-]+)$/;
@@ -22,7 +23,7 @@ export function requireClientSpiffeId(path: string, id: string): void {
 
 /** `linkName`: the given one, or the default derived from the component name. */
 export function validateExportGatewayArgs(linkName: string, args: ExportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
-    requireKubernetesProviderFor("ExportGateway", opts);
+    requireKubernetesProvider("ExportGateway", opts);
     requireLinkName("linkName", linkName);
     if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
     requireGatewayRef("gateway", args.gateway);

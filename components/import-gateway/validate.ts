@@ -1,18 +1,14 @@
 // Up-front checks of ImportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
-import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireKubernetesProviderFor, requireLinkName, requirePort } from "../link-routing/validate";
+import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireLinkName, requirePort } from "../link-routing/validate";
+import { requireKubernetesProvider } from "../common/kube";
 import type { ImportGatewayArgs } from "./index";
-
-const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
-
-export function requireTrustDomain(path: string, td: string): void {
-    if (!TRUST_DOMAIN.test(td)) invalid(path, `"${td}" is not a SPIFFE trust domain; use the GKE mesh's meshConfig.trustDomain, lowercase letters, digits, dots, hyphens and underscores, e.g. "gke.example".`);
-}
+import { requireTrustDomain } from "../common/identity";
 
 /** `linkName`: the given one, or the default derived from the component name. */
 export function validateImportGatewayArgs(linkName: string, args: ImportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
-    requireKubernetesProviderFor("ImportGateway", opts);
+    requireKubernetesProvider("ImportGateway", opts);
     requireLinkName("linkName", linkName);
     if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
     requireGatewayRef("gateway", args.gateway);

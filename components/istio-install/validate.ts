@@ -3,7 +3,7 @@
 // `resolveInstallSettings` in index.ts) on values that were Outputs, once they resolve: a late failure
 // then fails the deployment instead of the constructor, the documented limit for Output inputs.
 import * as pulumi from "@pulumi/pulumi";
-import { hasKubernetesProvider } from "../common/kube";
+import { requireKubernetesProvider } from "../common/kube";
 export { requireTrustDomain } from "../common/identity";
 import { requireTrustDomain } from "../common/identity";
 import { invalid, known, knownArray, requireCidr, requireKubernetesName } from "../common/validation";
@@ -91,13 +91,7 @@ export function requireGatewayNamespace(path: string, namespace: string): void {
 }
 
 export function validateIstioInstallArgs(args: IstioInstallArgs, opts: pulumi.ComponentResourceOptions | undefined): InstallPlan {
-    if (!hasKubernetesProvider(opts)) {
-        invalid("opts.provider", "IstioInstall needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider(\"eks\", { kubeconfig }) }.");
-    }
-    const pkg = (opts?.provider as { getPackage?: () => string } | undefined)?.getPackage?.();
-    if (pkg !== undefined && pkg !== "kubernetes") {
-        invalid("opts.provider", `got a "${pkg}" provider; IstioInstall needs a kubernetes provider (new k8s.Provider(...)).`);
-    }
+    requireKubernetesProvider("IstioInstall", opts);
 
     const role = args.gatewayRole;
     if (role === undefined) invalid("gatewayRole", `give the gateway's role: "ingress" (EKS: receives the link behind an NLB) or "egress" (GKE: originates the link, ClusterIP).`);

@@ -4,6 +4,7 @@
 // name, itself the component name by default, so this only fires on a true conflict: two components
 // given the same `linkName` or `credentialName` on one cluster.
 import * as pulumi from "@pulumi/pulumi";
+import { kubernetesProviderOf } from "../common/kube";
 import { invalid } from "../common/validation";
 
 /** Owners by provider (the cluster), then by `kind/namespace/name`. */
@@ -11,13 +12,6 @@ const owners = new WeakMap<object, Map<string, string>>();
 /** A stable key for a namespace that is still an Output: the same Output object means the same namespace. */
 const outputKeys = new WeakMap<object, string>();
 let nextKey = 0;
-
-function clusterOf(opts: pulumi.ComponentResourceOptions | undefined): object | undefined {
-    if (opts?.provider) return opts.provider;
-    const providers = opts?.providers;
-    if (Array.isArray(providers)) return providers.find((p) => (p as any).getPackage?.() === "kubernetes");
-    return (providers as Record<string, object> | undefined)?.["kubernetes"];
-}
 
 function namespaceKey(ns: pulumi.Input<string> | undefined): string {
     if (ns === undefined) return "";
@@ -39,7 +33,7 @@ export interface Claimed {
  * an object another component of this program already creates there, naming both and the fix.
  */
 export function claimObjects(owner: string, opts: pulumi.ComponentResourceOptions | undefined, objects: readonly Claimed[]): void {
-    const cluster = clusterOf(opts);
+    const cluster = kubernetesProviderOf(opts);
     if (!cluster) return;
     let claimed = owners.get(cluster);
     if (!claimed) owners.set(cluster, (claimed = new Map()));

@@ -2,6 +2,7 @@
 // `type` and `stringData`. Builders are pure: tests read these objects without Pulumi.
 import type { TlsBundle } from "../common/types";
 import { linkLabels } from "./names";
+import type { ObjectSpec } from "../common/kube";
 
 // A type alias, not an interface, so it also fits `Record<string, unknown>` (e.g. the schema validator's input).
 export type ObjectMeta = {
@@ -15,7 +16,7 @@ export interface LinkObject {
     kind: string;
     metadata: ObjectMeta;
     /** Istio objects, Deployments. Loosely typed on purpose: tests read fields by path. */
-    spec?: Record<string, any>;
+    spec?: ObjectSpec;
     /** Secrets only. */
     type?: string;
     stringData?: Record<string, string>;

@@ -4,6 +4,7 @@
 // tests build the same entries with plain values. Identity never waits for a certificate or a load
 // balancer, so a day-2 change (renewal, CA rotation, a new service) is an in-place update of the
 // payload, never a replacement of the object: a real preview sees the identity as known.
+import type { ObjectSpec } from "../common/kube";
 
 /** The part of an object the Kubernetes provider keys it by (a change here means delete + create). */
 export interface PlannedIdentity<N = string> {
@@ -16,7 +17,7 @@ export interface PlannedIdentity<N = string> {
 
 /** What may change on day 2 and still be applied in place. */
 export interface Payload {
-    spec?: Record<string, any>;
+    spec?: ObjectSpec;
     stringData?: Record<string, string>;
 }
 
@@ -40,7 +41,7 @@ export function pickSlots<V>(values: V, reads: readonly string[]): V {
 }
 
 export function assemble<V>(reads: readonly string[], slotValues: readonly unknown[]): V {
-    const out: Record<string, any> = {};
+    const out: ObjectSpec = {};
     reads.forEach((slot, i) => {
         const [top, key] = splitSlot(slot);
         if (key === undefined) out[top] = slotValues[i];
@@ -51,7 +52,7 @@ export function assemble<V>(reads: readonly string[], slotValues: readonly unkno
 
 export function readSlot(values: unknown, slot: string): unknown {
     const [top, key] = splitSlot(slot);
-    const v = (values as Record<string, any>)[top];
+    const v = (values as ObjectSpec)[top];
     return key === undefined ? v : v?.[key];
 }
 

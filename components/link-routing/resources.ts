@@ -43,7 +43,7 @@ export function createObject(
         case "v1/ServiceAccount":
             return new k8s.core.v1.ServiceAccount(name, { metadata }, opts);
         case "apps/v1/Deployment":
-            return new k8s.apps.v1.Deployment(name, { metadata, spec: payload.apply((p) => p.spec as any) }, opts);
+            return new k8s.apps.v1.Deployment(name, { metadata, spec: payload.apply((p) => p.spec as k8s.types.input.apps.v1.DeploymentSpec) }, opts);
         default:
             return new k8s.apiextensions.CustomResource(name, { apiVersion: id.apiVersion, kind: id.kind, metadata, spec: payload.apply((p) => p.spec ?? {}) }, opts);
     }

@@ -1,15 +1,7 @@
 // Up-front checks both gateways share. Each throws `pulumi.InputPropertyError` naming the field.
-import * as pulumi from "@pulumi/pulumi";
-import { hasKubernetesProvider } from "../common/kube";
 import type { GatewayRefInput } from "../common/types";
 import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
 import { MAX_LINK_NAME, objectName } from "./names";
-
-export function requireKubernetesProviderFor(component: string, opts: pulumi.ComponentResourceOptions | undefined): void {
-    if (!hasKubernetesProvider(opts)) {
-        invalid("opts.provider", `${component} needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider("eks", { kubeconfig }) }.`);
-    }
-}
 
 /** A credential Secret name: a valid Kubernetes name that Istio will not mistake for a CA-only companion. */
 export function requireCredentialName(propertyPath: string, name: string): void {

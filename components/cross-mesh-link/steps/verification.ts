@@ -39,7 +39,7 @@ export function verifyLink(parent: pulumi.ComponentResource, name: string, args:
     }, gke);
     const job = new k8s.batch.v1.Job(`${name}-verify`, {
         metadata: objects.apply((o) => o.job.metadata),
-        spec: objects.apply((o) => o.job.spec),
+        spec: objects.apply((o) => o.job.spec as k8s.types.input.batch.v1.JobSpec),
     }, { ...gke, dependsOn: [sa, ...everything] });
     return job.metadata.name;
 }

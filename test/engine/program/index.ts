@@ -1,0 +1,45 @@
+// A user's program: CrossMeshLink between two clusters that already run Istio (adopted gateways),
+// exporting existing HTTPS upstreams, with strict mTLS and the EKS mesh's AWS API egress. Run by
+// test/engine/real-engine.test.ts under the real Pulumi CLI against the local clusters of
+// ../shared/tools/real-engine; the kubeconfig files come from EKS_KUBECONFIG and GKE_KUBECONFIG.
+// Config: `services` (how many upstreams each link exports, default 2), `links` (comma-separated
+// link names, default "payments").
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { CrossMeshLink, LINK_PROVIDER_SETTINGS } from "../../../components";
+
+const config = new pulumi.Config();
+const serviceCount = config.getNumber("services") ?? 2;
+const links = (config.get("links") ?? "payments").split(",");
+
+function provider(name: string, env: string): k8s.Provider {
+    const file = process.env[env];
+    if (!file) throw new Error(`${env} is not set: give the kubeconfig file of the ${name} cluster`);
+    // The kubeconfig holds a client key: a secret in the state like any other.
+    // LINK_PROVIDER_SETTINGS: link Secrets are updated in place, never deleted and re-created.
+    return new k8s.Provider(name, { kubeconfig: pulumi.secret(fs.readFileSync(file, "utf8")), ...LINK_PROVIDER_SETTINGS });
+}
+const eksProvider = provider("eks", "EKS_KUBECONFIG");
+const gkeProvider = provider("gke", "GKE_KUBECONFIG");
+
+export const gatewayHostnames: Record<string, pulumi.Output<string>> = {};
+for (const link of links) {
+    const first = link === links[0];
+    const crossMeshLink = new CrossMeshLink(link, {
+        eksProvider,
+        gkeProvider,
+        eksClusterName: "eks-local",
+        awsRegion: "eu-west-1",
+        services: Array.from({ length: serviceCount }, (_, i) => ({
+            host: `${link}-${i + 1}.external`,
+            upstream: { hostname: `${link}-${i + 1}.internal.example.com` },
+            allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }],
+        })),
+        eksIstio: { namespace: "istio-ingress", selectorLabels: { istio: "ingressgateway", app: "istio-ingressgateway" }, serviceName: "istio-ingressgateway", serviceAccount: "istio-ingressgateway" },
+        gkeIstio: { namespace: "istio-egress", selectorLabels: { istio: "egressgateway", app: "istio-egressgateway" }, serviceName: "istio-egressgateway", serviceAccount: "istio-egressgateway" },
+        // Mesh-wide settings belong to one link (the mesh's owner), not to each.
+        ...(first ? { strictMtls: true, eksAwsEgress: { services: ["sts", "s3"] } } : {}),
+    });
+    gatewayHostnames[link] = crossMeshLink.eksGatewayHostname;
+}

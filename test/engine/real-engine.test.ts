@@ -1,0 +1,278 @@
+// crossmesh under a REAL Pulumi engine (CLI, Node.js language host, kubernetes and tls providers built
+// from source by ../shared/tools/real-engine/build.sh) against two local control planes standing for EKS
+// and GKE, with adopted meshes. What the mocks cannot show: the provider's own create/update/replace
+// decisions with unknown values in a real preview, server-side apply, secrets in the state file.
+//
+// Steps, each with its expectation: up; a second preview has nothing to do; refresh, then no drift;
+// certificate renewal (`up --replace` on both leaf certificates), CA rotation and adding a service
+// replace no Kubernetes object and never delete a link Secret (a `kubectl get secrets -w` runs on both
+// clusters throughout); a second link on the same clusters goes up cleanly; no private key in plain
+// text in the state; destroy leaves nothing.
+//
+//   node --import tsx --test --test-reporter=spec test/engine/real-engine.test.ts     (npm run test:engine)
+// Skipped, with the reason, when the binaries are missing. Not part of `npm test`: it needs ~5 minutes
+// and binaries CI cannot build. A summary of every step lands in $REAL_HOME/work/engine-report.json.
+import { after, before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const ROOT = path.join(__dirname, "..", "..");
+const TOOLS = path.join(ROOT, "..", "shared", "tools", "real-engine");
+const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
+const BIN = path.join(REAL_HOME, "bin");
+const NEEDED = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "kubectl", "etcd", "kube-apiserver", "kube-controller-manager"];
+
+function skipReason(): string | undefined {
+    if (!fs.existsSync(TOOLS)) return `no ${TOOLS} (the real-engine tools)`;
+    const missing = NEEDED.filter((b) => !fs.existsSync(path.join(BIN, b)));
+    if (missing.length) return `missing in ${BIN}: ${missing.join(", ")} (build them with ${TOOLS}/build.sh; see its README)`;
+    return undefined;
+}
+const SKIP = skipReason();
+if (SKIP) console.log(`# real-engine test skipped: ${SKIP}`);
+
+/** One row of the closing table. */
+interface StepResult {
+    step: string;
+    ok: boolean;
+    seconds: number;
+    /** Kubernetes objects the engine planned or performed a replacement of. */
+    replacedKubernetesObjects?: string[];
+    /** DELETED watch events on link Secrets while the step ran. */
+    deletedLinkSecrets?: string[];
+    detail?: string;
+}
+const results: StepResult[] = [];
+
+let work = "";
+let env: NodeJS.ProcessEnv = {};
+let startedClusters = false;
+const watchers: { cluster: string; proc: ChildProcess; events: { at: number; line: string }[] }[] = [];
+
+function sh(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; allowFail?: boolean } = {}) {
+    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? work, env: opts.env ?? env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0 && !opts.allowFail) {
+        throw new Error(`${path.basename(cmd)} ${args.join(" ")} exited ${r.status}:\n${(r.stdout ?? "").slice(-4000)}\n${(r.stderr ?? "").slice(-4000)}`);
+    }
+    return r;
+}
+const pulumi = (...args: string[]) => sh(path.join(BIN, "pulumi"), [...args, "--non-interactive"]);
+const kubectl = (kubeconfig: string, ...args: string[]) => sh(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], { allowFail: true });
+
+/**
+ * The steps of a `--json` preview (one document with `steps`) or update (one engine event per line; each
+ * step is a `resourcePreEvent` with its operation and URN).
+ */
+function stepsOf(stdout: string): { op: string; urn: string }[] {
+    const text = stdout.trim();
+    if (!text.startsWith("{")) return [];
+    if (!text.includes("\n{")) return (JSON.parse(text) as { steps?: { op: string; urn: string }[] }).steps ?? [];
+    return text.split("\n").filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { resourcePreEvent?: { metadata: { op: string; urn: string } } })
+        .flatMap((e) => (e.resourcePreEvent ? [{ op: e.resourcePreEvent.metadata.op, urn: e.resourcePreEvent.metadata.urn }] : []));
+}
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
+/** Kubernetes objects (not the provider) the steps replace. */
+function replacedObjects(steps: { op: string; urn: string }[]): string[] {
+    const urns = steps.filter((s) => REPLACE_OPS.has(s.op) && /::kubernetes:/.test(s.urn) && !/::pulumi:providers:/.test(s.urn)).map((s) => s.urn.split("::").pop()!);
+    return [...new Set(urns)];
+}
+
+/** Runs one step, timing it and collecting DELETED events on link Secrets seen meanwhile. */
+async function step(name: string, body: () => Partial<StepResult> | void): Promise<StepResult> {
+    const t0 = Date.now();
+    let ok = false;
+    let extra: Partial<StepResult> = {};
+    let error: unknown;
+    try {
+        extra = body() ?? {};
+        ok = true;
+    } catch (e) {
+        error = e;
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // let the watches print what the step did
+    const deleted = watchers.flatMap((w) => w.events.filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link\s/.test(e.line)).map((e) => `${w.cluster}: ${e.line.trim()}`));
+    const result: StepResult = { step: name, ok, seconds: Math.round((Date.now() - t0) / 100) / 10, ...extra, deletedLinkSecrets: deleted };
+    if (error) result.detail = String(error instanceof Error ? error.message : error).slice(0, 2000);
+    results.push(result);
+    console.log(`# ${ok ? "ok  " : "FAIL"} ${name} (${result.seconds}s)${result.replacedKubernetesObjects ? ` replaced k8s objects: ${result.replacedKubernetesObjects.length}` : ""} deleted link Secrets: ${deleted.length}`);
+    if (error) throw error;
+    return result;
+}
+
+/** A preview of `args` as JSON, then the update itself; both must replace no Kubernetes object. */
+function previewThenUp(args: string[]): Partial<StepResult> {
+    const planned = replacedObjects(stepsOf(pulumi("preview", "--json", ...args).stdout));
+    const up = pulumi("up", "--yes", "--skip-preview", "--json", ...args);
+    const performed = replacedObjects(stepsOf(up.stdout));
+    return { replacedKubernetesObjects: [...new Set([...planned, ...performed])] };
+}
+
+function urnsOf(type: string, name: RegExp): string[] {
+    const state = JSON.parse(pulumi("stack", "export").stdout) as { deployment: { resources?: { urn: string; type: string }[] } };
+    return (state.deployment.resources ?? []).filter((r) => r.type === type && name.test(r.urn.split("::").pop()!)).map((r) => r.urn);
+}
+
+const CROSSMESH_KINDS = "secrets,serviceaccounts,namespaces,gateways.networking.istio.io,virtualservices.networking.istio.io,destinationrules.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io,peerauthentications.security.istio.io,sidecars.networking.istio.io";
+
+function leftovers(kubeconfig: string): string[] {
+    const r = kubectl(kubeconfig, "get", CROSSMESH_KINDS, "-A", "-l", "app.kubernetes.io/managed-by=crossmesh", "-o", "name");
+    return r.stdout.split("\n").filter(Boolean);
+}
+
+before(() => {
+    if (SKIP) return;
+    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
+    const alive = fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
+    startedClusters = !alive;
+    const up = sh(path.join(TOOLS, "clusters-up.sh"), [], { cwd: ROOT, env: process.env });
+    const kube = Object.fromEntries(up.stdout.trim().split("\n").slice(-2).map((l) => l.split("=", 2) as [string, string]));
+    sh(path.join(TOOLS, "seed-adopted.sh"), [kube.EKS_KUBECONFIG, "ingress"], { cwd: ROOT, env: process.env });
+    sh(path.join(TOOLS, "seed-adopted.sh"), [kube.GKE_KUBECONFIG, "egress"], { cwd: ROOT, env: process.env });
+
+    // The program as a user's project: its own Pulumi.yaml and strict tsconfig, crossmesh's sources and
+    // node_modules beside it (symlinks), a fresh local state.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-engine-"));
+    const program = path.join(scratch, "test", "engine", "program");
+    fs.mkdirSync(program, { recursive: true });
+    for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(__dirname, "program", f), path.join(program, f));
+    for (const link of ["components", "node_modules"]) fs.symlinkSync(path.join(ROOT, link), path.join(scratch, link));
+    fs.mkdirSync(path.join(scratch, "state"));
+    work = program;
+    env = {
+        ...process.env,
+        PATH: `${BIN}:${process.env.PATH}`,
+        PULUMI_HOME: path.join(REAL_HOME, "pulumi-home"),
+        PULUMI_CONFIG_PASSPHRASE: "local",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_BACKEND_URL: `file://${path.join(scratch, "state")}`,
+        EKS_KUBECONFIG: kube.EKS_KUBECONFIG,
+        GKE_KUBECONFIG: kube.GKE_KUBECONFIG,
+    };
+    // Objects a crashed earlier run left behind would make the first `up` fail with "already exists".
+    for (const kc of [kube.EKS_KUBECONFIG, kube.GKE_KUBECONFIG]) {
+        const stale = leftovers(kc);
+        if (stale.length) kubectl(kc, "delete", CROSSMESH_KINDS, "-A", "-l", "app.kubernetes.io/managed-by=crossmesh", "--wait=true");
+    }
+    for (const [cluster, kc] of [["eks", kube.EKS_KUBECONFIG], ["gke", kube.GKE_KUBECONFIG]] as const) {
+        const proc = spawn(path.join(BIN, "kubectl"), ["--kubeconfig", kc, "get", "secrets", "-A", "-w", "--output-watch-events", "--no-headers"], { stdio: ["ignore", "pipe", "ignore"] });
+        const w = { cluster, proc, events: [] as { at: number; line: string }[] };
+        let buf = "";
+        proc.stdout!.on("data", (d: Buffer) => {
+            buf += d.toString();
+            const lines = buf.split("\n");
+            buf = lines.pop()!;
+            for (const line of lines) w.events.push({ at: Date.now(), line });
+        });
+        watchers.push(w);
+    }
+    pulumi("stack", "init", "local");
+    pulumi("config", "set", "services", "2");
+});
+
+after(() => {
+    if (SKIP) return;
+    for (const w of watchers) w.proc.kill();
+    if (work && !results.some((r) => r.step === "destroy")) {
+        try {
+            pulumi("destroy", "--yes", "--skip-preview");
+        } catch (e) {
+            console.log(`# cleanup destroy failed: ${String(e).slice(0, 500)}`);
+        }
+    }
+    const report = path.join(REAL_HOME, "work", "engine-report.json");
+    fs.mkdirSync(path.dirname(report), { recursive: true });
+    fs.writeFileSync(report, JSON.stringify(results, null, 2));
+    console.log(`# step results: ${report}`);
+    for (const r of results) {
+        console.log(`#   ${r.ok ? "✓" : "✗"} ${r.step.padEnd(38)} ${String(r.seconds).padStart(6)} s` +
+            `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0}`);
+    }
+    if (startedClusters) sh(path.join(TOOLS, "clusters-down.sh"), [], { cwd: ROOT, env: process.env, allowFail: true });
+});
+
+const opts = { skip: SKIP };
+
+test("up: the link goes up against both clusters", opts, async () => {
+    const r = await step("up", () => {
+        const out = pulumi("up", "--yes", "--skip-preview", "--json").stdout;
+        return { replacedKubernetesObjects: replacedObjects(stepsOf(out)), detail: `${stepsOf(out).filter((s) => s.op === "create").length} resources created` };
+    });
+    assert.ok(leftovers(env.EKS_KUBECONFIG!).some((o) => /secret\/payments-link$/.test(o)), "the EKS link Secret exists");
+    assert.ok(leftovers(env.GKE_KUBECONFIG!).some((o) => /secret\/payments-link$/.test(o)), "the GKE link Secret exists");
+    assert.deepEqual(r.deletedLinkSecrets, []);
+});
+
+test("a second preview has nothing to do", opts, async () => {
+    await step("preview --expect-no-changes", () => void pulumi("preview", "--expect-no-changes"));
+});
+
+test("refresh finds no drift, and the preview after it is clean", opts, async () => {
+    await step("refresh, then preview --expect-no-changes", () => {
+        pulumi("refresh", "--yes", "--skip-preview");
+        pulumi("preview", "--expect-no-changes");
+    });
+});
+
+test("certificate renewal (up --replace on both leaf certificates): 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
+    const r = await step("renewal (replace both leaf certificates)", () => {
+        const leaves = urnsOf("tls:index/locallySignedCert:LocallySignedCert", /-(server|client)-cert$/);
+        assert.equal(leaves.length, 2, "one leaf certificate per side");
+        return previewThenUp(leaves.flatMap((u) => ["--replace", u]));
+    });
+    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+});
+
+test("CA rotation (new CA keys and certificates on both sides): 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
+    const r = await step("CA rotation (replace both CAs)", () => {
+        const cas = [
+            ...urnsOf("tls:index/privateKey:PrivateKey", /-(server|client)-ca-key$/),
+            ...urnsOf("tls:index/selfSignedCert:SelfSignedCert", /-(server|client)-ca$/),
+        ];
+        assert.equal(cas.length, 4, "a key and a certificate per CA");
+        return previewThenUp(cas.flatMap((u) => ["--replace", u]));
+    });
+    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+});
+
+test("adding a service: 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
+    const r = await step("add a service", () => {
+        pulumi("config", "set", "services", "3");
+        return previewThenUp([]);
+    });
+    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+    assert.ok(leftovers(env.EKS_KUBECONFIG!).some((o) => /virtualservice.*payments-payments-3-external$/.test(o)), "the new route exists");
+});
+
+test("a second link on the same clusters goes up beside the first", opts, async () => {
+    const r = await step("second link on the same clusters", () => {
+        pulumi("config", "set", "links", "payments,orders");
+        return previewThenUp([]);
+    });
+    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+    assert.ok(leftovers(env.EKS_KUBECONFIG!).some((o) => /secret\/orders-link$/.test(o)), "the second link has its own Secret");
+    await step("preview --expect-no-changes (after all changes)", () => void pulumi("preview", "--expect-no-changes"));
+});
+
+test("no private key in plain text in the state", opts, async () => {
+    await step("state: no plain private key", () => {
+        const state = pulumi("stack", "export").stdout;
+        const plain = state.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----/g) ?? [];
+        assert.equal(plain.length, 0, "private keys appear only encrypted");
+        return { detail: `${state.length} bytes of state checked` };
+    });
+});
+
+test("destroy leaves nothing on either cluster", opts, async () => {
+    await step("destroy", () => {
+        pulumi("destroy", "--yes", "--skip-preview");
+        const left = [...leftovers(env.EKS_KUBECONFIG!), ...leftovers(env.GKE_KUBECONFIG!)];
+        assert.deepEqual(left, []);
+        const state = JSON.parse(pulumi("stack", "export").stdout) as { deployment: { resources?: unknown[] } };
+        assert.deepEqual(state.deployment.resources ?? [], []);
+    });
+});
