@@ -21,6 +21,13 @@ export { DEFAULT_LAMBDA_GREETING } from "./defaults";
 
 export const CROSS_MESH_LINK_TOKEN = "crossmesh:index:CrossMeshLink";
 
+/**
+ * A private AWS service made callable from a separate Istio mesh: an EKS ingress gateway exports each
+ * service (a Lambda behind an internal ALB, or an upstream you already run) over mutual TLS, and a GKE
+ * egress gateway imports it, so workloads in the GKE mesh call `http://<host>/` in plaintext while only
+ * the allowed sources may. Installs or adopts Istio on both clusters, issues the link's PKI, routes both
+ * sides and, with `verify`, checks the link end to end during `pulumi up`.
+ */
 export class CrossMeshLink extends pulumi.ComponentResource {
     /** Hostname of the EKS ingress gateway's load balancer (the far end of the link). */
     public readonly eksGatewayHostname: pulumi.Output<string>;

@@ -31,11 +31,18 @@ export const ROLE_DEFAULTS: Record<string, { gatewayName: string; gatewayNamespa
 export type IstioChart = "base" | "istiod" | "gateway";
 export const ISTIO_CHARTS: readonly IstioChart[] = ["base", "istiod", "gateway"];
 
+/**
+ * Helm values: free-form data. Typed `any`, not `unknown`, because the component provider host maps `any`
+ * to the schema's `pulumi.json#/Any` (what Python, Go and YAML users pass a dict/map to) and refuses `unknown`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HelmValues = Record<string, any>;
+
 /** Extra values per chart, deep-merged over crossmesh's (see values.ts for the keys crossmesh owns). */
 export interface ExtraChartValues {
-    base?: Record<string, unknown>;
-    istiod?: Record<string, unknown>;
-    gateway?: Record<string, unknown>;
+    base?: HelmValues;
+    istiod?: HelmValues;
+    gateway?: HelmValues;
 }
 
 /** Everything the builders need, resolved and validated. */

@@ -2,6 +2,7 @@
 // image that follows the same registry mirror as Istio's images, the image's real numeric user, per-pod DNS
 // capture, and the user's node placement. Pure values; verify.ts and test-client.ts build their pods from them.
 import { invalid } from "../common/validation";
+import type { TolerationEffect, TolerationOperator } from "../common/types";
 
 /**
  * curl for the pods crossmesh runs, pinned by digest (the tag is for readers; the runtime pulls the digest).
@@ -57,10 +58,10 @@ export function meshClientProxyConfig(): string {
 export interface Toleration {
     key?: string;
     /** "Exists" or "Equal" (default). */
-    operator?: "Exists" | "Equal";
+    operator?: TolerationOperator;
     value?: string;
     /** "NoSchedule", "PreferNoSchedule" or "NoExecute"; empty matches all effects. */
-    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    effect?: TolerationEffect;
     tolerationSeconds?: number;
 }
 

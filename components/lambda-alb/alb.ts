@@ -3,6 +3,7 @@
 // and LambdaHostsAlb; what the listener does by default is the caller's choice.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import type { HttpListenerMode } from "../common/types";
 import { issueAlbCertificate } from "./certificate";
 import { AlbNetwork, explicitNetwork, lookUpClusterNetwork } from "./network";
 
@@ -26,7 +27,7 @@ export interface InternalAlbArgs {
     /** Renew the self-issued certificate this many days before it expires (on the next `pulumi up`). Default 30. */
     certificateRenewBeforeDays?: number;
     /** Port 80: "off" (default: the mesh only speaks TLS, so no plaintext path exists) or "redirect" (to HTTPS). */
-    httpListener?: "off" | "redirect";
+    httpListener?: HttpListenerMode;
     /** Tags for every AWS resource. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
