@@ -16,7 +16,7 @@ async function rejects(args: Record<string, unknown>, propertyPath: string, fix:
 test("no cluster and no subnets", () => rejects({}, "eksClusterName", /give the EKS cluster name .* or give vpcId and subnetIds/));
 test("fewer than two subnets", () => rejects({ vpcId: "vpc-1", subnetIds: ["subnet-1"], allowedCidrs: ["10.0.0.0/16"] }, "subnetIds", /at least two subnets in two Availability Zones; got 1/));
 test("certificateArn without a domain name", () => rejects({ eksClusterName: "eks-lab5", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" }, "domainName", /also give the domain name/));
-test("an unknown runtime", () => rejects({ eksClusterName: "eks-lab5", runtime: "python2.7" }, "runtime", /use one of python3\.10, .*python3\.13/));
+test("an unknown runtime", () => rejects({ eksClusterName: "eks-lab5", runtime: "python2.7" }, "runtime", /use one of .*python3\.10, python3\.11, python3\.12, python3\.13/));
 test("a code path that does not exist", () => rejects({ eksClusterName: "eks-lab5", codePath: "./no/such/dir" }, "codePath", /does not exist; give the path of a directory or a \.zip/));
 test("memory above AWS's limit", () => rejects({ eksClusterName: "eks-lab5", memorySize: 20480 }, "memorySize", /from 128 to 10240/));
 test("memory below AWS's limit", () => rejects({ eksClusterName: "eks-lab5", memorySize: 64 }, "memorySize", /from 128 to 10240/));

@@ -131,5 +131,5 @@ test("refused: a wildcard host", () => refused({ functions: [{ host: "*.external
 test("refused: a host longer than a host-header condition allows", () =>
     refused({ functions: [{ host: `${"a".repeat(60)}.${"b".repeat(60)}.external` }] }, "functions[0].host", /at most 128/));
 test("refused: a bad setting of one function names that function", () =>
-    refused({ functions: [{ host: "a.external" }, { host: "b.external", runtime: "python2.7" }] }, "functions[1].runtime", /use one of python3\.10/));
+    refused({ functions: [{ host: "a.external" }, { host: "b.external", runtime: "python2.7" }] }, "functions[1].runtime", /use one of .*python3\.10, python3\.11/));
 test("refused: the ALB's own settings as LambdaAlb checks them", () => refused({ eksClusterName: undefined }, "eksClusterName", /give the EKS cluster name/));

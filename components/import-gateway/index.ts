@@ -12,7 +12,9 @@ import { resolveGateway } from "../link-routing/resolve";
 import { SlotSource, createObject, createPlanned } from "../link-routing/resources";
 import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
-import { requireTrustDomain, validateImportGatewayArgs } from "./validate";
+import type { PodPlacement } from "../istio-install/client-pods";
+import { validateImportGatewayArgs } from "./validate";
+import { requireTrustDomain } from "../common/identity";
 
 export const IMPORT_GATEWAY_TOKEN = "crossmesh:index:ImportGateway";
 
@@ -47,8 +49,10 @@ export interface ImportGatewayArgs {
     trustDomain: pulumi.Input<string>;
     /** Deploy a `sleep` curl client in namespace "sleep", admitted to every imported host. Default false. */
     deployTestClient?: boolean;
-    /** Image of the test client. Default "curlimages/curl:8.15.0". */
+    /** Image of the test client. Default: the pinned curl image crossmesh's own pods use (CURL_IMAGE). */
     testClientImage?: string;
+    /** nodeSelector and tolerations of the test client's pod (e.g. the link's podPlacement). */
+    testClientPlacement?: PodPlacement;
     /**
      * Istio revision for the test client's sidecar injection (`istio.io/rev`), e.g. IstioInstall's
      * `revision`, which resolves once the injector is installed; the client waits for it and for
@@ -144,8 +148,9 @@ export class ImportGateway extends pulumi.ComponentResource {
         // Its pods need the injector, not the gateway: with a revision that carries the injector's readiness,
         // the client starts as soon as istiod is up.
         const injector: pulumi.Output<string | undefined> = args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : gateway.apply(() => undefined);
-        const built = injector.apply((rev) => testClientObjects(linkName, image, rev));
-        const [nsPlan, saPlan, deployPlan] = testClientObjects(linkName, image, undefined);
+        const options = args.testClientPlacement ? { placement: args.testClientPlacement } : {};
+        const built = injector.apply((rev) => testClientObjects(linkName, image, rev, options));
+        const [nsPlan, saPlan, deployPlan] = testClientObjects(linkName, image, undefined, options);
         const ns = createObject(name, {
             apiVersion: nsPlan.apiVersion, kind: nsPlan.kind,
             metadata: { name: nsPlan.metadata.name, labels: built.apply((o) => o[0].metadata.labels ?? {}) },

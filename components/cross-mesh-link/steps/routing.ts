@@ -6,6 +6,7 @@ import { AwsEgress, AwsEgressArgs } from "../../aws-egress";
 import { ExportGateway } from "../../export-gateway";
 import { ImportGateway } from "../../import-gateway";
 import { ISTIO_SYSTEM_NAMESPACE } from "../../istio-install/charts";
+import { curlImage } from "../../istio-install/client-pods";
 import type { LinkPki } from "../../link-pki";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
 import type { ExportTarget } from "../targets";
@@ -55,6 +56,9 @@ export function routeLink(parent: pulumi.ComponentResource, name: string, args: 
         services: args.services.map((s) => ({ host: s.host, allowedSources: plan.verify ? [...s.allowedSources, verifySource] : s.allowedSources })),
         trustDomain: plan.gkeTrustDomain,
         deployTestClient: args.deployTestClient === true,
+        // crossmesh's pods pull from the same mirror and run on the same nodes as its other pods.
+        testClientImage: curlImage({ imageRegistry: args.istio?.imageRegistry }),
+        ...(args.podPlacement ? { testClientPlacement: args.podPlacement } : {}),
         istioRevision: meshes.gke.revision,
         linkName: plan.linkName,
     }, gke);
