@@ -22,25 +22,44 @@ async function setup() {
     const eks = new k8s.Provider("eks", { kubeconfig: EKS_KUBECONFIG });
     const gke = new k8s.Provider("gke", { kubeconfig: GKE_KUBECONFIG });
     // aws-free stand-in for the EKS install: the ingress gateway's LoadBalancer Service (an NLB).
-    const ingressService = new k8s.core.v1.Service("eks-ingress-svc", {
-        metadata: {
-            name: "istio-ingressgateway", namespace: "istio-ingress",
-            annotations: {
-                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+    const ingressService = new k8s.core.v1.Service(
+        "eks-ingress-svc",
+        {
+            metadata: {
+                name: "istio-ingressgateway",
+                namespace: "istio-ingress",
+                annotations: {
+                    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                },
+            },
+            spec: {
+                type: "LoadBalancer",
+                selector: INGRESS.selectorLabels,
+                ports: [{ name: "https", port: 443, targetPort: 8443 }],
             },
         },
-        spec: { type: "LoadBalancer", selector: INGRESS.selectorLabels, ports: [{ name: "https", port: 443, targetPort: 8443 }] },
-    }, { provider: eks });
+        { provider: eks },
+    );
     const lbHostname = ingressService.status.loadBalancer.ingress[0].hostname;
     // …and the rest of the EKS side, which the GKE side must not wait for.
-    const exported = new ExportGateway("eks-link", {
-        gateway: INGRESS, serverBundle: pulumi.secret(BUNDLE), allowedClientPrincipals: [CLIENT_SPIFFE_ID],
-        services: [{ host: "lambda.external", upstreamHost: ALB }],
-    }, { provider: eks });
+    const exported = new ExportGateway(
+        "eks-link",
+        {
+            gateway: INGRESS,
+            serverBundle: pulumi.secret(BUNDLE),
+            allowedClientPrincipals: [CLIENT_SPIFFE_ID],
+            services: [{ host: "lambda.external", upstreamHost: ALB }],
+        },
+        { provider: eks },
+    );
     // The GKE install stand-in: the egress namespace, whose name the gateway reference carries as data.
-    const egressNs = new k8s.core.v1.Namespace("gke-egress-ns", { metadata: { name: "istio-egress" } }, { provider: gke });
+    const egressNs = new k8s.core.v1.Namespace(
+        "gke-egress-ns",
+        { metadata: { name: "istio-egress" } },
+        { provider: gke },
+    );
     const gkeRef = `${await valueOf(gke.urn)}::${await valueOf(gke.id)}`;
     return { ImportGateway, exported, eks, gke, gkeRef, ingressService, lbHostname, egressNs };
 }
@@ -60,23 +79,38 @@ function args(lbHostname: pulumi.Input<string>, overrides: Partial<Args> = {}): 
     };
 }
 
-const object = (r: RecordedResource) => unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
+const object = (r: RecordedResource) =>
+    unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
 const childrenOf = (type: string, name: string) => sim.graph.descendants(sim.graph.one(type, name).urn);
 
 test("the ServiceEntries wait for the EKS load balancer Service, and nothing else on the GKE side waits for EKS", async () => {
     const { ImportGateway, gke, gkeRef, lbHostname, egressNs } = await ready;
-    const imported = new ImportGateway("gke-link", args(lbHostname, {
-        gateway: { ...EGRESS, namespace: egressNs.metadata.name },
-    }), { provider: gke });
+    const imported = new ImportGateway(
+        "gke-link",
+        args(lbHostname, {
+            gateway: { ...EGRESS, namespace: egressNs.metadata.name },
+        }),
+        { provider: gke },
+    );
     const hostname = await valueOf(imported.remoteGatewayHostname);
-    assert.match(hostname, /^k8s-istio-in-istio-in-[0-9a-f]+-[0-9a-f]+\.elb\.[a-z0-9-]+\.amazonaws\.com$/, "the simulated NLB's hostname");
+    assert.match(
+        hostname,
+        /^k8s-istio-in-istio-in-[0-9a-f]+-[0-9a-f]+\.elb\.[a-z0-9-]+\.amazonaws\.com$/,
+        "the simulated NLB's hostname",
+    );
     await settle();
 
     const service = sim.graph.one("kubernetes:core/v1:Service", "eks-ingress-svc");
-    const eksSide = new Set([service.urn, ...sim.graph.descendants(sim.graph.one("crossmesh:index:ExportGateway", "eks-link").urn).map((r) => r.urn)]);
+    const eksSide = new Set([
+        service.urn,
+        ...sim.graph.descendants(sim.graph.one("crossmesh:index:ExportGateway", "eks-link").urn).map((r) => r.urn),
+    ]);
     const children = childrenOf("crossmesh:index:ImportGateway", "gke-link");
     assert.equal(children.length, 10, "Secret + 3 objects per host + Gateway, egress DestinationRule, policy");
-    assert.ok(children.every((r) => r.provider === gkeRef), "every object goes to the GKE cluster");
+    assert.ok(
+        children.every((r) => r.provider === gkeRef),
+        "every object goes to the GKE cluster",
+    );
     for (const r of children) {
         const direct = [...sim.graph.waitsDirectlyFor(r)].filter((u) => eksSide.has(u));
         if (r.type === SE) {
@@ -88,7 +122,8 @@ test("the ServiceEntries wait for the EKS load balancer Service, and nothing els
             assert.equal(sim.graph.waitsFor(r, service), false);
         }
         for (const u of eksSide) {
-            if (u !== service.urn) assert.equal(sim.graph.waitsFor(r, sim.graph.byUrn(u)!), false, `${r.name} does not wait for ${u}`);
+            if (u !== service.urn)
+                assert.equal(sim.graph.waitsFor(r, sim.graph.byUrn(u)!), false, `${r.name} does not wait for ${u}`);
         }
     }
     // The egress namespace flows in as data: every object waits for the GKE install, not for a blanket dependsOn.
@@ -103,14 +138,23 @@ test("client Secret data is secret in the recorded inputs", async () => {
     assert.deepEqual(plainMatches(secret.rawInputs, /PRIVATE KEY/), []);
     assert.deepEqual(plainMatches(secret.rawInputs, /BEGIN CERTIFICATE/), []);
     const plain = unsecret(secret.rawInputs) as any;
-    assert.deepEqual([plain.metadata.namespace, plain.type, plain.stringData], ["istio-egress", "kubernetes.io/tls", BUNDLE]);
+    assert.deepEqual(
+        [plain.metadata.namespace, plain.type, plain.stringData],
+        ["istio-egress", "kubernetes.io/tls", BUNDLE],
+    );
 });
 
 test("with the test client: sleep namespace first, client admitted; mesh-wide mTLS is not a link's to set", async () => {
     const { ImportGateway, gke, lbHostname } = await ready;
-    new ImportGateway("full", args(lbHostname, {
-        linkName: "full", deployTestClient: true, istioRevision: "1-30-3",
-    }), { provider: gke });
+    new ImportGateway(
+        "full",
+        args(lbHostname, {
+            linkName: "full",
+            deployTestClient: true,
+            istioRevision: "1-30-3",
+        }),
+        { provider: gke },
+    );
     await settle();
     const children = childrenOf("crossmesh:index:ImportGateway", "full");
     const istio = children.filter((r) => r.type.includes(".istio.io/"));
@@ -131,7 +175,9 @@ test("with the test client: sleep namespace first, client admitted; mesh-wide mT
 
     const se = object(sim.graph.one(SE, "full-service-entry-full-orders-external"));
     assert.deepEqual(se.spec.exportTo, [".", "reports", "sleep"]);
-    const ap = object(sim.graph.one("kubernetes:security.istio.io/v1:AuthorizationPolicy", "full-authorization-policy-full-import"));
+    const ap = object(
+        sim.graph.one("kubernetes:security.istio.io/v1:AuthorizationPolicy", "full-authorization-policy-full-import"),
+    );
     assert.deepEqual(ap.spec.rules[1].from, [
         { source: { principals: [`${GKE_TRUST_DOMAIN}/ns/sleep/sa/sleep`] } },
         { source: { namespaces: ["reports"] } },
@@ -141,24 +187,50 @@ test("with the test client: sleep namespace first, client admitted; mesh-wide mT
 /** Constructs with `overrides`, expects an InputPropertyError on `path` matching `fix`, and no registration. */
 async function refused(overrides: Partial<Args>, path: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
     const { ImportGateway, gke } = await ready;
-    await expectRefused(sim.graph, () => new ImportGateway("bad", args("lb.elb.eu-west-1.amazonaws.com", overrides), opts ?? { provider: gke }), path, fix);
+    await expectRefused(
+        sim.graph,
+        () => new ImportGateway("bad", args("lb.elb.eu-west-1.amazonaws.com", overrides), opts ?? { provider: gke }),
+        path,
+        fix,
+    );
 }
 
 test("refused: a service nobody may call, with how to allow callers", async () => {
-    await refused({ services: [{ host: "lambda.external", allowedSources: [] }] }, "services[0].allowedSources", /nobody may call.*namespace: "shop", serviceAccount: "checkout"/s);
+    await refused(
+        { services: [{ host: "lambda.external", allowedSources: [] }] },
+        "services[0].allowedSources",
+        /nobody may call.*namespace: "shop", serviceAccount: "checkout"/s,
+    );
 });
 
 test("refused: a wildcard imported host", async () => {
-    await refused({ services: [{ host: "*.external", allowedSources: [{ namespace: "shop" }] }] }, "services[0].host", /wildcard/);
+    await refused(
+        { services: [{ host: "*.external", allowedSources: [{ namespace: "shop" }] }] },
+        "services[0].host",
+        /wildcard/,
+    );
 });
 
 test("refused: a non-FQDN imported host", async () => {
-    await refused({ services: [{ host: "lambda", allowedSources: [{ namespace: "shop" }] }] }, "services[0].host", /fully qualified/);
+    await refused(
+        { services: [{ host: "lambda", allowedSources: [{ namespace: "shop" }] }] },
+        "services[0].host",
+        /fully qualified/,
+    );
 });
 
 test("refused: duplicate hosts", async () => {
     const src = [{ namespace: "shop" }];
-    await refused({ services: [{ host: "lambda.external", allowedSources: src }, { host: "lambda.external", allowedSources: src }] }, "services[1]", /listed twice/);
+    await refused(
+        {
+            services: [
+                { host: "lambda.external", allowedSources: src },
+                { host: "lambda.external", allowedSources: src },
+            ],
+        },
+        "services[1]",
+        /listed twice/,
+    );
 });
 
 test("refused: a credential name ending in -cacert", async () => {
@@ -174,7 +246,11 @@ test("refused: no kubernetes provider", async () => {
 });
 
 test("refused: a caller namespace that is no Kubernetes name", async () => {
-    await refused({ services: [{ host: "lambda.external", allowedSources: [{ namespace: "Shop" }] }] }, "services[0].allowedSources[0].namespace", /not a valid Kubernetes name/);
+    await refused(
+        { services: [{ host: "lambda.external", allowedSources: [{ namespace: "Shop" }] }] },
+        "services[0].allowedSources[0].namespace",
+        /not a valid Kubernetes name/,
+    );
 });
 
 test("refused: a remote hostname that is no DNS name", async () => {
@@ -182,5 +258,5 @@ test("refused: a remote hostname that is no DNS name", async () => {
 });
 
 test("refused: an invalid trust domain", async () => {
-    await refused({ trustDomain: "GKE Mesh" }, "trustDomain", /not a SPIFFE trust domain/);
+    await refused({ trustDomain: "GKE Mesh" }, "trustDomain", /not a valid SPIFFE trust domain/);
 });

@@ -9,13 +9,23 @@ const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
 /** Checks a SPIFFE trust domain such as "gke.example.org"; names the field and the fix. */
 export function requireTrustDomain(propertyPath: string, trustDomain: string): void {
     if (trustDomain.startsWith("spiffe://")) {
-        invalid(propertyPath, `"${trustDomain}" is a SPIFFE ID, not a trust domain; give only the domain part, e.g. "${trustDomain.slice(9).split("/")[0] || "cluster.local"}".`);
+        invalid(
+            propertyPath,
+            `"${trustDomain}" is a SPIFFE ID, not a trust domain; give only the domain part, e.g. "${trustDomain.slice(9).split("/")[0] || "cluster.local"}".`,
+        );
     }
-    if (trustDomain !== trustDomain.toLowerCase()) {
-        invalid(propertyPath, `"${trustDomain}" has upper-case letters; SPIFFE trust domains are lowercase: use "${trustDomain.toLowerCase()}".`);
+    const lower = trustDomain.toLowerCase();
+    if (!TRUST_DOMAIN.test(lower) || /^[._-]|[._-]$/.test(lower)) {
+        invalid(
+            propertyPath,
+            `"${trustDomain}" is not a valid SPIFFE trust domain: use 1-255 lowercase letters, digits, dots, dashes and underscores, without scheme, port or path — the mesh's meshConfig.trustDomain, distinct per mesh, e.g. "gke.example.org".`,
+        );
     }
-    if (!TRUST_DOMAIN.test(trustDomain) || /^[._-]|[._-]$/.test(trustDomain)) {
-        invalid(propertyPath, `"${trustDomain}" is not a valid SPIFFE trust domain: use 1-255 lowercase letters, digits, dots, dashes and underscores, without scheme, port or path — the mesh's meshConfig.trustDomain, distinct per mesh, e.g. "gke.example.org".`);
+    if (trustDomain !== lower) {
+        invalid(
+            propertyPath,
+            `"${trustDomain}" has upper-case letters; SPIFFE trust domains are lowercase: use "${lower}".`,
+        );
     }
 }
 
