@@ -1,15 +1,56 @@
 // The public API of crossmesh: each component can be used on its own, or all of them at once through
 // CrossMeshLink.
-export { CrossMeshLink, CrossMeshLinkArgs, LinkServiceArgs, LinkSourceArgs, LinkLambdaArgs, LinkUpstreamArgs, AdoptedGatewayArgs, LinkPkiSettings, LinkAwsEgressArgs, LinkIstioSettings, LinkPodPlacementArgs, LinkSettings, LinkedService, LinkedSource, LinkTopology } from "./cross-mesh-link";
+export {
+    CrossMeshLink,
+    CrossMeshLinkArgs,
+    LinkServiceArgs,
+    LinkSourceArgs,
+    LinkLambdaArgs,
+    LinkUpstreamArgs,
+    AdoptedGatewayArgs,
+    LinkPkiSettings,
+    LinkAwsEgressArgs,
+    LinkIstioSettings,
+    LinkPodPlacementArgs,
+    LinkSettings,
+    LinkedService,
+    LinkedSource,
+    LinkTopology,
+} from "./cross-mesh-link";
 export { LambdaAlb, LambdaAlbArgs, LambdaFunctionArgs, InternalAlbArgs } from "./lambda-alb";
-export { LambdaHostsAlb, LambdaHostsAlbArgs, LambdaHostArgs, LambdaHostFunction, MAX_FUNCTIONS_PER_ALB } from "./lambda-hosts-alb";
+export {
+    LambdaHostsAlb,
+    LambdaHostsAlbArgs,
+    LambdaHostArgs,
+    LambdaHostFunction,
+    MAX_FUNCTIONS_PER_ALB,
+} from "./lambda-hosts-alb";
 export { LinkPki, LinkPkiArgs } from "./link-pki";
-export { IstioInstall, IstioInstallArgs, ExistingGatewayArgs, GatewayRefOutput, DEFAULT_ISTIO_VERSION, ExtraChartValues, PodPlacement, Toleration } from "./istio-install";
+export {
+    IstioInstall,
+    IstioInstallArgs,
+    ExistingGatewayArgs,
+    GatewayRefOutput,
+    DEFAULT_ISTIO_VERSION,
+    ExtraChartValues,
+    PodPlacement,
+    Toleration,
+} from "./istio-install";
 export { ExportGateway, ExportGatewayArgs, ExportedServiceArgs } from "./export-gateway";
 export { ImportGateway, ImportGatewayArgs, ImportedServiceArgs, AllowedSourceArgs } from "./import-gateway";
 export { AwsEgress, AwsEgressArgs, AwsEgressExtraHostArgs, AWS_SERVICES } from "./aws-egress";
 export {
-    GatewayRef, GatewayRefInput, TlsBundle,
-    GatewayRole, OutboundTrafficPolicy, AwsEgressMode, EndpointProtocol, KeyAlgorithm, RsaBits, HttpListenerMode, TolerationOperator, TolerationEffect,
+    GatewayRef,
+    GatewayRefInput,
+    TlsBundle,
+    GatewayRole,
+    OutboundTrafficPolicy,
+    AwsEgressMode,
+    EndpointProtocol,
+    KeyAlgorithm,
+    RsaBits,
+    HttpListenerMode,
+    TolerationOperator,
+    TolerationEffect,
 } from "./common/types";
 export { LINK_PROVIDER_SETTINGS } from "./common/kube";

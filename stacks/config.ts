@@ -17,69 +17,108 @@ export const LINK_NAME = "crossmesh";
 const labels = z.record(z.string());
 
 const source = z.object({ namespace: z.string(), serviceAccount: z.string().optional() }).strict();
-const lambda = z.object({
-    runtime: z.string().optional(),
-    codePath: z.string().optional(),
-    handler: z.string().optional(),
-    memorySize: z.number().optional(),
-    timeout: z.number().optional(),
-    environment: z.record(z.string()).optional(),
-    logRetentionDays: z.number().optional(),
-}).strict();
+const lambda = z
+    .object({
+        runtime: z.string().optional(),
+        codePath: z.string().optional(),
+        handler: z.string().optional(),
+        memorySize: z.number().optional(),
+        timeout: z.number().optional(),
+        environment: z.record(z.string()).optional(),
+        logRetentionDays: z.number().optional(),
+    })
+    .strict();
 const upstream = z.object({ hostname: z.string(), port: z.number().optional(), caPem: z.string().optional() }).strict();
-const service = z.object({
-    host: z.string(),
-    lambda: lambda.optional(),
-    upstream: upstream.optional(),
-    allowedSources: z.array(source),
-    expectBodyContains: z.string().optional(),
-}).strict();
-const adoptedGateway = z.object({
-    namespace: z.string(),
-    selectorLabels: labels,
-    serviceName: z.string(),
-    serviceAccount: z.string(),
-    loadBalancerServiceName: z.string().optional(),
-}).strict();
-const pki = z.object({
-    keyAlgorithm: z.enum(["ECDSA", "RSA"]).optional(),
-    rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
-    caValidityDays: z.number().optional(),
-    caRenewBeforeDays: z.number().optional(),
-    leafValidityDays: z.number().optional(),
-    leafRenewBeforeDays: z.number().optional(),
-    serverTrustsExtraCaPems: z.array(z.string()).optional(),
-    clientTrustsExtraCaPems: z.array(z.string()).optional(),
-}).strict();
+const service = z
+    .object({
+        host: z.string(),
+        lambda: lambda.optional(),
+        upstream: upstream.optional(),
+        allowedSources: z.array(source),
+        expectBodyContains: z.string().optional(),
+    })
+    .strict();
+const adoptedGateway = z
+    .object({
+        namespace: z.string(),
+        selectorLabels: labels,
+        serviceName: z.string(),
+        serviceAccount: z.string(),
+        loadBalancerServiceName: z.string().optional(),
+    })
+    .strict();
+const pki = z
+    .object({
+        keyAlgorithm: z.enum(["ECDSA", "RSA"]).optional(),
+        rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
+        caValidityDays: z.number().optional(),
+        caRenewBeforeDays: z.number().optional(),
+        leafValidityDays: z.number().optional(),
+        leafRenewBeforeDays: z.number().optional(),
+        serverTrustsExtraCaPems: z.array(z.string()).optional(),
+        clientTrustsExtraCaPems: z.array(z.string()).optional(),
+    })
+    .strict();
 const extraHost = z.object({ host: z.string(), port: z.number().optional(), protocol: z.string().optional() }).strict();
-const awsEgress = z.object({
-    services: z.array(z.string()).optional(),
-    extraHosts: z.array(extraHost).optional(),
-    imds: z.boolean().optional(),
-    mode: z.string().optional(),
-}).strict();
+const awsEgress = z
+    .object({
+        services: z.array(z.string()).optional(),
+        extraHosts: z.array(extraHost).optional(),
+        imds: z.boolean().optional(),
+        mode: z.string().optional(),
+    })
+    .strict();
 const chartValues = z.record(z.unknown());
-const istio = z.object({
-    highAvailability: z.boolean().optional(),
-    chartRepository: z.string().optional(),
-    imageRegistry: z.string().optional(),
-    imagePullSecrets: z.array(z.string()).optional(),
-    eksValues: z.object({ base: chartValues.optional(), istiod: chartValues.optional(), gateway: chartValues.optional() }).strict().optional(),
-    gkeValues: z.object({ base: chartValues.optional(), istiod: chartValues.optional(), gateway: chartValues.optional() }).strict().optional(),
-}).strict();
-const toleration = z.object({
-    key: z.string().optional(),
-    operator: z.enum(["Exists", "Equal"]).optional(),
-    value: z.string().optional(),
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
-}).strict();
-const podPlacement = z.object({ nodeSelector: labels.optional(), tolerations: z.array(toleration).optional() }).strict();
+const istio = z
+    .object({
+        highAvailability: z.boolean().optional(),
+        chartRepository: z.string().optional(),
+        imageRegistry: z.string().optional(),
+        imagePullSecrets: z.array(z.string()).optional(),
+        eksValues: z
+            .object({ base: chartValues.optional(), istiod: chartValues.optional(), gateway: chartValues.optional() })
+            .strict()
+            .optional(),
+        gkeValues: z
+            .object({ base: chartValues.optional(), istiod: chartValues.optional(), gateway: chartValues.optional() })
+            .strict()
+            .optional(),
+    })
+    .strict();
+const toleration = z
+    .object({
+        key: z.string().optional(),
+        operator: z.enum(["Exists", "Equal"]).optional(),
+        value: z.string().optional(),
+        effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+    })
+    .strict();
+const podPlacement = z
+    .object({ nodeSelector: labels.optional(), tolerations: z.array(toleration).optional() })
+    .strict();
 // How the stack reaches GKE is the stack's, not the link's, so its values are checked here.
-const gkeCluster = z.object({
-    name: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, "must be a GKE cluster name: lowercase letters, digits and inner hyphens, 40 characters at most"),
-    endpoint: z.string().regex(/^(https:\/\/)?[A-Za-z0-9.-]+(:\d+)?$/, "must be the cluster endpoint (an IP address or host name): `gcloud container clusters describe <name> --format='value(endpoint)'`"),
-    caData: z.string().regex(/^[A-Za-z0-9+/=\s]{100,}$/, "must be the base64 cluster CA: `gcloud container clusters describe <name> --format='value(masterAuth.clusterCaCertificate)'`"),
-}).strict();
+const gkeCluster = z
+    .object({
+        name: z
+            .string()
+            .regex(
+                /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
+                "must be a GKE cluster name: lowercase letters, digits and inner hyphens, 40 characters at most",
+            ),
+        endpoint: z
+            .string()
+            .regex(
+                /^(https:\/\/)?[A-Za-z0-9.-]+(:\d+)?$/,
+                "must be the cluster endpoint (an IP address or host name): `gcloud container clusters describe <name> --format='value(endpoint)'`",
+            ),
+        caData: z
+            .string()
+            .regex(
+                /^[A-Za-z0-9+/=\s]{100,}$/,
+                "must be the base64 cluster CA: `gcloud container clusters describe <name> --format='value(masterAuth.clusterCaCertificate)'`",
+            ),
+    })
+    .strict();
 
 /** The keys that describe the link itself: the same names and shapes as CrossMeshLink's args. */
 const linkKeys = {
@@ -128,9 +167,10 @@ const SECRET_KEYS = ["eksKubeconfig", "gkeKubeconfig"];
 
 /** `crossmesh:services[0].lambda.memorySize`, as `pulumi config set --path` spells it. */
 export function configKey(path: string | (string | number)[]): string {
-    const text = typeof path === "string"
-        ? path
-        : path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+    const text =
+        typeof path === "string"
+            ? path
+            : path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
     return `${PROJECT}:${text}`;
 }
 
@@ -150,7 +190,9 @@ function distance(a: string, b: string): number {
 }
 
 function closest(key: string, candidates: string[]): string | undefined {
-    const best = candidates.map((c) => [c, distance(key.toLowerCase(), c.toLowerCase())] as const).sort((x, y) => x[1] - y[1])[0];
+    const best = candidates
+        .map((c) => [c, distance(key.toLowerCase(), c.toLowerCase())] as const)
+        .sort((x, y) => x[1] - y[1])[0];
     return best && best[1] <= 3 ? best[0] : undefined;
 }
 
@@ -176,9 +218,12 @@ function decode(schema: z.ZodTypeAny, raw: string): unknown {
 function zodProblems(error: z.ZodError): Problem[] {
     return error.issues.map((issue) => {
         const key = configKey(issue.path);
-        const message = issue.code === "unrecognized_keys"
-            ? `has unknown field(s) ${issue.keys.join(", ")}; remove them (see README, "Configuration")`
-            : issue.message === "Required" ? "is required" : issue.message.replace(/^Expected /, "must be ");
+        const message =
+            issue.code === "unrecognized_keys"
+                ? `has unknown field(s) ${issue.keys.join(", ")}; remove them (see README, "Configuration")`
+                : issue.message === "Required"
+                  ? "is required"
+                  : issue.message.replace(/^Expected /, "must be ");
         return { propertyPath: key, reason: `${message}${setHint(key)}.` };
     });
 }
@@ -195,7 +240,8 @@ export function linkSettings(c: StackConfig): LinkSettings {
  */
 export function readStackConfig(
     raw: Record<string, string> = pulumi.runtime.allConfig(),
-    isSecret: (key: string) => boolean = (k) => (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k),
+    isSecret: (key: string) => boolean = (k) =>
+        (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k),
 ): StackConfig {
     const shape = stackConfigSchema.shape as Record<string, z.ZodTypeAny>;
     const known = Object.keys(shape);
@@ -206,17 +252,26 @@ export function readStackConfig(
         if (namespace !== PROJECT) {
             // `crosmesh:awsRegion` would otherwise be ignored without a word.
             if (distance(namespace.toLowerCase(), PROJECT) <= 2) {
-                problems.push({ propertyPath: fullKey, reason: `is in namespace "${namespace}", not "${PROJECT}", so crossmesh would ignore it; did you mean ${PROJECT}:${key}? Run \`pulumi config rm ${fullKey}\` and set ${PROJECT}:${key}.` });
+                problems.push({
+                    propertyPath: fullKey,
+                    reason: `is in namespace "${namespace}", not "${PROJECT}", so crossmesh would ignore it; did you mean ${PROJECT}:${key}? Run \`pulumi config rm ${fullKey}\` and set ${PROJECT}:${key}.`,
+                });
             }
             continue;
         }
         if (!known.includes(key)) {
             const hint = closest(key, known);
-            problems.push({ propertyPath: fullKey, reason: `is not a crossmesh config key${hint ? `; did you mean ${PROJECT}:${hint}?` : "."} Known keys: ${known.join(", ")}.` });
+            problems.push({
+                propertyPath: fullKey,
+                reason: `is not a crossmesh config key${hint ? `; did you mean ${PROJECT}:${hint}?` : "."} Known keys: ${known.join(", ")}.`,
+            });
             continue;
         }
         if (SECRET_KEYS.includes(key) && !isSecret(fullKey)) {
-            problems.push({ propertyPath: fullKey, reason: `holds cluster credentials and must be encrypted: run \`pulumi config set --secret ${fullKey} "$(cat <file>)"\`.` });
+            problems.push({
+                propertyPath: fullKey,
+                reason: `holds cluster credentials and must be encrypted: run \`pulumi config set --secret ${fullKey} "$(cat <file>)"\`.`,
+            });
         }
         values[key] = decode(shape[key], value);
     }
@@ -225,13 +280,21 @@ export function readStackConfig(
     if (parsed.success) {
         const c = parsed.data;
         if (c.gkeKubeconfig === undefined && c.gkeCluster === undefined && c.gkeContext === undefined) {
-            problems.push({ propertyPath: configKey("gkeCluster"), reason: "is required to reach the GKE cluster: set crossmesh:gkeCluster to {name, endpoint, caData} (works on a laptop and a CI runner; see docs/operating.md), or `pulumi config set --secret crossmesh:gkeKubeconfig \"$(cat gke.kubeconfig)\"`, or set crossmesh:gkeContext to a context of your ~/.kube/config." });
+            problems.push({
+                propertyPath: configKey("gkeCluster"),
+                reason: 'is required to reach the GKE cluster: set crossmesh:gkeCluster to {name, endpoint, caData} (works on a laptop and a CI runner; see docs/operating.md), or `pulumi config set --secret crossmesh:gkeKubeconfig "$(cat gke.kubeconfig)"`, or set crossmesh:gkeContext to a context of your ~/.kube/config.',
+            });
         }
         // What the values mean is CrossMeshLink's to judge: its validator, its messages, the user's keys.
         try {
             validateLinkSettings(LINK_NAME, linkSettings(c));
         } catch (e) {
-            problems.push(...asProblems(e).map((p) => ({ propertyPath: configKey(p.propertyPath), reason: `${p.reason}${setHint(configKey(p.propertyPath))}` })));
+            problems.push(
+                ...asProblems(e).map((p) => ({
+                    propertyPath: configKey(p.propertyPath),
+                    reason: `${p.reason}${setHint(configKey(p.propertyPath))}`,
+                })),
+            );
         }
     }
     throwProblems(problems);
@@ -240,6 +303,7 @@ export function readStackConfig(
 
 function asProblems(e: unknown): Problem[] {
     if (pulumi.InputPropertyError.isInstance(e)) return [{ propertyPath: e.propertyPath, reason: e.reason }];
-    if (pulumi.InputPropertiesError.isInstance(e)) return e.errors.map((x) => ({ propertyPath: x.propertyPath, reason: x.reason }));
+    if (pulumi.InputPropertiesError.isInstance(e))
+        return e.errors.map((x) => ({ propertyPath: x.propertyPath, reason: x.reason }));
     throw e;
 }

@@ -9,11 +9,15 @@ const config = readStackConfig();
 const aws = awsProvider(config);
 const clusters = clusterProviders(config, aws);
 
-const link = new CrossMeshLink(LINK_NAME, {
-    ...linkSettings(config),
-    eksProvider: clusters.eks,
-    gkeProvider: clusters.gke,
-}, { providers: [aws] });
+const link = new CrossMeshLink(
+    LINK_NAME,
+    {
+        ...linkSettings(config),
+        eksProvider: clusters.eks,
+        gkeProvider: clusters.gke,
+    },
+    { providers: [aws] },
+);
 
 export const eksGatewayHostname = link.eksGatewayHostname;
 export const exportedHosts = link.exportedHosts;

@@ -17,14 +17,32 @@ export function awsProvider(config: StackConfig): aws.Provider {
  */
 export function eksKubeconfig(clusterName: string, region: string, provider: aws.Provider): pulumi.Output<string> {
     const cluster = aws.eks.getClusterOutput({ name: clusterName }, { provider });
-    return pulumi.secret(pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, cas]) => JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": cas[0].data } }],
-        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region], interactiveMode: "Never" } } }],
-        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
-        "current-context": clusterName,
-    })));
+    return pulumi.secret(
+        pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, cas]) =>
+            JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [
+                    { name: clusterName, cluster: { server: endpoint, "certificate-authority-data": cas[0].data } },
+                ],
+                users: [
+                    {
+                        name: clusterName,
+                        user: {
+                            exec: {
+                                apiVersion: "client.authentication.k8s.io/v1beta1",
+                                command: "aws",
+                                args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region],
+                                interactiveMode: "Never",
+                            },
+                        },
+                    },
+                ],
+                contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+                "current-context": clusterName,
+            }),
+        ),
+    );
 }
 
 /**
@@ -38,20 +56,37 @@ export function gkeClusterKubeconfig(cluster: { name: string; endpoint: string; 
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: cluster.name, cluster: { server, "certificate-authority-data": cluster.caData.replace(/\s+/g, "") } }],
-        users: [{ name: cluster.name, user: { exec: {
-            apiVersion: "client.authentication.k8s.io/v1beta1",
-            command: "gke-gcloud-auth-plugin",
-            installHint: "Install gke-gcloud-auth-plugin: `gcloud components install gke-gcloud-auth-plugin` (see docs/operating.md)",
-            provideClusterInfo: true,
-            interactiveMode: "Never",
-        } } }],
+        clusters: [
+            {
+                name: cluster.name,
+                cluster: { server, "certificate-authority-data": cluster.caData.replace(/\s+/g, "") },
+            },
+        ],
+        users: [
+            {
+                name: cluster.name,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "gke-gcloud-auth-plugin",
+                        installHint:
+                            "Install gke-gcloud-auth-plugin: `gcloud components install gke-gcloud-auth-plugin` (see docs/operating.md)",
+                        provideClusterInfo: true,
+                        interactiveMode: "Never",
+                    },
+                },
+            },
+        ],
         contexts: [{ name: cluster.name, context: { cluster: cluster.name, user: cluster.name } }],
         "current-context": cluster.name,
     });
 }
 
-export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string> | undefined, context: string | undefined): k8s.Provider {
+export function kubernetesProvider(
+    name: string,
+    kubeconfig: pulumi.Input<string> | undefined,
+    context: string | undefined,
+): k8s.Provider {
     return new k8s.Provider(name, {
         // A kubeconfig holds credentials: it stays a secret in state.
         kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
@@ -63,13 +98,16 @@ export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string
 }
 
 export function clusterProviders(config: StackConfig, aws: aws.Provider): { eks: k8s.Provider; gke: k8s.Provider } {
-    const eksConfig = config.eksKubeconfig ?? (config.eksContext === undefined ? eksKubeconfig(config.eksClusterName, config.awsRegion, aws) : undefined);
+    const eksConfig =
+        config.eksKubeconfig ??
+        (config.eksContext === undefined ? eksKubeconfig(config.eksClusterName, config.awsRegion, aws) : undefined);
     return {
         eks: kubernetesProvider("eks", eksConfig, config.eksContext),
         // Precedence: an explicit secret kubeconfig, then the cluster description (runner and laptop alike),
         // then a context of ~/.kube/config (a laptop only).
-        gke: config.gkeKubeconfig !== undefined || config.gkeCluster === undefined
-            ? kubernetesProvider("gke", config.gkeKubeconfig, config.gkeContext)
-            : kubernetesProvider("gke", gkeClusterKubeconfig(config.gkeCluster), undefined),
+        gke:
+            config.gkeKubeconfig !== undefined || config.gkeCluster === undefined
+                ? kubernetesProvider("gke", config.gkeKubeconfig, config.gkeContext)
+                : kubernetesProvider("gke", gkeClusterKubeconfig(config.gkeCluster), undefined),
     };
 }

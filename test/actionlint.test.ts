@@ -17,7 +17,10 @@ const TOOLS = process.env.CROSSMESH_TOOLS_DIR ?? path.join(os.homedir(), ".cache
 const BIN_DIR = path.join(TOOLS, `actionlint-${ACTIONLINT_VERSION}`);
 const BIN = path.join(BIN_DIR, "actionlint");
 
-const workflows = fs.readdirSync(path.join(ROOT, ".github", "workflows")).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflows = fs
+    .readdirSync(path.join(ROOT, ".github", "workflows"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 
 function haveGo(): boolean {
     return spawnSync("go", ["version"], { encoding: "utf8" }).status === 0;
@@ -40,7 +43,9 @@ function actionlint(): string | undefined {
 }
 
 const bin = actionlint();
-const skip = bin ? false : "Go is not installed (needed to build actionlint with `go install`); install Go ≥ 1.22 to run this check";
+const skip = bin
+    ? false
+    : "Go is not installed (needed to build actionlint with `go install`); install Go ≥ 1.22 to run this check";
 if (skip) console.log(`# skipped: ${skip}`);
 
 test("the repository has the workflows the docs describe", () => {
@@ -48,7 +53,10 @@ test("the repository has the workflows the docs describe", () => {
 });
 
 test(`actionlint ${ACTIONLINT_VERSION} reports 0 problems on every workflow`, { skip, timeout: 120_000 }, () => {
-    const run = spawnSync(bin!, ["-no-color", ...workflows.map((f) => path.join(".github", "workflows", f))], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(bin!, ["-no-color", ...workflows.map((f) => path.join(".github", "workflows", f))], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
     assert.equal(run.stdout + run.stderr, "", "actionlint problems");
     assert.equal(run.status, 0);
 });
@@ -56,9 +64,14 @@ test(`actionlint ${ACTIONLINT_VERSION} reports 0 problems on every workflow`, { 
 test("actionlint catches a broken workflow (so a pass above means something)", { skip }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-actionlint-"));
     fs.mkdirSync(path.join(dir, ".github", "workflows"), { recursive: true });
-    const broken = fs.readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8").replace("edit-pr-comment: true", "edit-pr-comments: true");
+    const broken = fs
+        .readFileSync(path.join(ROOT, ".github", "workflows", "preview.yml"), "utf8")
+        .replace("edit-pr-comment: true", "edit-pr-comments: true");
     fs.writeFileSync(path.join(dir, ".github", "workflows", "preview.yml"), broken);
-    const run = spawnSync(bin!, ["-no-color", path.join(".github", "workflows", "preview.yml")], { cwd: dir, encoding: "utf8" });
+    const run = spawnSync(bin!, ["-no-color", path.join(".github", "workflows", "preview.yml")], {
+        cwd: dir,
+        encoding: "utf8",
+    });
     assert.equal(run.status, 1);
     assert.match(run.stdout, /input "edit-pr-comments" is not defined in action "pulumi\/actions@v6"/);
 });

@@ -11,10 +11,38 @@ const specOf = (o: { spec?: unknown }) => o.spec as any;
 
 // Region → the host each named service must resolve to (the SDKs' plain regional endpoints).
 const EXPECTED: Record<string, Record<string, string>> = {
-    "us-east-1": { dynamodb: "dynamodb.us-east-1.amazonaws.com", sts: "sts.us-east-1.amazonaws.com", s3: "s3.us-east-1.amazonaws.com", sqs: "sqs.us-east-1.amazonaws.com", "ecr.api": "api.ecr.us-east-1.amazonaws.com", logs: "logs.us-east-1.amazonaws.com" },
-    "eu-west-1": { dynamodb: "dynamodb.eu-west-1.amazonaws.com", sts: "sts.eu-west-1.amazonaws.com", s3: "s3.eu-west-1.amazonaws.com", sqs: "sqs.eu-west-1.amazonaws.com", "ecr.api": "api.ecr.eu-west-1.amazonaws.com", logs: "logs.eu-west-1.amazonaws.com" },
-    "cn-north-1": { dynamodb: "dynamodb.cn-north-1.amazonaws.com.cn", sts: "sts.cn-north-1.amazonaws.com.cn", s3: "s3.cn-north-1.amazonaws.com.cn", sqs: "sqs.cn-north-1.amazonaws.com.cn", "ecr.api": "api.ecr.cn-north-1.amazonaws.com.cn", logs: "logs.cn-north-1.amazonaws.com.cn" },
-    "us-gov-west-1": { dynamodb: "dynamodb.us-gov-west-1.amazonaws.com", sts: "sts.us-gov-west-1.amazonaws.com", s3: "s3.us-gov-west-1.amazonaws.com", sqs: "sqs.us-gov-west-1.amazonaws.com", "ecr.api": "api.ecr.us-gov-west-1.amazonaws.com", logs: "logs.us-gov-west-1.amazonaws.com" },
+    "us-east-1": {
+        dynamodb: "dynamodb.us-east-1.amazonaws.com",
+        sts: "sts.us-east-1.amazonaws.com",
+        s3: "s3.us-east-1.amazonaws.com",
+        sqs: "sqs.us-east-1.amazonaws.com",
+        "ecr.api": "api.ecr.us-east-1.amazonaws.com",
+        logs: "logs.us-east-1.amazonaws.com",
+    },
+    "eu-west-1": {
+        dynamodb: "dynamodb.eu-west-1.amazonaws.com",
+        sts: "sts.eu-west-1.amazonaws.com",
+        s3: "s3.eu-west-1.amazonaws.com",
+        sqs: "sqs.eu-west-1.amazonaws.com",
+        "ecr.api": "api.ecr.eu-west-1.amazonaws.com",
+        logs: "logs.eu-west-1.amazonaws.com",
+    },
+    "cn-north-1": {
+        dynamodb: "dynamodb.cn-north-1.amazonaws.com.cn",
+        sts: "sts.cn-north-1.amazonaws.com.cn",
+        s3: "s3.cn-north-1.amazonaws.com.cn",
+        sqs: "sqs.cn-north-1.amazonaws.com.cn",
+        "ecr.api": "api.ecr.cn-north-1.amazonaws.com.cn",
+        logs: "logs.cn-north-1.amazonaws.com.cn",
+    },
+    "us-gov-west-1": {
+        dynamodb: "dynamodb.us-gov-west-1.amazonaws.com",
+        sts: "sts.us-gov-west-1.amazonaws.com",
+        s3: "s3.us-gov-west-1.amazonaws.com",
+        sqs: "sqs.us-gov-west-1.amazonaws.com",
+        "ecr.api": "api.ecr.us-gov-west-1.amazonaws.com",
+        logs: "logs.us-gov-west-1.amazonaws.com",
+    },
 };
 
 test("regions map to their partition's DNS suffix; malformed and isolated regions do not", () => {
@@ -23,7 +51,16 @@ test("regions map to their partition's DNS suffix; malformed and isolated region
     assert.deepEqual(partitionOf("ap-southeast-7"), { id: "aws", dnsSuffix: "amazonaws.com" });
     assert.deepEqual(partitionOf("cn-northwest-1"), { id: "aws-cn", dnsSuffix: "amazonaws.com.cn" });
     assert.deepEqual(partitionOf("us-gov-east-1"), { id: "aws-us-gov", dnsSuffix: "amazonaws.com" });
-    for (const bad of ["us-east1", "US-EAST-1", "useast-1", "us-east-0", "mars-north-1", "us-iso-east-1", "eusc-de-east-1", ""]) {
+    for (const bad of [
+        "us-east1",
+        "US-EAST-1",
+        "useast-1",
+        "us-east-0",
+        "mars-north-1",
+        "us-iso-east-1",
+        "eusc-de-east-1",
+        "",
+    ]) {
         assert.equal(typeof partitionOf(bad), "string", `${bad} is refused`);
     }
     assert.match(partitionOf("europe-west1") as string, /Google Cloud region/);
@@ -32,7 +69,11 @@ test("regions map to their partition's DNS suffix; malformed and isolated region
 test("named services resolve to the regional endpoint of each region and partition", () => {
     for (const [region, hosts] of Object.entries(EXPECTED)) {
         const table = resolveEndpoints(region, Object.keys(hosts), [], false);
-        assert.deepEqual(table.map((e) => [e.key, e.host, e.port, e.protocol]), Object.entries(hosts).map(([k, h]) => [k, h, 443, "HTTPS"]), region);
+        assert.deepEqual(
+            table.map((e) => [e.key, e.host, e.port, e.protocol]),
+            Object.entries(hosts).map(([k, h]) => [k, h, 443, "HTTPS"]),
+            region,
+        );
     }
     assert.equal(resolveEndpoints("us-east-1", ["sts-global"], [], false)[0].host, "sts.amazonaws.com");
     // Every table entry yields a concrete FQDN under the partition suffix (no wildcard can slip in).
@@ -44,47 +85,78 @@ test("named services resolve to the regional endpoint of each region and partiti
 
 test("passthrough: one ServiceEntry per endpoint, port 443 TLS (SNI-routed), DNS, MESH_EXTERNAL, no DestinationRule", () => {
     for (const [region, hosts] of Object.entries(EXPECTED)) {
-        const objects = buildAwsEgressObjects(resolveEndpoints(region, Object.keys(hosts), [], false), opts("passthrough"));
-        assert.deepEqual(objects.map((o) => o.kind), Object.keys(hosts).map(() => "ServiceEntry"), `${region}: only ServiceEntries`);
+        const objects = buildAwsEgressObjects(
+            resolveEndpoints(region, Object.keys(hosts), [], false),
+            opts("passthrough"),
+        );
+        assert.deepEqual(
+            objects.map((o) => o.kind),
+            Object.keys(hosts).map(() => "ServiceEntry"),
+            `${region}: only ServiceEntries`,
+        );
         objects.forEach((o, i) => {
             const host = Object.values(hosts)[i];
             assert.equal(validateIstioObject(o), "networking.istio.io/ServiceEntry");
             assert.equal(o.apiVersion, "networking.istio.io/v1");
             assert.equal(o.metadata.namespace, "apps");
-            assert.deepEqual(specOf(o), {
-                hosts: [host], ports: [{ number: 443, name: "tls-443", protocol: "TLS" }],
-                location: "MESH_EXTERNAL", resolution: "DNS", exportTo: ["apps", "batch"],
-            }, `${region} ${host}`);
+            assert.deepEqual(
+                specOf(o),
+                {
+                    hosts: [host],
+                    ports: [{ number: 443, name: "tls-443", protocol: "TLS" }],
+                    location: "MESH_EXTERNAL",
+                    resolution: "DNS",
+                    exportTo: ["apps", "batch"],
+                },
+                `${region} ${host}`,
+            );
         });
     }
 });
 
 test("originate: the app's port 443 is HTTP and a DestinationRule originates TLS there with SNI and SAN verification", () => {
     for (const [region, hosts] of Object.entries(EXPECTED)) {
-        const objects = buildAwsEgressObjects(resolveEndpoints(region, Object.keys(hosts), [], false), opts("originate"));
+        const objects = buildAwsEgressObjects(
+            resolveEndpoints(region, Object.keys(hosts), [], false),
+            opts("originate"),
+        );
         assert.equal(objects.length, 2 * Object.keys(hosts).length, region);
         Object.entries(hosts).forEach(([service, host], i) => {
             const [se, dr] = [objects[2 * i], objects[2 * i + 1]];
             for (const o of [se, dr]) validateIstioObject(o);
             assert.equal(se.kind, "ServiceEntry");
             assert.deepEqual(specOf(se).hosts, [host]);
-            assert.deepEqual(specOf(se).ports, [{ number: 443, name: "http-443", protocol: "HTTP" }], `${host}: HTTP on 443 (the fail-closed port), no targetPort`);
+            assert.deepEqual(
+                specOf(se).ports,
+                [{ number: 443, name: "http-443", protocol: "HTTP" }],
+                `${host}: HTTP on 443 (the fail-closed port), no targetPort`,
+            );
             assert.equal(specOf(se).resolution, "DNS");
             assert.equal(specOf(se).location, "MESH_EXTERNAL");
             assert.equal(dr.kind, "DestinationRule");
             assert.equal(dr.metadata.name, se.metadata.name, "the pair shares a name");
             assert.equal(dr.metadata.name, dnsLabel(`aws-${service}`));
-            assert.deepEqual(specOf(dr), {
-                host,
-                exportTo: ["apps", "batch"],
-                trafficPolicy: {
-                    portLevelSettings: [{
-                        port: { number: 443 },
-                        tls: { mode: "SIMPLE", sni: host, subjectAltNames: [host], insecureSkipVerify: false },
-                    }],
+            assert.deepEqual(
+                specOf(dr),
+                {
+                    host,
+                    exportTo: ["apps", "batch"],
+                    trafficPolicy: {
+                        portLevelSettings: [
+                            {
+                                port: { number: 443 },
+                                tls: { mode: "SIMPLE", sni: host, subjectAltNames: [host], insecureSkipVerify: false },
+                            },
+                        ],
+                    },
                 },
-            }, `${region} ${host}`);
-            assert.equal(specOf(dr).trafficPolicy.portLevelSettings[0].tls.caCertificates, undefined, "system CA bundle");
+                `${region} ${host}`,
+            );
+            assert.equal(
+                specOf(dr).trafficPolicy.portLevelSettings[0].tls.caCertificates,
+                undefined,
+                "system CA bundle",
+            );
         });
     }
 });
@@ -95,10 +167,13 @@ test("IMDS is plain HTTP on port 80 by address (STATIC), in both modes, and neve
         assert.equal(objects.length, 1, mode);
         validateIstioObject(objects[0]);
         assert.deepEqual(specOf(objects[0]), {
-            hosts: ["instance-data.ec2.internal"], addresses: ["169.254.169.254"],
+            hosts: ["instance-data.ec2.internal"],
+            addresses: ["169.254.169.254"],
             ports: [{ number: 80, name: "http-80", protocol: "HTTP" }],
-            resolution: "STATIC", endpoints: [{ address: "169.254.169.254" }],
-            location: "MESH_EXTERNAL", exportTo: ["apps", "batch"],
+            resolution: "STATIC",
+            endpoints: [{ address: "169.254.169.254" }],
+            location: "MESH_EXTERNAL",
+            exportTo: ["apps", "batch"],
         });
         const [imds] = resolveEndpoints(undefined, [], [], true);
         assert.equal(appUrl(imds, mode), "http://169.254.169.254");
@@ -106,28 +181,57 @@ test("IMDS is plain HTTP on port 80 by address (STATIC), in both modes, and neve
 });
 
 test("extra hosts keep their own port; plain-HTTP hosts are never originated", () => {
-    const table = resolveEndpoints(undefined, [], [
-        { host: "textract.eu-west-1.amazonaws.com", port: 443, protocol: "HTTPS" },
-        { host: "api.partner.example", port: 8443, protocol: "HTTPS" },
-        { host: "mirror.partner.example", port: 80, protocol: "HTTP" },
-    ], false);
+    const table = resolveEndpoints(
+        undefined,
+        [],
+        [
+            { host: "textract.eu-west-1.amazonaws.com", port: 443, protocol: "HTTPS" },
+            { host: "api.partner.example", port: 8443, protocol: "HTTPS" },
+            { host: "mirror.partner.example", port: 80, protocol: "HTTP" },
+        ],
+        false,
+    );
     const originate = buildAwsEgressObjects(table, opts("originate"));
     originate.forEach((o) => validateIstioObject(o));
-    assert.deepEqual(originate.map((o) => `${o.kind}/${o.metadata.name}`), [
-        "ServiceEntry/aws-textract-eu-west-1-amazonaws-com", "DestinationRule/aws-textract-eu-west-1-amazonaws-com",
-        "ServiceEntry/aws-api-partner-example", "DestinationRule/aws-api-partner-example",
-        "ServiceEntry/aws-mirror-partner-example",
-    ]);
+    assert.deepEqual(
+        originate.map((o) => `${o.kind}/${o.metadata.name}`),
+        [
+            "ServiceEntry/aws-textract-eu-west-1-amazonaws-com",
+            "DestinationRule/aws-textract-eu-west-1-amazonaws-com",
+            "ServiceEntry/aws-api-partner-example",
+            "DestinationRule/aws-api-partner-example",
+            "ServiceEntry/aws-mirror-partner-example",
+        ],
+    );
     assert.deepEqual(specOf(originate[2]).ports, [{ number: 8443, name: "http-8443", protocol: "HTTP" }]);
     assert.deepEqual(specOf(originate[3]).trafficPolicy.portLevelSettings[0].port, { number: 8443 });
     assert.equal(specOf(originate[3]).trafficPolicy.portLevelSettings[0].tls.sni, "api.partner.example");
     assert.deepEqual(specOf(originate[4]).ports, [{ number: 80, name: "http-80", protocol: "HTTP" }]);
     const passthrough = buildAwsEgressObjects(table, opts("passthrough"));
-    assert.deepEqual(passthrough.map((o) => specOf(o).ports[0]), [
-        { number: 443, name: "tls-443", protocol: "TLS" }, { number: 8443, name: "tls-8443", protocol: "TLS" }, { number: 80, name: "http-80", protocol: "HTTP" },
-    ]);
-    assert.deepEqual(table.map((e) => appUrl(e, "originate")), ["http://textract.eu-west-1.amazonaws.com:443", "http://api.partner.example:8443", "http://mirror.partner.example"]);
-    assert.deepEqual(table.map((e) => appUrl(e, "passthrough")), ["https://textract.eu-west-1.amazonaws.com", "https://api.partner.example:8443", "http://mirror.partner.example"]);
+    assert.deepEqual(
+        passthrough.map((o) => specOf(o).ports[0]),
+        [
+            { number: 443, name: "tls-443", protocol: "TLS" },
+            { number: 8443, name: "tls-8443", protocol: "TLS" },
+            { number: 80, name: "http-80", protocol: "HTTP" },
+        ],
+    );
+    assert.deepEqual(
+        table.map((e) => appUrl(e, "originate")),
+        [
+            "http://textract.eu-west-1.amazonaws.com:443",
+            "http://api.partner.example:8443",
+            "http://mirror.partner.example",
+        ],
+    );
+    assert.deepEqual(
+        table.map((e) => appUrl(e, "passthrough")),
+        [
+            "https://textract.eu-west-1.amazonaws.com",
+            "https://api.partner.example:8443",
+            "http://mirror.partner.example",
+        ],
+    );
 });
 
 test("SDK environment pins each service to its endpoint: http://…:443 when originating, https:// when passing through", () => {
@@ -146,9 +250,14 @@ test("SDK environment pins each service to its endpoint: http://…:443 when ori
 });
 
 test("the schema check bites: a wrong enum or type in what the builders emit is rejected", () => {
-    const [se] = buildAwsEgressObjects([{ key: "k", host: "dynamodb.us-east-1.amazonaws.com", port: 443, protocol: "HTTPS" } as AwsEndpoint], opts("originate"));
+    const [se] = buildAwsEgressObjects(
+        [{ key: "k", host: "dynamodb.us-east-1.amazonaws.com", port: 443, protocol: "HTTPS" } as AwsEndpoint],
+        opts("originate"),
+    );
     assert.throws(() => validateIstioObject({ ...se, spec: { ...specOf(se), resolution: "DNSX" } }));
-    assert.throws(() => validateIstioObject({ ...se, spec: { ...specOf(se), hosts: "dynamodb.us-east-1.amazonaws.com" } }));
+    assert.throws(() =>
+        validateIstioObject({ ...se, spec: { ...specOf(se), hosts: "dynamodb.us-east-1.amazonaws.com" } }),
+    );
 });
 
 test("object names are DNS labels, unique for long hosts", () => {

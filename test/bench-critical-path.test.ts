@@ -4,18 +4,38 @@ import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import { GraphRecorder, RecordedResource, SECRET_SIG } from "../tools/simulator/recorder";
 import { longestPath, serialSum } from "../tools/bench/critical-path";
-import { DURATIONS, HELM_RELEASE, LOAD_BALANCER_SERVICE, PLAIN_KUBE_OBJECT, SERVICE, durationOf, resourceKind } from "../tools/bench/durations";
+import {
+    DURATIONS,
+    HELM_RELEASE,
+    LOAD_BALANCER_SERVICE,
+    PLAIN_KUBE_OBJECT,
+    SERVICE,
+    durationOf,
+    resourceKind,
+} from "../tools/bench/durations";
 import { DeployGraph, DeployNode, deployGraphFrom } from "../tools/bench/graph";
 import { INHERENT_RULES, inherentOnly, inherentRuleFor } from "../tools/bench/inherent";
 import { criticalPathReport, ratioUnderPerturbation } from "../tools/bench/report";
 import { median, perServiceIncrements, servicesOverride } from "../tools/bench/scale";
 
 /** A node with an explicit weight (for pure path tests). */
-const w = (id: string, seconds: number, waitsFor: string[] = [], kind = "test:kind"): DeployNode =>
-    ({ id, type: kind, name: id, kind, seconds, waitsFor });
+const w = (id: string, seconds: number, waitsFor: string[] = [], kind = "test:kind"): DeployNode => ({
+    id,
+    type: kind,
+    name: id,
+    kind,
+    seconds,
+    waitsFor,
+});
 /** A node weighted by the duration table (for inherent-edge tests). */
-const k = (id: string, kind: string, waitsFor: string[] = []): DeployNode =>
-    ({ id, type: kind, name: id, kind, seconds: durationOf(kind).seconds, waitsFor });
+const k = (id: string, kind: string, waitsFor: string[] = []): DeployNode => ({
+    id,
+    type: kind,
+    name: id,
+    kind,
+    seconds: durationOf(kind).seconds,
+    waitsFor,
+});
 const ids = (nodes: DeployNode[]) => nodes.map((n) => n.id);
 
 describe("longestPath", () => {
@@ -40,25 +60,41 @@ describe("longestPath", () => {
     });
 
     it("refuses a cycle and names a resource on it", () => {
-        assert.throws(() => longestPath([w("a", 1, ["c"]), w("b", 1, ["a"]), w("c", 1, ["b"]), w("free", 1)]), /cycle through a, b, c/);
+        assert.throws(
+            () => longestPath([w("a", 1, ["c"]), w("b", 1, ["a"]), w("c", 1, ["b"]), w("free", 1)]),
+            /cycle through a, b, c/,
+        );
     });
 
     it("agrees with brute-force enumeration of all paths on random DAGs", () => {
         let seed = 7;
-        const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
         for (let trial = 0; trial < 200; trial++) {
             const n = 1 + Math.floor(rnd() * 8);
             // Edges only to lower indices: acyclic by construction; ids shuffled so order is not a hint.
             const g = Array.from({ length: n }, (_, i) => w(`n${(i * 5) % 11}-${i}`, Math.floor(rnd() * 20), []));
-            g.forEach((node, i) => { for (let j = 0; j < i; j++) if (rnd() < 0.35) node.waitsFor.push(g[j].id); });
+            g.forEach((node, i) => {
+                for (let j = 0; j < i; j++) if (rnd() < 0.35) node.waitsFor.push(g[j].id);
+            });
             const byId = new Map(g.map((x) => [x.id, x]));
-            const brute = (id: string): number => byId.get(id)!.seconds + Math.max(0, ...byId.get(id)!.waitsFor.map(brute));
+            const brute = (id: string): number =>
+                byId.get(id)!.seconds + Math.max(0, ...byId.get(id)!.waitsFor.map(brute));
             const expected = Math.max(...g.map((x) => brute(x.id)));
             const got = longestPath(g);
             assert.equal(got.seconds, expected, `trial ${trial}`);
             // The named path is a real chain whose weights add up to the total.
-            assert.equal(got.path.reduce((s, x) => s + x.seconds, 0), expected);
-            got.path.slice(1).forEach((x, i) => assert.ok(x.waitsFor.includes(got.path[i].id), `trial ${trial}: ${x.id} does not wait for ${got.path[i].id}`));
+            assert.equal(
+                got.path.reduce((s, x) => s + x.seconds, 0),
+                expected,
+            );
+            got.path
+                .slice(1)
+                .forEach((x, i) =>
+                    assert.ok(
+                        x.waitsFor.includes(got.path[i].id),
+                        `trial ${trial}: ${x.id} does not wait for ${got.path[i].id}`,
+                    ),
+                );
             // Restricting edges can only shorten it; serial is never shorter.
             assert.ok(longestPath(g, (a, b) => a.seconds > b.seconds).seconds <= got.seconds);
             assert.ok(serialSum(g) >= got.seconds);
@@ -110,8 +146,18 @@ describe("inherent lower bound", () => {
         assert.ok(r.critical.seconds > before.critical.seconds, `${r.critical.seconds} > ${before.critical.seconds}`);
         assert.equal(r.bound.seconds, before.bound.seconds);
         assert.ok(r.ratio > 1.05);
-        assert.deepEqual(ids(r.critical.path), ["eks-base", "eks-istiod", "eks-gateway", "eks-nlb", "gke-se", "verify"]);
-        assert.deepEqual(r.selfInflictedOnPath.map((e) => [e.dependent.id, e.dependency.id]), [["eks-nlb", "eks-gateway"]]);
+        assert.deepEqual(ids(r.critical.path), [
+            "eks-base",
+            "eks-istiod",
+            "eks-gateway",
+            "eks-nlb",
+            "gke-se",
+            "verify",
+        ]);
+        assert.deepEqual(
+            r.selfInflictedOnPath.map((e) => [e.dependent.id, e.dependency.id]),
+            [["eks-nlb", "eks-gateway"]],
+        );
         assert.equal(r.edges - r.inherentEdges, 1);
     });
 
@@ -126,9 +172,21 @@ describe("inherent lower bound", () => {
     it("ranks self-inflicted waits by the slack left before they would set the deploy time", () => {
         // tg waits for eks-ns: chain eks-ns(1) → tg(2) → https(3) → verify(30) = 36 s, far below 219.2 s;
         // eks-nlb waits for eks-gateway: chain 120 + 150 + 1 + 30 = 301 s, 81.8 s over (negative slack).
-        const g = seedGraph().map((n) => (n.id === "tg" ? { ...n, waitsFor: ["eks-ns"] } : n.id === "eks-nlb" ? { ...n, waitsFor: [...n.waitsFor, "eks-gateway"] } : n));
+        const g = seedGraph().map((n) =>
+            n.id === "tg"
+                ? { ...n, waitsFor: ["eks-ns"] }
+                : n.id === "eks-nlb"
+                  ? { ...n, waitsFor: [...n.waitsFor, "eks-gateway"] }
+                  : n,
+        );
         const r = criticalPathReport(g);
-        assert.deepEqual(r.selfInflicted.map((e) => [e.dependent.id, e.dependency.id]), [["eks-nlb", "eks-gateway"], ["tg", "eks-ns"]]);
+        assert.deepEqual(
+            r.selfInflicted.map((e) => [e.dependent.id, e.dependency.id]),
+            [
+                ["eks-nlb", "eks-gateway"],
+                ["tg", "eks-ns"],
+            ],
+        );
         assert.equal(r.selfInflicted[0].throughSeconds, r.critical.seconds);
         assert.equal(r.selfInflicted[0].slackSeconds, 0);
         assert.equal(r.selfInflicted[1].throughSeconds, 36);
@@ -145,9 +203,15 @@ describe("inherent lower bound", () => {
         assert.equal(criticalPathReport(g).ratio, 1);
         const r = ratioUnderPerturbation(g, 300, 3);
         assert.ok(r.worstRatio > 1, `worst ${r.worstRatio}`);
-        assert.deepEqual(r.worst.selfInflictedOnPath.map((e) => [e.dependent.id, e.dependency.id]), [["https", "eks-gateway"]]);
+        assert.deepEqual(
+            r.worst.selfInflictedOnPath.map((e) => [e.dependent.id, e.dependency.id]),
+            [["https", "eks-gateway"]],
+        );
         assert.ok(r.exceeding > 0 && r.exceeding < 300);
-        assert.deepEqual(r.culprits.map((e) => [e.dependent.id, e.dependency.id, e.samples]), [["https", "eks-gateway", r.exceeding]]);
+        assert.deepEqual(
+            r.culprits.map((e) => [e.dependent.id, e.dependency.id, e.samples]),
+            [["https", "eks-gateway", r.exceeding]],
+        );
         assert.equal(clean.exceeding, 0);
         assert.deepEqual(clean.culprits, []);
         // Deterministic for a seed.
@@ -157,7 +221,9 @@ describe("inherent lower bound", () => {
     it("classifies the cross-cloud and ordering waits the architecture needs", () => {
         assert.ok(inherentRuleFor("kubernetes:networking.istio.io/v1:ServiceEntry", LOAD_BALANCER_SERVICE));
         assert.ok(inherentRuleFor("tls:index/certRequest:CertRequest", "aws:lb/loadBalancer:LoadBalancer"));
-        assert.ok(inherentRuleFor("aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:lambda/permission:Permission"));
+        assert.ok(
+            inherentRuleFor("aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:lambda/permission:Permission"),
+        );
         assert.ok(inherentRuleFor("helm:istiod", "helm:base"));
         assert.ok(inherentRuleFor("helm:gateway", "helm:istiod"));
         assert.ok(inherentRuleFor("kubernetes:core/v1:Secret", "kubernetes:core/v1:Namespace"));
@@ -175,7 +241,8 @@ describe("inherent lower bound", () => {
     it("every rule has a reason and every concrete kind it names has a duration", () => {
         for (const rule of INHERENT_RULES) {
             assert.ok(rule.reason.length > 10, `${rule.dependent} ← ${rule.dependency}`);
-            for (const kind of [rule.dependent, rule.dependency]) if (!kind.endsWith("*")) assert.doesNotThrow(() => durationOf(kind), kind);
+            for (const kind of [rule.dependent, rule.dependency])
+                if (!kind.endsWith("*")) assert.doesNotThrow(() => durationOf(kind), kind);
         }
     });
 });
@@ -216,8 +283,25 @@ describe("duration lookup", () => {
 });
 
 describe("deploy graph from a recording", () => {
-    const res = (urn: string, type: string, custom: boolean, parent = "", dependencies: string[] = [], propertyDependencies: Record<string, string[]> = {}): RecordedResource =>
-        ({ urn, type, name: urn, parent, custom, provider: "", dependencies, propertyDependencies, rawInputs: {}, id: "" });
+    const res = (
+        urn: string,
+        type: string,
+        custom: boolean,
+        parent = "",
+        dependencies: string[] = [],
+        propertyDependencies: Record<string, string[]> = {},
+    ): RecordedResource => ({
+        urn,
+        type,
+        name: urn,
+        parent,
+        custom,
+        provider: "",
+        dependencies,
+        propertyDependencies,
+        rawInputs: {},
+        id: "",
+    });
 
     it("keeps custom resources and expands a wait on a component to its custom descendants", () => {
         const g = new GraphRecorder();
@@ -230,7 +314,10 @@ describe("deploy graph from a recording", () => {
             res("job", "kubernetes:batch/v1:Job", true, "stack", ["comp"]),
         );
         const graph = deployGraphFrom(g);
-        assert.deepEqual(graph.map((n) => n.id), ["sg", "alb", "job"]);
+        assert.deepEqual(
+            graph.map((n) => n.id),
+            ["sg", "alb", "job"],
+        );
         assert.deepEqual(graph.find((n) => n.id === "job")!.waitsFor, ["alb", "sg"]);
         assert.deepEqual(graph.find((n) => n.id === "alb")!.waitsFor, ["sg"]);
         assert.equal(longestPath(graph).seconds, 3 + 180 + 30);
@@ -245,13 +332,30 @@ describe("scale statistics", () => {
     });
 
     it("per-service increments between consecutive sizes reveal non-linear growth", () => {
-        assert.deepEqual(perServiceIncrements([{ services: 10, count: 130 }, { services: 1, count: 40 }, { services: 50, count: 530 }]), [10, 10]);
-        assert.deepEqual(perServiceIncrements([{ services: 1, count: 40 }, { services: 10, count: 130 }, { services: 20, count: 260 }]), [10, 13]);
+        assert.deepEqual(
+            perServiceIncrements([
+                { services: 10, count: 130 },
+                { services: 1, count: 40 },
+                { services: 50, count: 530 },
+            ]),
+            [10, 10],
+        );
+        assert.deepEqual(
+            perServiceIncrements([
+                { services: 1, count: 40 },
+                { services: 10, count: 130 },
+                { services: 20, count: 260 },
+            ]),
+            [10, 13],
+        );
     });
 
     it("generates distinct hosts callable from namespace apps", () => {
         const s = servicesOverride(3);
-        assert.deepEqual(s.map((x) => x.host), ["svc1.external", "svc2.external", "svc3.external"]);
+        assert.deepEqual(
+            s.map((x) => x.host),
+            ["svc1.external", "svc2.external", "svc3.external"],
+        );
         assert.deepEqual(s[0], { host: "svc1.external", lambda: {}, allowedSources: [{ namespace: "apps" }] });
     });
 });

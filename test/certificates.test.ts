@@ -25,7 +25,11 @@ test("every certificate has a CN of at most 64 characters and its names in SANs"
     }
     const alb = certs.find((r) => r.name.endsWith("-alb-tls-cert"))!;
     const albCert = new crypto.X509Certificate((unsecret(alb.state) as { certPem: string }).certPem);
-    const albDnsName = (unsecret(graph.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!.state) as { dnsName: string }).dnsName;
+    const albDnsName = (
+        unsecret(graph.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!.state) as {
+            dnsName: string;
+        }
+    ).dnsName;
     assert.ok(albDnsName.length > 64, "the ALB's name is longer than a CN may be");
     assert.equal(albCert.subjectAltName, `DNS:${albDnsName}`);
 });

@@ -11,44 +11,130 @@ async function rejects(over: Record<string, unknown>, propertyPath: string, fix:
     const { CrossMeshLink } = await import("../components");
     const eksProvider = new k8s.Provider("eks-p", { context: "arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5" });
     const gkeProvider = new k8s.Provider("gke-p", { context: "gke_p_z_c" });
-    await expectRefused(sim.graph, () => new CrossMeshLink("link", {
-        eksProvider, gkeProvider, eksClusterName: "eks-lab5",
-        services: [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }],
-        ...over,
-    } as any), propertyPath, fix);
+    await expectRefused(
+        sim.graph,
+        () =>
+            new CrossMeshLink("link", {
+                eksProvider,
+                gkeProvider,
+                eksClusterName: "eks-lab5",
+                services: [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }],
+                ...over,
+            } as any),
+        propertyPath,
+        fix,
+    );
 }
 
-const adopted = { namespace: "istio-ingress", selectorLabels: { istio: "ingressgateway" }, serviceName: "gw", serviceAccount: "gw" };
+const adopted = {
+    namespace: "istio-ingress",
+    selectorLabels: { istio: "ingressgateway" },
+    serviceName: "gw",
+    serviceAccount: "gw",
+};
 
 test("one provider for both clusters", async () => {
     const k8s = await import("@pulumi/kubernetes");
     const p = new k8s.Provider("same", { context: "x" });
     await rejects({ eksProvider: p, gkeProvider: p }, "gkeProvider", /give each its own provider/);
 });
-test("a GKE trust domain of cluster.local", () => rejects({ gkeTrustDomain: "cluster.local" }, "gkeTrustDomain", /Istio rewrites cluster\.local principals/));
-test("the same trust domain on both sides", () => rejects({ eksTrustDomain: "a.example.org", gkeTrustDomain: "a.example.org" }, "gkeTrustDomain", /share no root of trust/));
-test("source ranges for an adopted EKS gateway would be ignored", () => rejects({ eksIstio: adopted, consumerEgressCidrs: ["203.0.113.0/28"] }, "consumerEgressCidrs", /set loadBalancerSourceRanges on that Service yourself/));
-test("registryOnly with both meshes adopted", () => rejects({ eksIstio: adopted, gkeIstio: { ...adopted, namespace: "istio-egress" }, registryOnly: true }, "registryOnly", /installs no Istio/));
-test("a service with both a Lambda and an upstream", () => rejects({ services: [{ host: "a.external", lambda: {}, upstream: { hostname: "b.internal" }, allowedSources: [{ namespace: "x" }] }] }, "services[0].lambda", /exactly one of `lambda`/));
-test("a duplicate exported host", () => rejects({ services: [1, 2].map(() => ({ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] })) }, "services[].host[1]", /listed twice/));
+test("a GKE trust domain of cluster.local", () =>
+    rejects({ gkeTrustDomain: "cluster.local" }, "gkeTrustDomain", /Istio rewrites cluster\.local principals/));
+test("the same trust domain on both sides", () =>
+    rejects(
+        { eksTrustDomain: "a.example.org", gkeTrustDomain: "a.example.org" },
+        "gkeTrustDomain",
+        /share no root of trust/,
+    ));
+test("source ranges for an adopted EKS gateway would be ignored", () =>
+    rejects(
+        { eksIstio: adopted, consumerEgressCidrs: ["203.0.113.0/28"] },
+        "consumerEgressCidrs",
+        /set loadBalancerSourceRanges on that Service yourself/,
+    ));
+test("registryOnly with both meshes adopted", () =>
+    rejects(
+        { eksIstio: adopted, gkeIstio: { ...adopted, namespace: "istio-egress" }, registryOnly: true },
+        "registryOnly",
+        /installs no Istio/,
+    ));
+test("a service with both a Lambda and an upstream", () =>
+    rejects(
+        {
+            services: [
+                {
+                    host: "a.external",
+                    lambda: {},
+                    upstream: { hostname: "b.internal" },
+                    allowedSources: [{ namespace: "x" }],
+                },
+            ],
+        },
+        "services[0].lambda",
+        /exactly one of `lambda`/,
+    ));
+test("a duplicate exported host", () =>
+    rejects(
+        { services: [1, 2].map(() => ({ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] })) },
+        "services[].host[1]",
+        /listed twice/,
+    ));
 test("no services", () => rejects({ services: [] }, "services", /at least one exported service/));
-test("an invalid caller namespace", () => rejects({ services: [{ host: "a.external", lambda: {}, allowedSources: [{ namespace: "Shop_NS" }] }] }, "services[0].allowedSources[0].namespace", /not a valid Kubernetes name/));
+test("an invalid caller namespace", () =>
+    rejects(
+        { services: [{ host: "a.external", lambda: {}, allowedSources: [{ namespace: "Shop_NS" }] }] },
+        "services[0].allowedSources[0].namespace",
+        /not a valid Kubernetes name/,
+    ));
 test("a bad Lambda setting names the service, not its place on the shared ALB", () =>
-    rejects({ services: [{ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] }, { host: "b.external", lambda: { memorySize: 64 }, allowedSources: [{ namespace: "x" }] }] }, "services[1].lambda.memorySize", /from 128 to 10240/));
+    rejects(
+        {
+            services: [
+                { host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] },
+                { host: "b.external", lambda: { memorySize: 64 }, allowedSources: [{ namespace: "x" }] },
+            ],
+        },
+        "services[1].lambda.memorySize",
+        /from 128 to 10240/,
+    ));
 test("hosts that collapse to the same object names", () =>
-    rejects({ services: ["a-b.external", "a.b-external"].map((host) => ({ host, lambda: {}, allowedSources: [{ namespace: "x" }] })) }, "services[1].host", /give the same object names/));
+    rejects(
+        {
+            services: ["a-b.external", "a.b-external"].map((host) => ({
+                host,
+                lambda: {},
+                allowedSources: [{ namespace: "x" }],
+            })),
+        },
+        "services[1].host",
+        /give the same object names/,
+    ));
 
 // #12 item 3: a child's setting is refused before anything registers, under the path the user wrote.
 test("eksAwsEgress.services names the AWS service list, not the child's field", () =>
-    rejects({ awsRegion: "eu-west-1", eksAwsEgress: { services: ["nosuch"] } }, "eksAwsEgress.services[0]", /"nosuch" is not a service AwsEgress knows/));
-test("istioVersion, not IstioInstall's version", () => rejects({ istioVersion: "1.24.0" }, "istioVersion", /not supported: crossmesh needs 1\.25\.0 or newer/));
-test("an unpublished istioVersion is refused before Helm would fail", () => rejects({ istioVersion: "1.29.7" }, "istioVersion", /not a published release/));
-test("pki.leafValidityDays, not LinkPki's leafValidityDays", () => rejects({ pki: { leafValidityDays: 5000 } }, "pki.leafValidityDays", /from 2 to 3650/));
+    rejects(
+        { awsRegion: "eu-west-1", eksAwsEgress: { services: ["nosuch"] } },
+        "eksAwsEgress.services[0]",
+        /"nosuch" is not a service AwsEgress knows/,
+    ));
+test("istioVersion, not IstioInstall's version", () =>
+    rejects({ istioVersion: "1.24.0" }, "istioVersion", /not supported: crossmesh needs 1\.25\.0 or newer/));
+test("an unpublished istioVersion is refused before Helm would fail", () =>
+    rejects({ istioVersion: "1.29.7" }, "istioVersion", /not a published release/));
+test("pki.leafValidityDays, not LinkPki's leafValidityDays", () =>
+    rejects({ pki: { leafValidityDays: 5000 } }, "pki.leafValidityDays", /from 2 to 3650/));
 test("eksIstio.namespace, not IstioInstall's existingGateway.namespace", () =>
-    rejects({ eksIstio: { ...adopted, namespace: "Istio_Ingress" } }, "eksIstio.namespace", /not a valid Kubernetes name/));
-test("istio.chartRepository, not IstioInstall's chartRepository", () => rejects({ istio: { chartRepository: "http://charts.example.org" } }, "istio.chartRepository", /HTTP|https/i));
-test("a region the AWS provider does not know", () => rejects({ awsRegion: "eu-wset-1" }, "awsRegion", /is not an AWS region/));
-test("eksAwsEgress without awsRegion", () => rejects({ eksAwsEgress: { services: ["sts"] } }, "awsRegion", /give the AWS region/));
+    rejects(
+        { eksIstio: { ...adopted, namespace: "Istio_Ingress" } },
+        "eksIstio.namespace",
+        /not a valid Kubernetes name/,
+    ));
+test("istio.chartRepository, not IstioInstall's chartRepository", () =>
+    rejects({ istio: { chartRepository: "http://charts.example.org" } }, "istio.chartRepository", /HTTP|https/i));
+test("a region the AWS provider does not know", () =>
+    rejects({ awsRegion: "eu-wset-1" }, "awsRegion", /is not an AWS region/));
+test("eksAwsEgress without awsRegion", () =>
+    rejects({ eksAwsEgress: { services: ["sts"] } }, "awsRegion", /give the AWS region/));
 
 test("every problem at once, each under its path, and nothing registered", async () => {
     const pulumi = await import("@pulumi/pulumi");
@@ -62,16 +148,29 @@ test("every problem at once, each under its path, and nothing registered", async
     let caught: unknown;
     try {
         new CrossMeshLink("all", {
-            eksProvider, gkeProvider, eksClusterName: "eks-lab5", awsRegion: "eu-west-1",
-            services: [{ host: "a.external", lambda: { memorySize: 1 }, allowedSources: [{ namespace: "x" }] }, { host: "b.external", upstream: { hostname: "B.internal" }, allowedSources: [] }],
-            istioVersion: "1.24.0", pki: { leafValidityDays: 1 }, gkeTrustDomain: "cluster.local",
+            eksProvider,
+            gkeProvider,
+            eksClusterName: "eks-lab5",
+            awsRegion: "eu-west-1",
+            services: [
+                { host: "a.external", lambda: { memorySize: 1 }, allowedSources: [{ namespace: "x" }] },
+                { host: "b.external", upstream: { hostname: "B.internal" }, allowedSources: [] },
+            ],
+            istioVersion: "1.24.0",
+            pki: { leafValidityDays: 1 },
+            gkeTrustDomain: "cluster.local",
         });
     } catch (e) {
         caught = e;
     }
     assert.ok(pulumi.InputPropertiesError.isInstance(caught), String(caught));
     assert.deepEqual(caught.errors.map((e) => e.propertyPath).sort(), [
-        "gkeTrustDomain", "istioVersion", "pki.leafValidityDays", "services[0].lambda.memorySize", "services[1].allowedSources", "services[1].upstream.hostname",
+        "gkeTrustDomain",
+        "istioVersion",
+        "pki.leafValidityDays",
+        "services[0].lambda.memorySize",
+        "services[1].allowedSources",
+        "services[1].upstream.hostname",
     ]);
     await settle();
     assert.equal(sim.graph.resources.length, before, "nothing registered");
@@ -79,4 +178,8 @@ test("every problem at once, each under its path, and nothing registered", async
 test("gkeMeshRootNamespace with an installed GKE mesh is refused under its own name", () =>
     rejects({ strictMtls: true, gkeMeshRootNamespace: "mesh-root" }, "gkeMeshRootNamespace", /for adopted meshes/));
 test("an owned chart value is refused under istio.eksValues", () =>
-    rejects({ istio: { eksValues: { istiod: { meshConfig: { trustDomain: "x.example.org" } } } } }, "istio.eksValues.istiod.meshConfig.trustDomain", /.+/));
+    rejects(
+        { istio: { eksValues: { istiod: { meshConfig: { trustDomain: "x.example.org" } } } } },
+        "istio.eksValues.istiod.meshConfig.trustDomain",
+        /.+/,
+    ));

@@ -29,14 +29,20 @@ function args(overrides: Partial<Args> = {}): Args {
         serverBundle: pulumi.secret(BUNDLE),
         services: [
             { host: "lambda.external", upstreamHost: ALB, upstreamCaPem: ALB_CA },
-            { host: "orders.external", upstreamHost: PUBLIC_UPSTREAM, upstreamPort: 8443, upstreamSni: "orders.example.com" },
+            {
+                host: "orders.external",
+                upstreamHost: PUBLIC_UPSTREAM,
+                upstreamPort: 8443,
+                upstreamSni: "orders.example.com",
+            },
         ],
         allowedClientPrincipals: [CLIENT_SPIFFE_ID],
         ...overrides,
     };
 }
 
-const object = (r: RecordedResource) => unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
+const object = (r: RecordedResource) =>
+    unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
 
 test("registers one resource per object, all on the EKS provider, Istio objects schema-valid as sent", async () => {
     const { ExportGateway, provider, providerRef } = await ready;
@@ -45,14 +51,26 @@ test("registers one resource per object, all on the EKS provider, Istio objects 
     await settle();
     const children = sim.graph.children(sim.graph.one(COMPONENT, "link").urn);
     assert.deepEqual(children.map((r) => r.name).sort(), [
-        "link-authorization-policy-link-export", "link-destination-rule-link-upstream-lambda-external",
-        "link-destination-rule-link-upstream-orders-external", "link-gateway-link-export",
-        "link-secret-link-link", "link-secret-link-upstream-ca-lambda-external",
-        "link-service-entry-link-upstream-lambda-external", "link-service-entry-link-upstream-orders-external",
-        "link-virtual-service-link-lambda-external", "link-virtual-service-link-orders-external",
+        "link-authorization-policy-link-export",
+        "link-destination-rule-link-upstream-lambda-external",
+        "link-destination-rule-link-upstream-orders-external",
+        "link-gateway-link-export",
+        "link-secret-link-link",
+        "link-secret-link-upstream-ca-lambda-external",
+        "link-service-entry-link-upstream-lambda-external",
+        "link-service-entry-link-upstream-orders-external",
+        "link-virtual-service-link-lambda-external",
+        "link-virtual-service-link-orders-external",
     ]);
-    assert.ok(children.every((r) => r.provider === providerRef), "every object goes to the EKS cluster");
-    const istio = children.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/v1:") || r.type.startsWith("kubernetes:security.istio.io/v1:"));
+    assert.ok(
+        children.every((r) => r.provider === providerRef),
+        "every object goes to the EKS cluster",
+    );
+    const istio = children.filter(
+        (r) =>
+            r.type.startsWith("kubernetes:networking.istio.io/v1:") ||
+            r.type.startsWith("kubernetes:security.istio.io/v1:"),
+    );
     assert.equal(istio.length, 8);
     for (const r of istio) {
         const o = object(r);
@@ -60,7 +78,11 @@ test("registers one resource per object, all on the EKS provider, Istio objects 
         assert.equal(o.metadata.namespace, "istio-ingress");
     }
     const gateway = object(sim.graph.one("kubernetes:networking.istio.io/v1:Gateway", "link-gateway-link-export"));
-    assert.deepEqual(gateway.spec.servers[0].tls, { mode: "MUTUAL", credentialName: "link-link", subjectAltNames: [CLIENT_SPIFFE_ID] });
+    assert.deepEqual(gateway.spec.servers[0].tls, {
+        mode: "MUTUAL",
+        credentialName: "link-link",
+        subjectAltNames: [CLIENT_SPIFFE_ID],
+    });
 });
 
 test("Secret data is secret in the recorded inputs: no private key or CA in plain state", async () => {
@@ -71,42 +93,86 @@ test("Secret data is secret in the recorded inputs: no private key or CA in plai
         assert.deepEqual(plainMatches(s.rawInputs, /PRIVATE KEY|BEGIN CERTIFICATE/), [], `${s.name} leaks nothing`);
         assert.equal((unsecret(s.rawInputs) as any).metadata.namespace, "istio-ingress", "metadata stays readable");
     }
-    assert.deepEqual((unsecret(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-link-link").rawInputs) as any).stringData, BUNDLE);
+    assert.deepEqual(
+        (unsecret(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-link-link").rawInputs) as any).stringData,
+        BUNDLE,
+    );
 });
 
 test("the Gateway and policy do not wait for the upstream; each route waits for its own upstream only", async () => {
     const { ExportGateway, provider } = await ready;
     const k8s = await import("@pulumi/kubernetes");
     // Stand-in for the ALB: a resource whose output is the upstream host name.
-    const alb = new k8s.core.v1.ConfigMap("alb-standin", { metadata: { namespace: "default" }, data: { host: ALB } }, { provider });
-    new ExportGateway("late", args({
-        linkName: "late",
-        services: [
-            { host: "lambda.external", upstreamHost: alb.data.apply((d) => d.host) },
-            { host: "orders.external", upstreamHost: PUBLIC_UPSTREAM },
-        ],
-    }), { provider });
+    const alb = new k8s.core.v1.ConfigMap(
+        "alb-standin",
+        { metadata: { namespace: "default" }, data: { host: ALB } },
+        { provider },
+    );
+    new ExportGateway(
+        "late",
+        args({
+            linkName: "late",
+            services: [
+                { host: "lambda.external", upstreamHost: alb.data.apply((d) => d.host) },
+                { host: "orders.external", upstreamHost: PUBLIC_UPSTREAM },
+            ],
+        }),
+        { provider },
+    );
     await settle();
     const standin = sim.graph.one("kubernetes:core/v1:ConfigMap", "alb-standin");
     const waits = (name: string, type: string) => sim.graph.waitsFor(sim.graph.one(type, name), standin);
-    assert.equal(waits("late-virtual-service-late-lambda-external", "kubernetes:networking.istio.io/v1:VirtualService"), true);
-    assert.equal(waits("late-service-entry-late-upstream-lambda-external", "kubernetes:networking.istio.io/v1:ServiceEntry"), true);
-    assert.equal(waits("late-virtual-service-late-orders-external", "kubernetes:networking.istio.io/v1:VirtualService"), false);
+    assert.equal(
+        waits("late-virtual-service-late-lambda-external", "kubernetes:networking.istio.io/v1:VirtualService"),
+        true,
+    );
+    assert.equal(
+        waits("late-service-entry-late-upstream-lambda-external", "kubernetes:networking.istio.io/v1:ServiceEntry"),
+        true,
+    );
+    assert.equal(
+        waits("late-virtual-service-late-orders-external", "kubernetes:networking.istio.io/v1:VirtualService"),
+        false,
+    );
     assert.equal(waits("late-gateway-late-export", "kubernetes:networking.istio.io/v1:Gateway"), false);
-    assert.equal(waits("late-authorization-policy-late-export", "kubernetes:security.istio.io/v1:AuthorizationPolicy"), false);
+    assert.equal(
+        waits("late-authorization-policy-late-export", "kubernetes:security.istio.io/v1:AuthorizationPolicy"),
+        false,
+    );
     assert.equal(waits("late-secret-late-link", "kubernetes:core/v1:Secret"), false);
 });
 
 test("an upstream CA that resolves to nothing (LambdaAlb with your own certificate) means system roots, not an empty credential", async () => {
     const { ExportGateway, provider } = await ready;
-    new ExportGateway("acm", args({
-        linkName: "acm",
-        services: [{ host: "lambda.external", upstreamHost: "alb.example.com", upstreamCaPem: pulumi.output(undefined) as pulumi.Output<any> }],
-    }), { provider });
+    new ExportGateway(
+        "acm",
+        args({
+            linkName: "acm",
+            services: [
+                {
+                    host: "lambda.external",
+                    upstreamHost: "alb.example.com",
+                    upstreamCaPem: pulumi.output(undefined) as pulumi.Output<any>,
+                },
+            ],
+        }),
+        { provider },
+    );
     await settle();
-    const dr = object(sim.graph.one("kubernetes:networking.istio.io/v1:DestinationRule", "acm-destination-rule-acm-upstream-lambda-external"));
-    assert.deepEqual(dr.spec.trafficPolicy.portLevelSettings[0].tls, { mode: "SIMPLE", sni: "alb.example.com", subjectAltNames: ["alb.example.com"] });
-    const ca = unsecret(sim.graph.one("kubernetes:core/v1:Secret", "acm-secret-acm-upstream-ca-lambda-external").rawInputs) as any;
+    const dr = object(
+        sim.graph.one(
+            "kubernetes:networking.istio.io/v1:DestinationRule",
+            "acm-destination-rule-acm-upstream-lambda-external",
+        ),
+    );
+    assert.deepEqual(dr.spec.trafficPolicy.portLevelSettings[0].tls, {
+        mode: "SIMPLE",
+        sni: "alb.example.com",
+        subjectAltNames: ["alb.example.com"],
+    });
+    const ca = unsecret(
+        sim.graph.one("kubernetes:core/v1:Secret", "acm-secret-acm-upstream-ca-lambda-external").rawInputs,
+    ) as any;
     assert.deepEqual(ca.stringData, {});
 });
 
@@ -125,7 +191,16 @@ test("refused: a non-FQDN exported host", async () => {
 });
 
 test("refused: the same host twice", async () => {
-    await refused({ services: [{ host: "lambda.external", upstreamHost: ALB }, { host: "lambda.external", upstreamHost: PUBLIC_UPSTREAM }] }, "services[1]", /listed twice/);
+    await refused(
+        {
+            services: [
+                { host: "lambda.external", upstreamHost: ALB },
+                { host: "lambda.external", upstreamHost: PUBLIC_UPSTREAM },
+            ],
+        },
+        "services[1]",
+        /listed twice/,
+    );
 });
 
 test("refused: a credential name ending in -cacert", async () => {
@@ -137,7 +212,11 @@ test("refused: a credential name that is no Kubernetes name", async () => {
 });
 
 test("refused: a gateway without selector labels", async () => {
-    await refused({ gateway: { ...INGRESS, selectorLabels: {} } }, "gateway.selectorLabels", /empty selector applies to every proxy/);
+    await refused(
+        { gateway: { ...INGRESS, selectorLabels: {} } },
+        "gateway.selectorLabels",
+        /empty selector applies to every proxy/,
+    );
 });
 
 test("refused: no kubernetes provider", async () => {
@@ -145,11 +224,19 @@ test("refused: no kubernetes provider", async () => {
 });
 
 test("refused: an invalid upstream host", async () => {
-    await refused({ services: [{ host: "lambda.external", upstreamHost: "internal alb" }] }, "services[0].upstreamHost", /fully qualified/);
+    await refused(
+        { services: [{ host: "lambda.external", upstreamHost: "internal alb" }] },
+        "services[0].upstreamHost",
+        /fully qualified/,
+    );
 });
 
 test("refused: an upstream that is itself an exported host", async () => {
-    await refused({ services: [{ host: "lambda.external", upstreamHost: "lambda.external" }] }, "services[0].upstreamHost", /route it to itself/);
+    await refused(
+        { services: [{ host: "lambda.external", upstreamHost: "lambda.external" }] },
+        "services[0].upstreamHost",
+        /route it to itself/,
+    );
 });
 
 test("refused: no allowed client principals", async () => {
@@ -157,42 +244,88 @@ test("refused: no allowed client principals", async () => {
 });
 
 test("refused: a client principal in cluster.local, which Istio would rewrite to the EKS trust domain", async () => {
-    await refused({ allowedClientPrincipals: ["spiffe://cluster.local/ns/istio-egress/sa/istio-egressgateway"] }, "allowedClientPrincipals[0]", /rewrites.*distinct trust domain/s);
+    await refused(
+        { allowedClientPrincipals: ["spiffe://cluster.local/ns/istio-egress/sa/istio-egressgateway"] },
+        "allowedClientPrincipals[0]",
+        /rewrites.*distinct trust domain/s,
+    );
 });
 
 test("refused: a client principal that is no SPIFFE id", async () => {
-    await refused({ allowedClientPrincipals: ["gke.example/ns/istio-egress/sa/istio-egressgateway"] }, "allowedClientPrincipals[0]", /not a SPIFFE id/);
+    await refused(
+        { allowedClientPrincipals: ["gke.example/ns/istio-egress/sa/istio-egressgateway"] },
+        "allowedClientPrincipals[0]",
+        /not a SPIFFE id/,
+    );
 });
 
 test("refused: two services sharing an upstream with different settings", async () => {
-    await refused({ services: [{ host: "a.external", upstreamHost: ALB }, { host: "b.external", upstreamHost: ALB, upstreamPort: 8443 }] }, "services[1]", /shares upstreamHost/);
+    await refused(
+        {
+            services: [
+                { host: "a.external", upstreamHost: ALB },
+                { host: "b.external", upstreamHost: ALB, upstreamPort: 8443 },
+            ],
+        },
+        "services[1]",
+        /shares upstreamHost/,
+    );
 });
 
 test("services naming one upstream share its ServiceEntry, DestinationRule and CA Secret; each keeps its own route", async () => {
     const { ExportGateway, provider } = await ready;
     const shared = { upstreamHost: pulumi.output(ALB), upstreamCaPem: pulumi.secret(ALB_CA), upstreamName: "lambdas" };
-    const gw = new ExportGateway("shared", args({ services: [{ host: "a.external", ...shared }, { host: "b.external", ...shared }] }), { provider });
+    const gw = new ExportGateway(
+        "shared",
+        args({
+            services: [
+                { host: "a.external", ...shared },
+                { host: "b.external", ...shared },
+            ],
+        }),
+        { provider },
+    );
     await valueOf(gw.exportedHosts);
     await settle();
     const children = sim.graph.children(sim.graph.one(COMPONENT, "shared").urn).map(object);
     const ofKind = (kind: string) => children.filter((o) => o.kind === kind);
-    assert.deepEqual(ofKind("ServiceEntry").map((o) => [o.metadata.name, o.spec.hosts]), [["shared-upstream-lambdas", [ALB]]]);
+    assert.deepEqual(
+        ofKind("ServiceEntry").map((o) => [o.metadata.name, o.spec.hosts]),
+        [["shared-upstream-lambdas", [ALB]]],
+    );
     const [dr] = ofKind("DestinationRule");
     assert.equal(ofKind("DestinationRule").length, 1);
     assert.equal(dr.spec.trafficPolicy.portLevelSettings[0].tls.credentialName, "shared-upstream-ca-lambdas");
-    assert.deepEqual(ofKind("Secret").map((o) => o.metadata.name).sort(), ["shared-link", "shared-upstream-ca-lambdas"]);
+    assert.deepEqual(
+        ofKind("Secret")
+            .map((o) => o.metadata.name)
+            .sort(),
+        ["shared-link", "shared-upstream-ca-lambdas"],
+    );
     const routes = ofKind("VirtualService");
     assert.deepEqual(routes.map((o) => o.spec.hosts[0]).sort(), ["a.external", "b.external"]);
     for (const vs of routes) assert.equal(vs.spec.http[0].route[0].destination.host, ALB);
 });
 
 test("refused: services sharing an upstreamName but going to different upstream hosts", async () => {
-    await refused({ services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "lambdas" }, { host: "b.external", upstreamHost: PUBLIC_UPSTREAM, upstreamName: "lambdas" }] },
-        "services[1].upstreamName", /also the upstream of services\[0\].*same upstreamHost or different upstreamNames/);
+    await refused(
+        {
+            services: [
+                { host: "a.external", upstreamHost: ALB, upstreamName: "lambdas" },
+                { host: "b.external", upstreamHost: PUBLIC_UPSTREAM, upstreamName: "lambdas" },
+            ],
+        },
+        "services[1].upstreamName",
+        /also the upstream of services\[0\].*same upstreamHost or different upstreamNames/,
+    );
 });
 
 test("refused: an upstreamName that is no Kubernetes name", async () => {
-    await refused({ services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "Shared ALB" }] }, "services[0].upstreamName", /not a valid Kubernetes name/);
+    await refused(
+        { services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "Shared ALB" }] },
+        "services[0].upstreamName",
+        /not a valid Kubernetes name/,
+    );
 });
 
 test("two gateways on one cluster: names follow the component name; the same linkName or credentialName twice is refused", async () => {
@@ -200,14 +333,23 @@ test("two gateways on one cluster: names follow the component name; the same lin
     new ExportGateway("payments", args(), { provider });
     new ExportGateway("orders", args(), { provider });
     await settle();
-    const names = (link: string) => sim.graph.children(sim.graph.one(COMPONENT, link).urn).map((r) => `${r.type} ${object(r).metadata.name}`);
+    const names = (link: string) =>
+        sim.graph.children(sim.graph.one(COMPONENT, link).urn).map((r) => `${r.type} ${object(r).metadata.name}`);
     const shared = names("payments").filter((n) => names("orders").includes(n));
     assert.deepEqual(shared, [], "no object of one link is also the other's");
     assert.ok(names("orders").includes("kubernetes:core/v1:Secret orders-link"));
-    await expectRefused(sim.graph, () => new ExportGateway("payments-again", args({ linkName: "payments" }), { provider }), "linkName",
-        /ExportGateway "payments-again" would create .*istio-ingress\/payments-link, which ExportGateway "payments" already creates on the same cluster; give each link its own linkName/);
-    await expectRefused(sim.graph, () => new ExportGateway("third", args({ credentialName: "orders-link" }), { provider }), "credentialName",
-        /Secret istio-ingress\/orders-link, which ExportGateway "orders" already creates/);
+    await expectRefused(
+        sim.graph,
+        () => new ExportGateway("payments-again", args({ linkName: "payments" }), { provider }),
+        "linkName",
+        /ExportGateway "payments-again" would create .*istio-ingress\/payments-link, which ExportGateway "payments" already creates on the same cluster; give each link its own linkName/,
+    );
+    await expectRefused(
+        sim.graph,
+        () => new ExportGateway("third", args({ credentialName: "orders-link" }), { provider }),
+        "credentialName",
+        /Secret istio-ingress\/orders-link, which ExportGateway "orders" already creates/,
+    );
 });
 
 test("the default link name is the component name as a short DNS label", async () => {

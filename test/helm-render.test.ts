@@ -20,8 +20,17 @@ import { PlainInstallArgs, installSettings } from "../components/istio-install/s
 import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
 
 /** One release as the plan records it (tools/plan/extract.ts): chart, repository, version, values. */
-interface PlannedRelease { name: string; namespace: string; chart: string; version: string; repository?: string; values: Record<string, unknown> }
-interface StackPlan { [cluster: string]: { helmReleases: PlannedRelease[]; manifests: Obj[] } }
+interface PlannedRelease {
+    name: string;
+    namespace: string;
+    chart: string;
+    version: string;
+    repository?: string;
+    values: Record<string, unknown>;
+}
+interface StackPlan {
+    [cluster: string]: { helmReleases: PlannedRelease[]; manifests: Obj[] };
+}
 
 // Child mode: this file started again with HELM_RENDER_STACK set runs that stack's program under the
 // simulator (one simulation per process) and prints its cluster plans.
@@ -33,12 +42,17 @@ if (process.env.HELM_RENDER_STACK) {
         const run = await runStack({ stack, overrides });
         process.stdout.write(`\n@@PLAN@@${JSON.stringify(clusterPlans(run.graph))}`);
         process.exit(0);
-    })().catch((e) => { process.stderr.write(String(e?.stack ?? e)); process.exit(1); });
+    })().catch((e) => {
+        process.stderr.write(String(e?.stack ?? e));
+        process.exit(1);
+    });
 }
 
 function stackPlan(stack: string, overrides?: Record<string, unknown>): StackPlan {
     const child = spawnSync(process.execPath, ["--import", "tsx", __filename], {
-        cwd: path.join(__dirname, ".."), encoding: "utf8", maxBuffer: 64 << 20,
+        cwd: path.join(__dirname, ".."),
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
         env: { ...process.env, HELM_RENDER_STACK: JSON.stringify({ stack, overrides }) },
     });
     const at = child.stdout?.lastIndexOf("@@PLAN@@") ?? -1;
@@ -51,7 +65,11 @@ function asSpec(r: PlannedRelease): ReleaseSpec {
     const chart = r.chart.startsWith("oci://") ? r.chart.slice(r.chart.lastIndexOf("/") + 1) : r.chart;
     assert.ok(["base", "istiod", "gateway"].includes(chart), `an Istio chart: ${r.chart}`);
     return {
-        chart: chart as ReleaseSpec["chart"], name: r.name, namespace: r.namespace, version: r.version, values: r.values,
+        chart: chart as ReleaseSpec["chart"],
+        name: r.name,
+        namespace: r.namespace,
+        version: r.version,
+        values: r.values,
         source: { chart: r.chart, ...(r.repository ? { repositoryOpts: { repo: r.repository } } : {}) },
     };
 }
@@ -63,36 +81,59 @@ const CHARTS = path.join(REAL_HOME, "work", "charts", DEFAULT_ISTIO_VERSION);
 function missing(): string | undefined {
     if (!fs.existsSync(HELM)) return `no real helm at ${HELM} (build it: ../shared/tools/real-validators/build-all.sh)`;
     for (const c of ["base", "istiod", "gateway"]) {
-        if (!fs.existsSync(path.join(CHARTS, c, "Chart.yaml"))) return `no Istio ${DEFAULT_ISTIO_VERSION} chart ${c} under ${CHARTS} (prepare-charts.sh exports them)`;
+        if (!fs.existsSync(path.join(CHARTS, c, "Chart.yaml")))
+            return `no Istio ${DEFAULT_ISTIO_VERSION} chart ${c} under ${CHARTS} (prepare-charts.sh exports them)`;
     }
     return undefined;
 }
 const skip = process.env.HELM_RENDER_STACK ? "child process" : missing();
 if (skip && !process.env.HELM_RENDER_STACK) console.log(`# helm-render: skipped: ${skip}`);
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
+type Obj = {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+    [k: string]: any;
+};
 
 /** `helm template` of one release with Istio's chart of the same name; the chart's values.schema.json applies. */
 function render(r: ReleaseSpec): Obj[] {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-helm-"));
     const valuesFile = path.join(dir, "values.json");
     fs.writeFileSync(valuesFile, JSON.stringify(r.values));
-    const run = spawnSync(HELM, ["template", r.name, path.join(CHARTS, r.chart), "--namespace", r.namespace, "-f", valuesFile], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const run = spawnSync(
+        HELM,
+        ["template", r.name, path.join(CHARTS, r.chart), "--namespace", r.namespace, "-f", valuesFile],
+        { encoding: "utf8", maxBuffer: 64 << 20 },
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     assert.equal(run.status, 0, `helm template ${r.chart} failed: ${run.stderr}`);
-    return parseAllDocuments(run.stdout).map((d) => d.toJS() as Obj).filter((o) => o && typeof o === "object" && o.kind);
+    return parseAllDocuments(run.stdout)
+        .map((d) => d.toJS() as Obj)
+        .filter((o) => o && typeof o === "object" && o.kind);
 }
 
-function plan(name: string, role: string, args: PlainInstallArgs = {}): Record<string, { spec: ReleaseSpec; objects: Obj[] }> {
-    return Object.fromEntries(releasePlan(installSettings(name, role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]));
+function plan(
+    name: string,
+    role: string,
+    args: PlainInstallArgs = {},
+): Record<string, { spec: ReleaseSpec; objects: Obj[] }> {
+    return Object.fromEntries(
+        releasePlan(installSettings(name, role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]),
+    );
 }
 
 const one = (objects: Obj[], kind: string, what: string): Obj => {
     const found = objects.filter((o) => o.kind === kind);
-    assert.equal(found.length, 1, `${what}: exactly one ${kind}, found ${found.map((o) => o.metadata.name).join(", ") || "none"}`);
+    assert.equal(
+        found.length,
+        1,
+        `${what}: exactly one ${kind}, found ${found.map((o) => o.metadata.name).join(", ") || "none"}`,
+    );
     return found[0];
 };
-const subset = (small: Record<string, string>, big: Record<string, string>) => Object.entries(small).every(([k, v]) => big[k] === v);
+const subset = (small: Record<string, string>, big: Record<string, string>) =>
+    Object.entries(small).every(([k, v]) => big[k] === v);
 
 /** A workload that survives a node drain or a zone outage: HPA ≥ 2, a PDB over exactly its pods, spread. */
 function assertHighlyAvailable(objects: Obj[], what: string): void {
@@ -104,7 +145,11 @@ function assertHighlyAvailable(objects: Obj[], what: string): void {
     assert.ok(hpa.spec.maxReplicas >= hpa.spec.minReplicas, `${what}: HPA max ≥ min`);
     const podLabels = deployment.spec.template.metadata.labels;
     assert.ok(subset(pdb.spec.selector.matchLabels, podLabels), `${what}: the PDB selects the pods`);
-    assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels, `${what}: the PDB selects exactly the Deployment's pods`);
+    assert.deepEqual(
+        pdb.spec.selector.matchLabels,
+        deployment.spec.selector.matchLabels,
+        `${what}: the PDB selects exactly the Deployment's pods`,
+    );
     assert.ok(pdb.spec.minAvailable >= 1 || pdb.spec.maxUnavailable !== undefined, `${what}: the PDB keeps a pod up`);
     const spread = deployment.spec.template.spec.topologySpreadConstraints ?? [];
     for (const key of ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) {
@@ -126,62 +171,111 @@ function images(objects: Obj[]): string[] {
 const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub";
 const OCI = "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/istio-charts";
 
-for (const [side, role] of [["eks", "ingress"], ["gke", "egress"]] as const) {
-    test(`${side} (${role}), defaults: each gateway and istiod has min replicas ≥ 2, a PDB over exactly its pods, zone and node spread`, { skip }, () => {
-        const p = plan(side, role);
-        assertHighlyAvailable(p.gateway.objects, `${side} gateway`);
-        assertHighlyAvailable(p.istiod.objects, `${side} istiod`);
-        const gw = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec.containers[0];
-        assert.deepEqual(gw.resources.requests, { cpu: "100m", memory: "128Mi" });
-        assert.equal(p.gateway.objects.some((o) => o.kind === "Service"), role === "egress", "the ingress chart Service is off (crossmesh owns the NLB)");
-    });
+for (const [side, role] of [
+    ["eks", "ingress"],
+    ["gke", "egress"],
+] as const) {
+    test(
+        `${side} (${role}), defaults: each gateway and istiod has min replicas ≥ 2, a PDB over exactly its pods, zone and node spread`,
+        { skip },
+        () => {
+            const p = plan(side, role);
+            assertHighlyAvailable(p.gateway.objects, `${side} gateway`);
+            assertHighlyAvailable(p.istiod.objects, `${side} istiod`);
+            const gw = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec.containers[0];
+            assert.deepEqual(gw.resources.requests, { cpu: "100m", memory: "128Mi" });
+            assert.equal(
+                p.gateway.objects.some((o) => o.kind === "Service"),
+                role === "egress",
+                "the ingress chart Service is off (crossmesh owns the NLB)",
+            );
+        },
+    );
 }
 
-test("highAvailability: false renders the lab shape the assertions above must refuse (1 replica, no PDB)", { skip }, () => {
-    const p = plan("lab", "ingress", { highAvailability: false });
-    for (const chart of ["gateway", "istiod"]) {
-        assert.equal(p[chart].objects.some((o) => o.kind === "PodDisruptionBudget"), false, `${chart}: no PDB`);
-        assert.throws(() => assertHighlyAvailable(p[chart].objects, chart), /PodDisruptionBudget|minReplicas/);
-    }
-});
-
-for (const [side, role] of [["eks", "ingress"], ["gke", "egress"]] as const) {
-    test(`${side} (${role}) with mirrors: no rendered image and no chart source outside the mirror; pull secrets reach the pods`, { skip }, () => {
-        const p = plan(side, role, { chartRepository: OCI, imageRegistry: ECR, imagePullSecrets: ["mirror-pull"] });
-        for (const { spec, objects } of Object.values(p)) {
-            assert.ok(spec.source.chart.startsWith(`${OCI}/`), `${spec.chart}: chart ${spec.source.chart} from the mirror`);
-            assert.equal(spec.source.repositoryOpts, undefined, `${spec.chart}: no other repository`);
-            for (const image of images(objects)) {
-                // The gateway's `image: auto` is filled in by istiod's injector, from its global.hub (checked below).
-                if (image === "auto") continue;
-                assert.ok(image.startsWith(`${ECR}/`), `${spec.chart}: image ${image} outside the mirror`);
-            }
-            const text = JSON.stringify(objects);
-            for (const registry of ["docker.io", "gcr.io", "registry.istio.io", "quay.io", "ghcr.io"]) {
-                assert.equal(text.includes(registry), false, `${spec.chart}: the rendered objects name ${registry}`);
-            }
+test(
+    "highAvailability: false renders the lab shape the assertions above must refuse (1 replica, no PDB)",
+    { skip },
+    () => {
+        const p = plan("lab", "ingress", { highAvailability: false });
+        for (const chart of ["gateway", "istiod"]) {
+            assert.equal(
+                p[chart].objects.some((o) => o.kind === "PodDisruptionBudget"),
+                false,
+                `${chart}: no PDB`,
+            );
+            assert.throws(() => assertHighlyAvailable(p[chart].objects, chart), /PodDisruptionBudget|minReplicas/);
         }
-        assert.deepEqual(images(p.istiod.objects), [`${ECR}/istio/pilot:${DEFAULT_ISTIO_VERSION}`]);
-        // The injector's values: the hub of every injected proxy (sidecars and the gateways' `image: auto`).
-        const injector = p.istiod.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("istio-sidecar-injector"));
-        assert.ok(injector, "the injector ConfigMap");
-        const injected = JSON.parse(injector.data.values);
-        assert.equal(injected.global.hub, `${ECR}/istio`);
-        assert.deepEqual(injected.global.imagePullSecrets, ["mirror-pull"], "injected pods (gateways, sidecars) get the pull secret");
-        const gatewayPod = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec;
-        assert.deepEqual(gatewayPod.imagePullSecrets, [{ name: "mirror-pull" }]);
-        const istiodSa = p.istiod.objects.find((o) => o.kind === "ServiceAccount" && o.metadata.name.startsWith("istiod"));
-        assert.deepEqual(istiodSa?.imagePullSecrets, [{ name: "mirror-pull" }], "istiod pulls through its service account");
-        // crossmesh's own pods follow the same mirror.
-        assert.ok(curlImage({ imageRegistry: ECR }).startsWith(`${ECR}/`));
-        assert.ok(!curlImage({ imageRegistry: ECR }).startsWith(CURL_IMAGE));
-    });
+    },
+);
+
+for (const [side, role] of [
+    ["eks", "ingress"],
+    ["gke", "egress"],
+] as const) {
+    test(
+        `${side} (${role}) with mirrors: no rendered image and no chart source outside the mirror; pull secrets reach the pods`,
+        { skip },
+        () => {
+            const p = plan(side, role, { chartRepository: OCI, imageRegistry: ECR, imagePullSecrets: ["mirror-pull"] });
+            for (const { spec, objects } of Object.values(p)) {
+                assert.ok(
+                    spec.source.chart.startsWith(`${OCI}/`),
+                    `${spec.chart}: chart ${spec.source.chart} from the mirror`,
+                );
+                assert.equal(spec.source.repositoryOpts, undefined, `${spec.chart}: no other repository`);
+                for (const image of images(objects)) {
+                    // The gateway's `image: auto` is filled in by istiod's injector, from its global.hub (checked below).
+                    if (image === "auto") continue;
+                    assert.ok(image.startsWith(`${ECR}/`), `${spec.chart}: image ${image} outside the mirror`);
+                }
+                const text = JSON.stringify(objects);
+                for (const registry of ["docker.io", "gcr.io", "registry.istio.io", "quay.io", "ghcr.io"]) {
+                    assert.equal(
+                        text.includes(registry),
+                        false,
+                        `${spec.chart}: the rendered objects name ${registry}`,
+                    );
+                }
+            }
+            assert.deepEqual(images(p.istiod.objects), [`${ECR}/istio/pilot:${DEFAULT_ISTIO_VERSION}`]);
+            // The injector's values: the hub of every injected proxy (sidecars and the gateways' `image: auto`).
+            const injector = p.istiod.objects.find(
+                (o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("istio-sidecar-injector"),
+            );
+            assert.ok(injector, "the injector ConfigMap");
+            const injected = JSON.parse(injector.data.values);
+            assert.equal(injected.global.hub, `${ECR}/istio`);
+            assert.deepEqual(
+                injected.global.imagePullSecrets,
+                ["mirror-pull"],
+                "injected pods (gateways, sidecars) get the pull secret",
+            );
+            const gatewayPod = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec;
+            assert.deepEqual(gatewayPod.imagePullSecrets, [{ name: "mirror-pull" }]);
+            const istiodSa = p.istiod.objects.find(
+                (o) => o.kind === "ServiceAccount" && o.metadata.name.startsWith("istiod"),
+            );
+            assert.deepEqual(
+                istiodSa?.imagePullSecrets,
+                [{ name: "mirror-pull" }],
+                "istiod pulls through its service account",
+            );
+            // crossmesh's own pods follow the same mirror.
+            assert.ok(curlImage({ imageRegistry: ECR }).startsWith(`${ECR}/`));
+            assert.ok(!curlImage({ imageRegistry: ECR }).startsWith(CURL_IMAGE));
+        },
+    );
 }
 
 test("extra values reach the rendered objects and crossmesh's own settings survive them", { skip }, () => {
     const p = plan("extra", "ingress", {
         values: {
-            gateway: { nodeSelector: { pool: "edge" }, priorityClassName: "system-cluster-critical", autoscaling: { maxReplicas: 8 } },
+            gateway: {
+                nodeSelector: { pool: "edge" },
+                priorityClassName: "system-cluster-critical",
+                autoscaling: { maxReplicas: 8 },
+            },
             istiod: { nodeSelector: { pool: "system" } },
         },
     });
@@ -194,37 +288,67 @@ test("extra values reach the rendered objects and crossmesh's own settings survi
     assert.deepEqual(one(p.istiod.objects, "Deployment", "istiod").spec.template.spec.nodeSelector, { pool: "system" });
 });
 
-const STACKS = fs.readdirSync(path.join(__dirname, "..", "stacks")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((x): x is string => Boolean(x)).sort();
+const STACKS = fs
+    .readdirSync(path.join(__dirname, "..", "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((x): x is string => Boolean(x))
+    .sort();
 
 for (const stack of STACKS) {
-    test(`stack ${stack}: every Helm release of its plan renders with Istio's charts; each gateway and istiod is highly available`, { skip }, () => {
-        const plan = stackPlan(stack);
-        for (const [cluster, p] of Object.entries(plan)) {
-            const releases = p.helmReleases.map(asSpec);
-            if (releases.length === 0) continue; // an adopted mesh: crossmesh installs nothing there
-            const byChart = Object.fromEntries(releases.map((r) => [r.chart, render(r)]));
-            assert.deepEqual(Object.keys(byChart).sort(), ["base", "gateway", "istiod"], `${stack}/${cluster}: the three charts`);
-            assertHighlyAvailable(byChart.gateway, `${stack}/${cluster} gateway`);
-            assertHighlyAvailable(byChart.istiod, `${stack}/${cluster} istiod`);
-        }
-    });
+    test(
+        `stack ${stack}: every Helm release of its plan renders with Istio's charts; each gateway and istiod is highly available`,
+        { skip },
+        () => {
+            const plan = stackPlan(stack);
+            for (const [cluster, p] of Object.entries(plan)) {
+                const releases = p.helmReleases.map(asSpec);
+                if (releases.length === 0) continue; // an adopted mesh: crossmesh installs nothing there
+                const byChart = Object.fromEntries(releases.map((r) => [r.chart, render(r)]));
+                assert.deepEqual(
+                    Object.keys(byChart).sort(),
+                    ["base", "gateway", "istiod"],
+                    `${stack}/${cluster}: the three charts`,
+                );
+                assertHighlyAvailable(byChart.gateway, `${stack}/${cluster} gateway`);
+                assertHighlyAvailable(byChart.istiod, `${stack}/${cluster} istiod`);
+            }
+        },
+    );
 }
 
-test("dev stack with mirror settings: its plan's chart sources and every image (charts and crossmesh's own pods) are in the mirror", { skip }, () => {
-    const plan = stackPlan("dev", { istio: { chartRepository: OCI, imageRegistry: ECR } });
-    let releases = 0;
-    for (const [cluster, p] of Object.entries(plan)) {
-        for (const r of p.helmReleases) {
-            releases++;
-            assert.ok(r.chart.startsWith(`${OCI}/`) && r.repository === undefined, `${cluster}: ${r.chart} from ${r.repository ?? "its oci:// reference"}`);
-            for (const image of images(render(asSpec(r)))) {
-                if (image !== "auto") assert.ok(image.startsWith(`${ECR}/`), `${cluster} ${r.chart}: image ${image} outside the mirror`);
+test(
+    "dev stack with mirror settings: its plan's chart sources and every image (charts and crossmesh's own pods) are in the mirror",
+    { skip },
+    () => {
+        const plan = stackPlan("dev", { istio: { chartRepository: OCI, imageRegistry: ECR } });
+        let releases = 0;
+        for (const [cluster, p] of Object.entries(plan)) {
+            for (const r of p.helmReleases) {
+                releases++;
+                assert.ok(
+                    r.chart.startsWith(`${OCI}/`) && r.repository === undefined,
+                    `${cluster}: ${r.chart} from ${r.repository ?? "its oci:// reference"}`,
+                );
+                for (const image of images(render(asSpec(r)))) {
+                    if (image !== "auto")
+                        assert.ok(
+                            image.startsWith(`${ECR}/`),
+                            `${cluster} ${r.chart}: image ${image} outside the mirror`,
+                        );
+                }
+            }
+            for (const o of p.manifests) {
+                for (const image of images([o]))
+                    assert.ok(
+                        image.startsWith(`${ECR}/`),
+                        `${cluster}: ${o.kind} ${o.metadata.namespace}/${o.metadata.name} (crossmesh's own pod) runs ${image}, outside the mirror`,
+                    );
             }
         }
-        for (const o of p.manifests) {
-            for (const image of images([o])) assert.ok(image.startsWith(`${ECR}/`), `${cluster}: ${o.kind} ${o.metadata.namespace}/${o.metadata.name} (crossmesh's own pod) runs ${image}, outside the mirror`);
-        }
-    }
-    assert.equal(releases, 6, "both sides installed from the mirror");
-    assert.ok(images(plan.gke.manifests).length >= 1, "the dev stack runs crossmesh's own pods in GKE (verify Job, test client)");
-});
+        assert.equal(releases, 6, "both sides installed from the mirror");
+        assert.ok(
+            images(plan.gke.manifests).length >= 1,
+            "the dev stack runs crossmesh's own pods in GKE (verify Job, test client)",
+        );
+    },
+);

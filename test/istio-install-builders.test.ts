@@ -2,13 +2,30 @@
 // the labels the gateway chart gives its pods, and the NLB Service with and without source ranges.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { InstallSettings, defaultTrustDomain, gatewayPodSelectorLabels, gatewayServiceSelector, gatewayValues, istiodValues, revisionOf } from "../components/istio-install/charts";
+import {
+    InstallSettings,
+    defaultTrustDomain,
+    gatewayPodSelectorLabels,
+    gatewayServiceSelector,
+    gatewayValues,
+    istiodValues,
+    revisionOf,
+} from "../components/istio-install/charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "../components/istio-install/load-balancer";
 
 const settings: InstallSettings = {
-    gatewayRole: "ingress", version: "1.30.3", revision: "1-30", trustDomain: "eks.example", outboundTrafficPolicy: "REGISTRY_ONLY",
-    gatewayName: "istio-ingressgateway", gatewayNamespace: "istio-ingress", loadBalancerSourceRanges: [],
-    highAvailability: true, chartRepository: "https://istio-release.storage.googleapis.com/charts", imagePullSecrets: [], extraValues: {},
+    gatewayRole: "ingress",
+    version: "1.30.3",
+    revision: "1-30",
+    trustDomain: "eks.example",
+    outboundTrafficPolicy: "REGISTRY_ONLY",
+    gatewayName: "istio-ingressgateway",
+    gatewayNamespace: "istio-ingress",
+    loadBalancerSourceRanges: [],
+    highAvailability: true,
+    chartRepository: "https://istio-release.storage.googleapis.com/charts",
+    imagePullSecrets: [],
+    extraValues: {},
 };
 
 test("one revision per minor version", () => {
@@ -24,9 +41,16 @@ test("the default trust domain is derived from the component name, as a valid DN
 });
 
 test("selector labels are the gateway chart's: app = release name, istio = name without istio-, plus istio.io/rev on pods", () => {
-    assert.deepEqual(gatewayServiceSelector("istio-egressgateway"), { app: "istio-egressgateway", istio: "egressgateway" });
+    assert.deepEqual(gatewayServiceSelector("istio-egressgateway"), {
+        app: "istio-egressgateway",
+        istio: "egressgateway",
+    });
     assert.deepEqual(gatewayServiceSelector("edge"), { app: "edge", istio: "edge" });
-    assert.deepEqual(gatewayPodSelectorLabels({ gatewayName: "istio-ingressgateway", revision: "1-30" }), { app: "istio-ingressgateway", istio: "ingressgateway", "istio.io/rev": "1-30" });
+    assert.deepEqual(gatewayPodSelectorLabels({ gatewayName: "istio-ingressgateway", revision: "1-30" }), {
+        app: "istio-ingressgateway",
+        istio: "ingressgateway",
+        "istio.io/rev": "1-30",
+    });
 });
 
 test("istiod values carry the mesh policy asked for; the gateway chart makes a Service only for the egress role", () => {
@@ -36,15 +60,35 @@ test("istiod values carry the mesh policy asked for; the gateway chart makes a S
 });
 
 test("the NLB Service sets loadBalancerSourceRanges only when CIDRs are given", () => {
-    const open = loadBalancerService({ gatewayName: "istio-ingressgateway", namespace: "istio-ingress", loadBalancerSourceRanges: [] });
-    assert.equal("loadBalancerSourceRanges" in open.spec, false, "no empty list (the API server would store it as unrestricted anyway)");
-    const limited = loadBalancerService({ gatewayName: "istio-ingressgateway", namespace: "istio-ingress", loadBalancerSourceRanges: ["198.51.100.0/24"] });
+    const open = loadBalancerService({
+        gatewayName: "istio-ingressgateway",
+        namespace: "istio-ingress",
+        loadBalancerSourceRanges: [],
+    });
+    assert.equal(
+        "loadBalancerSourceRanges" in open.spec,
+        false,
+        "no empty list (the API server would store it as unrestricted anyway)",
+    );
+    const limited = loadBalancerService({
+        gatewayName: "istio-ingressgateway",
+        namespace: "istio-ingress",
+        loadBalancerSourceRanges: ["198.51.100.0/24"],
+    });
     assert.deepEqual(limited.spec.loadBalancerSourceRanges, ["198.51.100.0/24"]);
     assert.deepEqual(limited.metadata.labels, { app: "istio-ingressgateway", istio: "ingressgateway" });
 });
 
 test("a load balancer without a hostname is a clear error, not an undefined endpoint", () => {
-    assert.equal(loadBalancerHostnameOf("ns/svc", { loadBalancer: { ingress: [{ hostname: "k8s-a-b.elb.eu-west-1.amazonaws.com" }] } }), "k8s-a-b.elb.eu-west-1.amazonaws.com");
-    assert.throws(() => loadBalancerHostnameOf("ns/svc", { loadBalancer: { ingress: [{ ip: "34.1.2.7" }] } }), /Service ns\/svc has an IP \(34\.1\.2\.7\) but no hostname/);
+    assert.equal(
+        loadBalancerHostnameOf("ns/svc", {
+            loadBalancer: { ingress: [{ hostname: "k8s-a-b.elb.eu-west-1.amazonaws.com" }] },
+        }),
+        "k8s-a-b.elb.eu-west-1.amazonaws.com",
+    );
+    assert.throws(
+        () => loadBalancerHostnameOf("ns/svc", { loadBalancer: { ingress: [{ ip: "34.1.2.7" }] } }),
+        /Service ns\/svc has an IP \(34\.1\.2\.7\) but no hostname/,
+    );
     assert.throws(() => loadBalancerHostnameOf("ns/svc", { loadBalancer: {} }), /has no load balancer address/);
 });

@@ -8,7 +8,10 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { startSimulation } from "../tools/simulator";
 
-interface ProgramRun { errors: string[]; registered: { type: string; name: string }[] }
+interface ProgramRun {
+    errors: string[];
+    registered: { type: string; name: string }[];
+}
 
 async function program(args: Record<string, unknown>): Promise<ProgramRun> {
     const sim = startSimulation();
@@ -16,7 +19,9 @@ async function program(args: Record<string, unknown>): Promise<ProgramRun> {
     process.on("unhandledRejection", (e) => errors.push(e instanceof Error ? e.message : String(e)));
     const k8s = await import("@pulumi/kubernetes");
     const { IstioInstall } = await import("../components/istio-install");
-    const provider = new k8s.Provider("eks", { kubeconfig: "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n" });
+    const provider = new k8s.Provider("eks", {
+        kubeconfig: "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n",
+    });
     new IstioInstall("program", args as never, { provider });
     // The failed registration never answers, so wait for the program to go quiet instead.
     let seen = -1;
@@ -30,7 +35,9 @@ async function program(args: Record<string, unknown>): Promise<ProgramRun> {
 
 function run(args: Record<string, unknown>): ProgramRun {
     const child = spawnSync(process.execPath, ["--import", "tsx", __filename], {
-        cwd: path.join(__dirname, ".."), encoding: "utf8", env: { ...process.env, ISTIO_INSTALL_PROGRAM: JSON.stringify(args) },
+        cwd: path.join(__dirname, ".."),
+        encoding: "utf8",
+        env: { ...process.env, ISTIO_INSTALL_PROGRAM: JSON.stringify(args) },
     });
     if (!child.stdout) throw new Error(`the program printed nothing: ${child.stderr}`);
     return JSON.parse(child.stdout) as ProgramRun;
@@ -44,15 +51,31 @@ if (process.env.ISTIO_INSTALL_PROGRAM) {
 } else {
     test("Istio 1.30.99 (well-formed, not published) fails in the simulated Helm repository; nothing after base is installed", () => {
         const result = run({ gatewayRole: "ingress", version: "1.30.99" });
-        assert.ok(result.errors.some((e) => /helm: chart "base" version "1\.30\.99" not found in https:\/\/istio-release\.storage\.googleapis\.com\/charts/.test(e)), `errors: ${result.errors.join(" | ")}`);
+        assert.ok(
+            result.errors.some((e) =>
+                /helm: chart "base" version "1\.30\.99" not found in https:\/\/istio-release\.storage\.googleapis\.com\/charts/.test(
+                    e,
+                ),
+            ),
+            `errors: ${result.errors.join(" | ")}`,
+        );
         const releases = result.registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
         assert.deepEqual(releases, [], "no release registered: base failed, istiod and the gateway wait for it");
-        assert.ok(result.registered.some((r) => r.type === "kubernetes:core/v1:Service"), "the NLB Service does not depend on the releases, so it proceeds, as in a real run");
+        assert.ok(
+            result.registered.some((r) => r.type === "kubernetes:core/v1:Service"),
+            "the NLB Service does not depend on the releases, so it proceeds, as in a real run",
+        );
     });
 
     test("the same program with a published version registers all three releases (the check above can pass only for the version)", () => {
         const result = run({ gatewayRole: "ingress", version: "1.30.2" });
         assert.deepEqual(result.errors, []);
-        assert.deepEqual(result.registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.name).sort(), ["program-base", "program-gateway", "program-istiod"]);
+        assert.deepEqual(
+            result.registered
+                .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
+                .map((r) => r.name)
+                .sort(),
+            ["program-base", "program-gateway", "program-istiod"],
+        );
     });
 }

@@ -21,15 +21,25 @@ const NLB_HOSTNAME = /^k8s-[a-z0-9-]{1,8}-[a-z0-9-]{1,8}-[0-9a-f]{10}-[0-9a-f]{1
 let providerCount = 0;
 async function cluster(kind: "eks" | "gke") {
     const k8s = await import("@pulumi/kubernetes");
-    const provider = new k8s.Provider(`${kind}-${++providerCount}`, { kubeconfig: kind === "eks" ? EKS_KUBECONFIG : GKE_KUBECONFIG });
+    const provider = new k8s.Provider(`${kind}-${++providerCount}`, {
+        kubeconfig: kind === "eks" ? EKS_KUBECONFIG : GKE_KUBECONFIG,
+    });
     const [urn, id] = await Promise.all([valueOf(provider.urn), valueOf(provider.id)]);
     return { provider, ref: `${urn}::${id}` };
 }
 
-async function deploy(name: string, args: import("../components/istio-install").IstioInstallArgs, opts: pulumi.ComponentResourceOptions) {
+async function deploy(
+    name: string,
+    args: import("../components/istio-install").IstioInstallArgs,
+    opts: pulumi.ComponentResourceOptions,
+) {
     const { IstioInstall } = await import("../components/istio-install");
     const component = new IstioInstall(name, args, opts);
-    await Promise.all([valueOf(component.gateway.namespace), valueOf(component.loadBalancerHostname), valueOf(component.revision)]);
+    await Promise.all([
+        valueOf(component.gateway.namespace),
+        valueOf(component.loadBalancerHostname),
+        valueOf(component.revision),
+    ]);
     await settle();
     const urn = sim.graph.one(TOKEN, name).urn;
     const children = sim.graph.children(urn);
@@ -40,15 +50,33 @@ async function deploy(name: string, args: import("../components/istio-install").
 const inputs = (r: RecordedResource) => unsecret(r.rawInputs) as Record<string, any>;
 
 /** Zone then node spread of the pods with these labels, as a preference (a one-zone cluster still schedules). */
-const spread = (matchLabels: Record<string, string>) => ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
-    maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels }, matchLabelKeys: ["pod-template-hash"],
-}));
+const spread = (matchLabels: Record<string, string>) =>
+    ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels },
+        matchLabelKeys: ["pod-template-hash"],
+    }));
 
 test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.30.3, revision 1-30, in their namespaces", async () => {
     const eks = await cluster("eks");
-    const { children, child, of } = await deploy("eks-mesh", { gatewayRole: "ingress", trustDomain: "eks.example.internal" }, { provider: eks.provider });
-    assert.deepEqual(children.map((r) => r.type).sort(), [RELEASE, RELEASE, RELEASE, NAMESPACE, NAMESPACE, SERVICE].sort(), "exactly three releases, two namespaces and the NLB Service");
-    assert.deepEqual(of(NAMESPACE).map((r) => inputs(r).metadata.name).sort(), ["istio-ingress", "istio-system"]);
+    const { children, child, of } = await deploy(
+        "eks-mesh",
+        { gatewayRole: "ingress", trustDomain: "eks.example.internal" },
+        { provider: eks.provider },
+    );
+    assert.deepEqual(
+        children.map((r) => r.type).sort(),
+        [RELEASE, RELEASE, RELEASE, NAMESPACE, NAMESPACE, SERVICE].sort(),
+        "exactly three releases, two namespaces and the NLB Service",
+    );
+    assert.deepEqual(
+        of(NAMESPACE)
+            .map((r) => inputs(r).metadata.name)
+            .sort(),
+        ["istio-ingress", "istio-system"],
+    );
 
     const expected = [
         { suffix: "base", chart: "base", release: "istio-base", namespace: "istio-system" },
@@ -74,16 +102,24 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
             defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } },
         },
         // High availability by default: 2+ istiods, the chart's PDB, spread over zones and nodes.
-        autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, pdb: { minAvailable: 1 },
+        autoscaleEnabled: true,
+        autoscaleMin: 2,
+        autoscaleMax: 5,
+        pdb: { minAvailable: 1 },
         topologySpreadConstraints: spread({ app: "istiod", "istio.io/rev": "1-30" }),
     });
-    assert.deepEqual(inputs(child(RELEASE, "gateway")).values, {
-        revision: "1-30", service: { type: "None" },
-        resources: { requests: { cpu: "100m", memory: "128Mi" } },
-        autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
-        podDisruptionBudget: { minAvailable: 1 },
-        topologySpreadConstraints: spread({ app: "istio-ingressgateway", istio: "ingressgateway" }),
-    }, "the chart makes no Service (crossmesh owns the NLB); 2+ gateways with a PDB and spread");
+    assert.deepEqual(
+        inputs(child(RELEASE, "gateway")).values,
+        {
+            revision: "1-30",
+            service: { type: "None" },
+            resources: { requests: { cpu: "100m", memory: "128Mi" } },
+            autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+            podDisruptionBudget: { minAvailable: 1 },
+            topologySpreadConstraints: spread({ app: "istio-ingressgateway", istio: "ingressgateway" }),
+        },
+        "the chart makes no Service (crossmesh owns the NLB); 2+ gateways with a PDB and spread",
+    );
 });
 
 test("EKS graph: istiod waits for base, the gateway for istiod; the NLB Service waits only for its namespace; every child uses the given provider", async () => {
@@ -115,9 +151,15 @@ test("EKS graph: istiod waits for base, the gateway for istiod; the NLB Service 
 
 test("EKS NLB: AWS Load Balancer Controller annotations, 443 to the gateway pods, source ranges; its hostname is the output", async () => {
     const eks = await cluster("eks");
-    const { component, child } = await deploy("eks-nlb", {
-        gatewayRole: "ingress", trustDomain: "eks.example.internal", loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"],
-    }, { provider: eks.provider });
+    const { component, child } = await deploy(
+        "eks-nlb",
+        {
+            gatewayRole: "ingress",
+            trustDomain: "eks.example.internal",
+            loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"],
+        },
+        { provider: eks.provider },
+    );
     const service = child(SERVICE, "load-balancer");
     const svc = inputs(service);
     assert.equal(svc.metadata.name, "istio-ingressgateway");
@@ -131,8 +173,16 @@ test("EKS NLB: AWS Load Balancer Controller annotations, 443 to the gateway pods
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
     });
     assert.equal(svc.spec.type, "LoadBalancer");
-    assert.deepEqual(svc.spec.selector, { app: "istio-ingressgateway", istio: "ingressgateway" }, "the gateway chart's Deployment selector");
-    assert.deepEqual(svc.spec.ports, [{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }], "only 443 is exposed");
+    assert.deepEqual(
+        svc.spec.selector,
+        { app: "istio-ingressgateway", istio: "ingressgateway" },
+        "the gateway chart's Deployment selector",
+    );
+    assert.deepEqual(
+        svc.spec.ports,
+        [{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }],
+        "only 443 is exposed",
+    );
     assert.deepEqual(svc.spec.loadBalancerSourceRanges, ["203.0.113.0/24", "198.51.100.7/32"]);
 
     const hostname = await valueOf(component.loadBalancerHostname);
@@ -140,7 +190,11 @@ test("EKS NLB: AWS Load Balancer Controller annotations, 443 to the gateway pods
     const status = (service.state as any).status;
     assert.equal(hostname, status.loadBalancer.ingress[0].hostname, "straight from the Service status");
 
-    assert.deepEqual(await valueOf(component.gateway.selectorLabels), { app: "istio-ingressgateway", istio: "ingressgateway", "istio.io/rev": "1-30" });
+    assert.deepEqual(await valueOf(component.gateway.selectorLabels), {
+        app: "istio-ingressgateway",
+        istio: "ingressgateway",
+        "istio.io/rev": "1-30",
+    });
     assert.equal(await valueOf(component.gateway.namespace), "istio-ingress");
     assert.equal(await valueOf(component.gateway.serviceName), "istio-ingressgateway");
     assert.equal(await valueOf(component.gateway.serviceAccount), "istio-ingressgateway");
@@ -158,30 +212,57 @@ test("objects placed in the gateway namespace wait for istiod (CRDs, validating 
     const { IstioInstall } = await import("../components/istio-install");
     const k8s = await import("@pulumi/kubernetes");
     const mesh = new IstioInstall("eks-consumer", { gatewayRole: "ingress" }, { provider: eks.provider });
-    new k8s.core.v1.Secret("consumer-secret", { metadata: { name: "link", namespace: mesh.gateway.namespace }, stringData: { a: "b" } }, { provider: eks.provider });
-    const onHostname = new k8s.core.v1.ConfigMap("consumer-of-hostname", { metadata: { namespace: "default" }, data: { host: mesh.loadBalancerHostname.apply((h) => h ?? "") } }, { provider: eks.provider });
+    new k8s.core.v1.Secret(
+        "consumer-secret",
+        { metadata: { name: "link", namespace: mesh.gateway.namespace }, stringData: { a: "b" } },
+        { provider: eks.provider },
+    );
+    const onHostname = new k8s.core.v1.ConfigMap(
+        "consumer-of-hostname",
+        { metadata: { namespace: "default" }, data: { host: mesh.loadBalancerHostname.apply((h) => h ?? "") } },
+        { provider: eks.provider },
+    );
     await valueOf(onHostname.metadata);
     await settle();
     const secret = sim.graph.one("kubernetes:core/v1:Secret", "consumer-secret");
     const configMap = sim.graph.one("kubernetes:core/v1:ConfigMap", "consumer-of-hostname");
     assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-istiod")));
-    assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-base")), "the CRDs come with base, before istiod");
-    assert.equal(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-gateway")), false, "the gateway release can still be rolling out");
-    assert.ok(sim.graph.waitsFor(configMap, sim.graph.one(SERVICE, "eks-consumer-load-balancer")), "a reader of the hostname waits for the Service");
-    assert.equal(sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-istiod")), false, "…and not for the install");
+    assert.ok(
+        sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-base")),
+        "the CRDs come with base, before istiod",
+    );
+    assert.equal(
+        sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-gateway")),
+        false,
+        "the gateway release can still be rolling out",
+    );
+    assert.ok(
+        sim.graph.waitsFor(configMap, sim.graph.one(SERVICE, "eks-consumer-load-balancer")),
+        "a reader of the hostname waits for the Service",
+    );
+    assert.equal(
+        sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-istiod")),
+        false,
+        "…and not for the install",
+    );
     assert.equal(sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-gateway")), false);
 });
 
 test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, no load balancer, default trust domain from the name", async () => {
     const gke = await cluster("gke");
-    const { component, children, child, of } = await deploy("gke", { gatewayRole: "egress", outboundTrafficPolicy: "REGISTRY_ONLY" }, { provider: gke.provider });
+    const { component, children, child, of } = await deploy(
+        "gke",
+        { gatewayRole: "egress", outboundTrafficPolicy: "REGISTRY_ONLY" },
+        { provider: gke.provider },
+    );
     assert.equal(of(SERVICE).length, 0, "no Service of crossmesh's own: the chart's ClusterIP one serves");
     assert.equal(of(RELEASE).length, 3);
     const gateway = inputs(child(RELEASE, "gateway"));
     assert.equal(gateway.name, "istio-egressgateway");
     assert.equal(gateway.namespace, "istio-egress");
     assert.deepEqual(gateway.values, {
-        revision: "1-30", service: { type: "ClusterIP" },
+        revision: "1-30",
+        service: { type: "ClusterIP" },
         resources: { requests: { cpu: "100m", memory: "128Mi" } },
         autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
         podDisruptionBudget: { minAvailable: 1 },
@@ -194,7 +275,11 @@ test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, n
     for (const r of children) assert.equal(r.provider, gke.ref);
 
     assert.equal(await valueOf(component.loadBalancerHostname), undefined);
-    assert.deepEqual(await valueOf(component.gateway.selectorLabels), { app: "istio-egressgateway", istio: "egressgateway", "istio.io/rev": "1-30" });
+    assert.deepEqual(await valueOf(component.gateway.selectorLabels), {
+        app: "istio-egressgateway",
+        istio: "egressgateway",
+        "istio.io/rev": "1-30",
+    });
     assert.equal(await valueOf(component.gateway.serviceName), "istio-egressgateway");
     assert.equal(await valueOf(component.gateway.namespace), "istio-egress");
     assert.equal(await valueOf(component.trustDomain), "gke.crossmesh.local");
@@ -202,15 +287,27 @@ test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, n
 
 test("version, revision and gateway names are overridable; the revision follows the version unless given", async () => {
     const gke = await cluster("gke");
-    const older = await deploy("gke-129", { gatewayRole: "egress", version: "1.29.2", gatewayName: "mesh-egress", gatewayNamespace: "edge" }, { provider: gke.provider });
+    const older = await deploy(
+        "gke-129",
+        { gatewayRole: "egress", version: "1.29.2", gatewayName: "mesh-egress", gatewayNamespace: "edge" },
+        { provider: gke.provider },
+    );
     for (const r of older.of(RELEASE)) assert.equal(inputs(r).version, "1.29.2");
     assert.equal(inputs(older.child(RELEASE, "istiod")).values.revision, "1-29");
     const gw = inputs(older.child(RELEASE, "gateway"));
     assert.equal(gw.name, "mesh-egress");
     assert.equal(gw.namespace, "edge");
-    assert.deepEqual(await valueOf(older.component.gateway.selectorLabels), { app: "mesh-egress", istio: "mesh-egress", "istio.io/rev": "1-29" }, "no istio- prefix to strip");
+    assert.deepEqual(
+        await valueOf(older.component.gateway.selectorLabels),
+        { app: "mesh-egress", istio: "mesh-egress", "istio.io/rev": "1-29" },
+        "no istio- prefix to strip",
+    );
 
-    const pinned = await deploy("gke-canary", { gatewayRole: "egress", revision: "canary" }, { provider: gke.provider });
+    const pinned = await deploy(
+        "gke-canary",
+        { gatewayRole: "egress", revision: "canary" },
+        { provider: gke.provider },
+    );
     assert.equal(inputs(pinned.child(RELEASE, "istiod")).values.revision, "canary");
     assert.equal(inputs(pinned.child(RELEASE, "gateway")).values.revision, "canary");
     assert.equal(inputs(pinned.child(RELEASE, "base")).values.defaultRevision, "canary");
@@ -219,16 +316,27 @@ test("version, revision and gateway names are overridable; the revision follows 
 
 test("adopt on EKS: nothing installed, the given gateway passed on, the LB hostname read from its Service", async () => {
     const eks = await cluster("eks");
-    const { component, children } = await deploy("eks-adopted", {
-        gatewayRole: "ingress",
-        adoptExisting: true,
-        trustDomain: "corp.example",
-        existingGateway: {
-            namespace: "gateways", selectorLabels: { istio: "edge", team: "platform" },
-            serviceName: "edge-gw", serviceAccount: "edge-gw-sa", loadBalancerServiceName: "edge-gw-nlb",
+    const { component, children } = await deploy(
+        "eks-adopted",
+        {
+            gatewayRole: "ingress",
+            adoptExisting: true,
+            trustDomain: "corp.example",
+            existingGateway: {
+                namespace: "gateways",
+                selectorLabels: { istio: "edge", team: "platform" },
+                serviceName: "edge-gw",
+                serviceAccount: "edge-gw-sa",
+                loadBalancerServiceName: "edge-gw-nlb",
+            },
         },
-    }, { provider: eks.provider });
-    assert.deepEqual(children.map((r) => r.type), [SERVICE], "one read of the existing Service, nothing created");
+        { provider: eks.provider },
+    );
+    assert.deepEqual(
+        children.map((r) => r.type),
+        [SERVICE],
+        "one read of the existing Service, nothing created",
+    );
     assert.equal(children[0].id, "gateways/edge-gw-nlb");
     assert.equal(children[0].provider, eks.ref);
     assert.equal(sim.graph.ofType(RELEASE).filter((r) => r.name.startsWith("eks-adopted")).length, 0);
@@ -238,17 +346,33 @@ test("adopt on EKS: nothing installed, the given gateway passed on, the LB hostn
     assert.equal(await valueOf(component.gateway.serviceAccount), "edge-gw-sa");
     assert.match((await valueOf(component.loadBalancerHostname)) ?? "", NLB_HOSTNAME);
     assert.equal(await valueOf(component.trustDomain), "corp.example");
-    assert.equal(await valueOf(component.revision), "default", "the label value that selects a non-revisioned or default-tagged control plane");
+    assert.equal(
+        await valueOf(component.revision),
+        "default",
+        "the label value that selects a non-revisioned or default-tagged control plane",
+    );
     assert.equal(await valueOf(component.version), undefined);
 });
 
 test("adopt on GKE: no resource at all, the given labels and revision passed on", async () => {
     const gke = await cluster("gke");
     const before = sim.graph.resources.length;
-    const { component, children } = await deploy("gke-adopted", {
-        gatewayRole: "egress", adoptExisting: true, trustDomain: "cluster.local", revision: "1-28",
-        existingGateway: { namespace: "istio-egress", selectorLabels: { istio: "egressgateway" }, serviceName: "istio-egressgateway", serviceAccount: "istio-egressgateway-service-account" },
-    }, { provider: gke.provider });
+    const { component, children } = await deploy(
+        "gke-adopted",
+        {
+            gatewayRole: "egress",
+            adoptExisting: true,
+            trustDomain: "cluster.local",
+            revision: "1-28",
+            existingGateway: {
+                namespace: "istio-egress",
+                selectorLabels: { istio: "egressgateway" },
+                serviceName: "istio-egressgateway",
+                serviceAccount: "istio-egressgateway-service-account",
+            },
+        },
+        { provider: gke.provider },
+    );
     assert.equal(children.length, 0);
     assert.equal(sim.graph.resources.length, before + 1, "only the component itself");
     assert.deepEqual(await valueOf(component.gateway.selectorLabels), { istio: "egressgateway" });

@@ -9,7 +9,9 @@ import { handshake } from "./support/handshake";
 const sim = startSimulation();
 const lab5 = sim.world.eksClusters["eks-lab5"];
 const privateSubnets = Object.entries(sim.world.subnets)
-    .filter(([, s]) => s.vpcId === lab5.vpcId && s.tags["kubernetes.io/role/internal-elb"] === "1").map(([id]) => id).sort();
+    .filter(([, s]) => s.vpcId === lab5.vpcId && s.tags["kubernetes.io/role/internal-elb"] === "1")
+    .map(([id]) => id)
+    .sort();
 
 async function deploy(name: string, args: Record<string, unknown> = {}) {
     const { LambdaAlb } = await import("../components/lambda-alb");
@@ -67,7 +69,9 @@ test("the default function is the seed's handler with basic, log-group-scoped ex
     assert.equal(input(logs, "retentionInDays"), 14);
     assert.deepEqual(input(fn, "loggingConfig"), { logFormat: "Text", logGroup: logs.state?.name });
     const policy = JSON.parse(input(one("aws:iam/rolePolicy:RolePolicy", "logs"), "policy") as string);
-    assert.deepEqual(policy.Statement, [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.state?.arn}:*` }]);
+    assert.deepEqual(policy.Statement, [
+        { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.state?.arn}:*` },
+    ]);
     const trust = JSON.parse(input(one("aws:iam/role:Role", "role"), "assumeRolePolicy") as string);
     assert.deepEqual(trust.Statement[0].Principal, { Service: "lambda.amazonaws.com" });
 });
@@ -98,11 +102,17 @@ test("the certificate imported into ACM verifies with the exposed CA and the ALB
     const served = { cert: input(acm, "certificateBody") as string, key: input(acm, "privateKey") as string };
     const caPem = (await valueOf(component.caPem))!;
     const hostname = await valueOf(component.hostname);
-    assert.deepEqual(await handshake(served, { ca: caPem, servername: hostname }), { ok: true, peerSubjectAltName: undefined });
+    assert.deepEqual(await handshake(served, { ca: caPem, servername: hostname }), {
+        ok: true,
+        peerSubjectAltName: undefined,
+    });
     const wrongName = await handshake(served, { ca: caPem, servername: "lambda.external" });
     assert.equal(wrongName.ok, false);
     assert.match(wrongName.error ?? "", /Hostname\/IP does not match certificate's altnames/);
-    const untrusted = await handshake(served, { ca: (await valueOf((await deploy("tls-other")).component.caPem))!, servername: hostname });
+    const untrusted = await handshake(served, {
+        ca: (await valueOf((await deploy("tls-other")).component.caPem))!,
+        servername: hostname,
+    });
     assert.equal(untrusted.ok, false, "a CA from another deployment is not trusted");
 });
 
@@ -131,20 +141,39 @@ test("httpListener=redirect adds port 80 as a redirect to HTTPS, open to the sam
     const { mine, one } = await deploy("redirect", { httpListener: "redirect", allowedCidrs: ["10.20.0.0/16"] });
     const http = one("aws:lb/listener:Listener", "http");
     assert.equal(input(http, "protocol"), "HTTP");
-    assert.deepEqual((input(http, "defaultActions") as any[])[0], { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } });
-    const rules = mine("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => `${input(r, "fromPort")} ${input(r, "referencedSecurityGroupId") ?? input(r, "cidrIpv4")}`).sort();
-    assert.deepEqual(rules, [`443 10.20.0.0/16`, `443 ${lab5.clusterSecurityGroupId}`, `80 10.20.0.0/16`, `80 ${lab5.clusterSecurityGroupId}`].sort());
+    assert.deepEqual((input(http, "defaultActions") as any[])[0], {
+        type: "redirect",
+        redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+    });
+    const rules = mine("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .map((r) => `${input(r, "fromPort")} ${input(r, "referencedSecurityGroupId") ?? input(r, "cidrIpv4")}`)
+        .sort();
+    assert.deepEqual(
+        rules,
+        [
+            `443 10.20.0.0/16`,
+            `443 ${lab5.clusterSecurityGroupId}`,
+            `80 10.20.0.0/16`,
+            `80 ${lab5.clusterSecurityGroupId}`,
+        ].sort(),
+    );
 });
 
 test("explicit VPC and subnets skip the EKS look-up", async () => {
     const before = sim.graph.invokes.length;
     const { LambdaAlb } = await import("../components/lambda-alb");
-    const c = new LambdaAlb("explicit", { vpcId: lab5.vpcId, subnetIds: privateSubnets.slice(0, 2), allowedSecurityGroupIds: ["sg-0123456789abcdef0"] });
+    const c = new LambdaAlb("explicit", {
+        vpcId: lab5.vpcId,
+        subnetIds: privateSubnets.slice(0, 2),
+        allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
+    });
     await valueOf(c.hostname);
     await settle();
     assert.equal(sim.graph.invokes.slice(before).length, 0, "no invokes");
     const alb = sim.graph.one("aws:lb/loadBalancer:LoadBalancer", "explicit-alb");
     assert.deepEqual(input(alb, "subnets"), privateSubnets.slice(0, 2));
-    const rule = sim.graph.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (n) => n.startsWith("explicit-"));
+    const rule = sim.graph.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (n) =>
+        n.startsWith("explicit-"),
+    );
     assert.equal(input(rule, "referencedSecurityGroupId"), "sg-0123456789abcdef0");
 });

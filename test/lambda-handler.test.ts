@@ -10,25 +10,40 @@ const HANDLER_DIR = path.join(__dirname, "..", "components", "lambda-alb", "hand
 /** An ALB → Lambda event as AWS documents it for a target group of type lambda. */
 function albEvent(requestPath: string) {
     return {
-        requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/0123456789abcdef" } },
+        requestContext: {
+            elb: {
+                targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/0123456789abcdef",
+            },
+        },
         httpMethod: "GET",
         path: requestPath,
         queryStringParameters: {},
-        headers: { host: "internal-x.eu-west-1.elb.amazonaws.com", "user-agent": "curl/8.5.0", "x-forwarded-proto": "https" },
+        headers: {
+            host: "internal-x.eu-west-1.elb.amazonaws.com",
+            "user-agent": "curl/8.5.0",
+            "x-forwarded-proto": "https",
+        },
         body: "",
         isBase64Encoded: false,
     };
 }
 
 function invoke(event: unknown): Record<string, any> {
-    const script = "import json,sys; sys.path.insert(0, sys.argv[1]); import index; print(json.dumps(index.lambda_handler(json.load(sys.stdin), None)))";
+    const script =
+        "import json,sys; sys.path.insert(0, sys.argv[1]); import index; print(json.dumps(index.lambda_handler(json.load(sys.stdin), None)))";
     const out = execFileSync("python3", ["-c", script, HANDLER_DIR], { input: JSON.stringify(event) });
     return JSON.parse(out.toString());
 }
 
 test("the default handler answers the ALB response contract", () => {
     const response = invoke(albEvent("/hello-world"));
-    assert.deepEqual(Object.keys(response).sort(), ["body", "headers", "isBase64Encoded", "statusCode", "statusDescription"]);
+    assert.deepEqual(Object.keys(response).sort(), [
+        "body",
+        "headers",
+        "isBase64Encoded",
+        "statusCode",
+        "statusDescription",
+    ]);
     assert.equal(response.statusCode, 200);
     assert.equal(response.statusDescription, "200 OK");
     assert.equal(response.isBase64Encoded, false);

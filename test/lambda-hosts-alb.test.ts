@@ -13,7 +13,11 @@ type Args = import("../components/lambda-hosts-alb").LambdaHostsAlbArgs;
 
 async function deploy(name: string, args: Partial<Args> = {}) {
     const { LambdaHostsAlb } = await import("../components/lambda-hosts-alb");
-    const component = new LambdaHostsAlb(name, { eksClusterName: "eks-lab5", functions: HOSTS.map((host) => ({ host })), ...args });
+    const component = new LambdaHostsAlb(name, {
+        eksClusterName: "eks-lab5",
+        functions: HOSTS.map((host) => ({ host })),
+        ...args,
+    });
     await valueOf(component.functions);
     await settle();
     const mine = (type: string) => sim.graph.ofType(type).filter((r) => r.name.startsWith(`${name}-`));
@@ -22,15 +26,22 @@ async function deploy(name: string, args: Partial<Args> = {}) {
 const input = (r: RecordedResource, key: string) => unsecret(r.rawInputs[key]) as any;
 
 /** Which function (by ARN) answers a request with this Host on 443, or the fixed response. */
-function route(mine: (type: string) => RecordedResource[], host: string): { functionArn?: string; fixed?: { statusCode: string } } {
+function route(
+    mine: (type: string) => RecordedResource[],
+    host: string,
+): { functionArn?: string; fixed?: { statusCode: string } } {
     const [listener] = mine("aws:lb/listener:Listener").filter((l) => input(l, "port") === 443);
     const rules = mine("aws:lb/listenerRule:ListenerRule")
         .filter((r) => input(r, "listenerArn") === listener.state?.arn)
         .sort((a, b) => input(a, "priority") - input(b, "priority"));
-    const matched = rules.find((r) => input(r, "conditions").some((c: any) => (c.hostHeader?.values ?? []).includes(host)));
+    const matched = rules.find((r) =>
+        input(r, "conditions").some((c: any) => (c.hostHeader?.values ?? []).includes(host)),
+    );
     const action = matched ? input(matched, "actions")[0] : input(listener, "defaultActions")[0];
     if (action.type === "fixed-response") return { fixed: action.fixedResponse };
-    const attachment = mine("aws:lb/targetGroupAttachment:TargetGroupAttachment").find((a) => input(a, "targetGroupArn") === action.targetGroupArn)!;
+    const attachment = mine("aws:lb/targetGroupAttachment:TargetGroupAttachment").find(
+        (a) => input(a, "targetGroupArn") === action.targetGroupArn,
+    )!;
     return { functionArn: input(attachment, "targetId") };
 }
 
@@ -39,11 +50,18 @@ test("one internal ALB; each host reaches its own function, any other host gets 
     assert.equal(mine("aws:lb/loadBalancer:LoadBalancer").length, 1);
     assert.equal(input(mine("aws:lb/loadBalancer:LoadBalancer")[0], "internal"), true);
     const functions = await valueOf(component.functions);
-    assert.deepEqual(functions.map((f) => f.host), HOSTS);
+    assert.deepEqual(
+        functions.map((f) => f.host),
+        HOSTS,
+    );
     assert.equal(new Set(functions.map((f) => f.functionArn)).size, HOSTS.length, "a function per host");
     for (const f of functions) assert.equal(route(mine, f.host).functionArn, f.functionArn, `${f.host} → its function`);
     assert.equal(route(mine, "other.external").fixed?.statusCode, "404");
-    assert.equal(route(mine, await valueOf(component.hostname)).fixed?.statusCode, "404", "the ALB's own name reaches no function");
+    assert.equal(
+        route(mine, await valueOf(component.hostname)).fixed?.statusCode,
+        "404",
+        "the ALB's own name reaches no function",
+    );
 });
 
 test("every function is registered only after ELB may invoke it, from its own target group", async () => {
@@ -51,7 +69,9 @@ test("every function is registered only after ELB may invoke it, from its own ta
     const attachments = mine("aws:lb/targetGroupAttachment:TargetGroupAttachment");
     assert.equal(attachments.length, HOSTS.length);
     for (const attachment of attachments) {
-        const permission = mine("aws:lambda/permission:Permission").find((p) => input(p, "sourceArn") === input(attachment, "targetGroupArn"))!;
+        const permission = mine("aws:lambda/permission:Permission").find(
+            (p) => input(p, "sourceArn") === input(attachment, "targetGroupArn"),
+        )!;
         assert.ok(permission, "a permission scoped to the attachment's target group");
         assert.ok(sim.graph.waitsFor(attachment, permission));
         const fn = mine("aws:lambda/function:Function").find((f) => f.state?.arn === input(attachment, "targetId"))!;
@@ -94,21 +114,35 @@ test("the listener serves the ALB certificate the exposed CA verifies at the ALB
     const served = { cert: input(acm, "certificateBody"), key: input(acm, "privateKey") };
     const ca = (await valueOf(component.caPem))!;
     assert.equal((await handshake(served, { ca, servername: await valueOf(component.hostname) })).ok, true);
-    assert.equal((await handshake(served, { ca, servername: "orders.external" })).ok, false, "the certificate names the ALB, not the exported hosts");
+    assert.equal(
+        (await handshake(served, { ca, servername: "orders.external" })).ok,
+        false,
+        "the certificate names the ALB, not the exported hosts",
+    );
 });
 
 test("the simulated ELB refuses what AWS refuses: a taken priority, a rule past the quota, a target group on two ALBs", async () => {
     const { AwsSimulator } = await import("../tools/simulator/aws");
     const { defaultWorld } = await import("../tools/simulator/world");
     const elb = new AwsSimulator(defaultWorld());
-    const create = (type: string, name: string, inputs: Record<string, unknown>) => elb.newResource(type, name, inputs) as { id: string; state: Record<string, any> };
-    const listenerOn = (n: string) => create("aws:lb/listener:Listener", `l${n}`, {
-        loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/alb${n}/abc`, protocol: "HTTP", port: 80, defaultActions: [],
-    }).state.arn as string;
+    const create = (type: string, name: string, inputs: Record<string, unknown>) =>
+        elb.newResource(type, name, inputs) as { id: string; state: Record<string, any> };
+    const listenerOn = (n: string) =>
+        create("aws:lb/listener:Listener", `l${n}`, {
+            loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/alb${n}/abc`,
+            protocol: "HTTP",
+            port: 80,
+            defaultActions: [],
+        }).state.arn as string;
     const [one, two] = [listenerOn("1"), listenerOn("2")];
     const tg = (n: number) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/tg${n}/abc`;
     const rule = (name: string, listenerArn: string, priority: number, targetGroupArn: string) => () =>
-        create("aws:lb/listenerRule:ListenerRule", name, { listenerArn, priority, conditions: [{ hostHeader: { values: [`${name}.external`] } }], actions: [{ type: "forward", targetGroupArn }] });
+        create("aws:lb/listenerRule:ListenerRule", name, {
+            listenerArn,
+            priority,
+            conditions: [{ hostHeader: { values: [`${name}.external`] } }],
+            actions: [{ type: "forward", targetGroupArn }],
+        });
     rule("r0", one, 7, tg(0))();
     assert.throws(rule("r1", one, 7, tg(1)), /PriorityInUse: priority 7 is already used by r0/);
     assert.throws(rule("r2", two, 8, tg(0)), /target group .*tg0.* is already used by load balancer .*alb1/);
@@ -118,18 +152,47 @@ test("the simulated ELB refuses what AWS refuses: a taken priority, a rule past 
 
 async function refused(args: Partial<Args>, propertyPath: string, fix: RegExp) {
     const { LambdaHostsAlb } = await import("../components/lambda-hosts-alb");
-    await expectRefused(sim.graph, () => new LambdaHostsAlb("bad", { eksClusterName: "eks-lab5", functions: [{ host: "lambda.external" }], ...args }), propertyPath, fix);
+    await expectRefused(
+        sim.graph,
+        () =>
+            new LambdaHostsAlb("bad", {
+                eksClusterName: "eks-lab5",
+                functions: [{ host: "lambda.external" }],
+                ...args,
+            }),
+        propertyPath,
+        fix,
+    );
 }
 
 test("refused: no functions", () => refused({ functions: [] }, "functions", /list at least one function/));
 test("refused: more functions than one ALB can route to", () =>
-    refused({ functions: Array.from({ length: 101 }, (_, i) => ({ host: `svc${i}.external` })) }, "functions", /101 functions exceed .*\(100 target groups per load balancer/));
-test("refused: the same host twice", () => refused({ functions: [{ host: "a.external" }, { host: "a.external" }] }, "functions[].host[1]", /listed twice/));
+    refused(
+        { functions: Array.from({ length: 101 }, (_, i) => ({ host: `svc${i}.external` })) },
+        "functions",
+        /101 functions exceed .*\(100 target groups per load balancer/,
+    ));
+test("refused: the same host twice", () =>
+    refused({ functions: [{ host: "a.external" }, { host: "a.external" }] }, "functions[].host[1]", /listed twice/));
 test("refused: hosts that collapse to one resource name", () =>
-    refused({ functions: [{ host: "a-b.external" }, { host: "a.b-external" }] }, "functions[1].host", /give the same resource names/));
-test("refused: a wildcard host", () => refused({ functions: [{ host: "*.external" }] }, "functions[0].host", /wildcard/));
+    refused(
+        { functions: [{ host: "a-b.external" }, { host: "a.b-external" }] },
+        "functions[1].host",
+        /give the same resource names/,
+    ));
+test("refused: a wildcard host", () =>
+    refused({ functions: [{ host: "*.external" }] }, "functions[0].host", /wildcard/));
 test("refused: a host longer than a host-header condition allows", () =>
-    refused({ functions: [{ host: `${"a".repeat(60)}.${"b".repeat(60)}.external` }] }, "functions[0].host", /at most 128/));
+    refused(
+        { functions: [{ host: `${"a".repeat(60)}.${"b".repeat(60)}.external` }] },
+        "functions[0].host",
+        /at most 128/,
+    ));
 test("refused: a bad setting of one function names that function", () =>
-    refused({ functions: [{ host: "a.external" }, { host: "b.external", runtime: "python2.7" }] }, "functions[1].runtime", /use one of .*python3\.10, python3\.11/));
-test("refused: the ALB's own settings as LambdaAlb checks them", () => refused({ eksClusterName: undefined }, "eksClusterName", /give the EKS cluster name/));
+    refused(
+        { functions: [{ host: "a.external" }, { host: "b.external", runtime: "python2.7" }] },
+        "functions[1].runtime",
+        /use one of .*python3\.10, python3\.11/,
+    ));
+test("refused: the ALB's own settings as LambdaAlb checks them", () =>
+    refused({ eksClusterName: undefined }, "eksClusterName", /give the EKS cluster name/));

@@ -10,7 +10,19 @@ import { DEFAULT_TEST_CLIENT_IMAGE, testClientObjects } from "../components/impo
 import type { LinkObject } from "../components/link-routing/objects";
 import { objectName } from "../components/link-routing/names";
 import { validateIstioObject } from "./support/istio-schema";
-import { ALB, ALB_CA, BUNDLE, CLIENT_SPIFFE_ID, EKS_LB, HOSTS, PUBLIC_UPSTREAM, eksObjects, exportSettings, gkeObjects, importSettings } from "./support/link-fixture";
+import {
+    ALB,
+    ALB_CA,
+    BUNDLE,
+    CLIENT_SPIFFE_ID,
+    EKS_LB,
+    HOSTS,
+    PUBLIC_UPSTREAM,
+    eksObjects,
+    exportSettings,
+    gkeObjects,
+    importSettings,
+} from "./support/link-fixture";
 
 const get = (objs: LinkObject[], kind: string, name: string) => {
     const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
@@ -20,13 +32,24 @@ const get = (objs: LinkObject[], kind: string, name: string) => {
 const isIstio = (o: LinkObject) => o.apiVersion.includes(".istio.io/");
 
 test("every Istio object of either side, with every option, validates against the published CRD schemas", () => {
-    const publicOnly = { ...exportSettings(), services: exportSettings().services.map((s) => ({ ...s, privateUpstreamCa: false })) };
+    const publicOnly = {
+        ...exportSettings(),
+        services: exportSettings().services.map((s) => ({ ...s, privateUpstreamCa: false })),
+    };
     const single = { ...importSettings(), services: [importSettings().services[0]] };
-    const all = [...eksObjects(), ...exportObjects(publicOnly, BUNDLE), ...gkeObjects(), ...importObjects(single, BUNDLE, EKS_LB)].filter(isIstio);
+    const all = [
+        ...eksObjects(),
+        ...exportObjects(publicOnly, BUNDLE),
+        ...gkeObjects(),
+        ...importObjects(single, BUNDLE, EKS_LB),
+    ].filter(isIstio);
     const kinds = new Set(all.map((o) => validateIstioObject(o)));
     assert.deepEqual([...kinds].sort(), [
-        "networking.istio.io/DestinationRule", "networking.istio.io/Gateway", "networking.istio.io/ServiceEntry",
-        "networking.istio.io/VirtualService", "security.istio.io/AuthorizationPolicy",
+        "networking.istio.io/DestinationRule",
+        "networking.istio.io/Gateway",
+        "networking.istio.io/ServiceEntry",
+        "networking.istio.io/VirtualService",
+        "security.istio.io/AuthorizationPolicy",
     ]);
     assert.ok(all.every((o) => o.apiVersion === "networking.istio.io/v1" || o.apiVersion === "security.istio.io/v1"));
 });
@@ -39,14 +62,26 @@ test("the schema check is not a rubber stamp: a wrong enum in a built object is 
 
 test("EKS side: server Secret, CA-only Secret for the private upstream only, everything in the ingress namespace", () => {
     const objs = eksObjects();
-    assert.deepEqual(objs.map((o) => `${o.kind}/${o.metadata.name}`), [
-        "Secret/crossmesh-link", "Secret/crossmesh-upstream-ca-lambda-external",
-        "ServiceEntry/crossmesh-upstream-lambda-external", "DestinationRule/crossmesh-upstream-lambda-external",
-        "ServiceEntry/crossmesh-upstream-orders-external", "DestinationRule/crossmesh-upstream-orders-external",
-        "Gateway/crossmesh-export", "VirtualService/crossmesh-lambda-external", "VirtualService/crossmesh-orders-external",
-        "AuthorizationPolicy/crossmesh-export",
-    ]);
-    assert.ok(objs.every((o) => o.metadata.namespace === "istio-ingress" && o.metadata.labels?.["crossmesh.io/link"] === "crossmesh"));
+    assert.deepEqual(
+        objs.map((o) => `${o.kind}/${o.metadata.name}`),
+        [
+            "Secret/crossmesh-link",
+            "Secret/crossmesh-upstream-ca-lambda-external",
+            "ServiceEntry/crossmesh-upstream-lambda-external",
+            "DestinationRule/crossmesh-upstream-lambda-external",
+            "ServiceEntry/crossmesh-upstream-orders-external",
+            "DestinationRule/crossmesh-upstream-orders-external",
+            "Gateway/crossmesh-export",
+            "VirtualService/crossmesh-lambda-external",
+            "VirtualService/crossmesh-orders-external",
+            "AuthorizationPolicy/crossmesh-export",
+        ],
+    );
+    assert.ok(
+        objs.every(
+            (o) => o.metadata.namespace === "istio-ingress" && o.metadata.labels?.["crossmesh.io/link"] === "crossmesh",
+        ),
+    );
     const server = get(objs, "Secret", "crossmesh-link");
     assert.equal(server.type, "kubernetes.io/tls");
     assert.deepEqual(server.stringData, BUNDLE);
@@ -57,15 +92,40 @@ test("EKS side: server Secret, CA-only Secret for the private upstream only, eve
 test("EKS side: upstream ServiceEntry and TLS origination with sni, SANs and the CA-only credential", () => {
     const objs = eksObjects();
     assert.deepEqual(get(objs, "ServiceEntry", "crossmesh-upstream-lambda-external").spec, {
-        hosts: [ALB], ports: [{ number: 443, name: "https", protocol: "HTTPS" }], resolution: "DNS", location: "MESH_EXTERNAL", exportTo: ["."],
+        hosts: [ALB],
+        ports: [{ number: 443, name: "https", protocol: "HTTPS" }],
+        resolution: "DNS",
+        location: "MESH_EXTERNAL",
+        exportTo: ["."],
     });
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-upstream-lambda-external").spec, {
-        host: ALB, exportTo: ["."],
-        trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: "SIMPLE", sni: ALB, subjectAltNames: [ALB], credentialName: "crossmesh-upstream-ca-lambda-external" } }] },
+        host: ALB,
+        exportTo: ["."],
+        trafficPolicy: {
+            portLevelSettings: [
+                {
+                    port: { number: 443 },
+                    tls: {
+                        mode: "SIMPLE",
+                        sni: ALB,
+                        subjectAltNames: [ALB],
+                        credentialName: "crossmesh-upstream-ca-lambda-external",
+                    },
+                },
+            ],
+        },
     });
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-upstream-orders-external").spec, {
-        host: PUBLIC_UPSTREAM, exportTo: ["."],
-        trafficPolicy: { portLevelSettings: [{ port: { number: 8443 }, tls: { mode: "SIMPLE", sni: "orders.example.com", subjectAltNames: ["orders.example.com"] } }] },
+        host: PUBLIC_UPSTREAM,
+        exportTo: ["."],
+        trafficPolicy: {
+            portLevelSettings: [
+                {
+                    port: { number: 8443 },
+                    tls: { mode: "SIMPLE", sni: "orders.example.com", subjectAltNames: ["orders.example.com"] },
+                },
+            ],
+        },
     });
 });
 
@@ -73,30 +133,46 @@ test("EKS side: one MUTUAL Gateway for all hosts pinning the client SAN, a route
     const objs = eksObjects();
     assert.deepEqual(get(objs, "Gateway", "crossmesh-export").spec, {
         selector: { app: "istio-ingressgateway", istio: "ingressgateway" },
-        servers: [{
-            port: { number: 443, name: "https-crossmesh", protocol: "HTTPS" },
-            hosts: ["./lambda.external", "./orders.external"],
-            tls: { mode: "MUTUAL", credentialName: "crossmesh-link", subjectAltNames: [CLIENT_SPIFFE_ID] },
-        }],
+        servers: [
+            {
+                port: { number: 443, name: "https-crossmesh", protocol: "HTTPS" },
+                hosts: ["./lambda.external", "./orders.external"],
+                tls: { mode: "MUTUAL", credentialName: "crossmesh-link", subjectAltNames: [CLIENT_SPIFFE_ID] },
+            },
+        ],
     });
     assert.deepEqual(get(objs, "VirtualService", "crossmesh-orders-external").spec, {
-        hosts: ["orders.external"], gateways: ["crossmesh-export"], exportTo: ["."],
+        hosts: ["orders.external"],
+        gateways: ["crossmesh-export"],
+        exportTo: ["."],
         http: [{ route: [{ destination: { host: PUBLIC_UPSTREAM, port: { number: 8443 } } }] }],
     });
     assert.deepEqual(get(objs, "AuthorizationPolicy", "crossmesh-export").spec, {
         selector: { matchLabels: { app: "istio-ingressgateway", istio: "ingressgateway" } },
         action: "ALLOW",
-        rules: [{
-            from: [{ source: { principals: ["gke.crossmesh.test/ns/istio-egress/sa/istio-egressgateway"] } }],
-            to: [{ operation: { hosts: ["lambda.external", "lambda.external:*", "orders.external", "orders.external:*"] } }],
-        }],
+        rules: [
+            {
+                from: [{ source: { principals: ["gke.crossmesh.test/ns/istio-egress/sa/istio-egressgateway"] } }],
+                to: [
+                    {
+                        operation: {
+                            hosts: ["lambda.external", "lambda.external:*", "orders.external", "orders.external:*"],
+                        },
+                    },
+                ],
+            },
+        ],
     });
 });
 
 test("GKE side: ServiceEntry per host on HTTP 80 whose endpoint is the EKS load balancer on 443, visible to callers only", () => {
     assert.deepEqual(get(gkeObjects(), "ServiceEntry", "crossmesh-lambda-external").spec, {
-        hosts: ["lambda.external"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], resolution: "DNS", location: "MESH_EXTERNAL",
-        endpoints: [{ address: EKS_LB, ports: { http: 443 } }], exportTo: [".", "shop", "reports"],
+        hosts: ["lambda.external"],
+        ports: [{ number: 80, name: "http", protocol: "HTTP" }],
+        resolution: "DNS",
+        location: "MESH_EXTERNAL",
+        endpoints: [{ address: EKS_LB, ports: { http: 443 } }],
+        exportTo: [".", "shop", "reports"],
     });
     assert.deepEqual(get(gkeObjects(), "ServiceEntry", "crossmesh-orders-external").spec!.exportTo, [".", "shop"]);
 });
@@ -104,25 +180,61 @@ test("GKE side: ServiceEntry per host on HTTP 80 whose endpoint is the EKS load 
 test("GKE side: MUTUAL origination, ISTIO_MUTUAL egress Gateway and subsets with sni, and the two-leg VirtualService", () => {
     const objs = gkeObjects();
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-lambda-external").spec, {
-        host: "lambda.external", exportTo: ["."],
-        trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "MUTUAL", credentialName: "crossmesh-link", sni: "lambda.external", subjectAltNames: ["lambda.external"] } }] },
+        host: "lambda.external",
+        exportTo: ["."],
+        trafficPolicy: {
+            portLevelSettings: [
+                {
+                    port: { number: 80 },
+                    tls: {
+                        mode: "MUTUAL",
+                        credentialName: "crossmesh-link",
+                        sni: "lambda.external",
+                        subjectAltNames: ["lambda.external"],
+                    },
+                },
+            ],
+        },
     });
     assert.deepEqual(get(objs, "Gateway", "crossmesh-import").spec, {
         selector: { app: "istio-egressgateway", istio: "egressgateway" },
-        servers: [{ port: { number: 443, name: "https-crossmesh", protocol: "HTTPS" }, hosts: ["./lambda.external", "./orders.external"], tls: { mode: "ISTIO_MUTUAL" } }],
+        servers: [
+            {
+                port: { number: 443, name: "https-crossmesh", protocol: "HTTPS" },
+                hosts: ["./lambda.external", "./orders.external"],
+                tls: { mode: "ISTIO_MUTUAL" },
+            },
+        ],
     });
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-egress-gateway").spec, {
         host: "istio-egressgateway.istio-egress.svc.cluster.local",
         exportTo: [".", "shop", "reports"],
-        subsets: HOSTS.map((h) => ({ name: objectName(h), trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: "ISTIO_MUTUAL", sni: h } }] } })),
+        subsets: HOSTS.map((h) => ({
+            name: objectName(h),
+            trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: "ISTIO_MUTUAL", sni: h } }] },
+        })),
     });
     assert.deepEqual(get(objs, "VirtualService", "crossmesh-lambda-external").spec, {
         hosts: ["lambda.external"],
         gateways: ["mesh", "istio-egress/crossmesh-import"],
         exportTo: [".", "shop", "reports"],
         http: [
-            { match: [{ gateways: ["mesh"], port: 80 }], route: [{ destination: { host: "istio-egressgateway.istio-egress.svc.cluster.local", subset: "lambda-external", port: { number: 443 } } }] },
-            { match: [{ gateways: ["istio-egress/crossmesh-import"], port: 443 }], route: [{ destination: { host: "lambda.external", port: { number: 80 } } }] },
+            {
+                match: [{ gateways: ["mesh"], port: 80 }],
+                route: [
+                    {
+                        destination: {
+                            host: "istio-egressgateway.istio-egress.svc.cluster.local",
+                            subset: "lambda-external",
+                            port: { number: 443 },
+                        },
+                    },
+                ],
+            },
+            {
+                match: [{ gateways: ["istio-egress/crossmesh-import"], port: 443 }],
+                route: [{ destination: { host: "lambda.external", port: { number: 80 } } }],
+            },
         ],
     });
 });
@@ -133,7 +245,10 @@ test("GKE side: the egress policy admits listed service accounts and namespaces 
         action: "ALLOW",
         rules: [
             {
-                from: [{ source: { principals: ["gke.crossmesh.test/ns/shop/sa/checkout"] } }, { source: { namespaces: ["reports"] } }],
+                from: [
+                    { source: { principals: ["gke.crossmesh.test/ns/shop/sa/checkout"] } },
+                    { source: { namespaces: ["reports"] } },
+                ],
                 to: [{ operation: { hosts: ["lambda.external", "lambda.external:*"] } }],
             },
             {
@@ -142,23 +257,41 @@ test("GKE side: the egress policy admits listed service accounts and namespaces 
             },
         ],
     });
-    assert.ok(!gkeObjects().some((o) => o.kind === "PeerAuthentication"), "mesh-wide mTLS is IstioInstall's (strictMtls), never a link's");
+    assert.ok(
+        !gkeObjects().some((o) => o.kind === "PeerAuthentication"),
+        "mesh-wide mTLS is IstioInstall's (strictMtls), never a link's",
+    );
 });
 
 test("GKE side: only the ServiceEntries read the remote hostname (so only they wait for EKS)", () => {
     const a = importObjects(importSettings(), BUNDLE, EKS_LB);
     const b = importObjects(importSettings(), BUNDLE, "x.example");
-    const differing = a.filter((o, i) => JSON.stringify(o) !== JSON.stringify(b[i])).map((o) => `${o.kind}/${o.metadata.name}`);
+    const differing = a
+        .filter((o, i) => JSON.stringify(o) !== JSON.stringify(b[i]))
+        .map((o) => `${o.kind}/${o.metadata.name}`);
     assert.deepEqual(differing, ["ServiceEntry/crossmesh-lambda-external", "ServiceEntry/crossmesh-orders-external"]);
     assert.equal(b[1].spec!.endpoints[0].address, "x.example");
     // What the component waits for is what the plan declares: only the ServiceEntries read the hostname.
-    const plan = importPlan({ linkName: "crossmesh", namespace: "istio-egress", credentialName: "crossmesh-link", hosts: HOSTS });
-    assert.deepEqual(plan.filter((p) => p.reads.includes("remoteHostname")).map((p) => `${p.identity.kind}/${p.identity.metadata.name}`), differing);
+    const plan = importPlan({
+        linkName: "crossmesh",
+        namespace: "istio-egress",
+        credentialName: "crossmesh-link",
+        hosts: HOSTS,
+    });
+    assert.deepEqual(
+        plan
+            .filter((p) => p.reads.includes("remoteHostname"))
+            .map((p) => `${p.identity.kind}/${p.identity.metadata.name}`),
+        differing,
+    );
 });
 
 test("test client: sleep namespace with injection, its service account, a pinned curl image with the revision label", () => {
     const [ns, sa, deploy] = testClientObjects("crossmesh", DEFAULT_TEST_CLIENT_IMAGE, "1-30-3");
-    assert.deepEqual([ns.kind, ns.metadata.name, ns.metadata.labels?.["istio.io/rev"]], ["Namespace", "sleep", "1-30-3"]);
+    assert.deepEqual(
+        [ns.kind, ns.metadata.name, ns.metadata.labels?.["istio.io/rev"]],
+        ["Namespace", "sleep", "1-30-3"],
+    );
     assert.deepEqual([sa.kind, sa.metadata.namespace, sa.metadata.name], ["ServiceAccount", "sleep", "sleep"]);
     const pod = deploy.spec!.template;
     assert.equal(pod.metadata.labels["istio.io/rev"], "1-30-3");

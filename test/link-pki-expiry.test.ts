@@ -12,15 +12,27 @@ startSimulation({ world: defaultWorld({ now: () => new Date(Date.now() - offsetM
 
 const warnings: string[] = [];
 const consoleWarn = console.warn;
-console.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(" ")); };
+console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(" "));
+};
 
 /** Builds a link while the simulated clock is `daysAgo` in the past, and returns the warnings it logged. */
 async function linkIssued(name: string, daysAgo: number, args: Record<string, unknown> = {}): Promise<string[]> {
     const { LinkPki } = await import("../components/link-pki");
     offsetMs = daysAgo * DAY;
     const from = warnings.length;
-    const pki = new LinkPki(name, { exportedHosts: ["lambda.external"], leafValidityDays: 60, leafRenewBeforeDays: 20, ...args });
-    await Promise.all([valueOf(pki.serverCertExpiresAt), valueOf(pki.clientCertExpiresAt), valueOf(pki.serverCaExpiresAt), valueOf(pki.clientCaExpiresAt)]);
+    const pki = new LinkPki(name, {
+        exportedHosts: ["lambda.external"],
+        leafValidityDays: 60,
+        leafRenewBeforeDays: 20,
+        ...args,
+    });
+    await Promise.all([
+        valueOf(pki.serverCertExpiresAt),
+        valueOf(pki.clientCertExpiresAt),
+        valueOf(pki.serverCaExpiresAt),
+        valueOf(pki.clientCaExpiresAt),
+    ]);
     await settle();
     await new Promise((r) => setTimeout(r, 10));
     return warnings.slice(from);
@@ -37,7 +49,10 @@ before(async () => {
 });
 
 test("a freshly issued link logs no expiry warning", () => {
-    assert.deepEqual(fresh.filter((w) => w.includes("crossmesh")), []);
+    assert.deepEqual(
+        fresh.filter((w) => w.includes("crossmesh")),
+        [],
+    );
 });
 
 test("a leaf within its renewal window + margin: a warning with the date the next up renews it", () => {
@@ -45,12 +60,19 @@ test("a leaf within its renewal window + margin: a warning with the date the nex
     assert.equal(leaves.length, 2, soon.join("\n"));
     const renewFrom = new Date(Date.now() + 5 * DAY).toISOString().slice(0, 10);
     for (const w of leaves) assert.match(w, new RegExp(`the first \`pulumi up\` from ${renewFrom}T\\S+ renews it`));
-    assert.ok(soon.every((w) => !/CA/.test(w)), "the CAs are years away");
+    assert.ok(
+        soon.every((w) => !/CA/.test(w)),
+        "the CAs are years away",
+    );
 });
 
 test("a leaf inside its window says the update should have replaced it; an expired one says run up now", () => {
     assert.equal(inWindow.filter((w) => /inside its 20-day renewal window/.test(w)).length, 2, inWindow.join("\n"));
-    assert.equal(expired.filter((w) => /leaf certificate expired at .*run it now/.test(w)).length, 2, expired.join("\n"));
+    assert.equal(
+        expired.filter((w) => /leaf certificate expired at .*run it now/.test(w)).length,
+        2,
+        expired.join("\n"),
+    );
 });
 
 test("a CA near its window warns too, and says how to rotate it without an outage", () => {
@@ -63,7 +85,8 @@ test("the thresholds: renewal window + 7 days margin, exclusive beyond", async (
     const { expiryWarning } = await import("../components/link-pki/expiry");
     const now = new Date("2026-06-01T00:00:00Z");
     const end = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
-    const leaf = (days: number) => expiryWarning({ what: "leaf", kind: "leaf", validityEndTime: end(days), renewBeforeDays: 20 }, now);
+    const leaf = (days: number) =>
+        expiryWarning({ what: "leaf", kind: "leaf", validityEndTime: end(days), renewBeforeDays: 20 }, now);
     assert.equal(leaf(27.01), undefined);
     assert.match(leaf(27)!, /renews it/);
     assert.match(leaf(20)!, /inside its 20-day renewal window/);

@@ -35,7 +35,10 @@ test("after leaf renewal inside the window (CAs unchanged) every old/new client 
     const issuedAt = now;
     const pki = new LinkPki("link", { exportedHosts: [HOST] });
     const [oldServer, oldClient, leafEnd, caEnd, leafDue] = await Promise.all([
-        valueOf(pki.serverBundle), valueOf(pki.clientBundle), valueOf(pki.serverCertExpiresAt), valueOf(pki.serverCaExpiresAt),
+        valueOf(pki.serverBundle),
+        valueOf(pki.clientBundle),
+        valueOf(pki.serverCertExpiresAt),
+        valueOf(pki.serverCaExpiresAt),
         valueOf(pki.serverLeaf.cert.readyForRenewal),
     ]);
     assert.equal(leafDue, false, "a fresh leaf is not due");
@@ -49,12 +52,19 @@ test("after leaf renewal inside the window (CAs unchanged) every old/new client 
 
     // The provider's replacement: the same inputs, signed again at the new `now`.
     await settle();
-    const keysAndCas = () => sim.graph.resources.filter((r) => r.type !== "tls:index/locallySignedCert:LocallySignedCert").length;
+    const keysAndCas = () =>
+        sim.graph.resources.filter((r) => r.type !== "tls:index/locallySignedCert:LocallySignedCert").length;
     const before = keysAndCas();
-    const renewedServer = new tls.LocallySignedCert("link-server-cert-renewed", pki.serverLeaf.signArgs, { parent: pki });
-    const renewedClient = new tls.LocallySignedCert("link-client-cert-renewed", pki.clientLeaf.signArgs, { parent: pki });
+    const renewedServer = new tls.LocallySignedCert("link-server-cert-renewed", pki.serverLeaf.signArgs, {
+        parent: pki,
+    });
+    const renewedClient = new tls.LocallySignedCert("link-client-cert-renewed", pki.clientLeaf.signArgs, {
+        parent: pki,
+    });
     const [newServerPem, newClientPem, newStart] = await Promise.all([
-        valueOf(renewedServer.certPem), valueOf(renewedClient.certPem), valueOf(renewedServer.validityStartTime),
+        valueOf(renewedServer.certPem),
+        valueOf(renewedClient.certPem),
+        valueOf(renewedServer.validityStartTime),
     ]);
     await settle();
     assert.equal(keysAndCas(), before, "renewal touches no key, CSR or CA");
@@ -68,8 +78,14 @@ test("after leaf renewal inside the window (CAs unchanged) every old/new client 
     const newServer = { ...oldServer, "tls.crt": newServerPem };
     const newClient = { ...oldClient, "tls.crt": newClientPem };
 
-    for (const [sName, s] of [["old", oldServer], ["new", newServer]] as const) {
-        for (const [cName, c] of [["old", oldClient], ["new", newClient]] as const) {
+    for (const [sName, s] of [
+        ["old", oldServer],
+        ["new", newServer],
+    ] as const) {
+        for (const [cName, c] of [
+            ["old", oldClient],
+            ["new", newClient],
+        ] as const) {
             const r = await handshake(serverSide(s), clientSide(c));
             assert.equal(r.ok, true, `${cName} client × ${sName} server: ${r.error}`);
         }
@@ -80,7 +96,11 @@ test("CA rotation with overlapping trust bundles: old- and new-CA clients and se
     const { LinkPki } = await import("../components/link-pki");
     // The next generation's CA PEMs, as the current generation would read them from config.
     let publishNext!: (cas: { server: string; client: string }) => void;
-    const nextCas = pulumi.output(new Promise<{ server: string; client: string }>((r) => { publishNext = r; }));
+    const nextCas = pulumi.output(
+        new Promise<{ server: string; client: string }>((r) => {
+            publishNext = r;
+        }),
+    );
     const current = new LinkPki("current", {
         exportedHosts: [HOST],
         serverTrustsExtraCaPems: [nextCas.client],
@@ -94,15 +114,30 @@ test("CA rotation with overlapping trust bundles: old- and new-CA clients and se
     const stranger = new LinkPki("stranger", { exportedHosts: [HOST] });
     publishNext({ server: await valueOf(next.serverCaPem), client: await valueOf(next.clientCaPem) });
     const [oldServer, oldClient, newServer, newClient, strangerClient, oldClientCa, newClientCa] = await Promise.all([
-        valueOf(current.serverBundle), valueOf(current.clientBundle), valueOf(next.serverBundle), valueOf(next.clientBundle),
-        valueOf(stranger.clientBundle), valueOf(current.clientCaPem), valueOf(next.clientCaPem),
+        valueOf(current.serverBundle),
+        valueOf(current.clientBundle),
+        valueOf(next.serverBundle),
+        valueOf(next.clientBundle),
+        valueOf(stranger.clientBundle),
+        valueOf(current.clientCaPem),
+        valueOf(next.clientCaPem),
     ]);
     await settle();
-    assert.equal(newServer["ca.crt"], newClientCa + oldClientCa, "the new server trusts its own client CA first, then the old one");
+    assert.equal(
+        newServer["ca.crt"],
+        newClientCa + oldClientCa,
+        "the new server trusts its own client CA first, then the old one",
+    );
     assert.equal(oldServer["ca.crt"], oldClientCa + newClientCa);
 
-    for (const [sName, s] of [["old", oldServer], ["new", newServer]] as const) {
-        for (const [cName, c] of [["old-CA", oldClient], ["new-CA", newClient]] as const) {
+    for (const [sName, s] of [
+        ["old", oldServer],
+        ["new", newServer],
+    ] as const) {
+        for (const [cName, c] of [
+            ["old-CA", oldClient],
+            ["new-CA", newClient],
+        ] as const) {
             const r = await handshake(serverSide(s), clientSide(c));
             assert.equal(r.ok, true, `${cName} client × ${sName} server: ${r.error}`);
         }

@@ -17,17 +17,29 @@ async function build() {
     // An unrelated link: its CAs stand in for "any other CA".
     const other = new LinkPki("other", { exportedHosts: HOSTS });
     const [server, client, serverCa, clientCa, otherServer, otherClient] = await Promise.all([
-        valueOf(pki.serverBundle), valueOf(pki.clientBundle), valueOf(pki.serverCaPem), valueOf(pki.clientCaPem),
-        valueOf(other.serverBundle), valueOf(other.clientBundle),
+        valueOf(pki.serverBundle),
+        valueOf(pki.clientBundle),
+        valueOf(pki.serverCaPem),
+        valueOf(pki.clientCaPem),
+        valueOf(other.serverBundle),
+        valueOf(other.clientBundle),
     ]);
     await settle();
     return { pki, server, client, serverCa, clientCa, otherServer, otherClient };
 }
 const built = build();
 
-const serverSide = (b: { "tls.crt": string; "tls.key": string; "ca.crt": string }) => ({ cert: b["tls.crt"], key: b["tls.key"], ca: b["ca.crt"] });
-const clientSide = (b: { "tls.crt": string; "tls.key": string; "ca.crt": string }, servername: string) =>
-    ({ cert: b["tls.crt"], key: b["tls.key"], ca: b["ca.crt"], servername });
+const serverSide = (b: { "tls.crt": string; "tls.key": string; "ca.crt": string }) => ({
+    cert: b["tls.crt"],
+    key: b["tls.key"],
+    ca: b["ca.crt"],
+});
+const clientSide = (b: { "tls.crt": string; "tls.key": string; "ca.crt": string }, servername: string) => ({
+    cert: b["tls.crt"],
+    key: b["tls.key"],
+    ca: b["ca.crt"],
+    servername,
+});
 
 test("each side's bundle holds its own cert and key and exactly the other side's CA", async () => {
     const { server, client, serverCa, clientCa } = await built;
@@ -35,8 +47,14 @@ test("each side's bundle holds its own cert and key and exactly the other side's
     assert.equal(client["ca.crt"], serverCa, "client trusts the server CA only");
     const serverCert = new crypto.X509Certificate(server["tls.crt"]);
     const clientCert = new crypto.X509Certificate(client["tls.crt"]);
-    assert.ok(serverCert.verify(new crypto.X509Certificate(serverCa).publicKey), "server leaf is signed by the server CA");
-    assert.ok(clientCert.verify(new crypto.X509Certificate(clientCa).publicKey), "client leaf is signed by the client CA");
+    assert.ok(
+        serverCert.verify(new crypto.X509Certificate(serverCa).publicKey),
+        "server leaf is signed by the server CA",
+    );
+    assert.ok(
+        clientCert.verify(new crypto.X509Certificate(clientCa).publicKey),
+        "client leaf is signed by the client CA",
+    );
     assert.equal(serverCert.verify(new crypto.X509Certificate(clientCa).publicKey), false);
     assert.ok(serverCert.checkPrivateKey(crypto.createPrivateKey(server["tls.key"])));
     assert.ok(clientCert.checkPrivateKey(crypto.createPrivateKey(client["tls.key"])));
@@ -93,8 +111,16 @@ test("children: two CAs and two leaves per link, ECDSA P-256, the right uses and
     const component = sim.graph.one("crossmesh:index:LinkPki", "link");
     const kids = sim.graph.children(component.urn);
     assert.deepEqual(kids.map((k) => k.name).sort(), [
-        "link-client-ca", "link-client-ca-key", "link-client-cert", "link-client-csr", "link-client-key",
-        "link-server-ca", "link-server-ca-key", "link-server-cert", "link-server-csr", "link-server-key",
+        "link-client-ca",
+        "link-client-ca-key",
+        "link-client-cert",
+        "link-client-csr",
+        "link-client-key",
+        "link-server-ca",
+        "link-server-ca-key",
+        "link-server-cert",
+        "link-server-csr",
+        "link-server-key",
     ]);
     for (const key of kids.filter((k) => k.type === "tls:index/privateKey:PrivateKey")) {
         assert.equal(key.rawInputs.algorithm, "ECDSA", key.name);
@@ -123,14 +149,25 @@ test("no private key appears outside a secret in the outputs or in any child's i
     const component = sim.graph.one("crossmesh:index:LinkPki", "link");
     const outputs = component.rawOutputs ?? {};
     assert.deepEqual(Object.keys(outputs).sort(), [
-        "clientBundle", "clientCaExpiresAt", "clientCaPem", "clientCertExpiresAt", "clientSpiffeId",
-        "serverBundle", "serverCaExpiresAt", "serverCaPem", "serverCertExpiresAt", "serverHosts",
+        "clientBundle",
+        "clientCaExpiresAt",
+        "clientCaPem",
+        "clientCertExpiresAt",
+        "clientSpiffeId",
+        "serverBundle",
+        "serverCaExpiresAt",
+        "serverCaPem",
+        "serverCertExpiresAt",
+        "serverHosts",
     ]);
     assert.deepEqual(plainMatches(outputs, /PRIVATE KEY/), []);
     // The check can fail: the bundles do hold keys, inside secrets.
-    assert.deepEqual(plainMatches(JSON.parse(JSON.stringify(outputs).replaceAll(SECRET_SIG, "x")), /PRIVATE KEY/).sort(),
-        ["clientBundle.value.tls.key", "serverBundle.value.tls.key"]);
-    for (const k of sim.graph.children(component.urn)) assert.deepEqual(plainMatches(k.rawInputs, /PRIVATE KEY/), [], k.name);
+    assert.deepEqual(
+        plainMatches(JSON.parse(JSON.stringify(outputs).replaceAll(SECRET_SIG, "x")), /PRIVATE KEY/).sort(),
+        ["clientBundle.value.tls.key", "serverBundle.value.tls.key"],
+    );
+    for (const k of sim.graph.children(component.urn))
+        assert.deepEqual(plainMatches(k.rawInputs, /PRIVATE KEY/), [], k.name);
     assert.equal(await isSecret(pki.serverBundle), true);
     assert.equal(await isSecret(pki.clientBundle), true);
     assert.equal(await isSecret(pki.serverCaPem), false, "CA certificates are public");
@@ -146,7 +183,9 @@ test("RSA 3072 keys when asked, and they handshake", async () => {
     const pki = new LinkPki("rsa", { exportedHosts: ["lambda.external"], keyAlgorithm: "RSA", rsaBits: 3072 });
     const [server, client] = await Promise.all([valueOf(pki.serverBundle), valueOf(pki.clientBundle)]);
     await settle();
-    const keys = sim.graph.children(sim.graph.one("crossmesh:index:LinkPki", "rsa").urn).filter((k) => k.type === "tls:index/privateKey:PrivateKey");
+    const keys = sim.graph
+        .children(sim.graph.one("crossmesh:index:LinkPki", "rsa").urn)
+        .filter((k) => k.type === "tls:index/privateKey:PrivateKey");
     assert.equal(keys.length, 4);
     for (const k of keys) assert.deepEqual([k.rawInputs.algorithm, k.rawInputs.rsaBits], ["RSA", 3072], k.name);
     assert.equal(new crypto.X509Certificate(server["tls.crt"]).publicKey.asymmetricKeyDetails?.modulusLength, 3072);

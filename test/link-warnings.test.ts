@@ -17,7 +17,13 @@ async function warningsOf(over: Record<string, unknown>): Promise<string[]> {
             eksProvider: new k8s.Provider(`eks-${id}`, { context: "eks" }),
             gkeProvider: new k8s.Provider(`gke-${id}`, { context: "gke" }),
             eksClusterName: "eks-lab5",
-            services: [{ host: `${id}.external`, upstream: { hostname: "inventory.internal.example.org" }, allowedSources: [{ namespace: "shop" }] }],
+            services: [
+                {
+                    host: `${id}.external`,
+                    upstream: { hostname: "inventory.internal.example.org" },
+                    allowedSources: [{ namespace: "shop" }],
+                },
+            ],
             ...over,
         });
         await settle();
@@ -29,7 +35,12 @@ async function warningsOf(over: Record<string, unknown>): Promise<string[]> {
 
 test("without consumerEgressCidrs, `pulumi up` warns that the EKS NLB accepts the whole internet", async () => {
     const warnings = await warningsOf({});
-    assert.ok(warnings.some((w) => /consumerEgressCidrs is not set.*accepts connections from any address on port 443/.test(w)), warnings.join("\n"));
+    assert.ok(
+        warnings.some((w) =>
+            /consumerEgressCidrs is not set.*accepts connections from any address on port 443/.test(w),
+        ),
+        warnings.join("\n"),
+    );
 });
 
 test("with consumerEgressCidrs, no such warning", async () => {

@@ -6,7 +6,12 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CURL_GROUP_ID, CURL_IMAGE, CURL_USER_ID, curlImage, requireImageReference, validatePlacement,
+    CURL_GROUP_ID,
+    CURL_IMAGE,
+    CURL_USER_ID,
+    curlImage,
+    requireImageReference,
+    validatePlacement,
 } from "../components/istio-install/client-pods";
 import { verifyObjects } from "../components/cross-mesh-link/verify";
 import { testClientObjects } from "../components/import-gateway/test-client";
@@ -17,24 +22,39 @@ const PLACEMENT = {
 };
 
 /** Every pod spec in a list of objects (Job and Deployment templates). */
-function podSpecs(objects: { kind: string; spec?: any; metadata: { name: string } }[]): { owner: string; template: any }[] {
-    return objects.filter((o) => o.spec?.template?.spec?.containers).map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, template: o.spec.template }));
+function podSpecs(
+    objects: { kind: string; spec?: any; metadata: { name: string } }[],
+): { owner: string; template: any }[] {
+    return objects
+        .filter((o) => o.spec?.template?.spec?.containers)
+        .map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, template: o.spec.template }));
 }
 
 function allPods(options: { placement?: typeof PLACEMENT; image?: string } = {}) {
-    const v = verifyObjects({ targets: [{ host: "lambda.external" }], revision: "1-30", linkFingerprint: "0123456789abcdef", ...options });
+    const v = verifyObjects({
+        targets: [{ host: "lambda.external" }],
+        revision: "1-30",
+        linkFingerprint: "0123456789abcdef",
+        ...options,
+    });
     const client = testClientObjects("payments", options.image ?? CURL_IMAGE, "1-30", { placement: options.placement });
     return podSpecs([v.namespace, v.serviceAccount, v.job, ...client]);
 }
 
 test("there are exactly two pods crossmesh runs, and every container with runAsNonRoot states a numeric user and group", () => {
     const pods = allPods();
-    assert.deepEqual(pods.map((p) => p.owner), ["Job/crossmesh-verify-0123456789", "Deployment/sleep"]);
+    assert.deepEqual(
+        pods.map((p) => p.owner),
+        ["Job/crossmesh-verify-0123456789", "Deployment/sleep"],
+    );
     for (const { owner, template } of pods) {
         for (const c of [...(template.spec.initContainers ?? []), ...template.spec.containers]) {
             const sc = { ...template.spec.securityContext, ...c.securityContext };
             if (!sc.runAsNonRoot) continue;
-            assert.ok(Number.isInteger(sc.runAsUser) && sc.runAsUser > 0, `${owner}/${c.name}: runAsNonRoot needs a numeric, non-zero runAsUser`);
+            assert.ok(
+                Number.isInteger(sc.runAsUser) && sc.runAsUser > 0,
+                `${owner}/${c.name}: runAsNonRoot needs a numeric, non-zero runAsUser`,
+            );
             assert.ok(Number.isInteger(sc.runAsGroup), `${owner}/${c.name}: runAsGroup`);
         }
         assert.equal(template.spec.containers[0].securityContext.runAsNonRoot, true, `${owner} runs as non-root`);
@@ -60,7 +80,11 @@ test("both pods capture DNS per pod and start the app only once the sidecar rout
         const config = JSON.parse(template.metadata.annotations["proxy.istio.io/config"]);
         assert.equal(config.proxyMetadata.ISTIO_META_DNS_CAPTURE, "true", owner);
         assert.equal(config.holdApplicationUntilProxyStarts, true, owner);
-        assert.equal("ISTIO_META_DNS_AUTO_ALLOCATE" in config.proxyMetadata, false, `${owner}: deprecated since Istio 1.25 (istioctl warns); istiod allocates addresses`);
+        assert.equal(
+            "ISTIO_META_DNS_AUTO_ALLOCATE" in config.proxyMetadata,
+            false,
+            `${owner}: deprecated since Istio 1.25 (istioctl warns); istiod allocates addresses`,
+        );
     }
 });
 
@@ -77,30 +101,56 @@ test("node placement reaches both pods, and is absent when not asked for", () =>
 
 test("the verify namespace and service account are parameters: two links get disjoint objects", () => {
     const objects = (link: string) => {
-        const o = verifyObjects({ targets: [{ host: "lambda.external" }], revision: "1-30", linkFingerprint: "0123456789abcdef", namespace: `crossmesh-verify-${link}`, serviceAccount: `verify-${link}` });
+        const o = verifyObjects({
+            targets: [{ host: "lambda.external" }],
+            revision: "1-30",
+            linkFingerprint: "0123456789abcdef",
+            namespace: `crossmesh-verify-${link}`,
+            serviceAccount: `verify-${link}`,
+        });
         assert.equal(o.serviceAccount.metadata.namespace, o.namespace.metadata.name);
         assert.equal(o.job.metadata.namespace, o.namespace.metadata.name);
         assert.equal(o.job.spec.template.spec.serviceAccountName, o.serviceAccount.metadata.name);
-        return [o.namespace, o.serviceAccount, o.job].map((x) => `${x.kind}/${x.metadata.namespace ?? ""}/${x.metadata.name}`);
+        return [o.namespace, o.serviceAccount, o.job].map(
+            (x) => `${x.kind}/${x.metadata.namespace ?? ""}/${x.metadata.name}`,
+        );
     };
     const payments = objects("payments");
     const orders = objects("orders");
-    assert.deepEqual(payments.filter((id) => orders.includes(id)), []);
-    assert.equal(verifyObjects({ targets: [], revision: "1-30", linkFingerprint: "x".repeat(16) }).namespace.metadata.name, "crossmesh-verify", "standalone default");
+    assert.deepEqual(
+        payments.filter((id) => orders.includes(id)),
+        [],
+    );
+    assert.equal(
+        verifyObjects({ targets: [], revision: "1-30", linkFingerprint: "x".repeat(16) }).namespace.metadata.name,
+        "crossmesh-verify",
+        "standalone default",
+    );
 });
 
 test("with an image mirror the pods pull <mirror>/curlimages/curl by the same digest; a full image given by the user wins", () => {
     const mirror = "europe-docker.pkg.dev/my-project/dockerhub";
     const image = curlImage({ imageRegistry: `${mirror}/` });
-    assert.equal(image, `${mirror}/curlimages/curl:8.15.0@sha256:4026b29997dc7c823b51c164b71e2b51e0fd95cce4601f78202c513d97da2922`);
-    for (const { template } of allPods({ image })) assert.ok(template.spec.containers[0].image.startsWith(`${mirror}/`));
-    assert.equal(curlImage({ imageRegistry: mirror, image: "registry.example.internal/tools/curl:8.15.0" }), "registry.example.internal/tools/curl:8.15.0");
+    assert.equal(
+        image,
+        `${mirror}/curlimages/curl:8.15.0@sha256:4026b29997dc7c823b51c164b71e2b51e0fd95cce4601f78202c513d97da2922`,
+    );
+    for (const { template } of allPods({ image }))
+        assert.ok(template.spec.containers[0].image.startsWith(`${mirror}/`));
+    assert.equal(
+        curlImage({ imageRegistry: mirror, image: "registry.example.internal/tools/curl:8.15.0" }),
+        "registry.example.internal/tools/curl:8.15.0",
+    );
     assert.equal(curlImage(), CURL_IMAGE);
 });
 
 function refusedAt(fn: () => void, path: string, reason: RegExp) {
     let caught: unknown;
-    try { fn(); } catch (e) { caught = e; }
+    try {
+        fn();
+    } catch (e) {
+        caught = e;
+    }
     assert.ok(pulumi.InputPropertyError.isInstance(caught), `expected an InputPropertyError, got ${String(caught)}`);
     assert.equal(caught.propertyPath, path);
     assert.match(caught.reason, reason);
@@ -109,18 +159,58 @@ function refusedAt(fn: () => void, path: string, reason: RegExp) {
 test("placements and images are checked as the API server and the runtime would, naming the user's path", () => {
     validatePlacement("verifyPlacement", PLACEMENT);
     validatePlacement("verifyPlacement", { tolerations: [{ operator: "Exists" }] });
-    refusedAt(() => validatePlacement("verifyPlacement", { nodeSelector: { "bad key!": "x" } }), "verifyPlacement.nodeSelector", /not a Kubernetes label key/);
-    refusedAt(() => validatePlacement("verifyPlacement", { nodeSelector: { pool: "has space" } }), "verifyPlacement.nodeSelector.pool", /not a label value/);
-    refusedAt(() => validatePlacement("p", { tolerations: [{ key: "a", operator: "Exists", value: "b" }] }), "p.tolerations[0].value", /takes no value/);
-    refusedAt(() => validatePlacement("p", { tolerations: [{ key: "a", effect: "NoScheduled" as never }] }), "p.tolerations[0].effect", /not a taint effect/);
-    refusedAt(() => validatePlacement("p", { tolerations: [{ value: "x" }] }), "p.tolerations[0].key", /without a key must use operator "Exists"/);
-    refusedAt(() => validatePlacement("p", { tolerations: [{ key: "a", effect: "NoSchedule", tolerationSeconds: 30 }] }), "p.tolerations[0].tolerationSeconds", /only to effect "NoExecute"/);
+    refusedAt(
+        () => validatePlacement("verifyPlacement", { nodeSelector: { "bad key!": "x" } }),
+        "verifyPlacement.nodeSelector",
+        /not a Kubernetes label key/,
+    );
+    refusedAt(
+        () => validatePlacement("verifyPlacement", { nodeSelector: { pool: "has space" } }),
+        "verifyPlacement.nodeSelector.pool",
+        /not a label value/,
+    );
+    refusedAt(
+        () => validatePlacement("p", { tolerations: [{ key: "a", operator: "Exists", value: "b" }] }),
+        "p.tolerations[0].value",
+        /takes no value/,
+    );
+    refusedAt(
+        () => validatePlacement("p", { tolerations: [{ key: "a", effect: "NoScheduled" as never }] }),
+        "p.tolerations[0].effect",
+        /not a taint effect/,
+    );
+    refusedAt(
+        () => validatePlacement("p", { tolerations: [{ value: "x" }] }),
+        "p.tolerations[0].key",
+        /without a key must use operator "Exists"/,
+    );
+    refusedAt(
+        () => validatePlacement("p", { tolerations: [{ key: "a", effect: "NoSchedule", tolerationSeconds: 30 }] }),
+        "p.tolerations[0].tolerationSeconds",
+        /only to effect "NoExecute"/,
+    );
 
     requireImageReference("testClientImage", CURL_IMAGE);
     requireImageReference("testClientImage", "localhost:5000/curl:8.15.0");
     requireImageReference("testClientImage", "registry.example.internal/tools/curl@sha256:" + "a".repeat(64));
-    refusedAt(() => requireImageReference("testClientImage", "curlimages/curl"), "testClientImage", /names no tag or digest/);
-    refusedAt(() => requireImageReference("testClientImage", "curlimages/curl:latest"), "testClientImage", /"latest", which moves/);
-    refusedAt(() => requireImageReference("testClientImage", "curlimages/curl@sha256:abc"), "testClientImage", /malformed digest/);
-    refusedAt(() => requireImageReference("testClientImage", "Curlimages/Curl:8.15.0"), "testClientImage", /not an image reference/);
+    refusedAt(
+        () => requireImageReference("testClientImage", "curlimages/curl"),
+        "testClientImage",
+        /names no tag or digest/,
+    );
+    refusedAt(
+        () => requireImageReference("testClientImage", "curlimages/curl:latest"),
+        "testClientImage",
+        /"latest", which moves/,
+    );
+    refusedAt(
+        () => requireImageReference("testClientImage", "curlimages/curl@sha256:abc"),
+        "testClientImage",
+        /malformed digest/,
+    );
+    refusedAt(
+        () => requireImageReference("testClientImage", "Curlimages/Curl:8.15.0"),
+        "testClientImage",
+        /not an image reference/,
+    );
 });

@@ -11,7 +11,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PROGRAM_FIXTURE, checkout, explain, npmEnv, run } from "./fixtures/consumer/checkout";
 
-interface PackResult { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
+interface PackResult {
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    files: { path: string }[];
+}
 
 const CACHE = path.join(os.tmpdir(), "crossmesh-consumer-cache");
 
@@ -28,22 +33,35 @@ async function pack(): Promise<{ tarball: string; result: PackResult; source: st
 /** A consumer program with the tarball installed; node_modules reused while tarball and manifest are unchanged. */
 async function consumer(tarball: string): Promise<string> {
     const manifest = fs.readFileSync(path.join(PROGRAM_FIXTURE, "package.json"), "utf8");
-    const key = crypto.createHash("sha256").update(fs.readFileSync(tarball)).update(manifest).digest("hex").slice(0, 16);
+    const key = crypto
+        .createHash("sha256")
+        .update(fs.readFileSync(tarball))
+        .update(manifest)
+        .digest("hex")
+        .slice(0, 16);
     const dir = path.join(CACHE, key);
     const ready = path.join(dir, ".installed");
     if (!fs.existsSync(ready)) {
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
         fs.copyFileSync(tarball, path.join(dir, "crossmesh.tgz"));
-        fs.writeFileSync(path.join(dir, "package.json"), manifest.replace("file:CROSSMESH_TARBALL", "file:./crossmesh.tgz"));
-        const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir, env: npmEnv() });
+        fs.writeFileSync(
+            path.join(dir, "package.json"),
+            manifest.replace("file:CROSSMESH_TARBALL", "file:./crossmesh.tgz"),
+        );
+        const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+            cwd: dir,
+            env: npmEnv(),
+        });
         assert.equal(installed.code, 0, explain("npm install (consumer)", installed));
         fs.writeFileSync(ready, new Date().toISOString());
         // Older installs (earlier tarballs) only take space.
-        for (const old of fs.readdirSync(CACHE)) if (old !== key) fs.rmSync(path.join(CACHE, old), { recursive: true, force: true });
+        for (const old of fs.readdirSync(CACHE))
+            if (old !== key) fs.rmSync(path.join(CACHE, old), { recursive: true, force: true });
     }
     // The program itself is always the fixture's current text.
-    for (const f of fs.readdirSync(PROGRAM_FIXTURE)) if (f !== "package.json") fs.copyFileSync(path.join(PROGRAM_FIXTURE, f), path.join(dir, f));
+    for (const f of fs.readdirSync(PROGRAM_FIXTURE))
+        if (f !== "package.json") fs.copyFileSync(path.join(PROGRAM_FIXTURE, f), path.join(dir, f));
     return dir;
 }
 
@@ -54,82 +72,167 @@ function expectedFiles(source: string): string[] {
         for (const e of fs.readdirSync(path.join(source, "components", rel), { withFileTypes: true })) {
             const r = path.posix.join(rel, e.name);
             if (e.isDirectory()) walk(r);
-            else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) built.push(`dist/${r.replace(/\.ts$/, ".js")}`, `dist/${r.replace(/\.ts$/, ".d.ts")}`);
+            else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+                built.push(`dist/${r.replace(/\.ts$/, ".js")}`, `dist/${r.replace(/\.ts$/, ".d.ts")}`);
         }
     };
     walk("");
-    return [...built, "dist/lambda-alb/handler/index.py", "package.json", "README.md", "LICENSE", "CHANGELOG.md"].sort();
+    return [
+        ...built,
+        "dist/lambda-alb/handler/index.py",
+        "package.json",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+    ].sort();
 }
 
-test("crossmesh packs, installs into a separate program, type-checks strictly and runs through @pulumi/pulumi's cmd/run", { timeout: 600_000 }, async (t) => {
-    const { tarball, result, source } = await pack();
-    t.diagnostic(`tarball ${result.filename}: ${result.size} bytes, ${result.files.length} files, ${result.unpackedSize} bytes unpacked`);
+test(
+    "crossmesh packs, installs into a separate program, type-checks strictly and runs through @pulumi/pulumi's cmd/run",
+    { timeout: 600_000 },
+    async (t) => {
+        const { tarball, result, source } = await pack();
+        t.diagnostic(
+            `tarball ${result.filename}: ${result.size} bytes, ${result.files.length} files, ${result.unpackedSize} bytes unpacked`,
+        );
 
-    await t.test("the tarball holds only what users need", () => {
-        assert.deepEqual(result.files.map((f) => f.path).sort(), expectedFiles(source));
-    });
+        await t.test("the tarball holds only what users need", () => {
+            assert.deepEqual(result.files.map((f) => f.path).sort(), expectedFiles(source));
+        });
 
-    const dir = await consumer(tarball);
-    const record = path.join(dir, "record.json");
-    fs.rmSync(record, { force: true });
-    const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
-    // The strict check (every declaration, skipLibCheck false) and the CLI-style run in parallel: two cores.
-    const [strict, ran] = await Promise.all([
-        run(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], { cwd: dir }),
-        run(process.execPath, ["-r", "./preload.cjs", path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run"),
-            "--monitor", "mock", "--project", "crossmesh-consumer", "--stack", "dev", "--pwd", dir, "index.ts"], {
-            cwd: dir,
-            env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_CONFIG: "{}", CROSSMESH_CONSUMER_RECORD: record },
-        }),
-    ]);
-    t.diagnostic(`strict tsc ${strict.ms} ms, cmd/run ${ran.ms} ms`);
-
-    await t.test("its declarations compile with 0 errors under noUncheckedIndexedAccess, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, isolatedModules, strict, skipLibCheck false", () => {
-        assert.equal(strict.code, 0, explain("tsc (strict consumer)", strict));
-        assert.equal(strict.stdout.trim(), "");
-    });
-
-    await t.test("`from \"crossmesh\"` resolves under moduleResolution node16 and bundler too", async () => {
-        const [node16, bundler] = await Promise.all([
-            run(process.execPath, [tsc, "-p", "tsconfig.node16.json", "--traceResolution"], { cwd: dir }),
-            run(process.execPath, [tsc, "-p", "tsconfig.bundler.json", "--traceResolution"], { cwd: dir }),
+        const dir = await consumer(tarball);
+        const record = path.join(dir, "record.json");
+        fs.rmSync(record, { force: true });
+        const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
+        // The strict check (every declaration, skipLibCheck false) and the CLI-style run in parallel: two cores.
+        const [strict, ran] = await Promise.all([
+            run(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], { cwd: dir }),
+            run(
+                process.execPath,
+                [
+                    "-r",
+                    "./preload.cjs",
+                    path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run"),
+                    "--monitor",
+                    "mock",
+                    "--project",
+                    "crossmesh-consumer",
+                    "--stack",
+                    "dev",
+                    "--pwd",
+                    dir,
+                    "index.ts",
+                ],
+                {
+                    cwd: dir,
+                    env: {
+                        ...process.env,
+                        PULUMI_NODEJS_TYPESCRIPT: "true",
+                        PULUMI_CONFIG: "{}",
+                        CROSSMESH_CONSUMER_RECORD: record,
+                    },
+                },
+            ),
         ]);
-        for (const [name, r] of [["node16", node16], ["bundler", bundler]] as const) {
-            assert.equal(r.code, 0, explain(`tsc (${name})`, { ...r, stdout: r.stdout.split("\n").filter((l) => l.includes("error")).join("\n") }));
-            assert.match(r.stdout, /Module name 'crossmesh' was successfully resolved to '[^']*node_modules\/crossmesh\/dist\/index\.d\.ts'/, `${name}: crossmesh resolves to its declarations`);
-        }
-    });
+        t.diagnostic(`strict tsc ${strict.ms} ms, cmd/run ${ran.ms} ms`);
 
-    await t.test("cmd/run loads the program and it registers the link, a leaf component and their children, with one @pulumi/pulumi", () => {
-        assert.equal(ran.code, 0, explain("cmd/run", ran));
-        const rec = JSON.parse(fs.readFileSync(record, "utf8")) as {
-            registered: { type: string; name: string }[]; sdkCopies: string[]; crossmesh: string[]; archivePaths: (string | null)[];
-        };
-        assert.deepEqual(rec.sdkCopies, [path.join(dir, "node_modules", "@pulumi", "pulumi")], "exactly one @pulumi/pulumi, the program's own");
-        const sdkVersion = (JSON.parse(fs.readFileSync(path.join(rec.sdkCopies[0]!, "package.json"), "utf8")) as { version: string }).version;
-        t.diagnostic(`@pulumi/pulumi ${sdkVersion} in the consumer`);
-        assert.ok(rec.crossmesh.length > 0 && rec.crossmesh.every((f) => f.startsWith(path.join(dir, "node_modules", "crossmesh", "dist") + path.sep)),
-            "crossmesh is loaded from the installed package's dist/, nothing else");
+        await t.test(
+            "its declarations compile with 0 errors under noUncheckedIndexedAccess, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, isolatedModules, strict, skipLibCheck false",
+            () => {
+                assert.equal(strict.code, 0, explain("tsc (strict consumer)", strict));
+                assert.equal(strict.stdout.trim(), "");
+            },
+        );
 
-        const count = (type: string) => rec.registered.filter((r) => r.type === type).length;
-        const names = (type: string) => rec.registered.filter((r) => r.type === type).map((r) => r.name).sort();
-        assert.deepEqual(names("crossmesh:index:CrossMeshLink"), ["payments"]);
-        assert.deepEqual(names("crossmesh:index:AwsEgress"), ["app-aws"]);
-        assert.deepEqual(names("crossmesh:index:IstioInstall"), ["payments-eks-istio", "payments-gke-istio"]);
-        for (const child of ["LinkPki", "LambdaHostsAlb", "ExportGateway", "ImportGateway"]) {
-            assert.equal(count(`crossmesh:index:${child}`), 1, `one ${child} inside the link`);
-        }
-        // The children that do the work: Istio from Helm on both clusters, the Lambda behind its ALB, the routing.
-        assert.equal(count("kubernetes:helm.sh/v3:Release"), 6, "base, istiod and gateway on each cluster");
-        assert.equal(count("aws:lambda/function:Function"), 1);
-        assert.equal(count("aws:lb/loadBalancer:LoadBalancer"), 1);
-        assert.equal(count("kubernetes:networking.istio.io/v1:Gateway"), 2, "the ingress side's and the egress side's Gateway");
-        assert.ok(count("kubernetes:networking.istio.io/v1:ServiceEntry") >= 2, "AwsEgress's ServiceEntries (sts, dynamodb) and the link's");
+        await t.test('`from "crossmesh"` resolves under moduleResolution node16 and bundler too', async () => {
+            const [node16, bundler] = await Promise.all([
+                run(process.execPath, [tsc, "-p", "tsconfig.node16.json", "--traceResolution"], { cwd: dir }),
+                run(process.execPath, [tsc, "-p", "tsconfig.bundler.json", "--traceResolution"], { cwd: dir }),
+            ]);
+            for (const [name, r] of [
+                ["node16", node16],
+                ["bundler", bundler],
+            ] as const) {
+                assert.equal(
+                    r.code,
+                    0,
+                    explain(`tsc (${name})`, {
+                        ...r,
+                        stdout: r.stdout
+                            .split("\n")
+                            .filter((l) => l.includes("error"))
+                            .join("\n"),
+                    }),
+                );
+                assert.match(
+                    r.stdout,
+                    /Module name 'crossmesh' was successfully resolved to '[^']*node_modules\/crossmesh\/dist\/index\.d\.ts'/,
+                    `${name}: crossmesh resolves to its declarations`,
+                );
+            }
+        });
 
-        // The default Lambda code is the handler shipped inside the package.
-        assert.equal(rec.archivePaths.length, 1);
-        const code = rec.archivePaths[0]!;
-        assert.equal(code, path.join(dir, "node_modules", "crossmesh", "dist", "lambda-alb", "handler"));
-        assert.ok(fs.existsSync(path.join(code, "index.py")), "the handler asset is in the installed package");
-    });
-});
+        await t.test(
+            "cmd/run loads the program and it registers the link, a leaf component and their children, with one @pulumi/pulumi",
+            () => {
+                assert.equal(ran.code, 0, explain("cmd/run", ran));
+                const rec = JSON.parse(fs.readFileSync(record, "utf8")) as {
+                    registered: { type: string; name: string }[];
+                    sdkCopies: string[];
+                    crossmesh: string[];
+                    archivePaths: (string | null)[];
+                };
+                assert.deepEqual(
+                    rec.sdkCopies,
+                    [path.join(dir, "node_modules", "@pulumi", "pulumi")],
+                    "exactly one @pulumi/pulumi, the program's own",
+                );
+                const sdkVersion = (
+                    JSON.parse(fs.readFileSync(path.join(rec.sdkCopies[0]!, "package.json"), "utf8")) as {
+                        version: string;
+                    }
+                ).version;
+                t.diagnostic(`@pulumi/pulumi ${sdkVersion} in the consumer`);
+                assert.ok(
+                    rec.crossmesh.length > 0 &&
+                        rec.crossmesh.every((f) =>
+                            f.startsWith(path.join(dir, "node_modules", "crossmesh", "dist") + path.sep),
+                        ),
+                    "crossmesh is loaded from the installed package's dist/, nothing else",
+                );
+
+                const count = (type: string) => rec.registered.filter((r) => r.type === type).length;
+                const names = (type: string) =>
+                    rec.registered
+                        .filter((r) => r.type === type)
+                        .map((r) => r.name)
+                        .sort();
+                assert.deepEqual(names("crossmesh:index:CrossMeshLink"), ["payments"]);
+                assert.deepEqual(names("crossmesh:index:AwsEgress"), ["app-aws"]);
+                assert.deepEqual(names("crossmesh:index:IstioInstall"), ["payments-eks-istio", "payments-gke-istio"]);
+                for (const child of ["LinkPki", "LambdaHostsAlb", "ExportGateway", "ImportGateway"]) {
+                    assert.equal(count(`crossmesh:index:${child}`), 1, `one ${child} inside the link`);
+                }
+                // The children that do the work: Istio from Helm on both clusters, the Lambda behind its ALB, the routing.
+                assert.equal(count("kubernetes:helm.sh/v3:Release"), 6, "base, istiod and gateway on each cluster");
+                assert.equal(count("aws:lambda/function:Function"), 1);
+                assert.equal(count("aws:lb/loadBalancer:LoadBalancer"), 1);
+                assert.equal(
+                    count("kubernetes:networking.istio.io/v1:Gateway"),
+                    2,
+                    "the ingress side's and the egress side's Gateway",
+                );
+                assert.ok(
+                    count("kubernetes:networking.istio.io/v1:ServiceEntry") >= 2,
+                    "AwsEgress's ServiceEntries (sts, dynamodb) and the link's",
+                );
+
+                // The default Lambda code is the handler shipped inside the package.
+                assert.equal(rec.archivePaths.length, 1);
+                const code = rec.archivePaths[0]!;
+                assert.equal(code, path.join(dir, "node_modules", "crossmesh", "dist", "lambda-alb", "handler"));
+                assert.ok(fs.existsSync(path.join(code, "index.py")), "the handler asset is in the installed package");
+            },
+        );
+    },
+);

@@ -20,21 +20,51 @@ import { checkout, explain, run } from "./fixtures/consumer/checkout";
 startSimulation();
 
 /** The public components: the package's contract with every language. */
-const COMPONENTS = ["AwsEgress", "CrossMeshLink", "ExportGateway", "ImportGateway", "IstioInstall", "LambdaAlb", "LambdaHostsAlb", "LinkPki"];
+const COMPONENTS = [
+    "AwsEgress",
+    "CrossMeshLink",
+    "ExportGateway",
+    "ImportGateway",
+    "IstioInstall",
+    "LambdaAlb",
+    "LambdaHostsAlb",
+    "LinkPki",
+];
 
-interface SchemaProperty { type?: string; $ref?: string; description?: string; items?: SchemaProperty; secret?: boolean }
-interface SchemaResource {
-    isComponent?: boolean; description?: string;
-    inputProperties?: Record<string, SchemaProperty>; requiredInputs?: string[];
-    properties?: Record<string, SchemaProperty>; required?: string[];
+interface SchemaProperty {
+    type?: string;
+    $ref?: string;
+    description?: string;
+    items?: SchemaProperty;
+    secret?: boolean;
 }
-interface Schema { name: string; version: string; resources: Record<string, SchemaResource>; types: Record<string, { type: string; enum?: { value: string | number }[]; properties?: Record<string, SchemaProperty> }> }
+interface SchemaResource {
+    isComponent?: boolean;
+    description?: string;
+    inputProperties?: Record<string, SchemaProperty>;
+    requiredInputs?: string[];
+    properties?: Record<string, SchemaProperty>;
+    required?: string[];
+}
+interface Schema {
+    name: string;
+    version: string;
+    resources: Record<string, SchemaResource>;
+    types: Record<
+        string,
+        { type: string; enum?: { value: string | number }[]; properties?: Record<string, SchemaProperty> }
+    >;
+}
 
 // @pulumi/pulumi's own gRPC stack: the client speaks exactly what the engine speaks to the plugin.
 const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = sdkRequire("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
-const providerRpc = sdkRequire("./proto/provider_grpc_pb.js") as { ResourceProviderClient: new (addr: string, creds: unknown) => GrpcProviderClient };
-const providerProto = sdkRequire("./proto/provider_pb.js") as { GetSchemaRequest: new () => { setVersion(v: number): void } };
+const providerRpc = sdkRequire("./proto/provider_grpc_pb.js") as {
+    ResourceProviderClient: new (addr: string, creds: unknown) => GrpcProviderClient;
+};
+const providerProto = sdkRequire("./proto/provider_pb.js") as {
+    GetSchemaRequest: new () => { setVersion(v: number): void };
+};
 interface GrpcProviderClient {
     getSchema(req: unknown, cb: (err: Error | null, resp: { getSchema(): string }) => void): void;
     close(): void;
@@ -43,12 +73,20 @@ interface GrpcProviderClient {
 /** Starts the plugin as the language host does and asks for its schema. */
 async function servedSchema(dir: string): Promise<{ schema: Schema; ms: number }> {
     const started = Date.now();
-    const child = spawn(process.execPath, [path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin"), dir], {
-        cwd: dir, env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" }, stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+        process.execPath,
+        [path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin"), dir],
+        {
+            cwd: dir,
+            env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" },
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
     let stdout = "";
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+    });
     try {
         // The plugin handshake: the port is the first line on stdout.
         const port = await new Promise<string>((resolve, reject) => {
@@ -63,7 +101,10 @@ async function servedSchema(dir: string): Promise<{ schema: Schema; ms: number }
         const req = new providerProto.GetSchemaRequest();
         req.setVersion(0);
         const text = await new Promise<string>((resolve, reject) =>
-            client.getSchema(req, (err, resp) => (err ? reject(new Error(`GetSchema: ${err.message}\n${stderr}`)) : resolve(resp.getSchema()))));
+            client.getSchema(req, (err, resp) =>
+                err ? reject(new Error(`GetSchema: ${err.message}\n${stderr}`)) : resolve(resp.getSchema()),
+            ),
+        );
         client.close();
         return { schema: JSON.parse(text) as Schema, ms: Date.now() - started };
     } finally {
@@ -71,21 +112,39 @@ async function servedSchema(dir: string): Promise<{ schema: Schema; ms: number }
     }
 }
 
-interface DeclaredProperty { optional: boolean; doc: string; literals?: (string | number)[] }
-interface DeclaredComponent { doc: string; inputs: Map<string, DeclaredProperty>; outputs: Map<string, DeclaredProperty> }
+interface DeclaredProperty {
+    optional: boolean;
+    doc: string;
+    literals?: (string | number)[];
+}
+interface DeclaredComponent {
+    doc: string;
+    inputs: Map<string, DeclaredProperty>;
+    outputs: Map<string, DeclaredProperty>;
+}
 
 /** The components as TypeScript users see them: classes exported by dist/index.d.ts. */
 function declaredComponents(dir: string): Map<string, DeclaredComponent> {
     const entry = path.join(dir, "dist", "index.d.ts");
-    const program = ts.createProgram([entry], { strict: true, skipLibCheck: true, noEmit: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, types: [] });
+    const program = ts.createProgram([entry], {
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        types: [],
+    });
     const checker = program.getTypeChecker();
     const doc = (s: ts.Symbol) => ts.displayPartsToString(s.getDocumentationComment(checker)).trim();
     const isComponentClass = (t: ts.Type): boolean =>
         (t.getBaseTypes?.() ?? []).some((b) => b.getSymbol()?.getName() === "ComponentResource" || isComponentClass(b));
     // A mode: every plain (non-Promise, non-Output) alternative of the type is a literal.
     const literalsOf = (t: ts.Type): (string | number)[] | undefined => {
-        const alternatives = (t.isUnion() ? t.types : [t]).filter((u) => !(u.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Object)));
-        if (alternatives.length < 2 || !alternatives.every((u) => u.isStringLiteral() || u.isNumberLiteral())) return undefined;
+        const alternatives = (t.isUnion() ? t.types : [t]).filter(
+            (u) => !(u.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Object)),
+        );
+        if (alternatives.length < 2 || !alternatives.every((u) => u.isStringLiteral() || u.isNumberLiteral()))
+            return undefined;
         return alternatives.map((u) => (u as ts.LiteralType).value as string | number).sort();
     };
     const result = new Map<string, DeclaredComponent>();
@@ -99,17 +158,32 @@ function declaredComponents(dir: string): Map<string, DeclaredComponent> {
         const inputs = new Map<string, DeclaredProperty>();
         for (const p of checker.getPropertiesOfType(argsType)) {
             const literals = literalsOf(checker.getTypeOfSymbol(p));
-            inputs.set(p.getName(), { optional: (p.flags & ts.SymbolFlags.Optional) !== 0, doc: doc(p), ...(literals ? { literals } : {}) });
+            inputs.set(p.getName(), {
+                optional: (p.flags & ts.SymbolFlags.Optional) !== 0,
+                doc: doc(p),
+                ...(literals ? { literals } : {}),
+            });
         }
         const outputs = new Map<string, DeclaredProperty>();
         for (const m of decl.members) {
             // Private members are not the API (a .d.ts writes private methods as untyped properties).
-            if (!ts.isPropertyDeclaration(m) || ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Static | ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+            if (
+                !ts.isPropertyDeclaration(m) ||
+                ts.getCombinedModifierFlags(m) &
+                    (ts.ModifierFlags.Static | ts.ModifierFlags.Private | ts.ModifierFlags.Protected)
+            )
+                continue;
             const s = checker.getSymbolAtLocation(m.name)!;
             // Output<T | undefined> is an optional output.
-            const inner = m.type && ts.isTypeReferenceNode(m.type) && m.type.typeName.getText().endsWith("Output") ? m.type.typeArguments?.[0] : undefined;
+            const inner =
+                m.type && ts.isTypeReferenceNode(m.type) && m.type.typeName.getText().endsWith("Output")
+                    ? m.type.typeArguments?.[0]
+                    : undefined;
             const innerType = inner ? checker.getTypeFromTypeNode(inner) : undefined;
-            const mayBeUndefined = innerType !== undefined && innerType.isUnion() && innerType.types.some((u) => (u.flags & ts.TypeFlags.Undefined) !== 0);
+            const mayBeUndefined =
+                innerType !== undefined &&
+                innerType.isUnion() &&
+                innerType.types.some((u) => (u.flags & ts.TypeFlags.Undefined) !== 0);
             outputs.set(s.getName(), { optional: m.questionToken !== undefined || mayBeUndefined, doc: doc(s) });
         }
         result.set(sym.getName(), { doc: doc(sym), inputs, outputs });
@@ -120,79 +194,160 @@ function declaredComponents(dir: string): Map<string, DeclaredComponent> {
 const words = (s: string | undefined) => (s ?? "").replace(/\s+/g, " ").trim();
 const sorted = <T>(xs: Iterable<T>) => [...xs].sort();
 
-test("started as a source component plugin, crossmesh serves the schema of every public component", { timeout: 600_000 }, async (t) => {
-    const plugin = parseYaml(fs.readFileSync(path.join(__dirname, "..", "PulumiPlugin.yaml"), "utf8")) as { runtime: string | { name: string } };
-    assert.equal(typeof plugin.runtime === "string" ? plugin.runtime : plugin.runtime.name, "nodejs", "PulumiPlugin.yaml names the Node.js runtime");
+test(
+    "started as a source component plugin, crossmesh serves the schema of every public component",
+    { timeout: 600_000 },
+    async (t) => {
+        const plugin = parseYaml(fs.readFileSync(path.join(__dirname, "..", "PulumiPlugin.yaml"), "utf8")) as {
+            runtime: string | { name: string };
+        };
+        assert.equal(
+            typeof plugin.runtime === "string" ? plugin.runtime : plugin.runtime.name,
+            "nodejs",
+            "PulumiPlugin.yaml names the Node.js runtime",
+        );
 
-    // What `pulumi package add <git URL>` does first: clone, then install, whose `prepare` builds dist/.
-    const dir = checkout("crossmesh-plugin");
-    const built = await run("npm", ["run", "build"], { cwd: dir });
-    assert.equal(built.code, 0, explain("npm run build", built));
-    const { schema, ms } = await servedSchema(dir);
-    t.diagnostic(`build ${built.ms} ms; plugin start + GetSchema ${ms} ms`);
-    const declared = declaredComponents(dir);
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name: string; version: string };
+        // What `pulumi package add <git URL>` does first: clone, then install, whose `prepare` builds dist/.
+        const dir = checkout("crossmesh-plugin");
+        const built = await run("npm", ["run", "build"], { cwd: dir });
+        assert.equal(built.code, 0, explain("npm run build", built));
+        const { schema, ms } = await servedSchema(dir);
+        t.diagnostic(`build ${built.ms} ms; plugin start + GetSchema ${ms} ms`);
+        const declared = declaredComponents(dir);
+        const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+            name: string;
+            version: string;
+        };
 
-    await t.test("package name, version and one component token per exported component class", () => {
-        assert.equal(schema.name, pkg.name);
-        assert.equal(schema.version, pkg.version);
-        assert.deepEqual(sorted(declared.keys()), COMPONENTS, "the entry exports exactly the public components");
-        assert.deepEqual(sorted(Object.keys(schema.resources)), COMPONENTS.map((c) => `crossmesh:index:${c}`));
-        for (const c of COMPONENTS) assert.equal(schema.resources[`crossmesh:index:${c}`]!.isComponent, true, c);
-    });
-
-    for (const name of COMPONENTS) {
-        await t.test(`${name}: inputs, outputs, required lists, descriptions and mode enums match its declarations`, () => {
-            const res = schema.resources[`crossmesh:index:${name}`]!;
-            const d = declared.get(name)!;
-            assert.ok(d.doc !== "", `${name} has a doc comment (its schema description)`);
-            assert.equal(words(res.description), words(d.doc), `${name} description`);
-
-            assert.deepEqual(sorted(Object.keys(res.inputProperties ?? {})), sorted(d.inputs.keys()), `${name} inputs`);
-            assert.deepEqual(sorted(res.requiredInputs ?? []), sorted([...d.inputs].filter(([, p]) => !p.optional).map(([k]) => k)), `${name} required inputs`);
-            assert.deepEqual(sorted(Object.keys(res.properties ?? {})), sorted(d.outputs.keys()), `${name} outputs`);
-            assert.deepEqual(sorted(res.required ?? []), sorted([...d.outputs].filter(([, p]) => !p.optional).map(([k]) => k)), `${name} required outputs`);
-
-            for (const [kind, props, decls] of [["input", res.inputProperties ?? {}, d.inputs], ["output", res.properties ?? {}, d.outputs]] as const) {
-                for (const [prop, p] of decls) {
-                    if (p.doc !== "") assert.equal(words(props[prop]!.description), words(p.doc), `${name} ${kind} ${prop}: description`);
-                    if (p.literals) {
-                        const ref = props[prop]!.$ref ?? "";
-                        const enumType = schema.types[ref.replace("#/types/", "")];
-                        assert.ok(enumType?.enum, `${name} ${kind} ${prop} (one of ${p.literals.join(", ")}) is a schema enum, not ${JSON.stringify(props[prop])}`);
-                        assert.deepEqual(sorted(enumType.enum.map((e) => e.value)), p.literals, `${name} ${kind} ${prop}: enum values`);
-                    }
-                }
-            }
+        await t.test("package name, version and one component token per exported component class", () => {
+            assert.equal(schema.name, pkg.name);
+            assert.equal(schema.version, pkg.version);
+            assert.deepEqual(sorted(declared.keys()), COMPONENTS, "the entry exports exactly the public components");
+            assert.deepEqual(
+                sorted(Object.keys(schema.resources)),
+                COMPONENTS.map((c) => `crossmesh:index:${c}`),
+            );
+            for (const c of COMPONENTS) assert.equal(schema.resources[`crossmesh:index:${c}`]!.isComponent, true, c);
         });
-    }
 
-    await t.test("what users rely on across languages: the link's required inputs, IstioInstall's roles, LinkPki's bundles", () => {
-        const link = schema.resources["crossmesh:index:CrossMeshLink"]!;
-        for (const required of ["services", "eksClusterName"]) assert.ok(link.requiredInputs?.includes(required), `CrossMeshLink requires ${required}`);
-        const role = schema.resources["crossmesh:index:IstioInstall"]!.inputProperties!["gatewayRole"]!;
-        assert.deepEqual(sorted(schema.types[role.$ref!.replace("#/types/", "")]!.enum!.map((e) => e.value)), ["egress", "ingress"]);
-        const pki = schema.resources["crossmesh:index:LinkPki"]!.properties!;
-        for (const bundle of ["serverBundle", "clientBundle"]) {
-            const type = schema.types[pki[bundle]!.$ref!.replace("#/types/", "")]!;
-            assert.deepEqual(sorted(Object.keys(type.properties ?? {})), ["ca.crt", "tls.crt", "tls.key"], `${bundle} carries the Istio SDS key names`);
-        }
-    });
+        for (const name of COMPONENTS) {
+            await t.test(
+                `${name}: inputs, outputs, required lists, descriptions and mode enums match its declarations`,
+                () => {
+                    const res = schema.resources[`crossmesh:index:${name}`]!;
+                    const d = declared.get(name)!;
+                    assert.ok(d.doc !== "", `${name} has a doc comment (its schema description)`);
+                    assert.equal(words(res.description), words(d.doc), `${name} description`);
 
-    await t.test("Construct through the host returns LinkPki's credentials secret and its CAs in clear", async () => {
-        // The host object the plugin serves, constructing the component it names; its state is then
-        // serialized the way the plugin's Construct handler answers the engine.
-        const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental/provider");
-        const { serializeResourceProperties } = await import("@pulumi/pulumi/runtime/rpc");
-        const entry = await import("../components");
-        const host = new ComponentProvider({ name: "crossmesh", dirname: dir, components: COMPONENTS.map((c) => (entry as unknown as Record<string, never>)[c]) });
-        const result = await host.construct("link", "crossmesh:index:LinkPki", { exportedHosts: ["lambda.external"] }, {});
-        const [state] = await serializeResourceProperties("construct(LinkPki)", result.state as Record<string, unknown>);
-        await settle();
-        const isSecretValue = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] !== undefined;
-        for (const secret of ["serverBundle", "clientBundle"]) assert.ok(isSecretValue(state[secret]), `${secret} is secret in Construct's state`);
-        for (const clear of ["serverCaPem", "clientCaPem", "clientSpiffeId"]) {
-            assert.ok(!isSecretValue(state[clear]) && typeof state[clear] === "string", `${clear} is a plain string`);
+                    assert.deepEqual(
+                        sorted(Object.keys(res.inputProperties ?? {})),
+                        sorted(d.inputs.keys()),
+                        `${name} inputs`,
+                    );
+                    assert.deepEqual(
+                        sorted(res.requiredInputs ?? []),
+                        sorted([...d.inputs].filter(([, p]) => !p.optional).map(([k]) => k)),
+                        `${name} required inputs`,
+                    );
+                    assert.deepEqual(
+                        sorted(Object.keys(res.properties ?? {})),
+                        sorted(d.outputs.keys()),
+                        `${name} outputs`,
+                    );
+                    assert.deepEqual(
+                        sorted(res.required ?? []),
+                        sorted([...d.outputs].filter(([, p]) => !p.optional).map(([k]) => k)),
+                        `${name} required outputs`,
+                    );
+
+                    for (const [kind, props, decls] of [
+                        ["input", res.inputProperties ?? {}, d.inputs],
+                        ["output", res.properties ?? {}, d.outputs],
+                    ] as const) {
+                        for (const [prop, p] of decls) {
+                            if (p.doc !== "")
+                                assert.equal(
+                                    words(props[prop]!.description),
+                                    words(p.doc),
+                                    `${name} ${kind} ${prop}: description`,
+                                );
+                            if (p.literals) {
+                                const ref = props[prop]!.$ref ?? "";
+                                const enumType = schema.types[ref.replace("#/types/", "")];
+                                assert.ok(
+                                    enumType?.enum,
+                                    `${name} ${kind} ${prop} (one of ${p.literals.join(", ")}) is a schema enum, not ${JSON.stringify(props[prop])}`,
+                                );
+                                assert.deepEqual(
+                                    sorted(enumType.enum.map((e) => e.value)),
+                                    p.literals,
+                                    `${name} ${kind} ${prop}: enum values`,
+                                );
+                            }
+                        }
+                    }
+                },
+            );
         }
-    });
-});
+
+        await t.test(
+            "what users rely on across languages: the link's required inputs, IstioInstall's roles, LinkPki's bundles",
+            () => {
+                const link = schema.resources["crossmesh:index:CrossMeshLink"]!;
+                for (const required of ["services", "eksClusterName"])
+                    assert.ok(link.requiredInputs?.includes(required), `CrossMeshLink requires ${required}`);
+                const role = schema.resources["crossmesh:index:IstioInstall"]!.inputProperties!["gatewayRole"]!;
+                assert.deepEqual(sorted(schema.types[role.$ref!.replace("#/types/", "")]!.enum!.map((e) => e.value)), [
+                    "egress",
+                    "ingress",
+                ]);
+                const pki = schema.resources["crossmesh:index:LinkPki"]!.properties!;
+                for (const bundle of ["serverBundle", "clientBundle"]) {
+                    const type = schema.types[pki[bundle]!.$ref!.replace("#/types/", "")]!;
+                    assert.deepEqual(
+                        sorted(Object.keys(type.properties ?? {})),
+                        ["ca.crt", "tls.crt", "tls.key"],
+                        `${bundle} carries the Istio SDS key names`,
+                    );
+                }
+            },
+        );
+
+        await t.test(
+            "Construct through the host returns LinkPki's credentials secret and its CAs in clear",
+            async () => {
+                // The host object the plugin serves, constructing the component it names; its state is then
+                // serialized the way the plugin's Construct handler answers the engine.
+                const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental/provider");
+                const { serializeResourceProperties } = await import("@pulumi/pulumi/runtime/rpc");
+                const entry = await import("../components");
+                const host = new ComponentProvider({
+                    name: "crossmesh",
+                    dirname: dir,
+                    components: COMPONENTS.map((c) => (entry as unknown as Record<string, never>)[c]),
+                });
+                const result = await host.construct(
+                    "link",
+                    "crossmesh:index:LinkPki",
+                    { exportedHosts: ["lambda.external"] },
+                    {},
+                );
+                const [state] = await serializeResourceProperties(
+                    "construct(LinkPki)",
+                    result.state as Record<string, unknown>,
+                );
+                await settle();
+                const isSecretValue = (v: unknown) =>
+                    typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] !== undefined;
+                for (const secret of ["serverBundle", "clientBundle"])
+                    assert.ok(isSecretValue(state[secret]), `${secret} is secret in Construct's state`);
+                for (const clear of ["serverCaPem", "clientCaPem", "clientSpiffeId"]) {
+                    assert.ok(
+                        !isSecretValue(state[clear]) && typeof state[clear] === "string",
+                        `${clear} is a plain string`,
+                    );
+                }
+            },
+        );
+    },
+);

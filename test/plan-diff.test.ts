@@ -14,18 +14,40 @@ const ROOT = path.join(__dirname, "..");
 const yamlDocs = (docs: unknown[]) => docs.map((d) => stringify(d)).join("---\n");
 
 const ns = (name: string) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-const gateway = (port: number) => ({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "crossmesh-export", namespace: "istio-ingress" }, spec: { servers: [{ port: { number: port }, tls: { mode: "MUTUAL" } }] } });
-const entry = (host: string) => ({ apiVersion: "networking.istio.io/v1", kind: "ServiceEntry", metadata: { name: `crossmesh-${host.replace(/\./g, "-")}`, namespace: "istio-egress" }, spec: { hosts: [host] } });
+const gateway = (port: number) => ({
+    apiVersion: "networking.istio.io/v1",
+    kind: "Gateway",
+    metadata: { name: "crossmesh-export", namespace: "istio-ingress" },
+    spec: { servers: [{ port: { number: port }, tls: { mode: "MUTUAL" } }] },
+});
+const entry = (host: string) => ({
+    apiVersion: "networking.istio.io/v1",
+    kind: "ServiceEntry",
+    metadata: { name: `crossmesh-${host.replace(/\./g, "-")}`, namespace: "istio-egress" },
+    spec: { hosts: [host] },
+});
 
-interface PlanFiles { eks: unknown[]; gke: unknown[]; helm: Record<string, unknown[]>; aws: unknown[]; topology?: string }
+interface PlanFiles {
+    eks: unknown[];
+    gke: unknown[];
+    helm: Record<string, unknown[]>;
+    aws: unknown[];
+    topology?: string;
+}
 
 function writePlan(dir: string, p: PlanFiles, reverse = false): void {
     const order = <T>(xs: T[]) => (reverse ? [...xs].reverse() : xs);
     fs.mkdirSync(dir, { recursive: true });
     // Like the real plan: objects the stack only reads come as a comment before the documents.
-    fs.writeFileSync(path.join(dir, "eks.yaml"), "# read, not managed by this stack: v1 Service istio-ingress/istio-ingressgateway\n" + yamlDocs(order(p.eks)));
+    fs.writeFileSync(
+        path.join(dir, "eks.yaml"),
+        "# read, not managed by this stack: v1 Service istio-ingress/istio-ingressgateway\n" + yamlDocs(order(p.eks)),
+    );
     fs.writeFileSync(path.join(dir, "gke.yaml"), yamlDocs(order(p.gke)));
-    fs.writeFileSync(path.join(dir, "helm-releases.yaml"), stringify(Object.fromEntries(Object.entries(p.helm).map(([c, r]) => [c, order(r)]))));
+    fs.writeFileSync(
+        path.join(dir, "helm-releases.yaml"),
+        stringify(Object.fromEntries(Object.entries(p.helm).map(([c, r]) => [c, order(r)]))),
+    );
     fs.writeFileSync(path.join(dir, "aws.yaml"), stringify(order(p.aws)));
     if (p.topology) fs.writeFileSync(path.join(dir, "topology.md"), p.topology);
 }
@@ -41,7 +63,10 @@ const HEAD: PlanFiles = {
     eks: [ns("istio-ingress"), gateway(8443)],
     gke: [ns("istio-egress"), entry("orders.external")],
     helm: { eks: [{ name: "istiod", namespace: "istio-system", chart: "istiod", version: "1.30.3" }], gke: [] },
-    aws: [{ type: "aws:lambda/function:Function", name: "fn-a", inputs: { memorySize: 128 } }, { type: "aws:lb/loadBalancer:LoadBalancer", name: "alb", inputs: { internal: true } }],
+    aws: [
+        { type: "aws:lambda/function:Function", name: "fn-a", inputs: { memorySize: 128 } },
+        { type: "aws:lb/loadBalancer:LoadBalancer", name: "alb", inputs: { internal: true } },
+    ],
     topology: "```mermaid\nflowchart LR\n  a --> c\n```\n",
 };
 
@@ -52,7 +77,11 @@ function roots(reverse = false): { base: string; head: string } {
     writePlan(path.join(base, "dev"), BASE, reverse);
     writePlan(path.join(head, "dev"), HEAD, reverse);
     // A stack only the head has (added by the PR), with nothing in it but a namespace.
-    writePlan(path.join(head, "new"), { eks: [ns("istio-ingress")], gke: [], helm: { eks: [], gke: [] }, aws: [] }, reverse);
+    writePlan(
+        path.join(head, "new"),
+        { eks: [ns("istio-ingress")], gke: [], helm: { eks: [], gke: [] }, aws: [] },
+        reverse,
+    );
     return { base, head };
 }
 
@@ -149,8 +178,27 @@ test("a large change is listed up to a bound, not beyond what a GitHub comment h
 test("the command line writes the same body to --out", () => {
     const { base, head } = roots();
     const out = path.join(path.dirname(base), "comment.md");
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "plan-diff", "main.ts"), "--base", base, "--head", head,
-        "--note", OPTIONS.note, "--base-ref", "b1", "--head-ref", "h2", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(
+        process.execPath,
+        [
+            "--import",
+            "tsx",
+            path.join(ROOT, "tools", "plan-diff", "main.ts"),
+            "--base",
+            base,
+            "--head",
+            head,
+            "--note",
+            OPTIONS.note,
+            "--base-ref",
+            "b1",
+            "--head-ref",
+            "h2",
+            "--out",
+            out,
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(fs.readFileSync(out, "utf8"), EXPECTED);
 });

@@ -14,7 +14,11 @@ let out: string;
 
 before(() => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-plan-multi-"));
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", "multi", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", "multi", "--out", out],
+        { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(run.status, 0, run.stderr);
 });
 
@@ -23,7 +27,10 @@ test("every document of the cluster files is an object kubectl can apply (apiVer
         const docs = parseAllDocuments(fs.readFileSync(path.join(out, file), "utf8")).map((d) => d.toJSON() as any);
         assert.ok(docs.length > 0, file);
         for (const [i, o] of docs.entries()) {
-            assert.ok(o && o.apiVersion && o.kind && o.metadata?.name, `${file} document ${i} is not an applicable object: ${JSON.stringify(o)}`);
+            assert.ok(
+                o && o.apiVersion && o.kind && o.metadata?.name,
+                `${file} document ${i} is not an applicable object: ${JSON.stringify(o)}`,
+            );
         }
     }
 });
@@ -31,6 +38,8 @@ test("every document of the cluster files is an object kubectl can apply (apiVer
 test("the adopted gateway Service the stack reads is named in a comment, not applied", () => {
     const text = fs.readFileSync(path.join(out, "eks.yaml"), "utf8");
     assert.match(text, /^# read, not managed by this stack: v1 Service istio-ingress\/istio-ingressgateway$/m);
-    const services = parseAllDocuments(text).map((d) => d.toJSON() as any).filter((o) => o?.kind === "Service" && o.metadata?.name === "istio-ingressgateway");
+    const services = parseAllDocuments(text)
+        .map((d) => d.toJSON() as any)
+        .filter((o) => o?.kind === "Service" && o.metadata?.name === "istio-ingressgateway");
     assert.deepEqual(services, [], "the read Service is not a manifest of the plan");
 });

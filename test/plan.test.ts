@@ -10,7 +10,11 @@ import { parseAllDocuments, parse } from "yaml";
 
 const ROOT = path.join(__dirname, "..");
 function plan(stack: string, out: string): void {
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", stack, "--out", out], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", stack, "--out", out],
+        { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(run.status, 0, run.stderr);
 }
 const files = (dir: string) => fs.readdirSync(dir).sort();
@@ -27,39 +31,81 @@ before(() => {
 });
 
 test("the plan for the same config is byte-identical across runs", () => {
-    assert.deepEqual(files(a), ["aws.yaml", "eks.yaml", "gke.yaml", "helm-releases.yaml", "outputs.yaml", "topology.md"]);
+    assert.deepEqual(files(a), [
+        "aws.yaml",
+        "eks.yaml",
+        "gke.yaml",
+        "helm-releases.yaml",
+        "outputs.yaml",
+        "topology.md",
+    ]);
     for (const f of files(a)) assert.equal(read(a, f), read(b, f), `${f} differs between runs`);
 });
 
 test("the plan holds both clusters' objects, the Helm releases and the AWS side", () => {
-    const kinds = (f: string) => parseAllDocuments(read(a, f)).map((d) => (d.toJSON() as any).kind).sort();
-    assert.deepEqual([...new Set(kinds("eks.yaml"))], ["AuthorizationPolicy", "DestinationRule", "Gateway", "Namespace", "Secret", "Service", "ServiceEntry", "VirtualService"]);
+    const kinds = (f: string) =>
+        parseAllDocuments(read(a, f))
+            .map((d) => (d.toJSON() as any).kind)
+            .sort();
+    assert.deepEqual(
+        [...new Set(kinds("eks.yaml"))],
+        [
+            "AuthorizationPolicy",
+            "DestinationRule",
+            "Gateway",
+            "Namespace",
+            "Secret",
+            "Service",
+            "ServiceEntry",
+            "VirtualService",
+        ],
+    );
     assert.ok(kinds("gke.yaml").includes("Job"), "the verification Job");
-    const gateway = parseAllDocuments(read(a, "eks.yaml")).map((d) => d.toJSON() as any).find((o) => o.kind === "Gateway");
+    const gateway = parseAllDocuments(read(a, "eks.yaml"))
+        .map((d) => d.toJSON() as any)
+        .find((o) => o.kind === "Gateway");
     assert.equal(gateway.spec.servers[0].tls.mode, "MUTUAL");
     const helm = parse(read(a, "helm-releases.yaml"));
-    for (const cluster of ["eks", "gke"]) assert.deepEqual(helm[cluster].map((r: any) => r.chart).sort(), ["base", "gateway", "istiod"]);
+    for (const cluster of ["eks", "gke"])
+        assert.deepEqual(helm[cluster].map((r: any) => r.chart).sort(), ["base", "gateway", "istiod"]);
     const awsTypes = parse(read(a, "aws.yaml")).map((r: any) => r.type);
-    assert.ok(awsTypes.includes("aws:lb/loadBalancer:LoadBalancer") && awsTypes.includes("aws:lambda/function:Function"));
+    assert.ok(
+        awsTypes.includes("aws:lb/loadBalancer:LoadBalancer") && awsTypes.includes("aws:lambda/function:Function"),
+    );
     const outputs = parse(read(a, "outputs.yaml"));
-    assert.match(read(a, "topology.md"), new RegExp(`^\`\`\`mermaid\\nflowchart LR[\\s\\S]*${outputs.eksGatewayHostname.replace(/\./g, "\\.")}`));
+    assert.match(
+        read(a, "topology.md"),
+        new RegExp(`^\`\`\`mermaid\\nflowchart LR[\\s\\S]*${outputs.eksGatewayHostname.replace(/\./g, "\\.")}`),
+    );
 });
 
 test("no private key, certificate body or credential in any plan file", () => {
     for (const f of files(a)) {
         const text = read(a, f);
         assert.doesNotMatch(text, /BEGIN [A-Z ]*PRIVATE KEY|BEGIN CERTIFICATE/, f);
-        assert.doesNotMatch(text, /get-token|certificate-authority-data|client.authentication/, `${f} holds kubeconfig content`);
+        assert.doesNotMatch(
+            text,
+            /get-token|certificate-authority-data|client.authentication/,
+            `${f} holds kubeconfig content`,
+        );
     }
-    const secrets = parseAllDocuments(read(a, "gke.yaml")).map((d) => d.toJSON() as any).filter((o) => o.kind === "Secret");
-    assert.deepEqual(secrets[0].stringData, { "ca.crt": "[secret]", "tls.crt": "[secret]", "tls.key": "[secret]" }, "key names shown, values redacted");
+    const secrets = parseAllDocuments(read(a, "gke.yaml"))
+        .map((d) => d.toJSON() as any)
+        .filter((o) => o.kind === "Secret");
+    assert.deepEqual(
+        secrets[0].stringData,
+        { "ca.crt": "[secret]", "tls.crt": "[secret]", "tls.key": "[secret]" },
+        "key names shown, values redacted",
+    );
 });
 
 test("the diagram draws one node per upstream: hosts sharing an ALB meet at it and fan out by Host", async () => {
     const { mermaid } = await import("../tools/plan/diagram");
     const alb = "internal-x-1.eu-west-1.elb.amazonaws.com";
     const text = mermaid({
-        eksGatewayHostname: "nlb.example", eksIngressGateway: "gw.istio-ingress", gkeEgressGateway: "gw.istio-egress",
+        eksGatewayHostname: "nlb.example",
+        eksIngressGateway: "gw.istio-ingress",
+        gkeEgressGateway: "gw.istio-egress",
         services: [
             { host: "a.external", upstreamHostname: alb, functionName: "fa", allowedSources: [{ namespace: "x" }] },
             { host: "b.external", upstreamHostname: alb, functionName: "fb", allowedSources: [{ namespace: "x" }] },

@@ -21,7 +21,11 @@ const ROOT = path.join(__dirname, "..");
 
 /** Runs the program in its own process (one simulation per process); several runs go in parallel. */
 async function runProgram(run: PreviewRun): Promise<RecordedInputs[]> {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "fixtures", "preview-link.ts"), JSON.stringify(run)], { cwd: ROOT });
+    const child = spawn(
+        process.execPath,
+        ["--import", "tsx", path.join(__dirname, "fixtures", "preview-link.ts"), JSON.stringify(run)],
+        { cwd: ROOT },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -34,8 +38,11 @@ async function runProgram(run: PreviewRun): Promise<RecordedInputs[]> {
 }
 
 /** A Kubernetes object the program creates (reads of adopted objects carry no inputs). */
-const isObject = (r: RecordedInputs) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:") && r.type !== "kubernetes:helm.sh/v3:Release"
-    && (r.inputs as any).metadata !== undefined;
+const isObject = (r: RecordedInputs) =>
+    r.type.startsWith("kubernetes:") &&
+    !r.type.startsWith("pulumi:") &&
+    r.type !== "kubernetes:helm.sh/v3:Release" &&
+    (r.inputs as any).metadata !== undefined;
 const isRelease = (r: RecordedInputs) => r.type === "kubernetes:helm.sh/v3:Release";
 
 /** What the provider keys the object by, as sent; the secret marker is peeled off, unknowns are kept. */
@@ -44,7 +51,15 @@ function identityOf(r: RecordedInputs): unknown {
     if (isRelease(r)) return { name: i.name, namespace: i.namespace };
     const m = i.metadata;
     if (typeof m !== "object" || m === null) return { type: r.type, metadata: m };
-    return { type: r.type, apiVersion: i.apiVersion, kind: i.kind, name: m.name, namespace: m.namespace, labels: m.labels, secretType: i.type };
+    return {
+        type: r.type,
+        apiVersion: i.apiVersion,
+        kind: i.kind,
+        name: m.name,
+        namespace: m.namespace,
+        labels: m.labels,
+        secretType: i.type,
+    };
 }
 
 function peel(v: unknown): unknown {
@@ -87,7 +102,9 @@ before(async () => {
     deployed = await runProgram({});
     beforeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-preview-")), "before.json");
     fs.writeFileSync(beforeFile, JSON.stringify(deployed));
-    const runs = Object.entries(SCENARIOS).map(async ([name, run]) => previews.set(name, await runProgram({ ...run, preview: true, before: beforeFile })));
+    const runs = Object.entries(SCENARIOS).map(async ([name, run]) =>
+        previews.set(name, await runProgram({ ...run, preview: true, before: beforeFile })),
+    );
     [twoLinks] = await Promise.all([runProgram({ links: ["payments", "orders"], adopt: true }), ...runs]);
 });
 
@@ -98,30 +115,55 @@ function day2(scenario: keyof typeof SCENARIOS): Day2 {
     const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r))).map((r) => r.name);
     const providers = after.filter((r) => r.type === "pulumi:providers:kubernetes");
     assert.equal(providers.length, 2, "the program's two kubernetes providers are recorded");
-    const secretsMutable = providers.every((p) => String((peel(p.inputs) as Record<string, unknown>).enableSecretMutable) === "true");
-    const dataOf = (r: RecordedInputs) => JSON.stringify(peel({ data: (r.inputs as any).data, stringData: (r.inputs as any).stringData }));
-    const replacedObjects = k8s.filter((r) => {
-        const was = old.get(`${r.type}::${r.name}`);
-        if (unknownIn(identityOf(r)) || (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)))) return true;
-        // The provider's default for Secrets: new data means a new object (delete, then create under the same name).
-        return r.type === "kubernetes:core/v1:Secret" && !secretsMutable && was !== undefined && (unknownIn(dataOf(r)) || dataOf(was) !== dataOf(r));
-    }).map((r) => r.name);
-    const replacedUpstream = after.filter((r) => r.type.startsWith("tls:") && r.changed).map((r) => r.name).sort();
+    const secretsMutable = providers.every(
+        (p) => String((peel(p.inputs) as Record<string, unknown>).enableSecretMutable) === "true",
+    );
+    const dataOf = (r: RecordedInputs) =>
+        JSON.stringify(peel({ data: (r.inputs as any).data, stringData: (r.inputs as any).stringData }));
+    const replacedObjects = k8s
+        .filter((r) => {
+            const was = old.get(`${r.type}::${r.name}`);
+            if (
+                unknownIn(identityOf(r)) ||
+                (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)))
+            )
+                return true;
+            // The provider's default for Secrets: new data means a new object (delete, then create under the same name).
+            return (
+                r.type === "kubernetes:core/v1:Secret" &&
+                !secretsMutable &&
+                was !== undefined &&
+                (unknownIn(dataOf(r)) || dataOf(was) !== dataOf(r))
+            );
+        })
+        .map((r) => r.name);
+    const replacedUpstream = after
+        .filter((r) => r.type.startsWith("tls:") && r.changed)
+        .map((r) => r.name)
+        .sort();
     return { replacedObjects, unknownIdentity, replacedUpstream, after };
 }
 
-const secretData = (rs: RecordedInputs[], name: RegExp) => rs.filter((r) => r.type === "kubernetes:core/v1:Secret" && name.test(r.name)).map((r) => r.inputs.stringData);
+const secretData = (rs: RecordedInputs[], name: RegExp) =>
+    rs.filter((r) => r.type === "kubernetes:core/v1:Secret" && name.test(r.name)).map((r) => r.inputs.stringData);
 
 test("the deployed program: every Kubernetes object has a known identity (sanity of the method)", () => {
     const objects = deployed.filter(isObject);
     assert.ok(objects.length >= 20, `${objects.length} objects`);
-    assert.deepEqual(objects.filter((r) => unknownIn(identityOf(r))).map((r) => r.name), []);
+    assert.deepEqual(
+        objects.filter((r) => unknownIn(identityOf(r))).map((r) => r.name),
+        [],
+    );
 });
 
 test("a preview with no change: nothing replaced, nothing updated", () => {
     const d = day2("none");
     assert.deepEqual([d.replacedObjects, d.replacedUpstream], [[], []]);
-    assert.deepEqual(d.after.filter((r) => r.changed).map((r) => r.name), [], "no resource's inputs differ");
+    assert.deepEqual(
+        d.after.filter((r) => r.changed).map((r) => r.name),
+        [],
+        "no resource's inputs differ",
+    );
 });
 
 test("certificate renewal (up --replace on both leaf certificates): the link Secrets are updated in place, nothing Kubernetes is replaced", () => {
@@ -138,14 +180,21 @@ test("certificate renewal (up --replace on both leaf certificates): the link Sec
 test("without LINK_PROVIDER_SETTINGS on the providers, renewal replaces both link Secrets (why crossmesh asks for enableSecretMutable)", () => {
     const d = day2("renewalImmutableSecrets");
     assert.deepEqual(d.unknownIdentity, []);
-    assert.deepEqual(d.replacedObjects.sort(), ["payments-export-secret-payments-link", "payments-import-secret-payments-link"]);
+    assert.deepEqual(d.replacedObjects.sort(), [
+        "payments-export-secret-payments-link",
+        "payments-import-secret-payments-link",
+    ]);
 });
 
 test("CA rotation (new CA keys and certificates on both sides): the leaves follow, no Kubernetes object is replaced", () => {
     const d = day2("rotation");
     assert.deepEqual(d.replacedUpstream, [
-        "payments-pki-client-ca", "payments-pki-client-ca-key", "payments-pki-client-cert",
-        "payments-pki-server-ca", "payments-pki-server-ca-key", "payments-pki-server-cert",
+        "payments-pki-client-ca",
+        "payments-pki-client-ca-key",
+        "payments-pki-client-cert",
+        "payments-pki-server-ca",
+        "payments-pki-server-ca-key",
+        "payments-pki-server-cert",
     ]);
     assert.deepEqual(d.unknownIdentity, []);
     assert.deepEqual(d.replacedObjects, []);
@@ -157,12 +206,18 @@ test("adding a service: the server certificate is re-issued for the new SAN, its
     assert.ok(d.replacedUpstream.includes("payments-pki-server-cert"), d.replacedUpstream.join(", "));
     assert.deepEqual(d.unknownIdentity, []);
     assert.deepEqual(d.replacedObjects, []);
-    const added = d.after.filter((r) => isObject(r) && !deployed.some((o) => o.type === r.type && o.name === r.name)).map((r) => r.name);
+    const added = d.after
+        .filter((r) => isObject(r) && !deployed.some((o) => o.type === r.type && o.name === r.name))
+        .map((r) => r.name);
     assert.ok(added.length >= 5 && added.every((n) => n.includes("payments-new-external")), added.join(", "));
     // The objects of the services already running keep their exact inputs (no update at all).
-    const running = d.after.filter((r) => isObject(r) && /payments-(v2-)?external/.test(r.name) && !r.name.includes("payments-new"));
+    const running = d.after.filter(
+        (r) => isObject(r) && /payments-(v2-)?external/.test(r.name) && !r.name.includes("payments-new"),
+    );
     assert.ok(running.length >= 8);
-    for (const r of running.filter((x) => /ServiceEntry|VirtualService|:DestinationRule/.test(x.type) && !/egress-gateway/.test(x.name))) {
+    for (const r of running.filter(
+        (x) => /ServiceEntry|VirtualService|:DestinationRule/.test(x.type) && !/egress-gateway/.test(x.name),
+    )) {
         assert.equal(r.changed, undefined, `${r.name} is not touched`);
     }
 });
@@ -171,7 +226,10 @@ test("changing a service's allowed sources: only policy and visibility change, i
     const d = day2("allowedSources");
     assert.deepEqual([d.replacedUpstream, d.unknownIdentity, d.replacedObjects], [[], [], []]);
     const updated = d.after.filter((r) => r.changed && isObject(r)).map((r) => r.name);
-    assert.ok(updated.some((n) => n.includes("authorization-policy")), updated.join(", "));
+    assert.ok(
+        updated.some((n) => n.includes("authorization-policy")),
+        updated.join(", "),
+    );
 });
 
 test("changing the consumer CIDRs (the NLB's source ranges): the load balancer hostname is unknown in the preview, no object is replaced", () => {
@@ -179,7 +237,9 @@ test("changing the consumer CIDRs (the NLB's source ranges): the load balancer h
     const lb = d.after.find((r) => r.type === "kubernetes:core/v1:Service");
     assert.ok(lb?.changed, "the NLB Service is updated");
     // What reads the hostname (the GKE ServiceEntries) waits for it; it is payload only.
-    const remoteEntries = d.after.filter((r) => r.type === "kubernetes:networking.istio.io/v1:ServiceEntry" && r.name.startsWith("payments-import-"));
+    const remoteEntries = d.after.filter(
+        (r) => r.type === "kubernetes:networking.istio.io/v1:ServiceEntry" && r.name.startsWith("payments-import-"),
+    );
     assert.ok(remoteEntries.length === 2 && remoteEntries.every((r) => unknownIn(r.inputs.spec)));
     assert.deepEqual([d.replacedUpstream, d.unknownIdentity, d.replacedObjects], [[], [], []]);
 });
@@ -192,8 +252,14 @@ test("two links on the same clusters (adopted meshes): no two Kubernetes objects
         const key = `${r.type} ${m.namespace ?? ""}/${m.name}`;
         seen.set(key, [...(seen.get(key) ?? []), r.name]);
     }
-    assert.deepEqual([...seen].filter(([, owners]) => owners.length > 1), []);
+    assert.deepEqual(
+        [...seen].filter(([, owners]) => owners.length > 1),
+        [],
+    );
     for (const link of ["payments", "orders"]) {
-        assert.ok(rs.filter((r) => (peel(r.inputs) as any).metadata.labels?.["crossmesh.io/link"] === link).length >= 10, `${link} has its own objects`);
+        assert.ok(
+            rs.filter((r) => (peel(r.inputs) as any).metadata.labels?.["crossmesh.io/link"] === link).length >= 10,
+            `${link} has its own objects`,
+        );
     }
 });

@@ -4,19 +4,47 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { LinkObject } from "../components/link-routing/objects";
 import { TraceInput, traceRequest } from "./support/trace";
-import { ALB, CLIENT_SPIFFE_ID, EGRESS, EKS_LB, GKE_TRUST_DOMAIN, HOSTS, INGRESS, PUBLIC_UPSTREAM, copy, eksObjects, gkeObjects } from "./support/link-fixture";
+import {
+    ALB,
+    CLIENT_SPIFFE_ID,
+    EGRESS,
+    EKS_LB,
+    GKE_TRUST_DOMAIN,
+    HOSTS,
+    INGRESS,
+    PUBLIC_UPSTREAM,
+    copy,
+    eksObjects,
+    gkeObjects,
+} from "./support/link-fixture";
 
 const STEPS = [
-    "app resolves host", "sidecar route (mesh)", "egress gateway subset", "egress Gateway", "egress authorization",
-    "egress gateway route", "remote endpoint", "link origination", "EKS Gateway", "EKS authorization", "EKS route",
-    "upstream entry", "upstream TLS",
+    "app resolves host",
+    "sidecar route (mesh)",
+    "egress gateway subset",
+    "egress Gateway",
+    "egress authorization",
+    "egress gateway route",
+    "remote endpoint",
+    "link origination",
+    "EKS Gateway",
+    "EKS authorization",
+    "EKS route",
+    "upstream entry",
+    "upstream TLS",
 ];
 
 function input(host: string, overrides: Partial<TraceInput> = {}): TraceInput {
     return {
-        gke: gkeObjects(), eks: eksObjects(), egress: EGRESS, ingress: INGRESS, eksLoadBalancerHostname: EKS_LB,
+        gke: gkeObjects(),
+        eks: eksObjects(),
+        egress: EGRESS,
+        ingress: INGRESS,
+        eksLoadBalancerHostname: EKS_LB,
         caller: { namespace: "shop", serviceAccount: "checkout", trustDomain: GKE_TRUST_DOMAIN },
-        clientSpiffeId: CLIENT_SPIFFE_ID, host, ...overrides,
+        clientSpiffeId: CLIENT_SPIFFE_ID,
+        host,
+        ...overrides,
     };
 }
 
@@ -33,7 +61,10 @@ function expectBroken(t: TraceInput, step: string, reason: RegExp): void {
     assert.equal(r.failure.step, step, `failed at ${r.failure.step}: ${r.failure.reason}`);
     assert.match(r.failure.reason, reason);
     // Every hop before the broken one was carried; none after it.
-    assert.deepEqual(r.hops.map((h) => h.step), STEPS.slice(0, STEPS.indexOf(step)));
+    assert.deepEqual(
+        r.hops.map((h) => h.step),
+        STEPS.slice(0, STEPS.indexOf(step)),
+    );
 }
 
 test("a request to each exported host passes every hop from the GKE app to its upstream", () => {
@@ -41,12 +72,18 @@ test("a request to each exported host passes every hop from the GKE app to its u
     for (const host of HOSTS) {
         const r = traceRequest(input(host));
         assert.ok(r.ok, r.ok ? "" : `${host}: ${r.failure.step}: ${r.failure.reason}`);
-        assert.deepEqual(r.hops.map((h) => h.step), STEPS);
+        assert.deepEqual(
+            r.hops.map((h) => h.step),
+            STEPS,
+        );
         const hop = (step: string) => r.hops.find((h) => h.step === step)!;
         assert.equal(hop("remote endpoint").detail, `${host}:80 → ${EKS_LB}:443`);
         assert.equal(hop("egress gateway subset").via, "DestinationRule istio-egress/crossmesh-egress-gateway");
         assert.equal(hop("EKS route").detail, `→ ${upstreams[host][0]}:${upstreams[host][1]}`);
-        assert.match(hop("egress authorization").detail, /allowed by AuthorizationPolicy istio-egress\/crossmesh-import/);
+        assert.match(
+            hop("egress authorization").detail,
+            /allowed by AuthorizationPolicy istio-egress\/crossmesh-import/,
+        );
         assert.match(hop("EKS authorization").detail, /allowed by AuthorizationPolicy istio-ingress\/crossmesh-export/);
     }
 });
@@ -64,20 +101,38 @@ test("the SNI and SANs the objects demand are exactly the exported host and the 
     const [priv, pub] = HOSTS.map((h) => traceRequest(input(h)));
     assert.ok(priv.ok && pub.ok);
     if (!priv.ok || !pub.ok) return;
-    assert.deepEqual([priv.demands.upstreamSni, priv.demands.upstreamSans, priv.demands.upstreamCaSecret], [ALB, [ALB], "crossmesh-upstream-ca-lambda-external"]);
-    assert.deepEqual([pub.demands.upstreamSni, pub.demands.upstreamSans, pub.demands.upstreamCaSecret], ["orders.example.com", ["orders.example.com"], undefined]);
+    assert.deepEqual(
+        [priv.demands.upstreamSni, priv.demands.upstreamSans, priv.demands.upstreamCaSecret],
+        [ALB, [ALB], "crossmesh-upstream-ca-lambda-external"],
+    );
+    assert.deepEqual(
+        [pub.demands.upstreamSni, pub.demands.upstreamSans, pub.demands.upstreamCaSecret],
+        ["orders.example.com", ["orders.example.com"], undefined],
+    );
 });
 
 test("a namespace that is not listed does not even resolve the host", () => {
-    expectBroken(input(HOSTS[0], { caller: { namespace: "intruder", serviceAccount: "default", trustDomain: GKE_TRUST_DOMAIN } }),
-        "app resolves host", /no ServiceEntry for lambda\.external is visible from namespace intruder/);
+    expectBroken(
+        input(HOSTS[0], {
+            caller: { namespace: "intruder", serviceAccount: "default", trustDomain: GKE_TRUST_DOMAIN },
+        }),
+        "app resolves host",
+        /no ServiceEntry for lambda\.external is visible from namespace intruder/,
+    );
 });
 
 test("a listed namespace with an unlisted service account is denied at the egress gateway", () => {
-    expectBroken(input(HOSTS[1], { caller: { namespace: "shop", serviceAccount: "cart", trustDomain: GKE_TRUST_DOMAIN } }),
-        "egress authorization", /gke\.crossmesh\.test\/ns\/shop\/sa\/cart to orders\.external matches no ALLOW rule/);
+    expectBroken(
+        input(HOSTS[1], { caller: { namespace: "shop", serviceAccount: "cart", trustDomain: GKE_TRUST_DOMAIN } }),
+        "egress authorization",
+        /gke\.crossmesh\.test\/ns\/shop\/sa\/cart to orders\.external matches no ALLOW rule/,
+    );
     // …while a whole-namespace source admits any of its service accounts, to that host only.
-    assert.ok(traceRequest(input(HOSTS[0], { caller: { namespace: "reports", serviceAccount: "any", trustDomain: GKE_TRUST_DOMAIN } })).ok);
+    assert.ok(
+        traceRequest(
+            input(HOSTS[0], { caller: { namespace: "reports", serviceAccount: "any", trustDomain: GKE_TRUST_DOMAIN } }),
+        ).ok,
+    );
 });
 
 test("break: the egress Gateway selector no longer matches the egress gateway's labels", () => {
@@ -102,14 +157,19 @@ test("break: the subset's SNI names another host than the egress Gateway serves"
 
 test("break: the origination SNI is not a host the EKS Gateway lists", () => {
     const gke = copy(gkeObjects());
-    find(gke, "DestinationRule", (o) => o.spec?.host === HOSTS[1]).spec!.trafficPolicy.portLevelSettings[0].tls.sni = "orders.internal";
+    find(gke, "DestinationRule", (o) => o.spec?.host === HOSTS[1]).spec!.trafficPolicy.portLevelSettings[0].tls.sni =
+        "orders.internal";
     expectBroken(input(HOSTS[1], { gke }), "EKS Gateway", /for sni orders\.internal/);
 });
 
 test("break: the client credential Secret sits in another namespace than the egress gateway", () => {
     const gke = copy(gkeObjects());
     find(gke, "Secret").metadata.namespace = "default";
-    expectBroken(input(HOSTS[0], { gke }), "link origination", /credentialName "crossmesh-link" has no Secret in namespace istio-egress/);
+    expectBroken(
+        input(HOSTS[0], { gke }),
+        "link origination",
+        /credentialName "crossmesh-link" has no Secret in namespace istio-egress/,
+    );
 });
 
 test("break: the server credential Secret lacks its CA key", () => {
@@ -127,11 +187,19 @@ test("break: the EKS Gateway no longer lists an exported host", () => {
 });
 
 test("break: the ServiceEntry points at another load balancer than the EKS gateway's", () => {
-    expectBroken(input(HOSTS[0], { eksLoadBalancerHostname: "other-lb.elb.eu-west-1.amazonaws.com" }), "remote endpoint", /not the EKS load balancer/);
+    expectBroken(
+        input(HOSTS[0], { eksLoadBalancerHostname: "other-lb.elb.eu-west-1.amazonaws.com" }),
+        "remote endpoint",
+        /not the EKS load balancer/,
+    );
 });
 
 test("break: the EKS Gateway pins a client SAN the link's client certificate does not carry", () => {
-    expectBroken(input(HOSTS[0], { clientSpiffeId: `spiffe://${GKE_TRUST_DOMAIN}/ns/istio-egress/sa/impostor` }), "EKS Gateway", /not spiffe:.*impostor/);
+    expectBroken(
+        input(HOSTS[0], { clientSpiffeId: `spiffe://${GKE_TRUST_DOMAIN}/ns/istio-egress/sa/impostor` }),
+        "EKS Gateway",
+        /not spiffe:.*impostor/,
+    );
 });
 
 test("break: the upstream's CA-only Secret is missing", () => {
@@ -142,7 +210,16 @@ test("break: the upstream's CA-only Secret is missing", () => {
 test("break: a policy whose selector misses the egress gateway leaves the host unguarded, and the trace says so", () => {
     const gke = copy(gkeObjects());
     find(gke, "AuthorizationPolicy").spec!.selector.matchLabels.istio = "ingressgateway";
-    const r = traceRequest(input(HOSTS[0], { gke, caller: { namespace: "shop", serviceAccount: "anyone", trustDomain: GKE_TRUST_DOMAIN } }));
+    const r = traceRequest(
+        input(HOSTS[0], {
+            gke,
+            caller: { namespace: "shop", serviceAccount: "anyone", trustDomain: GKE_TRUST_DOMAIN },
+        }),
+    );
     assert.ok(r.ok, "routing still works…");
-    assert.equal(r.hops.find((h) => h.step === "egress authorization")!.detail, "no policy applies: allowed", "…but nothing checks the caller");
+    assert.equal(
+        r.hops.find((h) => h.step === "egress authorization")!.detail,
+        "no policy applies: allowed",
+        "…but nothing checks the caller",
+    );
 });

@@ -11,16 +11,33 @@ test("tls resources give real keys and a verifiable CA-signed chain with the req
     const tls = await import("@pulumi/tls");
     const caKey = new tls.PrivateKey("ca-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
     const ca = new tls.SelfSignedCert("ca", {
-        privateKeyPem: caKey.privateKeyPem, isCaCertificate: true, validityPeriodHours: 24,
-        allowedUses: ["cert_signing"], subject: { commonName: "sim CA" },
+        privateKeyPem: caKey.privateKeyPem,
+        isCaCertificate: true,
+        validityPeriodHours: 24,
+        allowedUses: ["cert_signing"],
+        subject: { commonName: "sim CA" },
     });
     const leafKey = new tls.PrivateKey("leaf-key", { algorithm: "RSA", rsaBits: 2048 });
-    const csr = new tls.CertRequest("leaf-csr", { privateKeyPem: leafKey.privateKeyPem, dnsNames: ["svc.example"], subject: { commonName: "svc" } });
-    const leaf = new tls.LocallySignedCert("leaf", {
-        certRequestPem: csr.certRequestPem, caPrivateKeyPem: caKey.privateKeyPem, caCertPem: ca.certPem,
-        validityPeriodHours: 12, earlyRenewalHours: 1, allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+    const csr = new tls.CertRequest("leaf-csr", {
+        privateKeyPem: leafKey.privateKeyPem,
+        dnsNames: ["svc.example"],
+        subject: { commonName: "svc" },
     });
-    const [caPem, leafPem, keyPem, end, due] = await Promise.all([valueOf(ca.certPem), valueOf(leaf.certPem), valueOf(leafKey.privateKeyPem), valueOf(leaf.validityEndTime), valueOf(leaf.readyForRenewal)]);
+    const leaf = new tls.LocallySignedCert("leaf", {
+        certRequestPem: csr.certRequestPem,
+        caPrivateKeyPem: caKey.privateKeyPem,
+        caCertPem: ca.certPem,
+        validityPeriodHours: 12,
+        earlyRenewalHours: 1,
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+    });
+    const [caPem, leafPem, keyPem, end, due] = await Promise.all([
+        valueOf(ca.certPem),
+        valueOf(leaf.certPem),
+        valueOf(leafKey.privateKeyPem),
+        valueOf(leaf.validityEndTime),
+        valueOf(leaf.readyForRenewal),
+    ]);
     const x = new crypto.X509Certificate(leafPem);
     assert.ok(x.verify(new crypto.X509Certificate(caPem).publicKey), "leaf is signed by the CA");
     assert.equal(x.subjectAltName, "DNS:svc.example");

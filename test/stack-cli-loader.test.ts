@@ -43,15 +43,22 @@ async function loadLikeTheCli(stack: string): Promise<Loaded> {
     // The language host resolves cmd/run from the program directory, as Node resolves a package.
     const runPath = path.dirname(require.resolve("@pulumi/pulumi/cmd/run", { paths: [info.programDirectory] }));
     const args = [
-        "-r", path.join(__dirname, "support", "cli-preload.cjs"),
+        "-r",
+        path.join(__dirname, "support", "cli-preload.cjs"),
         runPath,
-        "--monitor", "mock",
-        "--project", info.project,
-        "--root-directory", REPO_ROOT,
-        "--stack", stack,
-        "--pwd", info.programDirectory,
+        "--monitor",
+        "mock",
+        "--project",
+        info.project,
+        "--root-directory",
+        REPO_ROOT,
+        "--stack",
+        stack,
+        "--pwd",
+        info.programDirectory,
         "--dry-run",
-        "--parallel", "16",
+        "--parallel",
+        "16",
         info.entryPoint,
     ];
     const env: NodeJS.ProcessEnv = {

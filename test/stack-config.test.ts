@@ -22,7 +22,13 @@ const readRaw = (extra: Record<string, unknown>, secret: string[] = SECRET, rawE
     return readStackConfig(raw, (k) => secret.includes(k));
 };
 
-function rejects(extra: Record<string, unknown>, key: string, fix: RegExp, secret?: string[], rawExtra: Record<string, string> = {}) {
+function rejects(
+    extra: Record<string, unknown>,
+    key: string,
+    fix: RegExp,
+    secret?: string[],
+    rawExtra: Record<string, string> = {},
+) {
     let error: unknown;
     try {
         readRaw(extra, secret, rawExtra);
@@ -34,7 +40,9 @@ function rejects(extra: Record<string, unknown>, key: string, fix: RegExp, secre
     assert.match(error.reason, fix);
 }
 
-const svc = (over: Record<string, unknown> = {}) => [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }], ...over }];
+const svc = (over: Record<string, unknown> = {}) => [
+    { host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }], ...over },
+];
 
 test("the seed defaults: one Lambda exported as lambda.external to namespace sleep; the link owns the other defaults", async () => {
     const c = read({});
@@ -45,35 +53,87 @@ test("the seed defaults: one Lambda exported as lambda.external to namespace sle
     assert.notEqual(plan.eksTrustDomain, plan.gkeTrustDomain);
 });
 test("missing awsRegion", () => rejects({ awsRegion: undefined }, "crossmesh:awsRegion", /is required/));
-test("an awsRegion that is not a region", () => rejects({ awsRegion: "europe-west1" }, "crossmesh:awsRegion", /is not an AWS region; use the region of the EKS cluster/));
+test("an awsRegion that is not a region", () =>
+    rejects(
+        { awsRegion: "europe-west1" },
+        "crossmesh:awsRegion",
+        /is not an AWS region; use the region of the EKS cluster/,
+    ));
 test("missing eksClusterName", () => rejects({ eksClusterName: undefined }, "crossmesh:eksClusterName", /is required/));
-test("no way to reach GKE", () => rejects({ gkeContext: undefined }, "crossmesh:gkeCluster", /pulumi config set --secret crossmesh:gkeKubeconfig/));
-test("a kubeconfig stored in plain text", () => rejects({ gkeKubeconfig: "apiVersion: v1" }, "crossmesh:gkeKubeconfig", /must be encrypted: run `pulumi config set --secret crossmesh:gkeKubeconfig/, []));
-test("a misspelt key gets a suggestion", () => rejects({ servics: svc() }, "crossmesh:servics", /did you mean crossmesh:services\?/));
-test("a wildcard exported host", () => rejects({ services: svc({ host: "*.external" }) }, "crossmesh:services[0].host", /is a wildcard.*Name each host concretely/));
-test("a service with neither lambda nor upstream", () => rejects({ services: svc({ lambda: undefined }) }, "crossmesh:services[0].lambda", /exactly one of `lambda`/));
-test("a service nobody may call", () => rejects({ services: svc({ allowedSources: [] }) }, "crossmesh:services[0].allowedSources", /list who may call this host/));
-test("a duplicate host", () => rejects({ services: [...svc(), ...svc()] }, "crossmesh:services[].host[1]", /listed twice/));
-test("a Lambda memory size above AWS's limit", () => rejects({ services: svc({ lambda: { memorySize: 20000 } }) }, "crossmesh:services[0].lambda.memorySize", /from 128 to 10240/));
-test("an unknown field in a service", () => rejects({ services: svc({ hostt: "x" }) }, "crossmesh:services[0]", /unknown field\(s\) hostt/));
-test("an Istio version that is not a release", () => rejects({ istioVersion: "v1.30.3" }, "crossmesh:istioVersion", /not an Istio release version.*e\.g\. "1\.30\.3"/));
-test("the same trust domain on both sides", () => rejects({ eksTrustDomain: "mesh.example.org", gkeTrustDomain: "mesh.example.org" }, "crossmesh:gkeTrustDomain", /equals eksTrustDomain.*share no root of trust/));
-test("an invalid consumer CIDR", () => rejects({ consumerEgressCidrs: ["203.0.113.0/33"] }, "crossmesh:consumerEgressCidrs[0]", /not a CIDR block/));
-test("an adopted gateway without selector labels", () => rejects({ eksIstio: { namespace: "istio-ingress", selectorLabels: {}, serviceName: "gw", serviceAccount: "gw" } }, "crossmesh:eksIstio.selectorLabels", /gateway pods' labels|is empty/));
-test("rsaBits with ECDSA keys", () => rejects({ pki: { rsaBits: 2048 } }, "crossmesh:pki.rsaBits", /applies to RSA keys only/));
+test("no way to reach GKE", () =>
+    rejects({ gkeContext: undefined }, "crossmesh:gkeCluster", /pulumi config set --secret crossmesh:gkeKubeconfig/));
+test("a kubeconfig stored in plain text", () =>
+    rejects(
+        { gkeKubeconfig: "apiVersion: v1" },
+        "crossmesh:gkeKubeconfig",
+        /must be encrypted: run `pulumi config set --secret crossmesh:gkeKubeconfig/,
+        [],
+    ));
+test("a misspelt key gets a suggestion", () =>
+    rejects({ servics: svc() }, "crossmesh:servics", /did you mean crossmesh:services\?/));
+test("a wildcard exported host", () =>
+    rejects(
+        { services: svc({ host: "*.external" }) },
+        "crossmesh:services[0].host",
+        /is a wildcard.*Name each host concretely/,
+    ));
+test("a service with neither lambda nor upstream", () =>
+    rejects({ services: svc({ lambda: undefined }) }, "crossmesh:services[0].lambda", /exactly one of `lambda`/));
+test("a service nobody may call", () =>
+    rejects(
+        { services: svc({ allowedSources: [] }) },
+        "crossmesh:services[0].allowedSources",
+        /list who may call this host/,
+    ));
+test("a duplicate host", () =>
+    rejects({ services: [...svc(), ...svc()] }, "crossmesh:services[].host[1]", /listed twice/));
+test("a Lambda memory size above AWS's limit", () =>
+    rejects(
+        { services: svc({ lambda: { memorySize: 20000 } }) },
+        "crossmesh:services[0].lambda.memorySize",
+        /from 128 to 10240/,
+    ));
+test("an unknown field in a service", () =>
+    rejects({ services: svc({ hostt: "x" }) }, "crossmesh:services[0]", /unknown field\(s\) hostt/));
+test("an Istio version that is not a release", () =>
+    rejects({ istioVersion: "v1.30.3" }, "crossmesh:istioVersion", /not an Istio release version.*e\.g\. "1\.30\.3"/));
+test("the same trust domain on both sides", () =>
+    rejects(
+        { eksTrustDomain: "mesh.example.org", gkeTrustDomain: "mesh.example.org" },
+        "crossmesh:gkeTrustDomain",
+        /equals eksTrustDomain.*share no root of trust/,
+    ));
+test("an invalid consumer CIDR", () =>
+    rejects({ consumerEgressCidrs: ["203.0.113.0/33"] }, "crossmesh:consumerEgressCidrs[0]", /not a CIDR block/));
+test("an adopted gateway without selector labels", () =>
+    rejects(
+        { eksIstio: { namespace: "istio-ingress", selectorLabels: {}, serviceName: "gw", serviceAccount: "gw" } },
+        "crossmesh:eksIstio.selectorLabels",
+        /gateway pods' labels|is empty/,
+    ));
+test("rsaBits with ECDSA keys", () =>
+    rejects({ pki: { rsaBits: 2048 } }, "crossmesh:pki.rsaBits", /applies to RSA keys only/));
 test("a boolean key with a non-boolean value", () => rejects({ verify: "yes" }, "crossmesh:verify", /must be boolean/));
 
-test("a config value that looks like a number stays the string it was set as", () => rejects({ istioVersion: "1.30" }, "crossmesh:istioVersion", /not an Istio release version/));
+test("a config value that looks like a number stays the string it was set as", () =>
+    rejects({ istioVersion: "1.30" }, "crossmesh:istioVersion", /not an Istio release version/));
 
 test("a bad config stops the real stack program before any resource is registered", () => {
-    const run = runFixture<{ error?: string; propertyPath?: string; custom: string[] }>("run-stack.ts", "dev", JSON.stringify({ istioVersion: "latest" }));
+    const run = runFixture<{ error?: string; propertyPath?: string; custom: string[] }>(
+        "run-stack.ts",
+        "dev",
+        JSON.stringify({ istioVersion: "latest" }),
+    );
     assert.equal(run.propertyPath, "crossmesh:istioVersion");
     assert.match(run.error ?? "", /not an Istio release version/);
     assert.deepEqual(run.custom, [], "no resource registered");
 });
 
 // #12 item 9: what a user mistypes gets one clear line each, all at once, naming the key.
-function errorOf(extra: Record<string, unknown>, rawExtra: Record<string, string> = {}): Error & { errors?: { propertyPath: string; reason: string }[] } {
+function errorOf(
+    extra: Record<string, unknown>,
+    rawExtra: Record<string, string> = {},
+): Error & { errors?: { propertyPath: string; reason: string }[] } {
     const raw: Record<string, string> = { ...base, ...rawExtra };
     for (const [k, v] of Object.entries(extra)) raw[`crossmesh:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     try {
@@ -90,27 +150,63 @@ test("an unknown key: the message text itself names the key and a suggestion", (
 test("every problem is reported at once, each with its key", () => {
     const e = errorOf({ awsRegion: "eu-wset-1", istioVersion: "v1", services: svc({ lambda: { memorySize: 1 } }) });
     assert.ok(pulumi.InputPropertiesError.isInstance(e), String(e));
-    assert.deepEqual(e.errors!.map((x) => x.propertyPath).sort(), ["crossmesh:awsRegion", "crossmesh:istioVersion", "crossmesh:services[0].lambda.memorySize"]);
-    for (const key of ["crossmesh:awsRegion", "crossmesh:istioVersion", "crossmesh:services[0].lambda.memorySize"]) assert.ok(e.message.includes(key), e.message);
+    assert.deepEqual(e.errors!.map((x) => x.propertyPath).sort(), [
+        "crossmesh:awsRegion",
+        "crossmesh:istioVersion",
+        "crossmesh:services[0].lambda.memorySize",
+    ]);
+    for (const key of ["crossmesh:awsRegion", "crossmesh:istioVersion", "crossmesh:services[0].lambda.memorySize"])
+        assert.ok(e.message.includes(key), e.message);
 });
-test("a mistyped namespace is not ignored", () => rejects({}, "crosmesh:awsRegion", /did you mean crossmesh:awsRegion/, undefined, { "crosmesh:awsRegion": "eu-west-1" }));
-test("a region the AWS provider does not know (eu-wset-1)", () => rejects({ awsRegion: "eu-wset-1" }, "crossmesh:awsRegion", /"eu-wset-1" is not an AWS region \(e\.g\. eu-/));
+test("a mistyped namespace is not ignored", () =>
+    rejects({}, "crosmesh:awsRegion", /did you mean crossmesh:awsRegion/, undefined, {
+        "crosmesh:awsRegion": "eu-west-1",
+    }));
+test("a region the AWS provider does not know (eu-wset-1)", () =>
+    rejects({ awsRegion: "eu-wset-1" }, "crossmesh:awsRegion", /"eu-wset-1" is not an AWS region \(e\.g\. eu-/));
 test("a runtime the AWS provider supports (python3.14) is accepted", () => {
-    assert.equal(read({ services: svc({ lambda: { runtime: "python3.14" } }) }).services[0].lambda?.runtime, "python3.14");
+    assert.equal(
+        read({ services: svc({ lambda: { runtime: "python3.14" } }) }).services[0].lambda?.runtime,
+        "python3.14",
+    );
 });
-test("a deprecated runtime is refused with the supported list", () => rejects({ services: svc({ lambda: { runtime: "python3.8" } }) }, "crossmesh:services[0].lambda.runtime", /python3\.14/));
-test("an unpublished Istio release gets a clear line, not a registration stack trace", () => rejects({ istioVersion: "1.30.9" }, "crossmesh:istioVersion", /not a published release \(1\.30 has 1\.30\.0, .*1\.30\.3\)/));
-test("a CIDR with host bits names its key", () => rejects({ consumerEgressCidrs: ["203.0.113.5/28"] }, "crossmesh:consumerEgressCidrs[0]", /host bits set; use the network address "203\.0\.113\.0\/28"/));
+test("a deprecated runtime is refused with the supported list", () =>
+    rejects(
+        { services: svc({ lambda: { runtime: "python3.8" } }) },
+        "crossmesh:services[0].lambda.runtime",
+        /python3\.14/,
+    ));
+test("an unpublished Istio release gets a clear line, not a registration stack trace", () =>
+    rejects(
+        { istioVersion: "1.30.9" },
+        "crossmesh:istioVersion",
+        /not a published release \(1\.30 has 1\.30\.0, .*1\.30\.3\)/,
+    ));
+test("a CIDR with host bits names its key", () =>
+    rejects(
+        { consumerEgressCidrs: ["203.0.113.5/28"] },
+        "crossmesh:consumerEgressCidrs[0]",
+        /host bits set; use the network address "203\.0\.113\.0\/28"/,
+    ));
 test("eksAwsEgress.extraHosts are objects the link takes, with their own checks", () => {
-    assert.deepEqual(read({ eksAwsEgress: { extraHosts: [{ host: "textract.eu-west-1.amazonaws.com" }] } }).eksAwsEgress?.extraHosts, [{ host: "textract.eu-west-1.amazonaws.com" }]);
-    return rejects({ eksAwsEgress: { extraHosts: [{ host: "*.amazonaws.com" }] } }, "crossmesh:eksAwsEgress.extraHosts[0].host", /is a wildcard/);
+    assert.deepEqual(
+        read({ eksAwsEgress: { extraHosts: [{ host: "textract.eu-west-1.amazonaws.com" }] } }).eksAwsEgress?.extraHosts,
+        [{ host: "textract.eu-west-1.amazonaws.com" }],
+    );
+    return rejects(
+        { eksAwsEgress: { extraHosts: [{ host: "*.amazonaws.com" }] } },
+        "crossmesh:eksAwsEgress.extraHosts[0].host",
+        /is a wildcard/,
+    );
 });
 test("a child component's field is reported under the config key, not the child's name", () =>
     rejects({ pki: { leafValidityDays: 1 } }, "crossmesh:pki.leafValidityDays", /from 2 to 3650/));
 test("the DEPRECATED runtime list matches the AWS provider's own @deprecated markers", async () => {
     const fs = await import("node:fs");
     const dts = fs.readFileSync(require.resolve("@pulumi/aws/types/enums/lambda/index.d.ts"), "utf8");
-    const deprecated = [...dts.matchAll(/@deprecated[^\n]*\n\s*\*\/\s*\n\s*readonly \w+: "([^"]+)"/g)].map((m) => m[1]).sort();
+    const deprecated = [...dts.matchAll(/@deprecated[^\n]*\n\s*\*\/\s*\n\s*readonly \w+: "([^"]+)"/g)]
+        .map((m) => m[1])
+        .sort();
     const { DEPRECATED_LAMBDA_RUNTIMES } = await import("../components/lambda-alb/validate");
     assert.ok(deprecated.length > 0);
     assert.deepEqual([...DEPRECATED_LAMBDA_RUNTIMES].sort(), deprecated);

@@ -19,10 +19,16 @@ test("101 functions take two internal ALBs: 100 on the first, the 101st on the s
     assert.equal(albs.length, 2);
     const services = run.outputs.services as { host: string; upstreamHostname: string; functionName?: string }[];
     assert.equal(services.length, N);
-    assert.ok(services.every((s) => s.functionName), "every service has its function");
+    assert.ok(
+        services.every((s) => s.functionName),
+        "every service has its function",
+    );
     const byAlb = new Map<string, string[]>();
     for (const s of services) byAlb.set(s.upstreamHostname, [...(byAlb.get(s.upstreamHostname) ?? []), s.host]);
-    assert.deepEqual([...byAlb.values()].map((hosts) => hosts.length), [100, 1]);
+    assert.deepEqual(
+        [...byAlb.values()].map((hosts) => hosts.length),
+        [100, 1],
+    );
     assert.deepEqual([...byAlb.values()][1], ["svc101.external"], "appending a service never moves the first hundred");
     assert.deepEqual([...byAlb.keys()].sort(), albs.map((a) => a.state?.dnsName).sort());
 });
@@ -30,18 +36,28 @@ test("101 functions take two internal ALBs: 100 on the first, the 101st on the s
 test("every host has exactly one rule, on the listener of the ALB its route goes to", () => {
     const rules = run.graph.ofType("aws:lb/listenerRule:ListenerRule");
     assert.equal(rules.length, N);
-    const listeners = new Map(run.graph.ofType("aws:lb/listener:Listener").map((l) => [l.state?.arn, input(l, "loadBalancerArn")]));
-    const albDns = new Map(run.graph.ofType("aws:lb/loadBalancer:LoadBalancer").map((a) => [a.state?.arn, a.state?.dnsName]));
+    const listeners = new Map(
+        run.graph.ofType("aws:lb/listener:Listener").map((l) => [l.state?.arn, input(l, "loadBalancerArn")]),
+    );
+    const albDns = new Map(
+        run.graph.ofType("aws:lb/loadBalancer:LoadBalancer").map((a) => [a.state?.arn, a.state?.dnsName]),
+    );
     const services = run.outputs.services as { host: string; upstreamHostname: string }[];
     for (const s of services) {
         const mine = rules.filter((r) => input(r, "conditions")[0].hostHeader.values.includes(s.host));
         assert.equal(mine.length, 1, s.host);
-        assert.equal(albDns.get(listeners.get(input(mine[0], "listenerArn"))), s.upstreamHostname, `${s.host}'s rule is on the ALB the EKS gateway sends it to`);
+        assert.equal(
+            albDns.get(listeners.get(input(mine[0], "listenerArn"))),
+            s.upstreamHostname,
+            `${s.host}'s rule is on the ALB the EKS gateway sends it to`,
+        );
     }
 });
 
 test("the EKS gateway has one upstream entry per ALB, not one per service", () => {
-    const entries = run.graph.ofType("kubernetes:networking.istio.io/v1:ServiceEntry")
-        .map((r) => input(r, "spec")).filter((spec) => spec.hosts[0].startsWith("internal-"));
+    const entries = run.graph
+        .ofType("kubernetes:networking.istio.io/v1:ServiceEntry")
+        .map((r) => input(r, "spec"))
+        .filter((spec) => spec.hosts[0].startsWith("internal-"));
     assert.equal(entries.length, 2);
 });

@@ -7,8 +7,17 @@ import * as assert from "node:assert/strict";
 import { listStacks } from "../tools/simulator/stack";
 import { runFixture } from "./support/run-fixture";
 
-interface ProviderSeen { name: string; kubeconfigSecret: boolean; kubeconfig?: any; context?: string }
-interface Result { providers?: ProviderSeen[]; kubeDirCreated?: boolean; error?: string }
+interface ProviderSeen {
+    name: string;
+    kubeconfigSecret: boolean;
+    kubeconfig?: any;
+    context?: string;
+}
+interface Result {
+    providers?: ProviderSeen[];
+    kubeDirCreated?: boolean;
+    error?: string;
+}
 
 const EXPECTED_PLUGIN: Record<string, { command: string; args?: RegExp }> = {
     eks: { command: "aws", args: /^eks get-token --cluster-name \S+ --region [a-z0-9-]+$/ },
@@ -20,7 +29,10 @@ for (const stack of listStacks()) {
         const result = runFixture<Result>("runner-providers.ts", stack);
         assert.equal(result.error, undefined, `the stack fails on a runner: ${result.error}`);
         const providers = [...result.providers!].sort((a, b) => a.name.localeCompare(b.name));
-        assert.deepEqual(providers.map((p) => p.name), ["eks", "gke"]);
+        assert.deepEqual(
+            providers.map((p) => p.name),
+            ["eks", "gke"],
+        );
         for (const p of providers) {
             assert.equal(p.context, undefined, `${p.name}: a context of ~/.kube/config does not exist on a runner`);
             assert.ok(p.kubeconfig, `${p.name}: no kubeconfig`);
@@ -35,7 +47,8 @@ for (const stack of listStacks()) {
             assert.equal(user.exec.command, EXPECTED_PLUGIN[p.name].command);
             assert.equal(user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
             assert.equal(user.exec.interactiveMode, "Never", `${p.name}: a runner cannot answer a prompt`);
-            if (EXPECTED_PLUGIN[p.name].args) assert.match((user.exec.args ?? []).join(" "), EXPECTED_PLUGIN[p.name].args!);
+            if (EXPECTED_PLUGIN[p.name].args)
+                assert.match((user.exec.args ?? []).join(" "), EXPECTED_PLUGIN[p.name].args!);
         }
         assert.equal(result.kubeDirCreated, false, "nothing reads or writes ~/.kube");
     });
@@ -43,9 +56,18 @@ for (const stack of listStacks()) {
 
 test("crossmesh:gkeCluster is a config key: {name, endpoint, caData} reaches the stack as given", async () => {
     const { readStackConfig } = await import("../stacks/config");
-    const ca = Buffer.from("-----BEGIN CERTIFICATE-----\n" + "A".repeat(120) + "\n-----END CERTIFICATE-----\n").toString("base64");
+    const ca = Buffer.from(
+        "-----BEGIN CERTIFICATE-----\n" + "A".repeat(120) + "\n-----END CERTIFICATE-----\n",
+    ).toString("base64");
     const gkeCluster = { name: "gke-lab3", endpoint: "34.76.1.2", caData: ca };
-    const config = readStackConfig({ "crossmesh:awsRegion": "eu-west-1", "crossmesh:eksClusterName": "eks-lab5", "crossmesh:gkeCluster": JSON.stringify(gkeCluster) }, () => false);
+    const config = readStackConfig(
+        {
+            "crossmesh:awsRegion": "eu-west-1",
+            "crossmesh:eksClusterName": "eks-lab5",
+            "crossmesh:gkeCluster": JSON.stringify(gkeCluster),
+        },
+        () => false,
+    );
     assert.deepEqual(config.gkeCluster, gkeCluster);
 });
 
@@ -56,5 +78,9 @@ test("the GKE kubeconfig from gkeCluster: https endpoint, CA pinned, the plugin'
     assert.equal(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
     assert.equal(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
     assert.match(kc.users[0].user.exec.installHint, /gcloud components install gke-gcloud-auth-plugin/);
-    assert.equal(JSON.parse(gkeClusterKubeconfig({ name: "g", endpoint: "https://10.0.0.2:443", caData: "Q0E=" })).clusters[0].cluster.server, "https://10.0.0.2:443");
+    assert.equal(
+        JSON.parse(gkeClusterKubeconfig({ name: "g", endpoint: "https://10.0.0.2:443", caData: "Q0E=" })).clusters[0]
+            .cluster.server,
+        "https://10.0.0.2:443",
+    );
 });

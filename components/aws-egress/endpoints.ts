@@ -21,7 +21,8 @@ export const PARTITIONS: Record<string, AwsPartition> = {
  * e.g. us-east-1, eu-west-3, ap-southeast-7, cn-north-1, us-gov-west-1. A shape check rather than a
  * closed list, so a region AWS opens next year is not refused.
  */
-const REGION_SHAPE = /^(us-gov|af|ap|ca|cn|eu|il|me|mx|sa|us)-(central|north|south|east|west|northeast|northwest|southeast|southwest)-[1-9][0-9]?$/;
+const REGION_SHAPE =
+    /^(us-gov|af|ap|ca|cn|eu|il|me|mx|sa|us)-(central|north|south|east|west|northeast|northwest|southeast|southwest)-[1-9][0-9]?$/;
 
 /** Partitions whose endpoints are not on amazonaws.com(.cn); AwsEgress does not model their host names. */
 const UNSUPPORTED_PREFIXES = ["us-iso-", "us-isob-", "us-isof-", "eu-isoe-", "eusc-"];
@@ -32,7 +33,9 @@ export function partitionOf(region: string): AwsPartition | string {
         return `"${region}" is in an isolated or sovereign partition whose endpoints are not on amazonaws.com; list its endpoints in extraHosts instead`;
     }
     if (!REGION_SHAPE.test(region)) {
-        const gcpStyle = /^[a-z]+-[a-z]+[0-9]$/.test(region) ? ` (it looks like a Google Cloud region; AWS writes e.g. "us-east-1")` : "";
+        const gcpStyle = /^[a-z]+-[a-z]+[0-9]$/.test(region)
+            ? ` (it looks like a Google Cloud region; AWS writes e.g. "us-east-1")`
+            : "";
         return `"${region}" is not an AWS region name${gcpStyle}; use the lowercase form <area>-<direction>-<number>, e.g. "us-east-1", "eu-west-3", "cn-north-1" or "us-gov-west-1"`;
     }
     if (region.startsWith("us-gov-")) return PARTITIONS["aws-us-gov"];
@@ -64,24 +67,71 @@ const regional = (prefix: string) => (region: string, p: AwsPartition) => `${pre
  * `ecr.api` (the ECR control API; image pulls are made by the kubelet, not by pods).
  */
 export const AWS_SERVICES: Record<string, AwsServiceDefinition> = {
-    dynamodb: { host: regional("dynamodb"), sdkEndpointVariable: "AWS_ENDPOINT_URL_DYNAMODB", description: "Amazon DynamoDB" },
-    sts: { host: regional("sts"), sdkEndpointVariable: "AWS_ENDPOINT_URL_STS", description: "AWS STS, regional endpoint (IRSA's AssumeRoleWithWebIdentity)" },
-    "sts-global": {
-        host: () => "sts.amazonaws.com", sdkEndpointVariable: "AWS_ENDPOINT_URL_STS", partitions: ["aws"],
-        description: "AWS STS, legacy global endpoint (only for SDKs that still default to it; prefer the regional one)",
+    dynamodb: {
+        host: regional("dynamodb"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_DYNAMODB",
+        description: "Amazon DynamoDB",
     },
-    s3: { host: regional("s3"), sdkEndpointVariable: "AWS_ENDPOINT_URL_S3", description: "Amazon S3, regional endpoint with path-style bucket addressing" },
+    sts: {
+        host: regional("sts"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_STS",
+        description: "AWS STS, regional endpoint (IRSA's AssumeRoleWithWebIdentity)",
+    },
+    "sts-global": {
+        host: () => "sts.amazonaws.com",
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_STS",
+        partitions: ["aws"],
+        description:
+            "AWS STS, legacy global endpoint (only for SDKs that still default to it; prefer the regional one)",
+    },
+    s3: {
+        host: regional("s3"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_S3",
+        description: "Amazon S3, regional endpoint with path-style bucket addressing",
+    },
     sqs: { host: regional("sqs"), sdkEndpointVariable: "AWS_ENDPOINT_URL_SQS", description: "Amazon SQS" },
     sns: { host: regional("sns"), sdkEndpointVariable: "AWS_ENDPOINT_URL_SNS", description: "Amazon SNS" },
     kms: { host: regional("kms"), sdkEndpointVariable: "AWS_ENDPOINT_URL_KMS", description: "AWS KMS" },
-    secretsmanager: { host: regional("secretsmanager"), sdkEndpointVariable: "AWS_ENDPOINT_URL_SECRETS_MANAGER", description: "AWS Secrets Manager" },
-    ssm: { host: regional("ssm"), sdkEndpointVariable: "AWS_ENDPOINT_URL_SSM", description: "AWS Systems Manager (Parameter Store)" },
-    logs: { host: regional("logs"), sdkEndpointVariable: "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", description: "Amazon CloudWatch Logs" },
-    monitoring: { host: regional("monitoring"), sdkEndpointVariable: "AWS_ENDPOINT_URL_CLOUDWATCH", description: "Amazon CloudWatch metrics" },
-    "ecr.api": { host: regional("api.ecr"), sdkEndpointVariable: "AWS_ENDPOINT_URL_ECR", description: "Amazon ECR control API" },
-    lambda: { host: regional("lambda"), sdkEndpointVariable: "AWS_ENDPOINT_URL_LAMBDA", description: "AWS Lambda (Invoke)" },
-    events: { host: regional("events"), sdkEndpointVariable: "AWS_ENDPOINT_URL_EVENTBRIDGE", description: "Amazon EventBridge" },
-    kinesis: { host: regional("kinesis"), sdkEndpointVariable: "AWS_ENDPOINT_URL_KINESIS", description: "Amazon Kinesis Data Streams" },
+    secretsmanager: {
+        host: regional("secretsmanager"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        description: "AWS Secrets Manager",
+    },
+    ssm: {
+        host: regional("ssm"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_SSM",
+        description: "AWS Systems Manager (Parameter Store)",
+    },
+    logs: {
+        host: regional("logs"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+        description: "Amazon CloudWatch Logs",
+    },
+    monitoring: {
+        host: regional("monitoring"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_CLOUDWATCH",
+        description: "Amazon CloudWatch metrics",
+    },
+    "ecr.api": {
+        host: regional("api.ecr"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_ECR",
+        description: "Amazon ECR control API",
+    },
+    lambda: {
+        host: regional("lambda"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_LAMBDA",
+        description: "AWS Lambda (Invoke)",
+    },
+    events: {
+        host: regional("events"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_EVENTBRIDGE",
+        description: "Amazon EventBridge",
+    },
+    kinesis: {
+        host: regional("kinesis"),
+        sdkEndpointVariable: "AWS_ENDPOINT_URL_KINESIS",
+        description: "Amazon Kinesis Data Streams",
+    },
     ec2: { host: regional("ec2"), sdkEndpointVariable: "AWS_ENDPOINT_URL_EC2", description: "Amazon EC2 API" },
 };
 
@@ -100,7 +150,13 @@ export const IMDS = {
 } as const;
 
 /** Names and addresses that mean IMDS; refused in extraHosts (IMDS has its own switch, `imds`). */
-export const IMDS_ALIASES: readonly string[] = [IMDS.address, IMDS.ipv6Address, `[${IMDS.ipv6Address}]`, IMDS.host, "instance-data"];
+export const IMDS_ALIASES: readonly string[] = [
+    IMDS.address,
+    IMDS.ipv6Address,
+    `[${IMDS.ipv6Address}]`,
+    IMDS.host,
+    "instance-data",
+];
 
 /** One endpoint to allow: what the builders receive. */
 export interface AwsEndpoint {
@@ -126,7 +182,12 @@ export interface ExtraHost {
 }
 
 /** The endpoint table for a validated request: named services first, then extra hosts, then IMDS. */
-export function resolveEndpoints(region: string | undefined, services: readonly string[], extraHosts: readonly ExtraHost[], imds: boolean): AwsEndpoint[] {
+export function resolveEndpoints(
+    region: string | undefined,
+    services: readonly string[],
+    extraHosts: readonly ExtraHost[],
+    imds: boolean,
+): AwsEndpoint[] {
     const endpoints: AwsEndpoint[] = [];
     if (services.length > 0) {
         const partition = partitionOf(region ?? "");
@@ -136,14 +197,25 @@ export function resolveEndpoints(region: string | undefined, services: readonly 
             // Both STS endpoints share one SDK variable: with both allowed, the SDK is pinned to the regional one.
             const shadowed = name === "sts-global" && services.includes("sts");
             endpoints.push({
-                key: name, host: def.host(region!, partition), port: 443, protocol: "HTTPS",
+                key: name,
+                host: def.host(region!, partition),
+                port: 443,
+                protocol: "HTTPS",
                 sdkEndpointVariable: shadowed ? undefined : def.sdkEndpointVariable,
             });
         }
     }
-    for (const extra of extraHosts) endpoints.push({ key: extra.host, host: extra.host, port: extra.port, protocol: extra.protocol });
+    for (const extra of extraHosts)
+        endpoints.push({ key: extra.host, host: extra.host, port: extra.port, protocol: extra.protocol });
     if (imds) {
-        endpoints.push({ key: "imds", host: IMDS.host, port: IMDS.port, protocol: "HTTP", address: IMDS.address, sdkEndpointVariable: IMDS.sdkEndpointVariable });
+        endpoints.push({
+            key: "imds",
+            host: IMDS.host,
+            port: IMDS.port,
+            protocol: "HTTP",
+            address: IMDS.address,
+            sdkEndpointVariable: IMDS.sdkEndpointVariable,
+        });
     }
     return endpoints;
 }

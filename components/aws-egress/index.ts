@@ -74,12 +74,23 @@ export class AwsEgress extends pulumi.ComponentResource {
             list.forEach((ns, i) => checkExportTo(`exportTo[${i}]`, ns)); // Output entries: checked once known
             return list;
         });
-        const build = (list: string[]) => buildAwsEgressObjects(plan.endpoints, { namePrefix: plan.namePrefix, namespace: plan.namespace, exportTo: list, mode: plan.mode });
+        const build = (list: string[]) =>
+            buildAwsEgressObjects(plan.endpoints, {
+                namePrefix: plan.namePrefix,
+                namespace: plan.namespace,
+                exportTo: list,
+                mode: plan.mode,
+            });
         // Identities (kind, namespace, name) do not depend on exportTo, so they are known now.
         const identities = build([]);
         const specs = exportTo.apply(build);
         identities.forEach((obj, i) => {
-            customObject(name, obj, specs.apply((objs) => objs[i].spec), { parent: this });
+            customObject(
+                name,
+                obj,
+                specs.apply((objs) => objs[i].spec),
+                { parent: this },
+            );
         });
 
         const names = (kind: string) => identities.filter((o) => o.kind === kind).map((o) => o.metadata.name);
@@ -90,8 +101,12 @@ export class AwsEgress extends pulumi.ComponentResource {
         this.destinationRuleNames = pulumi.output(names("DestinationRule"));
         this.mode = pulumi.output(plan.mode);
         this.registerOutputs({
-            hosts: this.hosts, appEndpoints: this.appEndpoints, sdkEnvironment: this.sdkEnvironment,
-            serviceEntryNames: this.serviceEntryNames, destinationRuleNames: this.destinationRuleNames, mode: this.mode,
+            hosts: this.hosts,
+            appEndpoints: this.appEndpoints,
+            sdkEnvironment: this.sdkEnvironment,
+            serviceEntryNames: this.serviceEntryNames,
+            destinationRuleNames: this.destinationRuleNames,
+            mode: this.mode,
         });
     }
 }

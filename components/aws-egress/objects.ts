@@ -36,7 +36,10 @@ export function originates(endpoint: AwsEndpoint, mode: string): boolean {
 
 /** A DNS label from free text; long names keep a hash of the full text so they stay unique. */
 export function dnsLabel(text: string, max = 63): string {
-    const slug = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+    const slug = text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
     if (slug.length <= max) return slug;
     const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
     return `${slug.slice(0, max - 9).replace(/-+$/, "")}-${hash}`;
@@ -97,10 +100,17 @@ export function destinationRule(endpoint: AwsEndpoint, opts: EgressObjectOptions
             host: endpoint.host,
             exportTo: opts.exportTo,
             trafficPolicy: {
-                portLevelSettings: [{
-                    port: { number: endpoint.port },
-                    tls: { mode: "SIMPLE", sni: endpoint.host, subjectAltNames: [endpoint.host], insecureSkipVerify: false },
-                }],
+                portLevelSettings: [
+                    {
+                        port: { number: endpoint.port },
+                        tls: {
+                            mode: "SIMPLE",
+                            sni: endpoint.host,
+                            subjectAltNames: [endpoint.host],
+                            insecureSkipVerify: false,
+                        },
+                    },
+                ],
             },
         },
     };
@@ -118,7 +128,8 @@ export function buildAwsEgressObjects(endpoints: readonly AwsEndpoint[], opts: E
 export function appUrl(endpoint: AwsEndpoint, mode: string): string {
     const host = endpoint.address ?? endpoint.host;
     if (originates(endpoint, mode)) return `http://${host}:${endpoint.port}`;
-    if (endpoint.protocol === "HTTPS") return endpoint.port === 443 ? `https://${host}` : `https://${host}:${endpoint.port}`;
+    if (endpoint.protocol === "HTTPS")
+        return endpoint.port === 443 ? `https://${host}` : `https://${host}:${endpoint.port}`;
     return endpoint.port === 80 ? `http://${host}` : `http://${host}:${endpoint.port}`;
 }
 

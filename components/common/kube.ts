@@ -15,7 +15,12 @@ export type ObjectSpec = Record<string, any>;
 export interface KubeObject {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    metadata: {
+        name: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+    };
     spec?: unknown;
 }
 
@@ -35,12 +40,16 @@ export function customObject(
     spec: pulumi.Input<unknown>,
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(objectResourceName(prefix, identity), {
-        apiVersion: identity.apiVersion,
-        kind: identity.kind,
-        metadata: identity.metadata,
-        spec,
-    }, opts);
+    return new k8s.apiextensions.CustomResource(
+        objectResourceName(prefix, identity),
+        {
+            apiVersion: identity.apiVersion,
+            kind: identity.kind,
+            metadata: identity.metadata,
+            spec,
+        },
+        opts,
+    );
 }
 
 /**
@@ -59,7 +68,9 @@ function packageOf(p: pulumi.ProviderResource): string | undefined {
 }
 
 /** The kubernetes provider a component was given, in opts.provider or opts.providers. */
-export function kubernetesProviderOf(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ProviderResource | undefined {
+export function kubernetesProviderOf(
+    opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.ProviderResource | undefined {
     if (opts?.provider && pulumi.ProviderResource.isInstance(opts.provider)) return opts.provider;
     const providers = opts?.providers;
     if (Array.isArray(providers)) return providers.find((p) => packageOf(p) === "kubernetes");
@@ -73,10 +84,16 @@ export function kubernetesProviderOf(opts: pulumi.ComponentResourceOptions | und
 export function requireKubernetesProvider(component: string, opts: pulumi.ComponentResourceOptions | undefined): void {
     const provider = kubernetesProviderOf(opts);
     if (!provider) {
-        invalid("opts.provider", `${component} needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider("eks", { kubeconfig }) }.`);
+        invalid(
+            "opts.provider",
+            `${component} needs the kubernetes provider of its cluster in opts.provider (or opts.providers); crossmesh never falls back to ~/.kube/config. Pass e.g. { provider: new k8s.Provider("eks", { kubeconfig }) }.`,
+        );
     }
     const pkg = packageOf(provider);
     if (pkg !== undefined && pkg !== "kubernetes") {
-        invalid("opts.provider", `got a "${pkg}" provider; ${component} needs a kubernetes provider (new k8s.Provider(...)).`);
+        invalid(
+            "opts.provider",
+            `got a "${pkg}" provider; ${component} needs a kubernetes provider (new k8s.Provider(...)).`,
+        );
     }
 }

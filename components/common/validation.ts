@@ -40,14 +40,19 @@ export function reportProblems(checks: readonly (() => void)[], rename: (path: s
 }
 
 /** The problems `checks` find, without throwing (see reportProblems). */
-export function collectProblems(checks: readonly (() => void)[], rename: (path: string) => string = (p) => p): Problem[] {
+export function collectProblems(
+    checks: readonly (() => void)[],
+    rename: (path: string) => string = (p) => p,
+): Problem[] {
     const problems: Problem[] = [];
     for (const check of checks) {
         try {
             check();
         } catch (e) {
-            if (pulumi.InputPropertyError.isInstance(e)) problems.push({ propertyPath: rename(e.propertyPath), reason: e.reason });
-            else if (pulumi.InputPropertiesError.isInstance(e)) problems.push(...e.errors.map((x) => ({ propertyPath: rename(x.propertyPath), reason: x.reason })));
+            if (pulumi.InputPropertyError.isInstance(e))
+                problems.push({ propertyPath: rename(e.propertyPath), reason: e.reason });
+            else if (pulumi.InputPropertiesError.isInstance(e))
+                problems.push(...e.errors.map((x) => ({ propertyPath: rename(x.propertyPath), reason: x.reason })));
             else throw e;
         }
     }
@@ -56,11 +61,17 @@ export function collectProblems(checks: readonly (() => void)[], rename: (path: 
 
 /** Throws the problems found, if any (see reportProblems). */
 export function throwProblems(problems: readonly Problem[]): void {
-    const unique = problems.filter((p, i) => problems.findIndex((q) => q.propertyPath === p.propertyPath && q.reason === p.reason) === i);
+    const unique = problems.filter(
+        (p, i) => problems.findIndex((q) => q.propertyPath === p.propertyPath && q.reason === p.reason) === i,
+    );
     if (unique.length === 0) return;
     if (unique.length === 1) invalid(unique[0].propertyPath, unique[0].reason);
-    const message = `${unique.length} settings need fixing:\n` + unique.map((p) => `  - ${p.propertyPath}: ${p.reason}`).join("\n");
-    throw new pulumi.InputPropertiesError({ message, errors: unique.map((p) => ({ propertyPath: p.propertyPath, reason: p.reason })) });
+    const message =
+        `${unique.length} settings need fixing:\n` + unique.map((p) => `  - ${p.propertyPath}: ${p.reason}`).join("\n");
+    throw new pulumi.InputPropertiesError({
+        message,
+        errors: unique.map((p) => ({ propertyPath: p.propertyPath, reason: p.reason })),
+    });
 }
 
 /** True when `value` is a plain value now (not an Output or a Promise), so it can be checked. */
@@ -91,13 +102,22 @@ export function isConcreteHostname(host: string): boolean {
 /** Checks a host that must be a concrete, lowercase FQDN; names the field and the fix. */
 export function requireConcreteHostname(propertyPath: string, host: string): void {
     if (host.startsWith("*")) {
-        invalid(propertyPath, `"${host}" is a wildcard; Istio cannot route HTTPS (SNI) to a wildcard host here. Name each host concretely, e.g. "lambda.external".`);
+        invalid(
+            propertyPath,
+            `"${host}" is a wildcard; Istio cannot route HTTPS (SNI) to a wildcard host here. Name each host concretely, e.g. "lambda.external".`,
+        );
     }
     if (host !== host.toLowerCase()) {
-        invalid(propertyPath, `"${host}" has upper-case letters; use the lowercase form "${host.toLowerCase()}" (SNI and SAN matching is done on lowercase names).`);
+        invalid(
+            propertyPath,
+            `"${host}" has upper-case letters; use the lowercase form "${host.toLowerCase()}" (SNI and SAN matching is done on lowercase names).`,
+        );
     }
     if (!isConcreteHostname(host)) {
-        invalid(propertyPath, `"${host}" is not a valid fully qualified DNS name: use two or more dot-separated labels of a-z, 0-9 and inner hyphens, e.g. "lambda.external".`);
+        invalid(
+            propertyPath,
+            `"${host}" is not a valid fully qualified DNS name: use two or more dot-separated labels of a-z, 0-9 and inner hyphens, e.g. "lambda.external".`,
+        );
     }
 }
 
@@ -117,21 +137,34 @@ export function requireUnique(propertyPath: string, values: readonly string[]): 
 export function requireCidr(propertyPath: string, cidr: string): string {
     try {
         const [addr, bits] = ipaddr.parseCIDR(cidr);
-        const network = ipaddr.IPv4.isValid(addr.toString()) && addr.kind() === "ipv4"
-            ? ipaddr.IPv4.networkAddressFromCIDR(cidr)
-            : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+        const network =
+            ipaddr.IPv4.isValid(addr.toString()) && addr.kind() === "ipv4"
+                ? ipaddr.IPv4.networkAddressFromCIDR(cidr)
+                : ipaddr.IPv6.networkAddressFromCIDR(cidr);
         if (network.toString() !== addr.toString()) {
-            invalid(propertyPath, `"${cidr}" has host bits set; use the network address "${network.toString()}/${bits}".`);
+            invalid(
+                propertyPath,
+                `"${cidr}" has host bits set; use the network address "${network.toString()}/${bits}".`,
+            );
         }
         return `${addr.toString()}/${bits}`;
     } catch (e) {
         if (pulumi.InputPropertyError.isInstance(e)) throw e;
-        return invalid(propertyPath, `"${cidr}" is not a CIDR block; write an address and a prefix length, e.g. "203.0.113.0/24" or "2001:db8::/32".`);
+        return invalid(
+            propertyPath,
+            `"${cidr}" is not a CIDR block; write an address and a prefix length, e.g. "203.0.113.0/24" or "2001:db8::/32".`,
+        );
     }
 }
 
 /** Checks an integer within [min, max]. */
-export function requireIntegerInRange(propertyPath: string, value: number, min: number, max: number, unit: string): void {
+export function requireIntegerInRange(
+    propertyPath: string,
+    value: number,
+    min: number,
+    max: number,
+    unit: string,
+): void {
     if (!Number.isInteger(value) || value < min || value > max) {
         invalid(propertyPath, `${value} is out of range: use a whole number of ${unit} from ${min} to ${max}.`);
     }
@@ -140,6 +173,9 @@ export function requireIntegerInRange(propertyPath: string, value: number, min: 
 /** Checks a Kubernetes object name (RFC 1123 label; 63 characters at most). */
 export function requireKubernetesName(propertyPath: string, name: string): void {
     if (!DNS_LABEL.test(name)) {
-        invalid(propertyPath, `"${name}" is not a valid Kubernetes name: use at most 63 lowercase letters, digits and inner hyphens.`);
+        invalid(
+            propertyPath,
+            `"${name}" is not a valid Kubernetes name: use at most 63 lowercase letters, digits and inner hyphens.`,
+        );
     }
 }

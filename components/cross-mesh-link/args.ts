@@ -15,8 +15,10 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface LinkSourceArgs extends AllowedSourceArgs {}
 
 /** A Lambda function crossmesh creates for a host, behind the link's shared internal ALB. */
-export interface LinkLambdaArgs
-    extends Pick<LambdaFunctionArgs, "runtime" | "codePath" | "handler" | "memorySize" | "timeout" | "environment" | "logRetentionDays"> {}
+export interface LinkLambdaArgs extends Pick<
+    LambdaFunctionArgs,
+    "runtime" | "codePath" | "handler" | "memorySize" | "timeout" | "environment" | "logRetentionDays"
+> {}
 
 /** An existing internal HTTPS service the EKS gateway forwards a host to. */
 export interface LinkUpstreamArgs {
@@ -46,15 +48,19 @@ export interface LinkServiceArgs {
 export interface AdoptedGatewayArgs extends ExistingGatewayArgs {}
 
 /** The link's certificates (LinkPki's settings; the hosts and the client identity come from the link). */
-export interface LinkPkiSettings
-    extends Omit<LinkPkiArgs, "exportedHosts" | "clientTrustDomain" | "clientNamespace" | "clientServiceAccount"> {}
+export interface LinkPkiSettings extends Omit<
+    LinkPkiArgs,
+    "exportedHosts" | "clientTrustDomain" | "clientNamespace" | "clientServiceAccount"
+> {}
 
 /** AWS APIs the EKS mesh's own workloads may call (AwsEgress's settings; the region is the link's `awsRegion`). */
 export interface LinkAwsEgressArgs extends Pick<AwsEgressArgs, "services" | "extraHosts" | "imds" | "mode"> {}
 
 /** How crossmesh installs Istio on a side it does not adopt (IstioInstall's settings). */
-export interface LinkIstioSettings
-    extends Pick<IstioInstallArgs, "highAvailability" | "chartRepository" | "imageRegistry" | "imagePullSecrets"> {
+export interface LinkIstioSettings extends Pick<
+    IstioInstallArgs,
+    "highAvailability" | "chartRepository" | "imageRegistry" | "imagePullSecrets"
+> {
     /** Extra Helm values for the EKS install (see IstioInstall `values`). */
     eksValues?: ExtraChartValues;
     /** Extra Helm values for the GKE install (see IstioInstall `values`). */

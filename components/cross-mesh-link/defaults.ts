@@ -8,4 +8,6 @@ export const DEFAULT_GKE_TRUST_DOMAIN = "gke.crossmesh.local";
 /** What the default Lambda answers: the deploy-time check looks for it. */
 export const DEFAULT_LAMBDA_GREETING = "Hello World from Lambda";
 /** The seed's case: one Lambda exported as lambda.external to the namespace `sleep`. */
-export const SEED_SERVICES: LinkServiceArgs[] = [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }];
+export const SEED_SERVICES: LinkServiceArgs[] = [
+    { host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] },
+];

@@ -66,16 +66,27 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         const routing = routeLink(this, name, args, plan, meshes, pki, targets);
         if (args.consumerEgressCidrs === undefined && !args.eksIstio) {
             // mTLS still guards the gateway, but its NLB then answers the whole internet on 443.
-            pulumi.log.warn("consumerEgressCidrs is not set: the EKS gateway's internet-facing NLB accepts connections from any address on port 443 (only clients with the link's certificate get through). Set it to the GKE cluster's egress (Cloud NAT) CIDRs.", this);
+            pulumi.log.warn(
+                "consumerEgressCidrs is not set: the EKS gateway's internet-facing NLB accepts connections from any address on port 443 (only clients with the link's certificate get through). Set it to the GKE cluster's egress (Cloud NAT) CIDRs.",
+                this,
+            );
         }
 
-        const services: pulumi.Output<LinkedService[]> = pulumi.all(args.services.map((s, i) =>
-            pulumi.all([targets[i].upstreamHost, targets[i].functionName]).apply(([upstreamHostname, functionName]): LinkedService => ({
-                host: s.host,
-                upstreamHostname,
-                ...(functionName ? { functionName } : {}),
-                allowedSources: s.allowedSources.map((a) => ({ namespace: a.namespace as string, ...(a.serviceAccount ? { serviceAccount: a.serviceAccount as string } : {}) })),
-            }))));
+        const services: pulumi.Output<LinkedService[]> = pulumi.all(
+            args.services.map((s, i) =>
+                pulumi
+                    .all([targets[i].upstreamHost, targets[i].functionName])
+                    .apply(([upstreamHostname, functionName]): LinkedService => ({
+                        host: s.host,
+                        upstreamHostname,
+                        ...(functionName ? { functionName } : {}),
+                        allowedSources: s.allowedSources.map((a) => ({
+                            namespace: a.namespace as string,
+                            ...(a.serviceAccount ? { serviceAccount: a.serviceAccount as string } : {}),
+                        })),
+                    })),
+            ),
+        );
         const albs = [...new Set(targets.flatMap((t) => (t.functionName ? [t.upstreamHost] : [])))];
 
         this.eksGatewayHostname = meshes.eksGatewayHostname;
@@ -90,21 +101,36 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.gkeIstioRevision = meshes.gke.revision;
         this.lambdaAlbHostnames = pulumi.all(albs);
         this.verificationJob = plan.verify
-            ? verifyLink(this, name, args, plan, meshes, targets, pulumi.all([services, meshes.eksGatewayHostname]),
-                [routing.exported, routing.imported, meshes.eks, meshes.gke, ...targets.flatMap((t) => t.resources)])
+            ? verifyLink(this, name, args, plan, meshes, targets, pulumi.all([services, meshes.eksGatewayHostname]), [
+                  routing.exported,
+                  routing.imported,
+                  meshes.eks,
+                  meshes.gke,
+                  ...targets.flatMap((t) => t.resources),
+              ])
             : pulumi.output(undefined);
-        this.topology = pulumi.all([this.eksGatewayHostname, meshes.eks.gateway, meshes.gke.gateway, services]).apply(([lb, eksGw, gkeGw, svc]): LinkTopology => ({
-            eksGatewayHostname: lb,
-            eksIngressGateway: `${eksGw.serviceName}.${eksGw.namespace}`,
-            gkeEgressGateway: `${gkeGw.serviceName}.${gkeGw.namespace}`,
-            services: svc,
-        }));
+        this.topology = pulumi
+            .all([this.eksGatewayHostname, meshes.eks.gateway, meshes.gke.gateway, services])
+            .apply(([lb, eksGw, gkeGw, svc]): LinkTopology => ({
+                eksGatewayHostname: lb,
+                eksIngressGateway: `${eksGw.serviceName}.${eksGw.namespace}`,
+                gkeEgressGateway: `${gkeGw.serviceName}.${gkeGw.namespace}`,
+                services: svc,
+            }));
         this.registerOutputs({
-            eksGatewayHostname: this.eksGatewayHostname, exportedHosts: this.exportedHosts, services: this.services,
-            serverCaPem: this.serverCaPem, clientCaPem: this.clientCaPem, serverCertExpiresAt: this.serverCertExpiresAt,
-            clientCertExpiresAt: this.clientCertExpiresAt, clientSpiffeId: this.clientSpiffeId,
-            verificationJob: this.verificationJob, topology: this.topology,
-            eksIstioRevision: this.eksIstioRevision, gkeIstioRevision: this.gkeIstioRevision, lambdaAlbHostnames: this.lambdaAlbHostnames,
+            eksGatewayHostname: this.eksGatewayHostname,
+            exportedHosts: this.exportedHosts,
+            services: this.services,
+            serverCaPem: this.serverCaPem,
+            clientCaPem: this.clientCaPem,
+            serverCertExpiresAt: this.serverCertExpiresAt,
+            clientCertExpiresAt: this.clientCertExpiresAt,
+            clientSpiffeId: this.clientSpiffeId,
+            verificationJob: this.verificationJob,
+            topology: this.topology,
+            eksIstioRevision: this.eksIstioRevision,
+            gkeIstioRevision: this.gkeIstioRevision,
+            lambdaAlbHostnames: this.lambdaAlbHostnames,
         });
     }
 }

@@ -5,7 +5,17 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAwsEgressArgs } from "../aws-egress/validate";
-import { collectProblems, invalid, known, reportProblems, throwProblems, requireCidr, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+import {
+    collectProblems,
+    invalid,
+    known,
+    reportProblems,
+    throwProblems,
+    requireCidr,
+    requireConcreteHostname,
+    requireKubernetesName,
+    requireUnique,
+} from "../common/validation";
 import { requireIstioVersion, validateIstioInstallArgs } from "../istio-install/validate";
 import { validatePlacement } from "../istio-install/client-pods";
 import { requirePublishedIstioVersion } from "../istio-install/releases";
@@ -26,13 +36,17 @@ export const AWS_REGIONS: readonly string[] = Object.values(aws.Region);
 export function requireAwsRegion(path: string, region: string): void {
     if (!AWS_REGIONS.includes(region)) {
         const near = AWS_REGIONS.filter((r) => r.split("-")[0] === region.split("-")[0]).slice(0, 6);
-        invalid(path, `"${region}" is not an AWS region${near.length ? ` (e.g. ${near.join(", ")})` : ""}; use the region of the EKS cluster, e.g. "eu-west-1".`);
+        invalid(
+            path,
+            `"${region}" is not an AWS region${near.length ? ` (e.g. ${near.join(", ")})` : ""}; use the region of the EKS cluster, e.g. "eu-west-1".`,
+        );
     }
 }
 
 /** Validates everything and returns the link's resolved plan; throws every problem found at once. */
 export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs): LinkPlan {
-    if (!args || typeof args !== "object") invalid("args", "give the link's settings: eksProvider, gkeProvider, eksClusterName and services.");
+    if (!args || typeof args !== "object")
+        invalid("args", "give the link's settings: eksProvider, gkeProvider, eksClusterName and services.");
     reportProblems([() => requireProviders(args), () => validateLinkSettings(name, args)]);
     return planLink(name, args);
 }
@@ -43,26 +57,51 @@ export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs)
  */
 export function validateLinkSettings(name: string, args: LinkSettings): void {
     const own = collectProblems([
-        () => { if (args.eksClusterName === undefined || args.eksClusterName === "") invalid("eksClusterName", "name the EKS cluster whose VPC hosts the internal ALBs, e.g. \"eks-lab5\"."); },
+        () => {
+            if (args.eksClusterName === undefined || args.eksClusterName === "")
+                invalid("eksClusterName", 'name the EKS cluster whose VPC hosts the internal ALBs, e.g. "eks-lab5".');
+        },
         () => requireServices(args.services),
-        () => { if (args.istioVersion !== undefined) { requireIstioVersion("istioVersion", args.istioVersion); requirePublishedIstioVersion("istioVersion", args.istioVersion); } },
-        () => { if (args.awsRegion !== undefined) requireAwsRegion("awsRegion", args.awsRegion); },
-        () => { if (args.eksAwsEgress && args.awsRegion === undefined) invalid("awsRegion", "give the AWS region of the EKS cluster (e.g. \"eu-west-1\"): eksAwsEgress allows that region's API endpoints."); },
+        () => {
+            if (args.istioVersion !== undefined) {
+                requireIstioVersion("istioVersion", args.istioVersion);
+                requirePublishedIstioVersion("istioVersion", args.istioVersion);
+            }
+        },
+        () => {
+            if (args.awsRegion !== undefined) requireAwsRegion("awsRegion", args.awsRegion);
+        },
+        () => {
+            if (args.eksAwsEgress && args.awsRegion === undefined)
+                invalid(
+                    "awsRegion",
+                    'give the AWS region of the EKS cluster (e.g. "eu-west-1"): eksAwsEgress allows that region\'s API endpoints.',
+                );
+        },
         () => requireTrustDomains(args),
         () => args.consumerEgressCidrs?.forEach((c, i) => requireCidr(`consumerEgressCidrs[${i}]`, c)),
         () => {
             if (args.eksIstio && args.consumerEgressCidrs !== undefined && args.consumerEgressCidrs.length > 0) {
-                invalid("consumerEgressCidrs", "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.");
+                invalid(
+                    "consumerEgressCidrs",
+                    "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.",
+                );
             }
         },
         () => {
             if (args.eksIstio && args.gkeIstio && args.registryOnly) {
-                invalid("registryOnly", "both meshes are adopted, so crossmesh installs no Istio to configure; set outboundTrafficPolicy in your own installs and remove registryOnly.");
+                invalid(
+                    "registryOnly",
+                    "both meshes are adopted, so crossmesh installs no Istio to configure; set outboundTrafficPolicy in your own installs and remove registryOnly.",
+                );
             }
         },
         () => {
             if (args.eksIstio && args.gkeIstio && args.istio !== undefined) {
-                invalid("istio", "both meshes are adopted, so crossmesh installs no Istio these settings could apply to; remove istio.");
+                invalid(
+                    "istio",
+                    "both meshes are adopted, so crossmesh installs no Istio these settings could apply to; remove istio.",
+                );
             }
         },
         () => validatePlacement("podPlacement", args.podPlacement),
@@ -71,7 +110,9 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
     // a duplicate certificate SAN): keep the link's message only.
     const rootOf = (path: string) => path.split(/[.[]/)[0];
     const refused = new Set(own.map((p) => rootOf(p.propertyPath)));
-    const children = collectProblems([() => validateChildren(name, args)]).filter((p) => !refused.has(rootOf(p.propertyPath)));
+    const children = collectProblems([() => validateChildren(name, args)]).filter(
+        (p) => !refused.has(rootOf(p.propertyPath)),
+    );
     throwProblems([...own, ...children]);
 }
 
@@ -81,11 +122,21 @@ function validateChildren(name: string, args: LinkSettings): void {
     // the user wrote. The children's provider checks are the link's own (eksProvider, gkeProvider).
     const sides: Side[] = ["eks", "gke"];
     reportProblems([
-        ...sides.map((side) => () => reportProblems([() => validateIstioInstallArgs(istioInstallArgs(side, args, plan), CHECKED_BY_THE_LINK)], (p) => istioFieldPath(side, p))),
+        ...sides.map(
+            (side) => () =>
+                reportProblems(
+                    [() => validateIstioInstallArgs(istioInstallArgs(side, args, plan), CHECKED_BY_THE_LINK)],
+                    (p) => istioFieldPath(side, p),
+                ),
+        ),
         () => reportProblems([() => validateLinkPkiArgs(linkPkiArgs(args, plan))], pkiFieldPath),
         () => {
             const awsEgress = eksAwsEgressArgs(args);
-            if (awsEgress) reportProblems([() => validateAwsEgressArgs(`${name}-eks-aws-egress`, awsEgress, CHECKED_BY_THE_LINK)], awsEgressFieldPath);
+            if (awsEgress)
+                reportProblems(
+                    [() => validateAwsEgressArgs(`${name}-eks-aws-egress`, awsEgress, CHECKED_BY_THE_LINK)],
+                    awsEgressFieldPath,
+                );
         },
     ]);
 }
@@ -94,15 +145,32 @@ function validateChildren(name: string, args: LinkSettings): void {
  * Options for a child's validator when the link has checked the provider already: a stand-in the
  * children's provider check recognises as a kubernetes provider (the real one is eksProvider/gkeProvider).
  */
-const CHECKED_BY_THE_LINK = { provider: { __pulumiResource: true, __pulumiCustomResource: true, getPackage: () => "kubernetes" } } as unknown as pulumi.ComponentResourceOptions;
+const CHECKED_BY_THE_LINK = {
+    provider: { __pulumiResource: true, __pulumiCustomResource: true, getPackage: () => "kubernetes" },
+} as unknown as pulumi.ComponentResourceOptions;
 
 function requireProviders(args: CrossMeshLinkArgs): void {
     reportProblems([
-        () => { if (!args.eksProvider) invalid("eksProvider", "pass the kubernetes.Provider of the EKS cluster (crossmesh never uses an ambient kubeconfig)."); },
-        () => { if (!args.gkeProvider) invalid("gkeProvider", "pass the kubernetes.Provider of the GKE cluster (crossmesh never uses an ambient kubeconfig)."); },
+        () => {
+            if (!args.eksProvider)
+                invalid(
+                    "eksProvider",
+                    "pass the kubernetes.Provider of the EKS cluster (crossmesh never uses an ambient kubeconfig).",
+                );
+        },
+        () => {
+            if (!args.gkeProvider)
+                invalid(
+                    "gkeProvider",
+                    "pass the kubernetes.Provider of the GKE cluster (crossmesh never uses an ambient kubeconfig).",
+                );
+        },
         () => {
             if (args.eksProvider && args.eksProvider === args.gkeProvider) {
-                invalid("gkeProvider", "is the same provider as eksProvider; the link joins two separate clusters, give each its own provider.");
+                invalid(
+                    "gkeProvider",
+                    "is the same provider as eksProvider; the link joins two separate clusters, give each its own provider.",
+                );
             }
         },
     ]);
@@ -110,14 +178,24 @@ function requireProviders(args: CrossMeshLinkArgs): void {
 
 function requireServices(services: LinkServiceArgs[] | undefined): void {
     if (!Array.isArray(services) || services.length === 0) {
-        invalid("services", "list at least one exported service, e.g. [{ host: \"lambda.external\", lambda: {}, allowedSources: [{ namespace: \"sleep\" }] }].");
+        invalid(
+            "services",
+            'list at least one exported service, e.g. [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }].',
+        );
     }
     reportProblems([
         ...services.map((s, i) => () => requireService(`services[${i}]`, s)),
         () => {
-            requireUnique("services[].host", services.map((s) => s.host));
+            requireUnique(
+                "services[].host",
+                services.map((s) => s.host),
+            );
             // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
-            requireDistinctHostSlugs("services", services.map((s) => s.host), "object names");
+            requireDistinctHostSlugs(
+                "services",
+                services.map((s) => s.host),
+                "object names",
+            );
         },
     ]);
 }
@@ -127,10 +205,16 @@ function requireService(at: string, s: LinkServiceArgs): void {
         () => requireConcreteHostname(`${at}.host`, s.host),
         () => {
             if (!kindOf(s)) {
-                invalid(`${at}.${TARGET_FIELDS[0]}`, `give exactly one of ${TARGET_FIELDS.map((f) => `\`${f}\``).join(" or ")}: \`lambda\` (crossmesh creates a function behind an internal ALB) or \`upstream\` (an existing internal HTTPS endpoint).`);
+                invalid(
+                    `${at}.${TARGET_FIELDS[0]}`,
+                    `give exactly one of ${TARGET_FIELDS.map((f) => `\`${f}\``).join(" or ")}: \`lambda\` (crossmesh creates a function behind an internal ALB) or \`upstream\` (an existing internal HTTPS endpoint).`,
+                );
             }
         },
-        () => { if (s.upstream && known(s.upstream.hostname)) requireConcreteHostname(`${at}.upstream.hostname`, s.upstream.hostname); },
+        () => {
+            if (s.upstream && known(s.upstream.hostname))
+                requireConcreteHostname(`${at}.upstream.hostname`, s.upstream.hostname);
+        },
         () => {
             if (s.lambda) {
                 validateLambdaFunctionArgs(s.lambda, `${at}.lambda.`);
@@ -139,28 +223,42 @@ function requireService(at: string, s: LinkServiceArgs): void {
         },
         () => {
             if (!Array.isArray(s.allowedSources) || s.allowedSources.length === 0) {
-                invalid(`${at}.allowedSources`, "list who may call this host, e.g. [{ namespace: \"shop\", serviceAccount: \"checkout\" }]; nothing else can.");
+                invalid(
+                    `${at}.allowedSources`,
+                    'list who may call this host, e.g. [{ namespace: "shop", serviceAccount: "checkout" }]; nothing else can.',
+                );
             }
         },
         ...(Array.isArray(s.allowedSources) ? s.allowedSources : []).map((src, j) => () => {
             if (known(src.namespace)) requireKubernetesName(`${at}.allowedSources[${j}].namespace`, src.namespace);
-            if (known(src.serviceAccount)) requireKubernetesName(`${at}.allowedSources[${j}].serviceAccount`, src.serviceAccount);
+            if (known(src.serviceAccount))
+                requireKubernetesName(`${at}.allowedSources[${j}].serviceAccount`, src.serviceAccount);
         }),
     ]);
 }
 
 function requireTrustDomains(args: LinkSettings): void {
     reportProblems([
-        () => { if (args.eksTrustDomain !== undefined) requireTrustDomain("eksTrustDomain", args.eksTrustDomain); },
-        () => { if (args.gkeTrustDomain !== undefined) requireTrustDomain("gkeTrustDomain", args.gkeTrustDomain); },
+        () => {
+            if (args.eksTrustDomain !== undefined) requireTrustDomain("eksTrustDomain", args.eksTrustDomain);
+        },
+        () => {
+            if (args.gkeTrustDomain !== undefined) requireTrustDomain("gkeTrustDomain", args.gkeTrustDomain);
+        },
         () => {
             if (args.gkeTrustDomain === "cluster.local") {
-                invalid("gkeTrustDomain", "\"cluster.local\" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh's own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. \"gke.example.org\" (and set the same meshConfig.trustDomain in GKE).");
+                invalid(
+                    "gkeTrustDomain",
+                    '"cluster.local" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh\'s own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. "gke.example.org" (and set the same meshConfig.trustDomain in GKE).',
+                );
             }
         },
         () => {
             if (args.eksTrustDomain !== undefined && args.eksTrustDomain === args.gkeTrustDomain) {
-                invalid("gkeTrustDomain", `equals eksTrustDomain ("${args.eksTrustDomain}"); the two meshes share no root of trust, give each its own trust domain.`);
+                invalid(
+                    "gkeTrustDomain",
+                    `equals eksTrustDomain ("${args.eksTrustDomain}"); the two meshes share no root of trust, give each its own trust domain.`,
+                );
             }
         },
     ]);

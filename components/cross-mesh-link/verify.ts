@@ -3,7 +3,13 @@
 // unless each answers 2xx (and, when given, with the expected text). The Kubernetes provider waits for
 // the Job, so `pulumi up` fails when the link does not work end to end.
 import type { KubeObject, ObjectSpec } from "../common/kube";
-import { CURL_IMAGE, PodPlacement, curlSecurityContext, meshClientProxyConfig, placementSpec } from "../istio-install/client-pods";
+import {
+    CURL_IMAGE,
+    PodPlacement,
+    curlSecurityContext,
+    meshClientProxyConfig,
+    placementSpec,
+} from "../istio-install/client-pods";
 
 /** Defaults for a standalone check; a link passes names derived from its own name so two links never collide. */
 export const VERIFY_NAMESPACE = "crossmesh-verify";
@@ -25,7 +31,9 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * tests can run the very same script against a local server.
  */
 export function verifyScript(targets: VerifyTarget[], attempts = 24): string {
-    const checks = targets.map((t) => `check ${shellQuote(t.host)} ${shellQuote(t.expectBodyContains ?? "")} || failed=1`);
+    const checks = targets.map(
+        (t) => `check ${shellQuote(t.host)} ${shellQuote(t.expectBodyContains ?? "")} || failed=1`,
+    );
     return [
         "set -u",
         "failed=0",
@@ -33,12 +41,12 @@ export function verifyScript(targets: VerifyTarget[], attempts = 24): string {
         "  host=$1; expect=$2; body=''",
         `  i=0; while [ $i -lt ${attempts} ]; do`,
         "    i=$((i+1))",
-        "    if body=$(curl -sS --fail --max-time 10 ${CROSSMESH_VERIFY_CONNECT_TO:+--connect-to \"$host:80:$CROSSMESH_VERIFY_CONNECT_TO\"} \"http://$host/crossmesh-verify\" 2>&1); then",
-        "      if [ -z \"$expect\" ] || printf '%s' \"$body\" | grep -qF -- \"$expect\"; then echo \"ok   $host\"; return 0; fi",
+        '    if body=$(curl -sS --fail --max-time 10 ${CROSSMESH_VERIFY_CONNECT_TO:+--connect-to "$host:80:$CROSSMESH_VERIFY_CONNECT_TO"} "http://$host/crossmesh-verify" 2>&1); then',
+        '      if [ -z "$expect" ] || printf \'%s\' "$body" | grep -qF -- "$expect"; then echo "ok   $host"; return 0; fi',
         "    fi",
         `    [ $i -lt ${attempts} ] && sleep \${CROSSMESH_VERIFY_INTERVAL:-5}`,
         "  done",
-        "  echo \"FAIL $host: wanted a 2xx answer${expect:+ containing \\\"$expect\\\"}; last answer: $(printf '%s' \"$body\" | head -c 300)\" >&2",
+        '  echo "FAIL $host: wanted a 2xx answer${expect:+ containing \\"$expect\\"}; last answer: $(printf \'%s\' "$body" | head -c 300)" >&2',
         "  return 1",
         "}",
         ...checks,
@@ -70,18 +78,28 @@ export function verifyNamespace(revision: string, namespace: string = VERIFY_NAM
     return { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { "istio.io/rev": revision } } };
 }
 
-export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject; serviceAccount: KubeObject; job: KubeObject & { spec: ObjectSpec } } {
+export function verifyObjects(args: VerifyObjectsArgs): {
+    namespace: KubeObject;
+    serviceAccount: KubeObject;
+    job: KubeObject & { spec: ObjectSpec };
+} {
     const namespace = args.namespace ?? VERIFY_NAMESPACE;
     const serviceAccount = args.serviceAccount ?? VERIFY_SERVICE_ACCOUNT;
     return {
         namespace: verifyNamespace(args.revision, namespace),
         serviceAccount: {
-            apiVersion: "v1", kind: "ServiceAccount",
+            apiVersion: "v1",
+            kind: "ServiceAccount",
             metadata: { name: serviceAccount, namespace },
         },
         job: {
-            apiVersion: "batch/v1", kind: "Job",
-            metadata: { name: `crossmesh-verify-${args.linkFingerprint.slice(0, 10)}`, namespace, labels: { app: "crossmesh-verify" } },
+            apiVersion: "batch/v1",
+            kind: "Job",
+            metadata: {
+                name: `crossmesh-verify-${args.linkFingerprint.slice(0, 10)}`,
+                namespace,
+                labels: { app: "crossmesh-verify" },
+            },
             spec: {
                 backoffLimit: 2,
                 activeDeadlineSeconds: 900,
@@ -99,12 +117,14 @@ export function verifyObjects(args: VerifyObjectsArgs): { namespace: KubeObject;
                         serviceAccountName: serviceAccount,
                         restartPolicy: "Never",
                         ...placementSpec(args.placement),
-                        containers: [{
-                            name: "verify",
-                            image: args.image ?? VERIFY_IMAGE,
-                            command: ["/bin/sh", "-c", verifyScript(args.targets)],
-                            securityContext: curlSecurityContext(),
-                        }],
+                        containers: [
+                            {
+                                name: "verify",
+                                image: args.image ?? VERIFY_IMAGE,
+                                command: ["/bin/sh", "-c", verifyScript(args.targets)],
+                                securityContext: curlSecurityContext(),
+                            },
+                        ],
                     },
                 },
             },

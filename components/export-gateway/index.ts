@@ -75,7 +75,18 @@ export class ExportGateway extends pulumi.ComponentResource {
         const settings = exportPlanSettings(name, args);
         validateExportGatewayArgs(settings.linkName, args, opts);
         const plan = exportPlan(settings);
-        claimObjects(`ExportGateway "${name}"`, opts, plan.map((p) => ({ ...p.identity, ...(args.credentialName !== undefined && p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })));
+        claimObjects(
+            `ExportGateway "${name}"`,
+            opts,
+            plan.map((p) => ({
+                ...p.identity,
+                ...(args.credentialName !== undefined &&
+                p.identity.metadata.name === settings.credentialName &&
+                p.identity.kind === "Secret"
+                    ? { field: "credentialName" }
+                    : {}),
+            })),
+        );
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
         const { linkName, credentialName } = settings;
 
@@ -87,37 +98,63 @@ export class ExportGateway extends pulumi.ComponentResource {
         // Each service as the payloads read it; a service that shares an upstream must agree with the
         // service whose settings the shared objects carry (the first one naming it).
         const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>
-            pulumi.all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
+            pulumi
+                .all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
                 .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
                     requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
                     // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
                     // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
-                    return { ...settings.services[i], upstreamHost, upstreamPort: upstreamPort ?? 443, privateUpstreamCa: Boolean(caPem), ...(upstreamSni ? { upstreamSni } : {}) };
-                }));
+                    return {
+                        ...settings.services[i],
+                        upstreamHost,
+                        upstreamPort: upstreamPort ?? 443,
+                        privateUpstreamCa: Boolean(caPem),
+                        ...(upstreamSni ? { upstreamSni } : {}),
+                    };
+                }),
+        );
         const firstOf = new Map<string, number>();
-        settings.services.forEach((svc, i) => { if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i); });
+        settings.services.forEach((svc, i) => {
+            if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i);
+        });
         const checked = resolved.map((mine, i) => {
             const key = upstreamKeyOf(settings.services[i]);
             const owner = firstOf.get(key)!;
             if (owner === i) return mine;
             return pulumi.all([mine, resolved[owner]]).apply(([m, theirs]) => {
-                if (m.upstreamHost !== theirs.upstreamHost || m.upstreamPort !== theirs.upstreamPort || upstreamSniOf(m) !== upstreamSniOf(theirs) || m.privateUpstreamCa !== theirs.privateUpstreamCa) {
-                    invalid(`services[${i}].upstreamName`, `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${m.upstreamHost}:${m.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`);
+                if (
+                    m.upstreamHost !== theirs.upstreamHost ||
+                    m.upstreamPort !== theirs.upstreamPort ||
+                    upstreamSniOf(m) !== upstreamSniOf(theirs) ||
+                    m.privateUpstreamCa !== theirs.privateUpstreamCa
+                ) {
+                    invalid(
+                        `services[${i}].upstreamName`,
+                        `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${m.upstreamHost}:${m.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`,
+                    );
                 }
                 return m;
             });
         });
         // The slots the payloads read; the identities need none of them.
-        const caOf = new Map(args.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse());
+        const caOf = new Map(
+            args.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse(),
+        );
         const source: SlotSource = (slot) => {
             const [top, key] = slot.split(/\.(.*)/s);
             switch (top) {
-                case "gateway": return gateway;
-                case "allowedClientPrincipals": return principals;
-                case "bundle": return pulumi.output(args.serverBundle);
-                case "services": return checked[Number(key)];
-                case "upstreamCaPems": return pulumi.output(caOf.get(key)).apply((pem) => pem ?? "");
-                default: throw new Error(`ExportGateway: no source for slot ${slot}`);
+                case "gateway":
+                    return gateway;
+                case "allowedClientPrincipals":
+                    return principals;
+                case "bundle":
+                    return pulumi.output(args.serverBundle);
+                case "services":
+                    return checked[Number(key)];
+                case "upstreamCaPems":
+                    return pulumi.output(caOf.get(key)).apply((pem) => pem ?? "");
+                default:
+                    throw new Error(`ExportGateway: no source for slot ${slot}`);
             }
         };
         for (const p of plan) createPlanned(name, p, source, { parent: this });
@@ -145,7 +182,8 @@ function exportPlanSettings(name: string, args: ExportGatewayArgs): ExportPlanSe
         namespace: args.gateway?.namespace,
         credentialName: args.credentialName ?? `${linkName}-link`,
         services: (Array.isArray(args.services) ? args.services : []).map((s) => ({
-            host: s?.host, privateUpstreamCa: s?.upstreamCaPem !== undefined,
+            host: s?.host,
+            privateUpstreamCa: s?.upstreamCaPem !== undefined,
             ...(s?.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
         })),
     };

@@ -5,7 +5,14 @@
 // build the same entries with plain values (`exportObjects`).
 import type { GatewayRef, TlsBundle } from "../common/types";
 import type { LinkObject } from "../link-routing/objects";
-import { NETWORKING_V1, SECURITY_V1, authorityValues, linkLabels, objectName, principalOf } from "../link-routing/names";
+import {
+    NETWORKING_V1,
+    SECURITY_V1,
+    authorityValues,
+    linkLabels,
+    objectName,
+    principalOf,
+} from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** One exported host and where the ingress gateway sends it. */
@@ -89,10 +96,17 @@ export function upstreamSniOf(svc: ExportedService): string {
  */
 export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportValues, N>[] {
     const id = (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
-        apiVersion, kind, metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) }, ...(type ? { type } : {}),
+        apiVersion,
+        kind,
+        metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) },
+        ...(type ? { type } : {}),
     });
     const hosts = s.services.map((svc) => svc.host);
-    const owners = distinctUpstreams(s.services).map((svc) => ({ svc, i: s.services.indexOf(svc), key: upstreamKeyOf(svc) }));
+    const owners = distinctUpstreams(s.services).map((svc) => ({
+        svc,
+        i: s.services.indexOf(svc),
+        key: upstreamKeyOf(svc),
+    }));
     return [
         {
             // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the client CA).
@@ -100,16 +114,18 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
             reads: ["bundle"],
             payload: (v) => ({ stringData: credentialData(v.bundle) }),
         },
-        ...owners.filter((o) => o.svc.privateUpstreamCa).map((o): PlannedObject<ExportValues, N> => ({
-            // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
-            identity: id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
-            reads: [`upstreamCaPems.${o.key}`],
-            payload: (v) => {
-                const pem = v.upstreamCaPems[o.key];
-                const stringData: Record<string, string> = pem ? { "ca.crt": pem } : {};
-                return { stringData };
-            },
-        })),
+        ...owners
+            .filter((o) => o.svc.privateUpstreamCa)
+            .map((o): PlannedObject<ExportValues, N> => ({
+                // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
+                identity: id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
+                reads: [`upstreamCaPems.${o.key}`],
+                payload: (v) => {
+                    const pem = v.upstreamCaPems[o.key];
+                    const stringData: Record<string, string> = pem ? { "ca.crt": pem } : {};
+                    return { stringData };
+                },
+            })),
         ...owners.flatMap((o): PlannedObject<ExportValues, N>[] => [
             {
                 identity: id(NETWORKING_V1, "ServiceEntry", exportNames.upstream(s.linkName, o.key)),
@@ -181,14 +197,21 @@ function upstreamDestinationRuleSpec(linkName: string, key: string, svc: Exporte
  * certificate's URI SAN to the allowed SPIFFE ids. Hosts are `./<host>`: only VirtualServices in the
  * gateway's own namespace may bind routes for them, so nobody else can hijack an exported name.
  */
-function exportGatewaySpec(linkName: string, credentialName: string, hosts: string[], v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">): Record<string, unknown> {
+function exportGatewaySpec(
+    linkName: string,
+    credentialName: string,
+    hosts: string[],
+    v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">,
+): Record<string, unknown> {
     return {
         selector: { ...v.gateway.selectorLabels },
-        servers: [{
-            port: { number: 443, name: `https-${linkName}`, protocol: "HTTPS" },
-            hosts: hosts.map((h) => `./${h}`),
-            tls: { mode: "MUTUAL", credentialName, subjectAltNames: [...v.allowedClientPrincipals] },
-        }],
+        servers: [
+            {
+                port: { number: 443, name: `https-${linkName}`, protocol: "HTTPS" },
+                hosts: hosts.map((h) => `./${h}`),
+                tls: { mode: "MUTUAL", credentialName, subjectAltNames: [...v.allowedClientPrincipals] },
+            },
+        ],
     };
 }
 
@@ -211,14 +234,19 @@ function exportVirtualServiceSpec(linkName: string, svc: ExportedService): Recor
  * An ALLOW policy makes the gateway deny everything it does not match: on a shared (adopted) ingress
  * gateway, other hosts need ALLOW policies of their own.
  */
-function exportAuthorizationPolicySpec(hosts: string[], v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">): Record<string, unknown> {
+function exportAuthorizationPolicySpec(
+    hosts: string[],
+    v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">,
+): Record<string, unknown> {
     return {
         selector: { matchLabels: { ...v.gateway.selectorLabels } },
         action: "ALLOW",
-        rules: [{
-            from: [{ source: { principals: v.allowedClientPrincipals.map(principalOf) } }],
-            to: [{ operation: { hosts: hosts.flatMap(authorityValues) } }],
-        }],
+        rules: [
+            {
+                from: [{ source: { principals: v.allowedClientPrincipals.map(principalOf) } }],
+                to: [{ operation: { hosts: hosts.flatMap(authorityValues) } }],
+            },
+        ],
     };
 }
 
@@ -226,8 +254,23 @@ function exportAuthorizationPolicySpec(hosts: string[], v: Pick<ExportValues, "g
  * Every object of the EKS side built from resolved values: the entries of `exportPlan`, nothing else.
  * Upstream CA PEMs are keyed by upstream name (the host, unless services share an upstream).
  */
-export function exportObjects(s: ExportSettings, bundle: TlsBundle, upstreamCaPems: Record<string, string> = {}): LinkObject[] {
-    const plan = exportPlan({ linkName: s.linkName, namespace: s.gateway.namespace, credentialName: s.credentialName, services: s.services });
-    const values: ExportValues = { gateway: s.gateway, allowedClientPrincipals: s.allowedClientPrincipals, bundle, services: s.services, upstreamCaPems };
+export function exportObjects(
+    s: ExportSettings,
+    bundle: TlsBundle,
+    upstreamCaPems: Record<string, string> = {},
+): LinkObject[] {
+    const plan = exportPlan({
+        linkName: s.linkName,
+        namespace: s.gateway.namespace,
+        credentialName: s.credentialName,
+        services: s.services,
+    });
+    const values: ExportValues = {
+        gateway: s.gateway,
+        allowedClientPrincipals: s.allowedClientPrincipals,
+        bundle,
+        services: s.services,
+        upstreamCaPems,
+    };
     return plan.map((p) => buildPlanned(p, values));
 }

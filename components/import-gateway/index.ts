@@ -85,8 +85,17 @@ export class ImportGateway extends pulumi.ComponentResource {
         const plan = importPlan(settings);
         const testClient = args.deployTestClient === true;
         claimObjects(`ImportGateway "${name}"`, opts, [
-            ...plan.map((p) => ({ ...p.identity, ...(args.credentialName !== undefined && p.identity.metadata.name === settings.credentialName && p.identity.kind === "Secret" ? { field: "credentialName" } : {}) })),
-            ...(testClient ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" })) : []),
+            ...plan.map((p) => ({
+                ...p.identity,
+                ...(args.credentialName !== undefined &&
+                p.identity.metadata.name === settings.credentialName &&
+                p.identity.kind === "Secret"
+                    ? { field: "credentialName" }
+                    : {}),
+            })),
+            ...(testClient
+                ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" }))
+                : []),
         ]);
         super(IMPORT_GATEWAY_TOKEN, name, {}, opts);
         const child = { parent: this };
@@ -97,14 +106,17 @@ export class ImportGateway extends pulumi.ComponentResource {
             requireTrustDomain("trustDomain", td);
             return td;
         });
-        const services: pulumi.Output<ImportedService>[] = args.services.map((s) => pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount])))
-            .apply((srcs) => ({
+        const services: pulumi.Output<ImportedService>[] = args.services.map((s) =>
+            pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount]))).apply((srcs) => ({
                 host: s.host,
                 allowedSources: [
-                    ...srcs.map(([namespace, serviceAccount]) => (serviceAccount ? { namespace, serviceAccount } : { namespace })),
+                    ...srcs.map(([namespace, serviceAccount]) =>
+                        serviceAccount ? { namespace, serviceAccount } : { namespace },
+                    ),
                     ...(testClient ? [TEST_CLIENT_SOURCE] : []),
                 ],
-            })));
+            })),
+        );
         const remote = pulumi.output(args.remoteGatewayHostname).apply((h) => {
             requireConcreteHostname("remoteGatewayHostname", h);
             return h;
@@ -113,13 +125,20 @@ export class ImportGateway extends pulumi.ComponentResource {
         const source: SlotSource = (slot) => {
             const [top, key] = slot.split(/\.(.*)/s);
             switch (top) {
-                case "gateway": return gateway;
-                case "trustDomain": return trustDomain;
-                case "remotePort": return pulumi.output(args.remotePort).apply((p) => p ?? 443);
-                case "remoteHostname": return remote;
-                case "bundle": return pulumi.output(args.clientBundle);
-                case "services": return services[Number(key)];
-                default: throw new Error(`ImportGateway: no source for slot ${slot}`);
+                case "gateway":
+                    return gateway;
+                case "trustDomain":
+                    return trustDomain;
+                case "remotePort":
+                    return pulumi.output(args.remotePort).apply((p) => p ?? 443);
+                case "remoteHostname":
+                    return remote;
+                case "bundle":
+                    return pulumi.output(args.clientBundle);
+                case "services":
+                    return services[Number(key)];
+                default:
+                    throw new Error(`ImportGateway: no source for slot ${slot}`);
             }
         };
         for (const p of plan) createPlanned(name, p, source, child);
@@ -143,23 +162,46 @@ export class ImportGateway extends pulumi.ComponentResource {
      * Namespace first; the ServiceAccount and Deployment take their namespace from it (a data edge).
      * Names are plain; the namespace's injection label waits for the injector (the revision).
      */
-    private deployTestClient(name: string, linkName: string, args: ImportGatewayArgs, gateway: pulumi.Output<unknown>, child: pulumi.CustomResourceOptions): void {
+    private deployTestClient(
+        name: string,
+        linkName: string,
+        args: ImportGatewayArgs,
+        gateway: pulumi.Output<unknown>,
+        child: pulumi.CustomResourceOptions,
+    ): void {
         const image = args.testClientImage ?? DEFAULT_TEST_CLIENT_IMAGE;
         // Its pods need the injector, not the gateway: with a revision that carries the injector's readiness,
         // the client starts as soon as istiod is up.
-        const injector: pulumi.Output<string | undefined> = args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : gateway.apply(() => undefined);
+        const injector: pulumi.Output<string | undefined> =
+            args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : gateway.apply(() => undefined);
         const options = args.testClientPlacement ? { placement: args.testClientPlacement } : {};
         const built = injector.apply((rev) => testClientObjects(linkName, image, rev, options));
         const [nsPlan, saPlan, deployPlan] = testClientObjects(linkName, image, undefined, options);
-        const ns = createObject(name, {
-            apiVersion: nsPlan.apiVersion, kind: nsPlan.kind,
-            metadata: { name: nsPlan.metadata.name, labels: built.apply((o) => o[0].metadata.labels ?? {}) },
-        }, pulumi.output({}), child) as k8s.core.v1.Namespace;
+        const ns = createObject(
+            name,
+            {
+                apiVersion: nsPlan.apiVersion,
+                kind: nsPlan.kind,
+                metadata: { name: nsPlan.metadata.name, labels: built.apply((o) => o[0].metadata.labels ?? {}) },
+            },
+            pulumi.output({}),
+            child,
+        ) as k8s.core.v1.Namespace;
         for (const planned of [saPlan, deployPlan]) {
-            createObject(name, {
-                apiVersion: planned.apiVersion, kind: planned.kind,
-                metadata: { name: planned.metadata.name, namespace: ns.metadata.name, labels: planned.metadata.labels ?? {} },
-            }, built.apply((objs) => ({ spec: pick(objs, planned.kind, planned.metadata.name).spec })), child);
+            createObject(
+                name,
+                {
+                    apiVersion: planned.apiVersion,
+                    kind: planned.kind,
+                    metadata: {
+                        name: planned.metadata.name,
+                        namespace: ns.metadata.name,
+                        labels: planned.metadata.labels ?? {},
+                    },
+                },
+                built.apply((objs) => ({ spec: pick(objs, planned.kind, planned.metadata.name).spec })),
+                child,
+            );
         }
     }
 }

@@ -5,7 +5,15 @@
 // callers). ImportGateway creates exactly these entries; the tests build them with plain values.
 import type { GatewayRef, TlsBundle } from "../common/types";
 import type { LinkObject } from "../link-routing/objects";
-import { NETWORKING_V1, SECURITY_V1, authorityValues, gatewayServiceHost, linkLabels, objectName, subsetName } from "../link-routing/names";
+import {
+    NETWORKING_V1,
+    SECURITY_V1,
+    authorityValues,
+    gatewayServiceHost,
+    linkLabels,
+    objectName,
+    subsetName,
+} from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** A workload (namespace, optionally one service account) that may call an imported host. */
@@ -80,7 +88,10 @@ export function visibleTo(svc: ImportedService): string[] {
 /** Every object of the GKE side, in creation order. */
 export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportValues, N>[] {
     const id = (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
-        apiVersion, kind, metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) }, ...(type ? { type } : {}),
+        apiVersion,
+        kind,
+        metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) },
+        ...(type ? { type } : {}),
     });
     const everyService = s.hosts.map((_, i) => `services.${i}` as const);
     return [
@@ -88,7 +99,13 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
             // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the server CA).
             identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
             reads: ["bundle"],
-            payload: (v) => ({ stringData: { "tls.crt": v.bundle["tls.crt"], "tls.key": v.bundle["tls.key"], "ca.crt": v.bundle["ca.crt"] } }),
+            payload: (v) => ({
+                stringData: {
+                    "tls.crt": v.bundle["tls.crt"],
+                    "tls.key": v.bundle["tls.key"],
+                    "ca.crt": v.bundle["ca.crt"],
+                },
+            }),
         },
         ...s.hosts.flatMap((host, i): PlannedObject<ImportValues, N>[] => [
             {
@@ -131,7 +148,11 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
  * endpoint is the EKS gateway's load balancer, whose port `http` is mapped to the link port (443).
  * DNS capture answers the host's lookups, so apps need no real DNS record for it.
  */
-function remoteServiceEntrySpec(svc: ImportedService, remoteHostname: string, remotePort: number): Record<string, unknown> {
+function remoteServiceEntrySpec(
+    svc: ImportedService,
+    remoteHostname: string,
+    remotePort: number,
+): Record<string, unknown> {
     return {
         hosts: [svc.host],
         ports: [{ number: MESH_PORT, name: "http", protocol: "HTTP" }],
@@ -152,10 +173,12 @@ function originationDestinationRuleSpec(host: string, credentialName: string): R
         host,
         exportTo: ["."],
         trafficPolicy: {
-            portLevelSettings: [{
-                port: { number: MESH_PORT },
-                tls: { mode: "MUTUAL", credentialName, sni: host, subjectAltNames: [host] },
-            }],
+            portLevelSettings: [
+                {
+                    port: { number: MESH_PORT },
+                    tls: { mode: "MUTUAL", credentialName, sni: host, subjectAltNames: [host] },
+                },
+            ],
         },
     };
 }
@@ -168,11 +191,13 @@ function originationDestinationRuleSpec(host: string, credentialName: string): R
 function egressGatewaySpec(linkName: string, hosts: string[], gateway: GatewayRef): Record<string, unknown> {
     return {
         selector: { ...gateway.selectorLabels },
-        servers: [{
-            port: { number: EGRESS_GATEWAY_PORT, name: `https-${linkName}`, protocol: "HTTPS" },
-            hosts: hosts.map((h) => `./${h}`),
-            tls: { mode: "ISTIO_MUTUAL" },
-        }],
+        servers: [
+            {
+                port: { number: EGRESS_GATEWAY_PORT, name: `https-${linkName}`, protocol: "HTTPS" },
+                hosts: hosts.map((h) => `./${h}`),
+                tls: { mode: "ISTIO_MUTUAL" },
+            },
+        ],
     };
 }
 
@@ -187,14 +212,20 @@ function egressGatewayDestinationRuleSpec(gateway: GatewayRef, services: Importe
         subsets: services.map((svc) => ({
             name: subsetName(svc.host),
             trafficPolicy: {
-                portLevelSettings: [{ port: { number: EGRESS_GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: svc.host } }],
+                portLevelSettings: [
+                    { port: { number: EGRESS_GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: svc.host } },
+                ],
             },
         })),
     };
 }
 
 /** Sidecars (mesh, port 80) → egress gateway subset on 443; egress gateway (443) → the host on 80, i.e. the EKS LB. */
-function importVirtualServiceSpec(linkName: string, gateway: GatewayRef, svc: ImportedService): Record<string, unknown> {
+function importVirtualServiceSpec(
+    linkName: string,
+    gateway: GatewayRef,
+    svc: ImportedService,
+): Record<string, unknown> {
     const gw = egressGatewayRef(linkName, gateway);
     return {
         hosts: [svc.host],
@@ -203,7 +234,15 @@ function importVirtualServiceSpec(linkName: string, gateway: GatewayRef, svc: Im
         http: [
             {
                 match: [{ gateways: ["mesh"], port: MESH_PORT }],
-                route: [{ destination: { host: gatewayServiceHost(gateway), subset: subsetName(svc.host), port: { number: EGRESS_GATEWAY_PORT } } }],
+                route: [
+                    {
+                        destination: {
+                            host: gatewayServiceHost(gateway),
+                            subset: subsetName(svc.host),
+                            port: { number: EGRESS_GATEWAY_PORT },
+                        },
+                    },
+                ],
             },
             {
                 match: [{ gateways: [gw], port: EGRESS_GATEWAY_PORT }],
@@ -218,12 +257,17 @@ function importVirtualServiceSpec(linkName: string, gateway: GatewayRef, svc: Im
  * namespaces. Everything else reaching the egress gateway is denied — an ALLOW policy denies what it does
  * not match; on a shared egress gateway, other egress routes need ALLOW policies of their own.
  */
-function importAuthorizationPolicySpec(gateway: GatewayRef, trustDomain: string, services: ImportedService[]): Record<string, unknown> {
+function importAuthorizationPolicySpec(
+    gateway: GatewayRef,
+    trustDomain: string,
+    services: ImportedService[],
+): Record<string, unknown> {
     return {
         selector: { matchLabels: { ...gateway.selectorLabels } },
         action: "ALLOW",
         rules: services.map((svc) => {
-            const principals = svc.allowedSources.filter((a) => a.serviceAccount)
+            const principals = svc.allowedSources
+                .filter((a) => a.serviceAccount)
                 .map((a) => `${trustDomain}/ns/${a.namespace}/sa/${a.serviceAccount}`);
             const namespaces = svc.allowedSources.filter((a) => !a.serviceAccount).map((a) => a.namespace);
             const from = [
@@ -237,7 +281,19 @@ function importAuthorizationPolicySpec(gateway: GatewayRef, trustDomain: string,
 
 /** Every object of the GKE side built from resolved values (no test client): the entries of `importPlan`. */
 export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): LinkObject[] {
-    const plan = importPlan({ linkName: s.linkName, namespace: s.gateway.namespace, credentialName: s.credentialName, hosts: s.services.map((svc) => svc.host) });
-    const values: ImportValues = { gateway: s.gateway, trustDomain: s.trustDomain, remotePort: s.remotePort, remoteHostname, bundle, services: s.services };
+    const plan = importPlan({
+        linkName: s.linkName,
+        namespace: s.gateway.namespace,
+        credentialName: s.credentialName,
+        hosts: s.services.map((svc) => svc.host),
+    });
+    const values: ImportValues = {
+        gateway: s.gateway,
+        trustDomain: s.trustDomain,
+        remotePort: s.remotePort,
+        remoteHostname,
+        bundle,
+        services: s.services,
+    };
     return plan.map((p) => buildPlanned(p, values));
 }

@@ -1,6 +1,12 @@
 // The optional `sleep` client of the seed: a curl pod with a sidecar in its own namespace, to try the
 // link with `kubectl exec -n sleep deploy/sleep -- curl -s http://lambda.external/`.
-import { CURL_IMAGE, PodPlacement, curlSecurityContext, meshClientProxyConfig, placementSpec } from "../istio-install/client-pods";
+import {
+    CURL_IMAGE,
+    PodPlacement,
+    curlSecurityContext,
+    meshClientProxyConfig,
+    placementSpec,
+} from "../istio-install/client-pods";
 import { LinkObject, meta } from "../link-routing/objects";
 import type { AllowedSource } from "./objects";
 
@@ -26,11 +32,20 @@ function injectionLabels(revision: string | undefined): Record<string, string> {
     return revision ? { "istio.io/rev": revision } : { "istio-injection": "enabled" };
 }
 
-export function testClientObjects(linkName: string, image: string, revision: string | undefined, options: TestClientOptions = {}): LinkObject[] {
+export function testClientObjects(
+    linkName: string,
+    image: string,
+    revision: string | undefined,
+    options: TestClientOptions = {},
+): LinkObject[] {
     const ns = meta(linkName, TEST_CLIENT_NAMESPACE);
     const podLabels = { app: TEST_CLIENT_NAME, ...(revision ? { "istio.io/rev": revision } : {}) };
     return [
-        { apiVersion: "v1", kind: "Namespace", metadata: { ...ns, labels: { ...ns.labels, ...injectionLabels(revision) } } },
+        {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { ...ns, labels: { ...ns.labels, ...injectionLabels(revision) } },
+        },
         { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(linkName, TEST_CLIENT_NAME, TEST_CLIENT_NAMESPACE) },
         {
             apiVersion: "apps/v1",
@@ -45,13 +60,15 @@ export function testClientObjects(linkName: string, image: string, revision: str
                     spec: {
                         serviceAccountName: TEST_CLIENT_NAME,
                         ...placementSpec(options.placement),
-                        containers: [{
-                            name: TEST_CLIENT_NAME,
-                            image,
-                            command: ["/bin/sleep", "3650d"],
-                            imagePullPolicy: "IfNotPresent",
-                            securityContext: curlSecurityContext(),
-                        }],
+                        containers: [
+                            {
+                                name: TEST_CLIENT_NAME,
+                                image,
+                                command: ["/bin/sleep", "3650d"],
+                                imagePullPolicy: "IfNotPresent",
+                                securityContext: curlSecurityContext(),
+                            },
+                        ],
                     },
                 },
             },

@@ -1,35 +1,69 @@
 // Up-front checks of ImportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
-import { requireCredentialName, requireExportedHosts, requireGatewayRef, requireLinkName, requirePort } from "../link-routing/validate";
+import {
+    requireCredentialName,
+    requireExportedHosts,
+    requireGatewayRef,
+    requireLinkName,
+    requirePort,
+} from "../link-routing/validate";
 import { requireKubernetesProvider } from "../common/kube";
 import type { ImportGatewayArgs } from "./index";
 import { requireTrustDomain } from "../common/identity";
 
 /** `linkName`: the given one, or the default derived from the component name. */
-export function validateImportGatewayArgs(linkName: string, args: ImportGatewayArgs, opts: pulumi.ComponentResourceOptions | undefined): void {
+export function validateImportGatewayArgs(
+    linkName: string,
+    args: ImportGatewayArgs,
+    opts: pulumi.ComponentResourceOptions | undefined,
+): void {
     requireKubernetesProvider("ImportGateway", opts);
     requireLinkName("linkName", linkName);
     if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
     requireGatewayRef("gateway", args.gateway);
-    if (args.clientBundle === undefined) invalid("clientBundle", "give the client credential (LinkPki's clientBundle): tls.crt, tls.key and the server CA as ca.crt.");
+    if (args.clientBundle === undefined)
+        invalid(
+            "clientBundle",
+            "give the client credential (LinkPki's clientBundle): tls.crt, tls.key and the server CA as ca.crt.",
+        );
     if (args.remoteGatewayHostname === undefined) {
-        invalid("remoteGatewayHostname", "give the EKS ingress gateway's load balancer hostname, straight from its Service status (IstioInstall's loadBalancerHostname), so this side waits for exactly that.");
+        invalid(
+            "remoteGatewayHostname",
+            "give the EKS ingress gateway's load balancer hostname, straight from its Service status (IstioInstall's loadBalancerHostname), so this side waits for exactly that.",
+        );
     }
     if (known(args.remoteGatewayHostname)) requireConcreteHostname("remoteGatewayHostname", args.remoteGatewayHostname);
     if (known(args.remotePort)) requirePort("remotePort", args.remotePort);
-    if (args.trustDomain === undefined) invalid("trustDomain", "give the GKE mesh's trust domain (meshConfig.trustDomain): callers' principals are <trustDomain>/ns/<ns>/sa/<sa>.");
+    if (args.trustDomain === undefined)
+        invalid(
+            "trustDomain",
+            "give the GKE mesh's trust domain (meshConfig.trustDomain): callers' principals are <trustDomain>/ns/<ns>/sa/<sa>.",
+        );
     if (known(args.trustDomain)) requireTrustDomain("trustDomain", args.trustDomain);
     if (args.testClientImage !== undefined && !/^[\w.\-/:@]+$/.test(args.testClientImage)) {
-        invalid("testClientImage", `"${args.testClientImage}" is not an image reference; use e.g. "curlimages/curl:8.15.0".`);
+        invalid(
+            "testClientImage",
+            `"${args.testClientImage}" is not an image reference; use e.g. "curlimages/curl:8.15.0".`,
+        );
     }
 
-    if (!Array.isArray(args.services)) invalid("services", "give a list of hosts to import, e.g. [{ host: \"lambda.external\", allowedSources: [{ namespace: \"shop\", serviceAccount: \"checkout\" }] }].");
-    requireExportedHosts("services", args.services.map((s) => s.host));
+    if (!Array.isArray(args.services))
+        invalid(
+            "services",
+            'give a list of hosts to import, e.g. [{ host: "lambda.external", allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }] }].',
+        );
+    requireExportedHosts(
+        "services",
+        args.services.map((s) => s.host),
+    );
     args.services.forEach((svc, i) => {
         const path = `services[${i}].allowedSources`;
         if (!Array.isArray(svc.allowedSources) || svc.allowedSources.length === 0) {
-            invalid(path, `nobody may call "${svc.host}": list who may, e.g. [{ namespace: "shop", serviceAccount: "checkout" }] for one workload, or [{ namespace: "shop" }] for every workload of a namespace.`);
+            invalid(
+                path,
+                `nobody may call "${svc.host}": list who may, e.g. [{ namespace: "shop", serviceAccount: "checkout" }] for one workload, or [{ namespace: "shop" }] for every workload of a namespace.`,
+            );
         }
         svc.allowedSources.forEach((src, j) => {
             if (src.namespace === undefined) invalid(`${path}[${j}].namespace`, "give the caller's namespace.");

@@ -75,7 +75,10 @@ export interface InstallSettings {
  * registry: the full `oci://…/<chart>` reference as the chart and no repositoryOpts (Helm resolves OCI
  * references itself; `repositoryOpts.repo` is only for index-based HTTP repositories).
  */
-export function chartReference(chart: IstioChart, repository: string): { chart: string; repositoryOpts?: { repo: string } } {
+export function chartReference(
+    chart: IstioChart,
+    repository: string,
+): { chart: string; repositoryOpts?: { repo: string } } {
     const repo = repository.replace(/\/+$/, "");
     return repo.startsWith("oci://") ? { chart: `${repo}/${chart}` } : { chart, repositoryOpts: { repo } };
 }
@@ -88,7 +91,12 @@ export function revisionOf(version: string): string {
 
 /** Default trust domain: distinct per IstioInstall in a stack, e.g. "eks.crossmesh.local" for "eks". */
 export function defaultTrustDomain(componentName: string): string {
-    const label = componentName.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+    const label = componentName
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63)
+        .replace(/-+$/, "");
     return `${label || "mesh"}.crossmesh.local`;
 }
 
@@ -156,13 +164,15 @@ export function istiodValues(s: InstallSettings): Record<string, unknown> {
                 proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" },
             },
         },
-        ...(s.highAvailability ? {
-            autoscaleEnabled: true,
-            autoscaleMin: HA_MIN_REPLICAS,
-            autoscaleMax: HA_MAX_REPLICAS,
-            pdb: { minAvailable: 1 },
-            topologySpreadConstraints: spreadConstraints(istiodPodSelectorLabels(s.revision)),
-        } : {}),
+        ...(s.highAvailability
+            ? {
+                  autoscaleEnabled: true,
+                  autoscaleMin: HA_MIN_REPLICAS,
+                  autoscaleMax: HA_MAX_REPLICAS,
+                  pdb: { minAvailable: 1 },
+                  topologySpreadConstraints: spreadConstraints(istiodPodSelectorLabels(s.revision)),
+              }
+            : {}),
         ...globalImageValues(s, true),
     };
 }
@@ -185,11 +195,13 @@ export function gatewayValues(s: InstallSettings): Record<string, unknown> {
         revision: s.revision,
         service: { type: s.gatewayRole === "ingress" ? "None" : "ClusterIP" },
         resources: { requests: { ...GATEWAY_RESOURCE_REQUESTS } },
-        ...(s.highAvailability ? {
-            autoscaling: { enabled: true, minReplicas: HA_MIN_REPLICAS, maxReplicas: HA_MAX_REPLICAS },
-            podDisruptionBudget: { minAvailable: 1 },
-            topologySpreadConstraints: spreadConstraints(gatewayServiceSelector(s.gatewayName)),
-        } : {}),
+        ...(s.highAvailability
+            ? {
+                  autoscaling: { enabled: true, minReplicas: HA_MIN_REPLICAS, maxReplicas: HA_MAX_REPLICAS },
+                  podDisruptionBudget: { minAvailable: 1 },
+                  topologySpreadConstraints: spreadConstraints(gatewayServiceSelector(s.gatewayName)),
+              }
+            : {}),
         ...(s.imagePullSecrets.length > 0 ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : {}),
     };
 }

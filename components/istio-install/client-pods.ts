@@ -74,14 +74,18 @@ export interface PodPlacement {
 }
 
 /** The pod-spec fields of a placement; empty when none was given. */
-export function placementSpec(p: PodPlacement | undefined): { nodeSelector?: Record<string, string>; tolerations?: Toleration[] } {
+export function placementSpec(p: PodPlacement | undefined): {
+    nodeSelector?: Record<string, string>;
+    tolerations?: Toleration[];
+} {
     return {
         ...(p?.nodeSelector && Object.keys(p.nodeSelector).length > 0 ? { nodeSelector: { ...p.nodeSelector } } : {}),
         ...(p?.tolerations && p.tolerations.length > 0 ? { tolerations: p.tolerations.map((t) => ({ ...t })) } : {}),
     };
 }
 
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_NAME =
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -89,17 +93,40 @@ const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 export function validatePlacement(path: string, p: PodPlacement | undefined): void {
     if (p === undefined) return;
     for (const [k, v] of Object.entries(p.nodeSelector ?? {})) {
-        if (!LABEL_NAME.test(k)) invalid(`${path}.nodeSelector`, `"${k}" is not a Kubernetes label key; use e.g. "kubernetes.io/os" or "pool".`);
-        if (typeof v !== "string" || !LABEL_VALUE.test(v)) invalid(`${path}.nodeSelector.${k}`, `${JSON.stringify(v)} is not a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.`);
+        if (!LABEL_NAME.test(k))
+            invalid(
+                `${path}.nodeSelector`,
+                `"${k}" is not a Kubernetes label key; use e.g. "kubernetes.io/os" or "pool".`,
+            );
+        if (typeof v !== "string" || !LABEL_VALUE.test(v))
+            invalid(
+                `${path}.nodeSelector.${k}`,
+                `${JSON.stringify(v)} is not a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.`,
+            );
     }
     (p.tolerations ?? []).forEach((t, i) => {
         const at = `${path}.tolerations[${i}]`;
-        if (t.key !== undefined && !LABEL_NAME.test(t.key)) invalid(`${at}.key`, `"${t.key}" is not a taint key; use a label key such as "dedicated".`);
-        if (t.operator !== undefined && t.operator !== "Exists" && t.operator !== "Equal") invalid(`${at}.operator`, `"${t.operator}" is not a toleration operator; use "Equal" or "Exists".`);
-        if (t.operator === "Exists" && t.value) invalid(`${at}.value`, `a toleration with operator "Exists" takes no value; remove value or use operator "Equal".`);
-        if (t.key === undefined && t.operator !== "Exists") invalid(`${at}.key`, `a toleration without a key must use operator "Exists" (it then tolerates every taint).`);
-        if (t.value !== undefined && !LABEL_VALUE.test(t.value)) invalid(`${at}.value`, `"${t.value}" is not a taint value.`);
-        if (t.effect !== undefined && !EFFECTS.includes(t.effect)) invalid(`${at}.effect`, `"${t.effect}" is not a taint effect; use "NoSchedule", "PreferNoSchedule" or "NoExecute".`);
+        if (t.key !== undefined && !LABEL_NAME.test(t.key))
+            invalid(`${at}.key`, `"${t.key}" is not a taint key; use a label key such as "dedicated".`);
+        if (t.operator !== undefined && t.operator !== "Exists" && t.operator !== "Equal")
+            invalid(`${at}.operator`, `"${t.operator}" is not a toleration operator; use "Equal" or "Exists".`);
+        if (t.operator === "Exists" && t.value)
+            invalid(
+                `${at}.value`,
+                `a toleration with operator "Exists" takes no value; remove value or use operator "Equal".`,
+            );
+        if (t.key === undefined && t.operator !== "Exists")
+            invalid(
+                `${at}.key`,
+                `a toleration without a key must use operator "Exists" (it then tolerates every taint).`,
+            );
+        if (t.value !== undefined && !LABEL_VALUE.test(t.value))
+            invalid(`${at}.value`, `"${t.value}" is not a taint value.`);
+        if (t.effect !== undefined && !EFFECTS.includes(t.effect))
+            invalid(
+                `${at}.effect`,
+                `"${t.effect}" is not a taint effect; use "NoSchedule", "PreferNoSchedule" or "NoExecute".`,
+            );
         if (t.tolerationSeconds !== undefined && (t.effect !== "NoExecute" || !Number.isInteger(t.tolerationSeconds))) {
             invalid(`${at}.tolerationSeconds`, `applies only to effect "NoExecute" and is a whole number of seconds.`);
         }
@@ -107,7 +134,8 @@ export function validatePlacement(path: string, p: PodPlacement | undefined): vo
 }
 
 // Docker reference grammar (distribution/reference): a registry host[:port], then lowercase path components.
-const REGISTRY_HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$/;
+const REGISTRY_HOST =
+    /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -119,29 +147,49 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
  */
 export function requireImageRegistry(path: string, registry: string): void {
     const example = `e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub" (an ECR pull-through cache of Docker Hub) or "europe-docker.pkg.dev/my-project/dockerhub" (an Artifact Registry remote repository)`;
-    if (/^[a-z]+:\/\//i.test(registry)) invalid(path, `"${registry}" has a scheme; give the registry as an image name prefix without one, ${example}.`);
+    if (/^[a-z]+:\/\//i.test(registry))
+        invalid(path, `"${registry}" has a scheme; give the registry as an image name prefix without one, ${example}.`);
     const [host, ...components] = registry.replace(/\/+$/, "").split("/");
     if (!REGISTRY_HOST.test(host) || !(host.includes(".") || host.includes(":") || host === "localhost")) {
         invalid(path, `"${registry}" does not start with a registry host (a name with a dot or a port); ${example}.`);
     }
     const bad = components.find((c) => !PATH_COMPONENT.test(c));
-    if (bad !== undefined) invalid(path, `"${bad}" in "${registry}" is not a repository path component (lowercase letters, digits and single separators; no tag or digest); ${example}.`);
+    if (bad !== undefined)
+        invalid(
+            path,
+            `"${bad}" in "${registry}" is not a repository path component (lowercase letters, digits and single separators; no tag or digest); ${example}.`,
+        );
 }
 
 /** A full image reference given by the user: `[registry/]path[:tag][@sha256:…]`, with a tag or a digest. */
 export function requireImageReference(path: string, image: string): void {
     const [name, digest] = image.split("@");
-    if (digest !== undefined && !DIGEST.test(digest)) invalid(path, `"${image}" has a malformed digest; use "@sha256:" and 64 hex digits.`);
+    if (digest !== undefined && !DIGEST.test(digest))
+        invalid(path, `"${image}" has a malformed digest; use "@sha256:" and 64 hex digits.`);
     const slash = name.lastIndexOf("/");
     const colon = name.lastIndexOf(":");
     const tag = colon > slash ? name.slice(colon + 1) : undefined;
     const repo = colon > slash ? name.slice(0, colon) : name;
     if (tag !== undefined && !TAG.test(tag)) invalid(path, `"${tag}" is not an image tag.`);
-    if (tag === undefined && digest === undefined) invalid(path, `"${image}" names no tag or digest; pin the image, e.g. "${CURL_IMAGE}" (a check must not change under you).`);
-    if (tag === "latest" && digest === undefined) invalid(path, `"${image}" is pinned to "latest", which moves; use a release tag or a digest, e.g. "${CURL_IMAGE}".`);
+    if (tag === undefined && digest === undefined)
+        invalid(
+            path,
+            `"${image}" names no tag or digest; pin the image, e.g. "${CURL_IMAGE}" (a check must not change under you).`,
+        );
+    if (tag === "latest" && digest === undefined)
+        invalid(
+            path,
+            `"${image}" is pinned to "latest", which moves; use a release tag or a digest, e.g. "${CURL_IMAGE}".`,
+        );
     const parts = repo.split("/");
-    const first = parts.length > 1 && (REGISTRY_HOST.test(parts[0]) && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost")) ? parts.slice(1) : parts;
-    if (first.length === 0 || !first.every((c) => PATH_COMPONENT.test(c))) invalid(path, `"${image}" is not an image reference; use e.g. "${CURL_IMAGE}".`);
+    const first =
+        parts.length > 1 &&
+        REGISTRY_HOST.test(parts[0]) &&
+        (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost")
+            ? parts.slice(1)
+            : parts;
+    if (first.length === 0 || !first.every((c) => PATH_COMPONENT.test(c)))
+        invalid(path, `"${image}" is not an image reference; use e.g. "${CURL_IMAGE}".`);
 }
 
 /**
@@ -152,7 +200,11 @@ export function requireSecretNames(path: string, names: string[]): void {
     const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
     const seen = new Set<string>();
     names.forEach((n, i) => {
-        if (typeof n !== "string" || !SUBDOMAIN.test(n) || n.length > 253) invalid(`${path}[${i}]`, `${JSON.stringify(n)} is not a Secret name: lowercase letters, digits, '-' and '.', e.g. "mirror-pull".`);
+        if (typeof n !== "string" || !SUBDOMAIN.test(n) || n.length > 253)
+            invalid(
+                `${path}[${i}]`,
+                `${JSON.stringify(n)} is not a Secret name: lowercase letters, digits, '-' and '.', e.g. "mirror-pull".`,
+            );
         if (seen.has(n)) invalid(`${path}[${i}]`, `"${n}" is listed twice; list each Secret once.`);
         seen.add(n);
     });

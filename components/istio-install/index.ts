@@ -5,7 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { GatewayRefInput, GatewayRole, OutboundTrafficPolicy } from "../common/types";
 import { customObject } from "../common/kube";
-import { ExtraChartValues, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, InstallSettings, chartReference, gatewayPodSelectorLabels } from "./charts";
+import {
+    ExtraChartValues,
+    ISTIO_HELM_REPO,
+    ISTIO_SYSTEM_NAMESPACE,
+    InstallSettings,
+    chartReference,
+    gatewayPodSelectorLabels,
+} from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
 import { strictMtlsPolicy } from "./mesh-policy";
 import { installSettings } from "./settings";
@@ -15,8 +22,16 @@ import { releasePlan } from "./values";
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
 export type { ExtraChartValues } from "./charts";
 export {
-    CURL_IMAGE, CURL_USER_ID, CURL_GROUP_ID, curlImage, curlSecurityContext, meshClientProxyConfig, placementSpec, validatePlacement,
-    requireImageReference, requireImageRegistry,
+    CURL_IMAGE,
+    CURL_USER_ID,
+    CURL_GROUP_ID,
+    curlImage,
+    curlSecurityContext,
+    meshClientProxyConfig,
+    placementSpec,
+    validatePlacement,
+    requireImageReference,
+    requireImageRegistry,
 } from "./client-pods";
 export type { PodPlacement, Toleration } from "./client-pods";
 export { ownedValues, releasePlan } from "./values";
@@ -150,9 +165,8 @@ export class IstioInstall extends pulumi.ComponentResource {
                 serviceName: pulumi.output(gw.serviceName),
                 serviceAccount: pulumi.output(gw.serviceAccount),
             };
-            this.loadBalancerHostname = plan.gatewayRole === "ingress"
-                ? this.readLoadBalancerHostname(name, gw)
-                : pulumi.output(undefined);
+            this.loadBalancerHostname =
+                plan.gatewayRole === "ingress" ? this.readLoadBalancerHostname(name, gw) : pulumi.output(undefined);
             this.revision = pulumi.output(args.revision ?? "default");
             this.trustDomain = pulumi.output(args.trustDomain!);
             this.version = pulumi.output(args.version);
@@ -169,7 +183,12 @@ export class IstioInstall extends pulumi.ComponentResource {
             // In an install the root namespace's objects need the CRDs and istiod's validating webhook:
             // `revision` resolves once istiod is installed, so the policy waits for exactly that.
             const policy = strictMtlsPolicy(args.meshRootNamespace ?? ISTIO_SYSTEM_NAMESPACE);
-            customObject(name, policy, this.revision.apply(() => policy.spec), { parent: this });
+            customObject(
+                name,
+                policy,
+                this.revision.apply(() => policy.spec),
+                { parent: this },
+            );
         }
 
         this.registerOutputs({
@@ -181,27 +200,48 @@ export class IstioInstall extends pulumi.ComponentResource {
         });
     }
 
-    private install(name: string, settings: pulumi.Output<InstallSettings>, gatewayRole: string, chartRepository: string) {
+    private install(
+        name: string,
+        settings: pulumi.Output<InstallSettings>,
+        gatewayRole: string,
+        chartRepository: string,
+    ) {
         const child = { parent: this };
-        const systemNamespace = new k8s.core.v1.Namespace(`${name}-istio-system`, { metadata: { name: ISTIO_SYSTEM_NAMESPACE } }, child);
-        const gatewayNamespace = new k8s.core.v1.Namespace(`${name}-gateway-namespace`, { metadata: { name: settings.gatewayNamespace } }, child);
+        const systemNamespace = new k8s.core.v1.Namespace(
+            `${name}-istio-system`,
+            { metadata: { name: ISTIO_SYSTEM_NAMESPACE } },
+            child,
+        );
+        const gatewayNamespace = new k8s.core.v1.Namespace(
+            `${name}-gateway-namespace`,
+            { metadata: { name: settings.gatewayNamespace } },
+            child,
+        );
 
         const plans = settings.apply(releasePlan);
-        const namespaces: Record<string, pulumi.Output<string>> = { base: systemNamespace.metadata.name, istiod: systemNamespace.metadata.name, gateway: gatewayNamespace.metadata.name };
+        const namespaces: Record<string, pulumi.Output<string>> = {
+            base: systemNamespace.metadata.name,
+            istiod: systemNamespace.metadata.name,
+            gateway: gatewayNamespace.metadata.name,
+        };
         // One Release per chart, every field from the same plan the render test feeds to the real helm.
         const release = (chart: "base" | "istiod" | "gateway", dependsOn: pulumi.Resource[]) => {
             const p = plans.apply((all) => all.find((r) => r.chart === chart)!);
             // The source is plain (chartRepository is a plain argument), so a preview shows it even while
             // other settings are unknown; releasePlan computes the same with the same function.
             const source = chartReference(chart, chartRepository);
-            return new k8s.helm.v3.Release(`${name}-${chart}`, {
-                name: p.name,
-                chart: source.chart,
-                version: p.version,
-                ...(source.repositoryOpts ? { repositoryOpts: source.repositoryOpts } : {}),
-                namespace: namespaces[chart],
-                values: p.values,
-            }, { parent: this, dependsOn });
+            return new k8s.helm.v3.Release(
+                `${name}-${chart}`,
+                {
+                    name: p.name,
+                    chart: source.chart,
+                    version: p.version,
+                    ...(source.repositoryOpts ? { repositoryOpts: source.repositoryOpts } : {}),
+                    namespace: namespaces[chart],
+                    values: p.values,
+                },
+                { parent: this, dependsOn },
+            );
         };
 
         const base = release("base", []);
@@ -218,8 +258,17 @@ export class IstioInstall extends pulumi.ComponentResource {
             // Waits for the namespace only: the NLB provisions while the charts install, and its hostname
             // is a direct output for the other cluster (which then waits for this Service, not the install).
             const spec = pulumi.all([settings, gatewayNamespace.metadata.name]).apply(([s, namespace]) =>
-                loadBalancerService({ gatewayName: s.gatewayName, namespace, loadBalancerSourceRanges: s.loadBalancerSourceRanges }));
-            const service = new k8s.core.v1.Service(`${name}-load-balancer`, { metadata: spec.metadata, spec: spec.spec }, child);
+                loadBalancerService({
+                    gatewayName: s.gatewayName,
+                    namespace,
+                    loadBalancerSourceRanges: s.loadBalancerSourceRanges,
+                }),
+            );
+            const service = new k8s.core.v1.Service(
+                `${name}-load-balancer`,
+                { metadata: spec.metadata, spec: spec.spec },
+                child,
+            );
             loadBalancerHostname = hostnameOf(service);
         }
 
@@ -248,19 +297,49 @@ export class IstioInstall extends pulumi.ComponentResource {
 }
 
 function hostnameOf(service: k8s.core.v1.Service): pulumi.Output<string> {
-    return pulumi.all([service.metadata, service.status]).apply(([m, status]) => loadBalancerHostnameOf(`${m?.namespace}/${m?.name}`, status));
+    return pulumi
+        .all([service.metadata, service.status])
+        .apply(([m, status]) => loadBalancerHostnameOf(`${m?.namespace}/${m?.name}`, status));
 }
 
 /**
  * Defaults applied and every value checked, including those that were Outputs at construction (a
  * failure here fails the deployment: the limit of validating Outputs).
  */
-function resolveInstallSettings(name: string, args: IstioInstallArgs, gatewayRole: string): pulumi.Output<InstallSettings> {
-    return pulumi.all([
-        args.version, args.revision, args.trustDomain, args.outboundTrafficPolicy, args.gatewayName, args.gatewayNamespace,
-        args.loadBalancerSourceRanges,
-    ]).apply(([version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
-        installSettings(name, gatewayRole, {
-            ...args, version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges,
-        }));
+function resolveInstallSettings(
+    name: string,
+    args: IstioInstallArgs,
+    gatewayRole: string,
+): pulumi.Output<InstallSettings> {
+    return pulumi
+        .all([
+            args.version,
+            args.revision,
+            args.trustDomain,
+            args.outboundTrafficPolicy,
+            args.gatewayName,
+            args.gatewayNamespace,
+            args.loadBalancerSourceRanges,
+        ])
+        .apply(
+            ([
+                version,
+                revision,
+                trustDomain,
+                outboundTrafficPolicy,
+                gatewayName,
+                gatewayNamespace,
+                loadBalancerSourceRanges,
+            ]) =>
+                installSettings(name, gatewayRole, {
+                    ...args,
+                    version,
+                    revision,
+                    trustDomain,
+                    outboundTrafficPolicy,
+                    gatewayName,
+                    gatewayNamespace,
+                    loadBalancerSourceRanges,
+                }),
+        );
 }

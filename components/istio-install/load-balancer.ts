@@ -48,12 +48,19 @@ export interface LoadBalancerService {
 export function loadBalancerService(s: LoadBalancerServiceSettings): LoadBalancerService {
     const selector = gatewayServiceSelector(s.gatewayName);
     return {
-        metadata: { name: s.gatewayName, namespace: s.namespace, labels: { ...selector }, annotations: { ...NLB_ANNOTATIONS } },
+        metadata: {
+            name: s.gatewayName,
+            namespace: s.namespace,
+            labels: { ...selector },
+            annotations: { ...NLB_ANNOTATIONS },
+        },
         spec: {
             type: "LoadBalancer",
             selector,
             ports: [{ name: "https", port: GATEWAY_HTTPS_PORT, targetPort: GATEWAY_HTTPS_PORT, protocol: "TCP" }],
-            ...(s.loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: [...s.loadBalancerSourceRanges] } : {}),
+            ...(s.loadBalancerSourceRanges.length > 0
+                ? { loadBalancerSourceRanges: [...s.loadBalancerSourceRanges] }
+                : {}),
         },
     };
 }
@@ -66,7 +73,9 @@ export function loadBalancerHostnameOf(
     const ingress = status?.loadBalancer?.ingress?.[0];
     if (!ingress?.hostname) {
         const got = ingress?.ip ? `an IP (${ingress.ip}) but no hostname` : "no load balancer address";
-        throw new Error(`Service ${service} has ${got} in status.loadBalancer.ingress[0]; the link needs the NLB's DNS name. Is it a LoadBalancer Service on EKS handled by the AWS Load Balancer Controller?`);
+        throw new Error(
+            `Service ${service} has ${got} in status.loadBalancer.ingress[0]; the link needs the NLB's DNS name. Is it a LoadBalancer Service on EKS handled by the AWS Load Balancer Controller?`,
+        );
     }
     return ingress.hostname;
 }

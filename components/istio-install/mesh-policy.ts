@@ -10,7 +10,11 @@ export function strictMtlsPolicy(rootNamespace: string): KubeObject & { spec: { 
     return {
         apiVersion: "security.istio.io/v1",
         kind: "PeerAuthentication",
-        metadata: { name: "default", namespace: rootNamespace, labels: { "app.kubernetes.io/managed-by": "crossmesh" } },
+        metadata: {
+            name: "default",
+            namespace: rootNamespace,
+            labels: { "app.kubernetes.io/managed-by": "crossmesh" },
+        },
         spec: { mtls: { mode: "STRICT" } },
     };
 }

@@ -20,10 +20,16 @@ export function requirePublishedIstioVersion(path: string, version: string): voi
     const minor = Number(version.split(".")[1]);
     if (minor < MIN_ISTIO_MINOR) return; // refused by the support check, with its own reason
     if (minor > MAX_ISTIO_MINOR) {
-        invalid(path, `Istio ${version} is newer than the releases this crossmesh knows (up to 1.${MAX_ISTIO_MINOR}); its charts' values may differ. Use ${PUBLISHED_ISTIO_RELEASES[MAX_ISTIO_MINOR].at(-1)} or a crossmesh release that supports 1.${minor}.`);
+        invalid(
+            path,
+            `Istio ${version} is newer than the releases this crossmesh knows (up to 1.${MAX_ISTIO_MINOR}); its charts' values may differ. Use ${PUBLISHED_ISTIO_RELEASES[MAX_ISTIO_MINOR].at(-1)} or a crossmesh release that supports 1.${minor}.`,
+        );
     }
     const known = PUBLISHED_ISTIO_RELEASES[minor];
     if (known && !known.includes(version)) {
-        invalid(path, `Istio ${version} is not a published release (1.${minor} has ${known.join(", ")}); Helm would fail to find its charts. Use one of those, e.g. "${known.at(-1)}".`);
+        invalid(
+            path,
+            `Istio ${version} is not a published release (1.${minor} has ${known.join(", ")}); Helm would fail to find its charts. Use one of those, e.g. "${known.at(-1)}".`,
+        );
     }
 }

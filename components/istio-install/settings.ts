@@ -2,14 +2,38 @@
 // component calls it once its Output arguments resolve; the real-helm render test calls it directly, so
 // both feed Helm exactly the same values.
 import { requireCidr } from "../common/validation";
-import { DEFAULT_ISTIO_VERSION, ISTIO_HELM_REPO, InstallSettings, ROLE_DEFAULTS, defaultTrustDomain, revisionOf } from "./charts";
+import {
+    DEFAULT_ISTIO_VERSION,
+    ISTIO_HELM_REPO,
+    InstallSettings,
+    ROLE_DEFAULTS,
+    defaultTrustDomain,
+    revisionOf,
+} from "./charts";
 import type { IstioInstallArgs } from "./index";
 import {
-    requireGatewayName, requireGatewayNamespace, requireIstioVersion, requireOutboundTrafficPolicy, requireRevision, requireTrustDomain,
+    requireGatewayName,
+    requireGatewayNamespace,
+    requireIstioVersion,
+    requireOutboundTrafficPolicy,
+    requireRevision,
+    requireTrustDomain,
 } from "./validate";
 
 /** IstioInstallArgs with every Input already resolved to its plain value. */
-export type PlainInstallArgs = Omit<IstioInstallArgs, "gatewayRole" | "version" | "revision" | "trustDomain" | "outboundTrafficPolicy" | "gatewayName" | "gatewayNamespace" | "loadBalancerSourceRanges" | "adoptExisting" | "existingGateway"> & {
+export type PlainInstallArgs = Omit<
+    IstioInstallArgs,
+    | "gatewayRole"
+    | "version"
+    | "revision"
+    | "trustDomain"
+    | "outboundTrafficPolicy"
+    | "gatewayName"
+    | "gatewayNamespace"
+    | "loadBalancerSourceRanges"
+    | "adoptExisting"
+    | "existingGateway"
+> & {
     version?: string;
     revision?: string;
     trustDomain?: string;
@@ -38,9 +62,18 @@ export function installSettings(name: string, gatewayRole: string, args: PlainIn
     requireGatewayName("gatewayName", gatewayName);
     const gatewayNamespace = args.gatewayNamespace ?? defaults.gatewayNamespace;
     requireGatewayNamespace("gatewayNamespace", gatewayNamespace);
-    const loadBalancerSourceRanges = (args.loadBalancerSourceRanges ?? []).map((cidr, i) => requireCidr(`loadBalancerSourceRanges[${i}]`, cidr));
+    const loadBalancerSourceRanges = (args.loadBalancerSourceRanges ?? []).map((cidr, i) =>
+        requireCidr(`loadBalancerSourceRanges[${i}]`, cidr),
+    );
     return {
-        gatewayRole, version, revision, trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges,
+        gatewayRole,
+        version,
+        revision,
+        trustDomain,
+        outboundTrafficPolicy,
+        gatewayName,
+        gatewayNamespace,
+        loadBalancerSourceRanges,
         // Plain arguments, checked up front by validateIstioInstallArgs.
         highAvailability: args.highAvailability ?? true,
         chartRepository: args.chartRepository ?? ISTIO_HELM_REPO,

@@ -5,7 +5,15 @@
 // silently break the link or fight the argument, so it is refused up front, naming the key path.
 import { invalid, known } from "../common/validation";
 import {
-    BASE_RELEASE, ISTIOD_RELEASE, ISTIO_CHARTS, ISTIO_SYSTEM_NAMESPACE, InstallSettings, IstioChart, baseValues, chartReference, gatewayValues,
+    BASE_RELEASE,
+    ISTIOD_RELEASE,
+    ISTIO_CHARTS,
+    ISTIO_SYSTEM_NAMESPACE,
+    InstallSettings,
+    IstioChart,
+    baseValues,
+    chartReference,
+    gatewayValues,
     istiodValues,
 } from "./charts";
 
@@ -22,31 +30,73 @@ const PULL_SECRETS_WHY = "it comes from the imagePullSecrets argument, which set
 export function ownedValues(gatewayRole: string): Record<IstioChart, OwnedValue[]> {
     return {
         base: [
-            { path: "defaultRevision", why: "it points Istio's default validating webhook at the revision crossmesh installs; set the revision argument instead." },
+            {
+                path: "defaultRevision",
+                why: "it points Istio's default validating webhook at the revision crossmesh installs; set the revision argument instead.",
+            },
             { path: "global.istioNamespace", why: NAMESPACE_WHY },
             { path: "global.imagePullSecrets", why: PULL_SECRETS_WHY },
         ],
         istiod: [
-            { path: "revision", why: "every gateway, sidecar and selector crossmesh makes names this revision; set the revision argument instead." },
-            { path: "revisionTags", why: "crossmesh tags its revision \"default\" so namespaces labelled istio-injection=enabled get its sidecars." },
-            { path: "meshConfig.trustDomain", why: "the link's SPIFFE ids and authorization principals are built from it; set the trustDomain argument instead." },
+            {
+                path: "revision",
+                why: "every gateway, sidecar and selector crossmesh makes names this revision; set the revision argument instead.",
+            },
+            {
+                path: "revisionTags",
+                why: 'crossmesh tags its revision "default" so namespaces labelled istio-injection=enabled get its sidecars.',
+            },
+            {
+                path: "meshConfig.trustDomain",
+                why: "the link's SPIFFE ids and authorization principals are built from it; set the trustDomain argument instead.",
+            },
             { path: "meshConfig.outboundTrafficPolicy", why: "set the outboundTrafficPolicy argument instead." },
-            { path: "meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE", why: "sidecars resolve the imported hosts (ServiceEntries) through Istio's DNS proxy; turning it off breaks http://<host>/ for every app." },
+            {
+                path: "meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE",
+                why: "sidecars resolve the imported hosts (ServiceEntries) through Istio's DNS proxy; turning it off breaks http://<host>/ for every app.",
+            },
             { path: "global.istioNamespace", why: NAMESPACE_WHY },
-            { path: "global.hub", why: "it comes from the imageRegistry argument (a mirror of docker.io), which also moves crossmesh's own pods to the mirror." },
+            {
+                path: "global.hub",
+                why: "it comes from the imageRegistry argument (a mirror of docker.io), which also moves crossmesh's own pods to the mirror.",
+            },
             { path: "global.imagePullSecrets", why: PULL_SECRETS_WHY },
         ],
         gateway: [
-            { path: "revision", why: "the gateway must be injected by the revision crossmesh installs; set the revision argument instead." },
-            { path: "name", why: "the gateway's name is also its Deployment, Service account and pod labels, which crossmesh's Service, Gateway and policies select; set the gatewayName argument instead." },
-            { path: "labels.app", why: "it is a selector label of the gateway pods, which crossmesh's Service, Gateway and policies select." },
-            { path: "labels.istio", why: "it is a selector label of the gateway pods, which crossmesh's Service, Gateway and policies select." },
-            { path: "serviceAccount.name", why: "the link's authorization policies name the gateway's service account (the gateway's name)." },
-            { path: "serviceAccount.create", why: "the link's authorization policies name the service account the chart creates." },
+            {
+                path: "revision",
+                why: "the gateway must be injected by the revision crossmesh installs; set the revision argument instead.",
+            },
+            {
+                path: "name",
+                why: "the gateway's name is also its Deployment, Service account and pod labels, which crossmesh's Service, Gateway and policies select; set the gatewayName argument instead.",
+            },
+            {
+                path: "labels.app",
+                why: "it is a selector label of the gateway pods, which crossmesh's Service, Gateway and policies select.",
+            },
+            {
+                path: "labels.istio",
+                why: "it is a selector label of the gateway pods, which crossmesh's Service, Gateway and policies select.",
+            },
+            {
+                path: "serviceAccount.name",
+                why: "the link's authorization policies name the gateway's service account (the gateway's name).",
+            },
+            {
+                path: "serviceAccount.create",
+                why: "the link's authorization policies name the service account the chart creates.",
+            },
             { path: "imagePullSecrets", why: PULL_SECRETS_WHY },
             gatewayRole === "ingress"
-                ? { path: "service", why: "the ingress gateway has no chart Service: crossmesh owns its NLB Service (see loadBalancerSourceRanges); change that Service with Pulumi's transforms resource option." }
-                : { path: "service.type", why: "the egress gateway's Service must stay ClusterIP: the mesh's sidecars reach it inside the cluster." },
+                ? {
+                      path: "service",
+                      why: "the ingress gateway has no chart Service: crossmesh owns its NLB Service (see loadBalancerSourceRanges); change that Service with Pulumi's transforms resource option.",
+                  }
+                : {
+                      path: "service.type",
+                      why: "the egress gateway's Service must stay ClusterIP: the mesh's sidecars reach it inside the cluster.",
+                  },
         ],
     };
 }
@@ -75,7 +125,10 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 export function validateExtraValues(path: string, values: unknown, gatewayRole: string): void {
     if (values === undefined) return;
     if (!known(values as never) || !isPlainObject(values)) {
-        invalid(path, `pass a plain object { base?, istiod?, gateway? } of chart values (not an Output): which keys are set decides what Helm renders, and crossmesh checks them before anything is created.`);
+        invalid(
+            path,
+            `pass a plain object { base?, istiod?, gateway? } of chart values (not an Output): which keys are set decides what Helm renders, and crossmesh checks them before anything is created.`,
+        );
     }
     const owned = ownedValues(gatewayRole);
     for (const [chart, chartValues] of Object.entries(values)) {
@@ -84,13 +137,17 @@ export function validateExtraValues(path: string, values: unknown, gatewayRole: 
             invalid(chartPath, `"${chart}" is not one of the charts crossmesh installs; use base, istiod or gateway.`);
         }
         if (chartValues === undefined) continue;
-        if (!isPlainObject(chartValues)) invalid(chartPath, "pass an object of chart values, as in a values.yaml file.");
+        if (!isPlainObject(chartValues))
+            invalid(chartPath, "pass an object of chart values, as in a values.yaml file.");
         requirePlainData(chartPath, chartValues);
         for (const o of owned[chart as IstioChart]) {
             const touched = touches(chartValues, o.path.split("."));
             if (touched !== undefined) {
                 const full = `${chartPath}.${touched}`;
-                invalid(full, `${touched === o.path ? "is" : `would replace ${o.path}, which is`} set by crossmesh: ${o.why}`);
+                invalid(
+                    full,
+                    `${touched === o.path ? "is" : `would replace ${o.path}, which is`} set by crossmesh: ${o.why}`,
+                );
             }
         }
     }
@@ -116,7 +173,10 @@ function requirePlainData(path: string, v: unknown): void {
     }
     if (Array.isArray(v)) return v.forEach((x, i) => requirePlainData(`${path}[${i}]`, x));
     if (isPlainObject(v)) return Object.entries(v).forEach(([k, x]) => requirePlainData(`${path}.${k}`, x));
-    invalid(path, "is not plain data (string, number, boolean, null, list or object); chart values must be plain, not Outputs or Promises.");
+    invalid(
+        path,
+        "is not plain data (string, number, boolean, null, list or object); chart values must be plain, not Outputs or Promises.",
+    );
 }
 
 /** Each chart's final values: crossmesh's builders, then the user's extra values merged over them. */
@@ -143,8 +203,14 @@ export interface ReleaseSpec {
 /** The three releases, in install order: base (CRDs), istiod (webhooks, injector), gateway (injected pods). */
 export function releasePlan(s: InstallSettings): ReleaseSpec[] {
     const values = chartValues(s);
-    const release = (chart: IstioChart, name: string, namespace: string): ReleaseSpec =>
-        ({ chart, name, namespace, version: s.version, source: chartReference(chart, s.chartRepository), values: values[chart] });
+    const release = (chart: IstioChart, name: string, namespace: string): ReleaseSpec => ({
+        chart,
+        name,
+        namespace,
+        version: s.version,
+        source: chartReference(chart, s.chartRepository),
+        values: values[chart],
+    });
     return [
         release("base", BASE_RELEASE, ISTIO_SYSTEM_NAMESPACE),
         release("istiod", ISTIOD_RELEASE, ISTIO_SYSTEM_NAMESPACE),

@@ -45,23 +45,33 @@ export interface InternalAlb {
 
 type ListenerAction = aws.types.input.lb.ListenerDefaultAction;
 
-export function createInternalAlb(name: string, args: InternalAlbArgs, defaultAction: ListenerAction, parent: pulumi.Resource): InternalAlb {
+export function createInternalAlb(
+    name: string,
+    args: InternalAlbArgs,
+    defaultAction: ListenerAction,
+    parent: pulumi.Resource,
+): InternalAlb {
     const opts = { parent };
     const tags = args.tags;
-    const network: AlbNetwork = args.eksClusterName !== undefined
-        ? lookUpClusterNetwork(args.eksClusterName, args.allowedSecurityGroupIds, parent)
-        : explicitNetwork(args.vpcId!, args.subnetIds!, args.allowedSecurityGroupIds);
+    const network: AlbNetwork =
+        args.eksClusterName !== undefined
+            ? lookUpClusterNetwork(args.eksClusterName, args.allowedSecurityGroupIds, parent)
+            : explicitNetwork(args.vpcId!, args.subnetIds!, args.allowedSecurityGroupIds);
     const ports = args.httpListener === "redirect" ? [443, 80] : [443];
     const securityGroup = createSecurityGroup(name, network, args, ports, parent);
 
-    const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
-        internal: true,
-        loadBalancerType: "application",
-        subnets: network.subnetIds,
-        securityGroups: [securityGroup.id],
-        dropInvalidHeaderFields: true,
-        tags,
-    }, opts);
+    const alb = new aws.lb.LoadBalancer(
+        `${name}-alb`,
+        {
+            internal: true,
+            loadBalancerType: "application",
+            subnets: network.subnetIds,
+            securityGroups: [securityGroup.id],
+            dropInvalidHeaderFields: true,
+            tags,
+        },
+        opts,
+    );
 
     let hostname: pulumi.Output<string>;
     let certificateArn: pulumi.Output<string>;
@@ -73,54 +83,90 @@ export function createInternalAlb(name: string, args: InternalAlbArgs, defaultAc
         caPem = pulumi.output(undefined);
         certificateExpiresAt = pulumi.output(undefined);
     } else {
-        const issued = issueAlbCertificate(`${name}-alb-tls`, {
-            hostname: alb.dnsName,
-            validityDays: args.certificateValidityDays ?? 365,
-            renewBeforeDays: args.certificateRenewBeforeDays ?? 30,
-        }, parent);
+        const issued = issueAlbCertificate(
+            `${name}-alb-tls`,
+            {
+                hostname: alb.dnsName,
+                validityDays: args.certificateValidityDays ?? 365,
+                renewBeforeDays: args.certificateRenewBeforeDays ?? 30,
+            },
+            parent,
+        );
         hostname = alb.dnsName;
         certificateArn = issued.certificateArn;
         caPem = issued.caPem;
         certificateExpiresAt = issued.expiresAt;
     }
 
-    const https = new aws.lb.Listener(`${name}-https`, {
-        loadBalancerArn: alb.arn,
-        port: 443,
-        protocol: "HTTPS",
-        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-        certificateArn,
-        defaultActions: [defaultAction],
-        tags,
-    }, opts);
-    if (ports.includes(80)) {
-        new aws.lb.Listener(`${name}-http`, {
+    const https = new aws.lb.Listener(
+        `${name}-https`,
+        {
             loadBalancerArn: alb.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            certificateArn,
+            defaultActions: [defaultAction],
             tags,
-        }, opts);
+        },
+        opts,
+    );
+    if (ports.includes(80)) {
+        new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [
+                    { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+                ],
+                tags,
+            },
+            opts,
+        );
     }
     return { alb, securityGroup, https, hostname, certificateArn, caPem, certificateExpiresAt };
 }
 
-function createSecurityGroup(name: string, network: AlbNetwork, args: InternalAlbArgs, ports: number[], parent: pulumi.Resource): aws.ec2.SecurityGroup {
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-alb-sg`, {
-        vpcId: network.vpcId,
-        description: "crossmesh internal ALB: HTTPS from the EKS cluster only",
-        // No egress rules: the ALB reaches a Lambda target through the Lambda service, not the VPC.
-        tags: args.tags,
-    }, { parent });
-    const rule = (suffix: string, port: number, source: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: pulumi.Input<string>; cidrIpv6?: pulumi.Input<string> }) =>
-        new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}-${suffix}`, {
-            securityGroupId: securityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            description: `crossmesh: ${port === 443 ? "HTTPS" : "HTTP redirect"} to the internal ALB`,
-            ...source,
-        }, { parent });
+function createSecurityGroup(
+    name: string,
+    network: AlbNetwork,
+    args: InternalAlbArgs,
+    ports: number[],
+    parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+    const securityGroup = new aws.ec2.SecurityGroup(
+        `${name}-alb-sg`,
+        {
+            vpcId: network.vpcId,
+            description: "crossmesh internal ALB: HTTPS from the EKS cluster only",
+            // No egress rules: the ALB reaches a Lambda target through the Lambda service, not the VPC.
+            tags: args.tags,
+        },
+        { parent },
+    );
+    const rule = (
+        suffix: string,
+        port: number,
+        source: {
+            referencedSecurityGroupId?: pulumi.Input<string>;
+            cidrIpv4?: pulumi.Input<string>;
+            cidrIpv6?: pulumi.Input<string>;
+        },
+    ) =>
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-alb-in-${port}-${suffix}`,
+            {
+                securityGroupId: securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                description: `crossmesh: ${port === 443 ? "HTTPS" : "HTTP redirect"} to the internal ALB`,
+                ...source,
+            },
+            { parent },
+        );
     // Security groups come from a look-up (unknown at construction), so one rule per known slot:
     // the cluster SG is always first; extra groups and CIDRs are plain lists given by the user.
     const extraSgs = (args.allowedSecurityGroupIds as pulumi.Input<string>[] | undefined)?.length ?? 0;
@@ -128,7 +174,9 @@ function createSecurityGroup(name: string, network: AlbNetwork, args: InternalAl
     const cidrs = (args.allowedCidrs as pulumi.Input<string>[] | undefined) ?? [];
     for (const port of ports) {
         for (let i = 0; i < sgCount; i++) {
-            rule(i === 0 && args.eksClusterName !== undefined ? "cluster" : `sg${i}`, port, { referencedSecurityGroupId: network.allowedSecurityGroupIds.apply((ids) => ids[i]) });
+            rule(i === 0 && args.eksClusterName !== undefined ? "cluster" : `sg${i}`, port, {
+                referencedSecurityGroupId: network.allowedSecurityGroupIds.apply((ids) => ids[i]),
+            });
         }
         cidrs.forEach((cidr, i) => {
             const v6 = typeof cidr === "string" && cidr.includes(":");

@@ -28,65 +28,115 @@ export interface LambdaFunctionArgs {
 
 type Tags = pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
 
-export function createLambdaFunction(name: string, args: LambdaFunctionArgs, tags: Tags, parent: pulumi.Resource): aws.lambda.Function {
+export function createLambdaFunction(
+    name: string,
+    args: LambdaFunctionArgs,
+    tags: Tags,
+    parent: pulumi.Resource,
+): aws.lambda.Function {
     const opts = { parent };
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-        retentionInDays: args.logRetentionDays ?? 14,
-        tags,
-    }, opts);
-    const role = new aws.iam.Role(`${name}-role`, {
-        assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
-        tags,
-    }, opts);
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        {
+            retentionInDays: args.logRetentionDays ?? 14,
+            tags,
+        },
+        opts,
+    );
+    const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+                ],
+            }),
+            tags,
+        },
+        opts,
+    );
     // Basic execution rights only, and only on this function's own log group (the managed
     // AWSLambdaBasicExecutionRole policy would allow writing to every log group).
-    new aws.iam.RolePolicy(`${name}-logs`, {
-        role: role.id,
-        policy: logGroup.arn.apply((arn) => JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` }],
-        })),
-    }, opts);
-    const code = args.code ?? (args.codePath !== undefined
-        ? pulumi.output(args.codePath).apply((p) => new pulumi.asset.FileArchive(path.resolve(p)))
-        : new pulumi.asset.FileArchive(DEFAULT_HANDLER_DIR));
-    return new aws.lambda.Function(`${name}-fn`, {
-        role: role.arn,
-        runtime: args.runtime ?? "python3.13",
-        handler: args.handler ?? "index.lambda_handler",
-        code,
-        memorySize: args.memorySize ?? 128,
-        timeout: args.timeout ?? 10,
-        environment: args.environment ? { variables: args.environment } : undefined,
-        // The log group exists (with its retention) before the first invocation could create one.
-        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-        tags,
-    }, opts);
+    new aws.iam.RolePolicy(
+        `${name}-logs`,
+        {
+            role: role.id,
+            policy: logGroup.arn.apply((arn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: `${arn}:*`,
+                        },
+                    ],
+                }),
+            ),
+        },
+        opts,
+    );
+    const code =
+        args.code ??
+        (args.codePath !== undefined
+            ? pulumi.output(args.codePath).apply((p) => new pulumi.asset.FileArchive(path.resolve(p)))
+            : new pulumi.asset.FileArchive(DEFAULT_HANDLER_DIR));
+    return new aws.lambda.Function(
+        `${name}-fn`,
+        {
+            role: role.arn,
+            runtime: args.runtime ?? "python3.13",
+            handler: args.handler ?? "index.lambda_handler",
+            code,
+            memorySize: args.memorySize ?? 128,
+            timeout: args.timeout ?? 10,
+            environment: args.environment ? { variables: args.environment } : undefined,
+            // The log group exists (with its retention) before the first invocation could create one.
+            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            tags,
+        },
+        opts,
+    );
 }
 
 /** A `lambda` target group with `fn` registered in it, after ELB may invoke it. */
-export function createLambdaTarget(name: string, fn: aws.lambda.Function, tags: Tags, parent: pulumi.Resource): aws.lb.TargetGroup {
-    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-        targetType: "lambda",
-        // Health checks would invoke (and bill) the function every few seconds; the ALB marks a
-        // Lambda target healthy without them.
-        healthCheck: { enabled: false },
-        tags,
-    }, { parent });
-    const permission = new aws.lambda.Permission(`${name}-allow-alb`, {
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "elasticloadbalancing.amazonaws.com",
-        sourceArn: targetGroup.arn,
-    }, { parent });
+export function createLambdaTarget(
+    name: string,
+    fn: aws.lambda.Function,
+    tags: Tags,
+    parent: pulumi.Resource,
+): aws.lb.TargetGroup {
+    const targetGroup = new aws.lb.TargetGroup(
+        `${name}-tg`,
+        {
+            targetType: "lambda",
+            // Health checks would invoke (and bill) the function every few seconds; the ALB marks a
+            // Lambda target healthy without them.
+            healthCheck: { enabled: false },
+            tags,
+        },
+        { parent },
+    );
+    const permission = new aws.lambda.Permission(
+        `${name}-allow-alb`,
+        {
+            action: "lambda:InvokeFunction",
+            function: fn.name,
+            principal: "elasticloadbalancing.amazonaws.com",
+            sourceArn: targetGroup.arn,
+        },
+        { parent },
+    );
     // ELB checks its invoke permission when the function is registered: no data links the two, so
     // the order is explicit (the race other tools hit).
-    new aws.lb.TargetGroupAttachment(`${name}-target`, {
-        targetGroupArn: targetGroup.arn,
-        targetId: fn.arn,
-    }, { parent, dependsOn: [permission] });
+    new aws.lb.TargetGroupAttachment(
+        `${name}-target`,
+        {
+            targetGroupArn: targetGroup.arn,
+            targetId: fn.arn,
+        },
+        { parent, dependsOn: [permission] },
+    );
     return targetGroup;
 }

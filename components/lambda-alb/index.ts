@@ -53,10 +53,17 @@ export class LambdaAlb extends pulumi.ComponentResource {
         this.httpsListenerArn = alb.https.arn;
         this.certificateArn = alb.certificateArn;
         this.registerOutputs({
-            hostname: this.hostname, caPem: this.caPem, albArn: this.albArn, albDnsName: this.albDnsName,
-            functionName: this.functionName, functionArn: this.functionArn, targetGroupArn: this.targetGroupArn,
-            securityGroupId: this.securityGroupId, httpsListenerArn: this.httpsListenerArn,
-            certificateArn: this.certificateArn, certificateExpiresAt: this.certificateExpiresAt,
+            hostname: this.hostname,
+            caPem: this.caPem,
+            albArn: this.albArn,
+            albDnsName: this.albDnsName,
+            functionName: this.functionName,
+            functionArn: this.functionArn,
+            targetGroupArn: this.targetGroupArn,
+            securityGroupId: this.securityGroupId,
+            httpsListenerArn: this.httpsListenerArn,
+            certificateArn: this.certificateArn,
+            certificateExpiresAt: this.certificateExpiresAt,
         });
     }
 }

@@ -19,27 +19,42 @@ export const INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb";
  * internal load balancers, as EKS requires for the AWS Load Balancer Controller). Fails, naming
  * `eksClusterName`, before the ALB is registered when fewer than two such subnets exist.
  */
-export function lookUpClusterNetwork(clusterName: pulumi.Input<string>, extraSecurityGroupIds: pulumi.Input<pulumi.Input<string>[]> | undefined, parent: pulumi.Resource): AlbNetwork {
+export function lookUpClusterNetwork(
+    clusterName: pulumi.Input<string>,
+    extraSecurityGroupIds: pulumi.Input<pulumi.Input<string>[]> | undefined,
+    parent: pulumi.Resource,
+): AlbNetwork {
     const cluster = aws.eks.getClusterOutput({ name: clusterName }, { parent });
     const vpcId = cluster.vpcConfig.vpcId;
-    const tagged = aws.ec2.getSubnetsOutput({
-        filters: [
-            { name: "vpc-id", values: [vpcId] },
-            { name: `tag:${INTERNAL_ELB_TAG}`, values: ["1"] },
-        ],
-    }, { parent });
+    const tagged = aws.ec2.getSubnetsOutput(
+        {
+            filters: [
+                { name: "vpc-id", values: [vpcId] },
+                { name: `tag:${INTERNAL_ELB_TAG}`, values: ["1"] },
+            ],
+        },
+        { parent },
+    );
     const subnetIds = pulumi.all([tagged.ids, clusterName]).apply(([ids, name]) => {
         if (ids.length < 2) {
-            invalid("eksClusterName", `eksClusterName: the VPC of EKS cluster "${name}" has ${ids.length} subnet(s) tagged ${INTERNAL_ELB_TAG}=1; an internal ALB needs two in different Availability Zones. Tag the cluster's private subnets, or pass vpcId and subnetIds explicitly.`);
+            invalid(
+                "eksClusterName",
+                `eksClusterName: the VPC of EKS cluster "${name}" has ${ids.length} subnet(s) tagged ${INTERNAL_ELB_TAG}=1; an internal ALB needs two in different Availability Zones. Tag the cluster's private subnets, or pass vpcId and subnetIds explicitly.`,
+            );
         }
         return [...ids].sort();
     });
-    const allowedSecurityGroupIds = pulumi.all([cluster.vpcConfig.clusterSecurityGroupId, extraSecurityGroupIds ?? []])
+    const allowedSecurityGroupIds = pulumi
+        .all([cluster.vpcConfig.clusterSecurityGroupId, extraSecurityGroupIds ?? []])
         .apply(([clusterSg, extra]) => [clusterSg, ...extra]);
     return { vpcId, subnetIds, allowedSecurityGroupIds };
 }
 
-export function explicitNetwork(vpcId: pulumi.Input<string>, subnetIds: pulumi.Input<pulumi.Input<string>[]>, securityGroupIds: pulumi.Input<pulumi.Input<string>[]> | undefined): AlbNetwork {
+export function explicitNetwork(
+    vpcId: pulumi.Input<string>,
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>,
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]> | undefined,
+): AlbNetwork {
     return {
         vpcId: pulumi.output(vpcId),
         subnetIds: pulumi.output(subnetIds),

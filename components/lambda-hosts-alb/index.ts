@@ -33,7 +33,11 @@ export interface LambdaHostFunction {
 }
 
 /** What the ALB answers for a Host no function claims: nothing reaches a function by accident. */
-export const UNMATCHED_HOST_RESPONSE = { statusCode: "404", contentType: "text/plain", messageBody: "crossmesh: no function for this host\n" };
+export const UNMATCHED_HOST_RESPONSE = {
+    statusCode: "404",
+    contentType: "text/plain",
+    messageBody: "crossmesh: no function for this host\n",
+};
 
 /**
  * Several Lambda functions behind one internal ALB in an EKS cluster's VPC, each reached by its own Host
@@ -59,7 +63,12 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
     constructor(name: string, args: LambdaHostsAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         validateLambdaHostsAlbArgs(args);
         super("crossmesh:index:LambdaHostsAlb", name, {}, opts);
-        const alb = createInternalAlb(name, args, { type: "fixed-response", fixedResponse: UNMATCHED_HOST_RESPONSE }, this);
+        const alb = createInternalAlb(
+            name,
+            args,
+            { type: "fixed-response", fixedResponse: UNMATCHED_HOST_RESPONSE },
+            this,
+        );
         const priorities = rulePriorities(args.functions.map((f) => f.host));
 
         this.functionNames = {};
@@ -69,16 +78,27 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
             const fn = createLambdaFunction(slug, f, args.tags, this);
             const targetGroup = createLambdaTarget(slug, fn, args.tags, this);
             const rulePriority = priorities.get(f.host)!;
-            new aws.lb.ListenerRule(`${slug}-rule`, {
-                listenerArn: alb.https.arn,
-                priority: rulePriority,
-                conditions: [{ hostHeader: { values: [f.host] } }],
-                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-                tags: args.tags,
-            }, { parent: this });
+            new aws.lb.ListenerRule(
+                `${slug}-rule`,
+                {
+                    listenerArn: alb.https.arn,
+                    priority: rulePriority,
+                    conditions: [{ hostHeader: { values: [f.host] } }],
+                    actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             this.functionNames[f.host] = fn.name;
-            return pulumi.all([fn.name, fn.arn, targetGroup.arn]).apply(([functionName, functionArn, targetGroupArn]): LambdaHostFunction =>
-                ({ host: f.host, functionName, functionArn, targetGroupArn, rulePriority }));
+            return pulumi
+                .all([fn.name, fn.arn, targetGroup.arn])
+                .apply(([functionName, functionArn, targetGroupArn]): LambdaHostFunction => ({
+                    host: f.host,
+                    functionName,
+                    functionArn,
+                    targetGroupArn,
+                    rulePriority,
+                }));
         });
 
         this.hostname = alb.hostname;
@@ -91,9 +111,15 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
         this.certificateArn = alb.certificateArn;
         this.functions = pulumi.all(functions);
         this.registerOutputs({
-            hostname: this.hostname, caPem: this.caPem, albArn: this.albArn, albDnsName: this.albDnsName,
-            securityGroupId: this.securityGroupId, httpsListenerArn: this.httpsListenerArn,
-            certificateArn: this.certificateArn, certificateExpiresAt: this.certificateExpiresAt, functions: this.functions,
+            hostname: this.hostname,
+            caPem: this.caPem,
+            albArn: this.albArn,
+            albDnsName: this.albDnsName,
+            securityGroupId: this.securityGroupId,
+            httpsListenerArn: this.httpsListenerArn,
+            certificateArn: this.certificateArn,
+            certificateExpiresAt: this.certificateExpiresAt,
+            functions: this.functions,
         });
     }
 }

@@ -15,7 +15,10 @@ export const hostSlug = (host: string) => host.replace(/\./g, "-");
 /** A host the ALB can match in a host-header rule; `why` says which ALB, for the message. */
 export function requireHostHeaderLength(propertyPath: string, host: string, why: string): void {
     if (host.length > MAX_HOST_HEADER_LENGTH) {
-        invalid(propertyPath, `"${host}" has ${host.length} characters; ${why} takes at most ${MAX_HOST_HEADER_LENGTH}. Use a shorter name.`);
+        invalid(
+            propertyPath,
+            `"${host}" has ${host.length} characters; ${why} takes at most ${MAX_HOST_HEADER_LENGTH}. Use a shorter name.`,
+        );
     }
 }
 
@@ -29,7 +32,10 @@ export function requireDistinctHostSlugs(listPath: string, hosts: readonly strin
         const slug = hostSlug(host);
         const j = first.get(slug);
         if (j !== undefined) {
-            invalid(`${listPath}[${i}].host`, `"${host}" and "${hosts[j]}" (${listPath}[${j}]) give the same ${names} ("${slug}", dots become hyphens); rename one of them.`);
+            invalid(
+                `${listPath}[${i}].host`,
+                `"${host}" and "${hosts[j]}" (${listPath}[${j}]) give the same ${names} ("${slug}", dots become hyphens); rename one of them.`,
+            );
         }
         first.set(slug, i);
     });
@@ -38,10 +44,16 @@ export function requireDistinctHostSlugs(listPath: string, hosts: readonly strin
 export function validateLambdaHostsAlbArgs(args: LambdaHostsAlbArgs): void {
     validateInternalAlbArgs(args);
     if (!Array.isArray(args.functions) || args.functions.length === 0) {
-        invalid("functions", "list at least one function and the host that reaches it, e.g. [{ host: \"lambda.external\" }] (the hello-world handler).");
+        invalid(
+            "functions",
+            'list at least one function and the host that reaches it, e.g. [{ host: "lambda.external" }] (the hello-world handler).',
+        );
     }
     if (args.functions.length > MAX_FUNCTIONS_PER_ALB) {
-        invalid("functions", `${args.functions.length} functions exceed what one ALB can route to (${MAX_FUNCTIONS_PER_ALB} target groups per load balancer, a limit AWS does not raise); split them over several LambdaHostsAlb components.`);
+        invalid(
+            "functions",
+            `${args.functions.length} functions exceed what one ALB can route to (${MAX_FUNCTIONS_PER_ALB} target groups per load balancer, a limit AWS does not raise); split them over several LambdaHostsAlb components.`,
+        );
     }
     args.functions.forEach((f, i) => {
         const at = `functions[${i}]`;

@@ -23,27 +23,50 @@ export function requireCaCertificates(propertyPath: string, pems: readonly strin
  */
 export function requireCaCertificatePem(path: string, text: string): string[] {
     const blocks = pemBlocks(text);
-    if (blocks.length === 0) invalid(path, "is not PEM: give the CA certificate as PEM text (-----BEGIN CERTIFICATE----- …), e.g. the previous `pulumi stack output clientCaPem`.");
+    if (blocks.length === 0)
+        invalid(
+            path,
+            "is not PEM: give the CA certificate as PEM text (-----BEGIN CERTIFICATE----- …), e.g. the previous `pulumi stack output clientCaPem`.",
+        );
     return blocks.map((b) => {
-        if (b.label !== "CERTIFICATE") invalid(path, `holds a "${b.label}" block; give only CA certificates (never a key) — e.g. the previous serverCaPem/clientCaPem output.`);
+        if (b.label !== "CERTIFICATE")
+            invalid(
+                path,
+                `holds a "${b.label}" block; give only CA certificates (never a key) — e.g. the previous serverCaPem/clientCaPem output.`,
+            );
         let cert: crypto.X509Certificate;
         try {
             cert = new crypto.X509Certificate(b.pem);
         } catch {
-            return invalid(path, "holds a certificate block that does not parse; paste the whole PEM certificate, headers included.");
+            return invalid(
+                path,
+                "holds a certificate block that does not parse; paste the whole PEM certificate, headers included.",
+            );
         }
-        if (!cert.ca) invalid(path, `"${cert.subject.replace(/\n/g, ", ")}" is not a CA certificate; give the CA that issued the peer's certificate (serverCaPem/clientCaPem), not a leaf.`);
+        if (!cert.ca)
+            invalid(
+                path,
+                `"${cert.subject.replace(/\n/g, ", ")}" is not a CA certificate; give the CA that issued the peer's certificate (serverCaPem/clientCaPem), not a leaf.`,
+            );
         return b.pem;
     });
 }
 
 /** `ca.crt`: the peer CA first, then the extra CAs; duplicates dropped so a re-added CA is harmless. */
 export function trustBundle(peerCaPem: string, extraCaPems: readonly string[]): string {
-    const certs = [...pemBlocks(peerCaPem).map((b) => b.pem), ...extraCaPems.flatMap((p) => pemBlocks(p).map((b) => b.pem))];
+    const certs = [
+        ...pemBlocks(peerCaPem).map((b) => b.pem),
+        ...extraCaPems.flatMap((p) => pemBlocks(p).map((b) => b.pem)),
+    ];
     return [...new Set(certs)].join("");
 }
 
 /** A gateway credential in the key names Istio's SDS reads from a `credentialName` secret. */
-export function assembleBundle(certPem: string, privateKeyPem: string, peerCaPem: string, extraCaPems: readonly string[]): TlsBundle {
+export function assembleBundle(
+    certPem: string,
+    privateKeyPem: string,
+    peerCaPem: string,
+    extraCaPems: readonly string[],
+): TlsBundle {
     return { "tls.crt": certPem, "tls.key": privateKeyPem, "ca.crt": trustBundle(peerCaPem, extraCaPems) };
 }

@@ -25,21 +25,31 @@ function day(ms: number): string {
  * The warning for one certificate at `now`, or undefined when its end is further away than the
  * renewal window plus `marginDays`. Pure, so the thresholds are tested without a clock.
  */
-export function expiryWarning(c: CertificateEnd, now: Date, marginDays = EXPIRY_WARNING_MARGIN_DAYS): string | undefined {
+export function expiryWarning(
+    c: CertificateEnd,
+    now: Date,
+    marginDays = EXPIRY_WARNING_MARGIN_DAYS,
+): string | undefined {
     const end = Date.parse(c.validityEndTime);
     const renewFrom = end - c.renewBeforeDays * DAY_MS;
     const left = (end - now.getTime()) / DAY_MS;
     if (left > c.renewBeforeDays + marginDays) return undefined;
-    const ca = c.kind === "ca"
-        ? " Renewing a CA replaces the trust of both gateways at once: rotate it ahead of time with the other generation's CA in serverTrustsExtraCaPems/clientTrustsExtraCaPems (README, \"Rotating certificates\")."
-        : "";
-    if (left <= 0) return `crossmesh ${c.what} expired at ${c.validityEndTime}: the link rejects handshakes until \`pulumi up\` renews it — run it now.${ca}`;
+    const ca =
+        c.kind === "ca"
+            ? ' Renewing a CA replaces the trust of both gateways at once: rotate it ahead of time with the other generation\'s CA in serverTrustsExtraCaPems/clientTrustsExtraCaPems (README, "Rotating certificates").'
+            : "";
+    if (left <= 0)
+        return `crossmesh ${c.what} expired at ${c.validityEndTime}: the link rejects handshakes until \`pulumi up\` renews it — run it now.${ca}`;
     if (now.getTime() >= renewFrom) {
-        return `crossmesh ${c.what} expires at ${c.validityEndTime} (in ${left.toFixed(1)} days) and is inside its ${c.renewBeforeDays}-day renewal window: `
-            + `this update should replace it; if it did not (a preview, a failed update), run \`pulumi up\` before it expires.${ca}`;
+        return (
+            `crossmesh ${c.what} expires at ${c.validityEndTime} (in ${left.toFixed(1)} days) and is inside its ${c.renewBeforeDays}-day renewal window: ` +
+            `this update should replace it; if it did not (a preview, a failed update), run \`pulumi up\` before it expires.${ca}`
+        );
     }
-    return `crossmesh ${c.what} expires at ${c.validityEndTime} (in ${left.toFixed(1)} days); the first \`pulumi up\` from ${day(renewFrom)} renews it. `
-        + `Make sure one runs then (the scheduled up of .github/workflows/up.yml).${ca}`;
+    return (
+        `crossmesh ${c.what} expires at ${c.validityEndTime} (in ${left.toFixed(1)} days); the first \`pulumi up\` from ${day(renewFrom)} renews it. ` +
+        `Make sure one runs then (the scheduled up of .github/workflows/up.yml).${ca}`
+    );
 }
 
 /**
@@ -47,10 +57,15 @@ export function expiryWarning(c: CertificateEnd, now: Date, marginDays = EXPIRY_
  * preview, a certificate about to be replaced has no known end and is skipped), against the clock of
  * the machine running Pulumi.
  */
-export function warnNearExpiry(resource: pulumi.Resource, certs: { what: string; kind: "leaf" | "ca"; end: pulumi.Output<string>; renewBeforeDays: pulumi.Output<number> }[]): void {
+export function warnNearExpiry(
+    resource: pulumi.Resource,
+    certs: { what: string; kind: "leaf" | "ca"; end: pulumi.Output<string>; renewBeforeDays: pulumi.Output<number> }[],
+): void {
     for (const c of certs) {
         pulumi.all([c.end, c.renewBeforeDays]).apply(([validityEndTime, renewBeforeDays]) => {
-            const message = validityEndTime ? expiryWarning({ what: c.what, kind: c.kind, validityEndTime, renewBeforeDays }, new Date()) : undefined;
+            const message = validityEndTime
+                ? expiryWarning({ what: c.what, kind: c.kind, validityEndTime, renewBeforeDays }, new Date())
+                : undefined;
             if (message) void pulumi.log.warn(message, resource);
         });
     }

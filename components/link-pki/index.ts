@@ -88,14 +88,22 @@ export class LinkPki extends pulumi.ComponentResource {
         const child = { parent: this };
 
         // The same checks again on the resolved values: they are no-ops for plain args and catch late Outputs.
-        const hosts = pulumi.output(args.exportedHosts).apply((h) => { requireExportedHosts(h); return h; });
+        const hosts = pulumi.output(args.exportedHosts).apply((h) => {
+            requireExportedHosts(h);
+            return h;
+        });
         const key = pulumi.all([args.keyAlgorithm, args.rsaBits]).apply(([a, b]) => keySettings(a, b));
         const keySpec: KeySpec = { algorithm: key.algorithm, ecdsaCurve: key.ecdsaCurve, rsaBits: key.rsaBits };
-        const days = pulumi.all([args.caValidityDays, args.caRenewBeforeDays, args.leafValidityDays, args.leafRenewBeforeDays])
+        const days = pulumi
+            .all([args.caValidityDays, args.caRenewBeforeDays, args.leafValidityDays, args.leafRenewBeforeDays])
             .apply(([caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays]) =>
-                validitySettings({ caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays }));
-        const spiffeId = pulumi.all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
-            .apply(([td, ns, sa]) => buildSpiffeId(td ?? "cluster.local", ns ?? "istio-system", sa ?? "istio-egressgateway"));
+                validitySettings({ caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays }),
+            );
+        const spiffeId = pulumi
+            .all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
+            .apply(([td, ns, sa]) =>
+                buildSpiffeId(td ?? "cluster.local", ns ?? "istio-system", sa ?? "istio-egressgateway"),
+            );
         const extras = (field: "serverTrustsExtraCaPems" | "clientTrustsExtraCaPems") =>
             pulumi.output(args[field] ?? []).apply((pems) => requireCaCertificates(field, pems));
 
@@ -106,25 +114,55 @@ export class LinkPki extends pulumi.ComponentResource {
 
         this.serverCa = issueCa(name, "server", keySpec, caHours, caEarly, child);
         this.clientCa = issueCa(name, "client", keySpec, caHours, caEarly, child);
-        this.serverLeaf = issueLeaf(name, "server", keySpec, {
-            dnsNames: hosts,
-            // key_encipherment matters for RSA key exchange (TLS 1.2); harmless for ECDSA.
-            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-            validityHours: leafHours,
-            earlyRenewalHours: leafEarly,
-        }, this.serverCa, child);
-        this.clientLeaf = issueLeaf(name, "client", keySpec, {
-            uris: spiffeId.apply((id) => [id]),
-            allowedUses: ["digital_signature", "client_auth"],
-            validityHours: leafHours,
-            earlyRenewalHours: leafEarly,
-        }, this.clientCa, child);
+        this.serverLeaf = issueLeaf(
+            name,
+            "server",
+            keySpec,
+            {
+                dnsNames: hosts,
+                // key_encipherment matters for RSA key exchange (TLS 1.2); harmless for ECDSA.
+                allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+                validityHours: leafHours,
+                earlyRenewalHours: leafEarly,
+            },
+            this.serverCa,
+            child,
+        );
+        this.clientLeaf = issueLeaf(
+            name,
+            "client",
+            keySpec,
+            {
+                uris: spiffeId.apply((id) => [id]),
+                allowedUses: ["digital_signature", "client_auth"],
+                validityHours: leafHours,
+                earlyRenewalHours: leafEarly,
+            },
+            this.clientCa,
+            child,
+        );
 
         // Cross-wiring: each side's ca.crt is the OTHER side's CA (plus rotation extras), never its own.
-        this.serverBundle = pulumi.secret(pulumi.all([this.serverLeaf.cert.certPem, this.serverLeaf.key.privateKeyPem,
-            this.clientCa.cert.certPem, extras("serverTrustsExtraCaPems")]).apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)));
-        this.clientBundle = pulumi.secret(pulumi.all([this.clientLeaf.cert.certPem, this.clientLeaf.key.privateKeyPem,
-            this.serverCa.cert.certPem, extras("clientTrustsExtraCaPems")]).apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)));
+        this.serverBundle = pulumi.secret(
+            pulumi
+                .all([
+                    this.serverLeaf.cert.certPem,
+                    this.serverLeaf.key.privateKeyPem,
+                    this.clientCa.cert.certPem,
+                    extras("serverTrustsExtraCaPems"),
+                ])
+                .apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)),
+        );
+        this.clientBundle = pulumi.secret(
+            pulumi
+                .all([
+                    this.clientLeaf.cert.certPem,
+                    this.clientLeaf.key.privateKeyPem,
+                    this.serverCa.cert.certPem,
+                    extras("clientTrustsExtraCaPems"),
+                ])
+                .apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)),
+        );
         this.serverCaPem = this.serverCa.cert.certPem;
         this.clientCaPem = this.clientCa.cert.certPem;
         this.serverCaExpiresAt = this.serverCa.cert.validityEndTime;
@@ -135,10 +173,30 @@ export class LinkPki extends pulumi.ComponentResource {
         this.serverHosts = hosts;
         // A warning in the update's output when a certificate nears its end (see expiry.ts).
         warnNearExpiry(this, [
-            { what: "server leaf certificate", kind: "leaf", end: this.serverCertExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays) },
-            { what: "client leaf certificate", kind: "leaf", end: this.clientCertExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays) },
-            { what: "server CA", kind: "ca", end: this.serverCaExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays) },
-            { what: "client CA", kind: "ca", end: this.clientCaExpiresAt, renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays) },
+            {
+                what: "server leaf certificate",
+                kind: "leaf",
+                end: this.serverCertExpiresAt,
+                renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays),
+            },
+            {
+                what: "client leaf certificate",
+                kind: "leaf",
+                end: this.clientCertExpiresAt,
+                renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays),
+            },
+            {
+                what: "server CA",
+                kind: "ca",
+                end: this.serverCaExpiresAt,
+                renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays),
+            },
+            {
+                what: "client CA",
+                kind: "ca",
+                end: this.clientCaExpiresAt,
+                renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays),
+            },
         ]);
 
         this.registerOutputs({

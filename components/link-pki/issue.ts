@@ -31,18 +31,28 @@ function commonName(text: string): string {
     return text.slice(0, 64);
 }
 
-export function issueCa(name: string, side: "server" | "client", key: KeySpec, validityHours: pulumi.Input<number>,
-    earlyRenewalHours: pulumi.Input<number>, opts: pulumi.CustomResourceOptions): IssuedCa {
+export function issueCa(
+    name: string,
+    side: "server" | "client",
+    key: KeySpec,
+    validityHours: pulumi.Input<number>,
+    earlyRenewalHours: pulumi.Input<number>,
+    opts: pulumi.CustomResourceOptions,
+): IssuedCa {
     const caKey = new tls.PrivateKey(`${name}-${side}-ca-key`, key, opts);
-    const cert = new tls.SelfSignedCert(`${name}-${side}-ca`, {
-        privateKeyPem: pulumi.secret(caKey.privateKeyPem),
-        isCaCertificate: true,
-        validityPeriodHours: validityHours,
-        earlyRenewalHours,
-        allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-        subject: { commonName: commonName(`crossmesh ${side} CA ${name}`), organization: "crossmesh" },
-        setSubjectKeyId: true,
-    }, opts);
+    const cert = new tls.SelfSignedCert(
+        `${name}-${side}-ca`,
+        {
+            privateKeyPem: pulumi.secret(caKey.privateKeyPem),
+            isCaCertificate: true,
+            validityPeriodHours: validityHours,
+            earlyRenewalHours,
+            allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+            subject: { commonName: commonName(`crossmesh ${side} CA ${name}`), organization: "crossmesh" },
+            setSubjectKeyId: true,
+        },
+        opts,
+    );
     return { key: caKey, cert };
 }
 
@@ -54,16 +64,26 @@ export interface LeafSpec {
     earlyRenewalHours: pulumi.Input<number>;
 }
 
-export function issueLeaf(name: string, side: "server" | "client", key: KeySpec, spec: LeafSpec, ca: IssuedCa,
-    opts: pulumi.CustomResourceOptions): IssuedLeaf {
+export function issueLeaf(
+    name: string,
+    side: "server" | "client",
+    key: KeySpec,
+    spec: LeafSpec,
+    ca: IssuedCa,
+    opts: pulumi.CustomResourceOptions,
+): IssuedLeaf {
     const leafKey = new tls.PrivateKey(`${name}-${side}-key`, key, opts);
-    const csr = new tls.CertRequest(`${name}-${side}-csr`, {
-        privateKeyPem: pulumi.secret(leafKey.privateKeyPem),
-        dnsNames: spec.dnsNames,
-        uris: spec.uris,
-        // Envoy matches SANs, never the CN; the CN only helps a human reading the certificate.
-        subject: { commonName: commonName(`crossmesh ${side} ${name}`), organization: "crossmesh" },
-    }, opts);
+    const csr = new tls.CertRequest(
+        `${name}-${side}-csr`,
+        {
+            privateKeyPem: pulumi.secret(leafKey.privateKeyPem),
+            dnsNames: spec.dnsNames,
+            uris: spec.uris,
+            // Envoy matches SANs, never the CN; the CN only helps a human reading the certificate.
+            subject: { commonName: commonName(`crossmesh ${side} ${name}`), organization: "crossmesh" },
+        },
+        opts,
+    );
     const signArgs: tls.LocallySignedCertArgs = {
         certRequestPem: csr.certRequestPem,
         caPrivateKeyPem: pulumi.secret(ca.key.privateKeyPem),

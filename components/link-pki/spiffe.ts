@@ -13,10 +13,16 @@ const SERVICE_ACCOUNT = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9](
 export function buildSpiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
     requireTrustDomain("clientTrustDomain", trustDomain);
     if (!NAMESPACE.test(namespace)) {
-        invalid("clientNamespace", `"${namespace}" is not a Kubernetes namespace name: use at most 63 lowercase letters, digits and inner hyphens (the namespace of the GKE egress gateway pods).`);
+        invalid(
+            "clientNamespace",
+            `"${namespace}" is not a Kubernetes namespace name: use at most 63 lowercase letters, digits and inner hyphens (the namespace of the GKE egress gateway pods).`,
+        );
     }
     if (!SERVICE_ACCOUNT.test(serviceAccount)) {
-        invalid("clientServiceAccount", `"${serviceAccount}" is not a Kubernetes service account name: use lowercase letters, digits, inner hyphens and dots, 253 characters at most (the service account of the GKE egress gateway pods).`);
+        invalid(
+            "clientServiceAccount",
+            `"${serviceAccount}" is not a Kubernetes service account name: use lowercase letters, digits, inner hyphens and dots, 253 characters at most (the service account of the GKE egress gateway pods).`,
+        );
     }
     return spiffeId(trustDomain, namespace, serviceAccount);
 }

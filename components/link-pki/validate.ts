@@ -1,10 +1,20 @@
 // Up-front checks of LinkPkiArgs: everything plain at construction is checked here, before the
 // component registers anything. Values that are still Outputs are checked by the same functions
 // inside `apply` (see index.ts), so a bad late value fails the deployment instead of issuing a bad cert.
-import { invalid, known, knownArray, requireConcreteHostname, requireIntegerInRange, requireUnique } from "../common/validation";
+import {
+    invalid,
+    known,
+    knownArray,
+    requireConcreteHostname,
+    requireIntegerInRange,
+    requireUnique,
+} from "../common/validation";
 import { requireCaCertificatePem } from "./bundle";
 import {
-    DEFAULT_CA_RENEW_BEFORE_DAYS, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_LEAF_RENEW_BEFORE_DAYS, DEFAULT_LEAF_VALIDITY_DAYS,
+    DEFAULT_CA_RENEW_BEFORE_DAYS,
+    DEFAULT_CA_VALIDITY_DAYS,
+    DEFAULT_LEAF_RENEW_BEFORE_DAYS,
+    DEFAULT_LEAF_VALIDITY_DAYS,
 } from "./renewal";
 import { requireTrustDomain } from "./spiffe";
 import type { LinkPkiArgs } from "./index";
@@ -15,20 +25,30 @@ export const RSA_BITS = [2048, 3072, 4096];
 /** Checks the exported hosts: at least one, each a concrete lowercase FQDN, no duplicates. */
 export function requireExportedHosts(hosts: readonly string[]): void {
     if (hosts.length === 0) {
-        invalid("exportedHosts", "is empty; list every host the EKS gateway exports (e.g. [\"lambda.external\"]): each becomes a DNS SAN of the server certificate.");
+        invalid(
+            "exportedHosts",
+            'is empty; list every host the EKS gateway exports (e.g. ["lambda.external"]): each becomes a DNS SAN of the server certificate.',
+        );
     }
     hosts.forEach((h, i) => requireConcreteHostname(`exportedHosts[${i}]`, h));
     requireUnique("exportedHosts", hosts);
 }
 
 /** Checks the key settings; returns the tls.PrivateKey inputs they stand for. */
-export function keySettings(algorithm: string | undefined, rsaBits: number | undefined): { algorithm: string; ecdsaCurve?: string; rsaBits?: number } {
+export function keySettings(
+    algorithm: string | undefined,
+    rsaBits: number | undefined,
+): { algorithm: string; ecdsaCurve?: string; rsaBits?: number } {
     const alg = algorithm ?? "ECDSA";
     if (!KEY_ALGORITHMS.includes(alg)) {
-        invalid("keyAlgorithm", `"${alg}" is not supported; use "ECDSA" (P-256, the default) or "RSA" (with rsaBits 2048, 3072 or 4096).`);
+        invalid(
+            "keyAlgorithm",
+            `"${alg}" is not supported; use "ECDSA" (P-256, the default) or "RSA" (with rsaBits 2048, 3072 or 4096).`,
+        );
     }
     if (alg === "ECDSA") {
-        if (rsaBits !== undefined) invalid("rsaBits", `applies to RSA keys only; remove it, or set keyAlgorithm to "RSA".`);
+        if (rsaBits !== undefined)
+            invalid("rsaBits", `applies to RSA keys only; remove it, or set keyAlgorithm to "RSA".`);
         return { algorithm: "ECDSA", ecdsaCurve: "P256" };
     }
     const bits = rsaBits ?? 2048;
@@ -57,13 +77,22 @@ export function validitySettings(v: Partial<ValidityDays>): ValidityDays {
     requireIntegerInRange("leafRenewBeforeDays", out.leafRenewBeforeDays, 1, 3650, "days");
     // Blame the field the user set: a shortened validity under the default window names the validity.
     if (out.caRenewBeforeDays >= out.caValidityDays) {
-        invalid(v.caRenewBeforeDays === undefined ? "caValidityDays" : "caRenewBeforeDays", `the CA validity (${out.caValidityDays} days) is not longer than its early-renewal window caRenewBeforeDays (${out.caRenewBeforeDays} days), so every \`pulumi up\` would replace the CA. Make the validity longer than the window, e.g. caValidityDays 3650 with caRenewBeforeDays 30.`);
+        invalid(
+            v.caRenewBeforeDays === undefined ? "caValidityDays" : "caRenewBeforeDays",
+            `the CA validity (${out.caValidityDays} days) is not longer than its early-renewal window caRenewBeforeDays (${out.caRenewBeforeDays} days), so every \`pulumi up\` would replace the CA. Make the validity longer than the window, e.g. caValidityDays 3650 with caRenewBeforeDays 30.`,
+        );
     }
     if (out.leafRenewBeforeDays >= out.leafValidityDays) {
-        invalid(v.leafRenewBeforeDays === undefined ? "leafValidityDays" : "leafRenewBeforeDays", `the leaf validity (${out.leafValidityDays} days) is not longer than its early-renewal window leafRenewBeforeDays (${out.leafRenewBeforeDays} days), so every \`pulumi up\` would replace the certificates. Make the validity longer than the window, e.g. leafValidityDays 90 with leafRenewBeforeDays 30.`);
+        invalid(
+            v.leafRenewBeforeDays === undefined ? "leafValidityDays" : "leafRenewBeforeDays",
+            `the leaf validity (${out.leafValidityDays} days) is not longer than its early-renewal window leafRenewBeforeDays (${out.leafRenewBeforeDays} days), so every \`pulumi up\` would replace the certificates. Make the validity longer than the window, e.g. leafValidityDays 90 with leafRenewBeforeDays 30.`,
+        );
     }
     if (out.leafValidityDays > out.caValidityDays - out.caRenewBeforeDays) {
-        invalid("leafValidityDays", `${out.leafValidityDays} days outlives the CA (valid ${out.caValidityDays} days, renewed ${out.caRenewBeforeDays} days early); keep leaves shorter than the CA, e.g. 90 days.`);
+        invalid(
+            "leafValidityDays",
+            `${out.leafValidityDays} days outlives the CA (valid ${out.caValidityDays} days, renewed ${out.caRenewBeforeDays} days early); keep leaves shorter than the CA, e.g. 90 days.`,
+        );
     }
     return out;
 }
@@ -71,12 +100,14 @@ export function validitySettings(v: Partial<ValidityDays>): ValidityDays {
 /** Every check that can run on the values known at construction; throws InputPropertyError. */
 export function validateLinkPkiArgs(args: LinkPkiArgs): void {
     if (!args || args.exportedHosts === undefined) {
-        invalid("exportedHosts", "is required; list every host the EKS gateway exports (e.g. [\"lambda.external\"]).");
+        invalid("exportedHosts", 'is required; list every host the EKS gateway exports (e.g. ["lambda.external"]).');
     }
     const hosts = knownArray<string>(args.exportedHosts);
     if (hosts) {
         if (hosts.length === 0) requireExportedHosts([]);
-        hosts.forEach((h, i) => { if (known(h)) requireConcreteHostname(`exportedHosts[${i}]`, h); });
+        hosts.forEach((h, i) => {
+            if (known(h)) requireConcreteHostname(`exportedHosts[${i}]`, h);
+        });
         if (hosts.every((h) => known(h))) requireUnique("exportedHosts", hosts as string[]);
     }
     if (known(args.clientTrustDomain)) requireTrustDomain("clientTrustDomain", args.clientTrustDomain);

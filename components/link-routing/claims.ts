@@ -32,19 +32,30 @@ export interface Claimed {
  * Records that `owner` creates `objects` on the cluster of `opts`; refuses (before anything registers)
  * an object another component of this program already creates there, naming both and the fix.
  */
-export function claimObjects(owner: string, opts: pulumi.ComponentResourceOptions | undefined, objects: readonly Claimed[]): void {
+export function claimObjects(
+    owner: string,
+    opts: pulumi.ComponentResourceOptions | undefined,
+    objects: readonly Claimed[],
+): void {
     const cluster = kubernetesProviderOf(opts);
     if (!cluster) return;
     let claimed = owners.get(cluster);
     if (!claimed) owners.set(cluster, (claimed = new Map()));
     const mine = objects.map((o) => {
         const ns = namespaceKey(o.metadata.namespace);
-        return { key: `${o.kind}/${ns}/${o.metadata.name}`, label: `${o.kind} ${ns ? `${ns}/` : ""}${o.metadata.name}`, field: o.field ?? "linkName" };
+        return {
+            key: `${o.kind}/${ns}/${o.metadata.name}`,
+            label: `${o.kind} ${ns ? `${ns}/` : ""}${o.metadata.name}`,
+            field: o.field ?? "linkName",
+        };
     });
     for (const { key, label, field } of mine) {
         const other = claimed.get(key);
         if (other !== undefined && other !== owner) {
-            invalid(field, `${owner} would create ${label}, which ${other} already creates on the same cluster; give each link its own linkName (the default is the component name) and credentialName.`);
+            invalid(
+                field,
+                `${owner} would create ${label}, which ${other} already creates on the same cluster; give each link its own linkName (the default is the component name) and credentialName.`,
+            );
         }
     }
     for (const { key } of mine) claimed.set(key, owner);

@@ -15,7 +15,11 @@ export const MAX_LINK_NAME = 30;
  * to 30 characters with a short hash when longer.
  */
 export function defaultLinkName(componentName: string): string {
-    const label = componentName.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "link";
+    const label =
+        componentName
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, "-")
+            .replace(/^-+|-+$/g, "") || "link";
     if (label.length <= MAX_LINK_NAME && /^[a-z]/.test(label)) return label;
     const hash = crypto.createHash("sha256").update(componentName).digest("hex").slice(0, 6);
     const head = (/^[a-z]/.test(label) ? label : `l-${label}`).slice(0, MAX_LINK_NAME - 7).replace(/-+$/, "");

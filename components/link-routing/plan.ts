@@ -37,7 +37,10 @@ export interface PlannedObject<V, N = string> {
 
 /** The values restricted to `reads`, as the component assembles them: an unread slot is absent. */
 export function pickSlots<V>(values: V, reads: readonly string[]): V {
-    return assemble(reads, reads.map((r) => readSlot(values, r)));
+    return assemble(
+        reads,
+        reads.map((r) => readSlot(values, r)),
+    );
 }
 
 export function assemble<V>(reads: readonly string[], slotValues: readonly unknown[]): V {
@@ -75,6 +78,9 @@ export function buildPlanned<V, N>(p: PlannedObject<V, N>, values: V) {
 }
 
 /** Two objects may not share kind, namespace and name; the plan of one gateway never does. */
-export function identityKey(id: { kind: string; metadata: { name: string; namespace?: unknown } }, namespace: string): string {
+export function identityKey(
+    id: { kind: string; metadata: { name: string; namespace?: unknown } },
+    namespace: string,
+): string {
     return `${id.kind}/${namespace}/${id.metadata.name}`;
 }

@@ -4,10 +4,16 @@ import type { GatewayRef, GatewayRefInput, TlsBundle } from "../common/types";
 import { requireSelectorLabels } from "./validate";
 
 export function resolveGateway(path: string, gateway: GatewayRefInput): pulumi.Output<GatewayRef> {
-    return pulumi.all([gateway.namespace, gateway.selectorLabels, gateway.serviceName, gateway.serviceAccount])
+    return pulumi
+        .all([gateway.namespace, gateway.selectorLabels, gateway.serviceName, gateway.serviceAccount])
         .apply(([namespace, selectorLabels, serviceName, serviceAccount]) => {
             requireSelectorLabels(`${path}.selectorLabels`, selectorLabels);
-            return { namespace, selectorLabels: { ...selectorLabels } as Record<string, string>, serviceName, serviceAccount };
+            return {
+                namespace,
+                selectorLabels: { ...selectorLabels } as Record<string, string>,
+                serviceName,
+                serviceAccount,
+            };
         });
 }
 
@@ -15,5 +21,10 @@ export function resolveGateway(path: string, gateway: GatewayRefInput): pulumi.O
  * Stand-ins used only to learn the identities (kind, name) of the objects a builder emits before the
  * real values resolve; names never depend on these fields.
  */
-export const PLACEHOLDER_GATEWAY: GatewayRef = { namespace: "", selectorLabels: {}, serviceName: "", serviceAccount: "" };
+export const PLACEHOLDER_GATEWAY: GatewayRef = {
+    namespace: "",
+    selectorLabels: {},
+    serviceName: "",
+    serviceAccount: "",
+};
 export const PLACEHOLDER_BUNDLE: TlsBundle = { "tls.crt": "", "tls.key": "", "ca.crt": "" };

@@ -12,10 +12,16 @@ import { Payload, PlannedIdentity, PlannedObject, assemble } from "./plan";
 export type SlotSource = (slot: string) => pulumi.Output<unknown>;
 
 /** Creates the resource of one planned object; its payload waits for the slots it reads only. */
-export function createPlanned<V>(prefix: string, p: PlannedObject<V, pulumi.Input<string>>, source: SlotSource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    const payload = p.reads.length === 0
-        ? pulumi.output(p.payload({} as V))
-        : pulumi.all(p.reads.map((slot) => source(slot))).apply((vals) => p.payload(assemble<V>(p.reads, vals)));
+export function createPlanned<V>(
+    prefix: string,
+    p: PlannedObject<V, pulumi.Input<string>>,
+    source: SlotSource,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
+    const payload =
+        p.reads.length === 0
+            ? pulumi.output(p.payload({} as V))
+            : pulumi.all(p.reads.map((slot) => source(slot))).apply((vals) => p.payload(assemble<V>(p.reads, vals)));
     return createObject(prefix, p.identity, payload, opts);
 }
 
@@ -25,7 +31,15 @@ export function createPlanned<V>(prefix: string, p: PlannedObject<V, pulumi.Inpu
  */
 export function createObject(
     prefix: string,
-    id: PlannedIdentity<pulumi.Input<string>> | (Omit<PlannedIdentity<pulumi.Input<string>>, "metadata"> & { metadata: { name: string; namespace?: pulumi.Input<string>; labels: pulumi.Input<Record<string, string>> } }),
+    id:
+        | PlannedIdentity<pulumi.Input<string>>
+        | (Omit<PlannedIdentity<pulumi.Input<string>>, "metadata"> & {
+              metadata: {
+                  name: string;
+                  namespace?: pulumi.Input<string>;
+                  labels: pulumi.Input<Record<string, string>>;
+              };
+          }),
     payload: pulumi.Output<Payload>,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource {
@@ -33,18 +47,30 @@ export function createObject(
     const metadata = { ...id.metadata };
     switch (`${id.apiVersion}/${id.kind}`) {
         case "v1/Secret":
-            return new k8s.core.v1.Secret(name, {
-                metadata,
-                type: id.type ?? "Opaque",
-                stringData: pulumi.secret(payload.apply((p) => p.stringData ?? {})),
-            }, opts);
+            return new k8s.core.v1.Secret(
+                name,
+                {
+                    metadata,
+                    type: id.type ?? "Opaque",
+                    stringData: pulumi.secret(payload.apply((p) => p.stringData ?? {})),
+                },
+                opts,
+            );
         case "v1/Namespace":
             return new k8s.core.v1.Namespace(name, { metadata }, opts);
         case "v1/ServiceAccount":
             return new k8s.core.v1.ServiceAccount(name, { metadata }, opts);
         case "apps/v1/Deployment":
-            return new k8s.apps.v1.Deployment(name, { metadata, spec: payload.apply((p) => p.spec as k8s.types.input.apps.v1.DeploymentSpec) }, opts);
+            return new k8s.apps.v1.Deployment(
+                name,
+                { metadata, spec: payload.apply((p) => p.spec as k8s.types.input.apps.v1.DeploymentSpec) },
+                opts,
+            );
         default:
-            return new k8s.apiextensions.CustomResource(name, { apiVersion: id.apiVersion, kind: id.kind, metadata, spec: payload.apply((p) => p.spec ?? {}) }, opts);
+            return new k8s.apiextensions.CustomResource(
+                name,
+                { apiVersion: id.apiVersion, kind: id.kind, metadata, spec: payload.apply((p) => p.spec ?? {}) },
+                opts,
+            );
     }
 }

@@ -7,14 +7,21 @@ import { MAX_LINK_NAME, objectName } from "./names";
 export function requireCredentialName(propertyPath: string, name: string): void {
     requireKubernetesName(propertyPath, name);
     if (name.endsWith("-cacert")) {
-        invalid(propertyPath, `"${name}" ends in "-cacert": Istio reads a Secret named <credentialName>-cacert as the CA of <credentialName>, so a credential may not be named that way. Drop the suffix, e.g. "${name.slice(0, -"-cacert".length)}".`);
+        invalid(
+            propertyPath,
+            `"${name}" ends in "-cacert": Istio reads a Secret named <credentialName>-cacert as the CA of <credentialName>, so a credential may not be named that way. Drop the suffix, e.g. "${name.slice(0, -"-cacert".length)}".`,
+        );
     }
 }
 
 /** The link name prefixes every object name; it must itself be a short DNS label. */
 export function requireLinkName(propertyPath: string, name: string): void {
     requireKubernetesName(propertyPath, name);
-    if (name.length > MAX_LINK_NAME) invalid(propertyPath, `"${name}" is ${name.length} characters; keep the link name to ${MAX_LINK_NAME} so object names (link name + host) stay readable.`);
+    if (name.length > MAX_LINK_NAME)
+        invalid(
+            propertyPath,
+            `"${name}" is ${name.length} characters; keep the link name to ${MAX_LINK_NAME} so object names (link name + host) stay readable.`,
+        );
 }
 
 /**
@@ -22,9 +29,14 @@ export function requireLinkName(propertyPath: string, name: string): void {
  * and distinct after turning dots into hyphens (they name objects and subsets).
  */
 export function requireExportedHosts(listPath: string, hosts: readonly unknown[]): string[] {
-    if (hosts.length === 0) invalid(listPath, "list at least one service to export, e.g. [{ host: \"lambda.external\", … }].");
+    if (hosts.length === 0)
+        invalid(listPath, 'list at least one service to export, e.g. [{ host: "lambda.external", … }].');
     const plain = hosts.map((h, i) => {
-        if (typeof h !== "string") invalid(`${listPath}[${i}].host`, "give the host as a plain string: it names the routing objects, so it must be known before anything is created.");
+        if (typeof h !== "string")
+            invalid(
+                `${listPath}[${i}].host`,
+                "give the host as a plain string: it names the routing objects, so it must be known before anything is created.",
+            );
         requireConcreteHostname(`${listPath}[${i}].host`, h);
         return h;
     });
@@ -32,7 +44,11 @@ export function requireExportedHosts(listPath: string, hosts: readonly unknown[]
     const names = new Map<string, number>();
     plain.forEach((h, i) => {
         const first = names.get(objectName(h));
-        if (first !== undefined) invalid(`${listPath}[${i}].host`, `"${h}" and "${plain[first]}" map to the same object name "${objectName(h)}"; rename one of them.`);
+        if (first !== undefined)
+            invalid(
+                `${listPath}[${i}].host`,
+                `"${h}" and "${plain[first]}" map to the same object name "${objectName(h)}"; rename one of them.`,
+            );
         names.set(objectName(h), i);
     });
     return plain;
@@ -40,7 +56,11 @@ export function requireExportedHosts(listPath: string, hosts: readonly unknown[]
 
 /** What can be checked of a gateway reference before it resolves: names and non-empty selector labels. */
 export function requireGatewayRef(path: string, gateway: GatewayRefInput | undefined): void {
-    if (!gateway) invalid(path, "give the gateway: namespace, selectorLabels, serviceName and serviceAccount (IstioInstall outputs one; for an adopted Istio write them down).");
+    if (!gateway)
+        invalid(
+            path,
+            "give the gateway: namespace, selectorLabels, serviceName and serviceAccount (IstioInstall outputs one; for an adopted Istio write them down).",
+        );
     for (const field of ["namespace", "serviceName", "serviceAccount"] as const) {
         const v = gateway[field];
         if (v === undefined) invalid(`${path}.${field}`, `missing; give the gateway's ${field}.`);
@@ -50,10 +70,17 @@ export function requireGatewayRef(path: string, gateway: GatewayRefInput | undef
 }
 
 /** Selector labels must be known-non-empty: an empty selector would bind a Gateway to every proxy. */
-export function requireSelectorLabels(path: string, labels: GatewayRefInput["selectorLabels"] | Record<string, string> | undefined): void {
-    if (labels === undefined) invalid(path, "missing; give the gateway pods' labels, e.g. { istio: \"ingressgateway\" }.");
+export function requireSelectorLabels(
+    path: string,
+    labels: GatewayRefInput["selectorLabels"] | Record<string, string> | undefined,
+): void {
+    if (labels === undefined)
+        invalid(path, 'missing; give the gateway pods\' labels, e.g. { istio: "ingressgateway" }.');
     if (known(labels) && Object.keys(labels).length === 0) {
-        invalid(path, "is empty: a Gateway or policy with an empty selector applies to every proxy. Give the gateway pods' labels, e.g. { app: \"istio-ingressgateway\", istio: \"ingressgateway\" } (kubectl get pods -n <ns> --show-labels).");
+        invalid(
+            path,
+            'is empty: a Gateway or policy with an empty selector applies to every proxy. Give the gateway pods\' labels, e.g. { app: "istio-ingressgateway", istio: "ingressgateway" } (kubectl get pods -n <ns> --show-labels).',
+        );
     }
 }
 

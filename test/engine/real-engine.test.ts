@@ -23,12 +23,22 @@ const ROOT = path.join(__dirname, "..", "..");
 const TOOLS = path.join(ROOT, "..", "shared", "tools", "real-engine");
 const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
 const BIN = path.join(REAL_HOME, "bin");
-const NEEDED = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "kubectl", "etcd", "kube-apiserver", "kube-controller-manager"];
+const NEEDED = [
+    "pulumi",
+    "pulumi-language-nodejs",
+    "pulumi-resource-kubernetes",
+    "pulumi-resource-tls",
+    "kubectl",
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+];
 
 function skipReason(): string | undefined {
     if (!fs.existsSync(TOOLS)) return `no ${TOOLS} (the real-engine tools)`;
     const missing = NEEDED.filter((b) => !fs.existsSync(path.join(BIN, b)));
-    if (missing.length) return `missing in ${BIN}: ${missing.join(", ")} (build them with ${TOOLS}/build.sh; see its README)`;
+    if (missing.length)
+        return `missing in ${BIN}: ${missing.join(", ")} (build them with ${TOOLS}/build.sh; see its README)`;
     return undefined;
 }
 const SKIP = skipReason();
@@ -53,14 +63,22 @@ let startedClusters = false;
 const watchers: { cluster: string; proc: ChildProcess; events: { at: number; line: string }[] }[] = [];
 
 function sh(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; allowFail?: boolean } = {}) {
-    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? work, env: opts.env ?? env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(cmd, args, {
+        cwd: opts.cwd ?? work,
+        env: opts.env ?? env,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+    });
     if (r.status !== 0 && !opts.allowFail) {
-        throw new Error(`${path.basename(cmd)} ${args.join(" ")} exited ${r.status}:\n${(r.stdout ?? "").slice(-4000)}\n${(r.stderr ?? "").slice(-4000)}`);
+        throw new Error(
+            `${path.basename(cmd)} ${args.join(" ")} exited ${r.status}:\n${(r.stdout ?? "").slice(-4000)}\n${(r.stderr ?? "").slice(-4000)}`,
+        );
     }
     return r;
 }
 const pulumi = (...args: string[]) => sh(path.join(BIN, "pulumi"), [...args, "--non-interactive"]);
-const kubectl = (kubeconfig: string, ...args: string[]) => sh(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], { allowFail: true });
+const kubectl = (kubeconfig: string, ...args: string[]) =>
+    sh(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], { allowFail: true });
 
 /**
  * The steps of a `--json` preview (one document with `steps`) or update (one engine event per line; each
@@ -70,14 +88,20 @@ function stepsOf(stdout: string): { op: string; urn: string }[] {
     const text = stdout.trim();
     if (!text.startsWith("{")) return [];
     if (!text.includes("\n{")) return (JSON.parse(text) as { steps?: { op: string; urn: string }[] }).steps ?? [];
-    return text.split("\n").filter((l) => l.startsWith("{"))
+    return text
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as { resourcePreEvent?: { metadata: { op: string; urn: string } } })
-        .flatMap((e) => (e.resourcePreEvent ? [{ op: e.resourcePreEvent.metadata.op, urn: e.resourcePreEvent.metadata.urn }] : []));
+        .flatMap((e) =>
+            e.resourcePreEvent ? [{ op: e.resourcePreEvent.metadata.op, urn: e.resourcePreEvent.metadata.urn }] : [],
+        );
 }
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
 /** Kubernetes objects (not the provider) the steps replace. */
 function replacedObjects(steps: { op: string; urn: string }[]): string[] {
-    const urns = steps.filter((s) => REPLACE_OPS.has(s.op) && /::kubernetes:/.test(s.urn) && !/::pulumi:providers:/.test(s.urn)).map((s) => s.urn.split("::").pop()!);
+    const urns = steps
+        .filter((s) => REPLACE_OPS.has(s.op) && /::kubernetes:/.test(s.urn) && !/::pulumi:providers:/.test(s.urn))
+        .map((s) => s.urn.split("::").pop()!);
     return [...new Set(urns)];
 }
 
@@ -94,11 +118,23 @@ async function step(name: string, body: () => Partial<StepResult> | void): Promi
         error = e;
     }
     await new Promise((r) => setTimeout(r, 1500)); // let the watches print what the step did
-    const deleted = watchers.flatMap((w) => w.events.filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link\s/.test(e.line)).map((e) => `${w.cluster}: ${e.line.trim()}`));
-    const result: StepResult = { step: name, ok, seconds: Math.round((Date.now() - t0) / 100) / 10, ...extra, deletedLinkSecrets: deleted };
+    const deleted = watchers.flatMap((w) =>
+        w.events
+            .filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link\s/.test(e.line))
+            .map((e) => `${w.cluster}: ${e.line.trim()}`),
+    );
+    const result: StepResult = {
+        step: name,
+        ok,
+        seconds: Math.round((Date.now() - t0) / 100) / 10,
+        ...extra,
+        deletedLinkSecrets: deleted,
+    };
     if (error) result.detail = String(error instanceof Error ? error.message : error).slice(0, 2000);
     results.push(result);
-    console.log(`# ${ok ? "ok  " : "FAIL"} ${name} (${result.seconds}s)${result.replacedKubernetesObjects ? ` replaced k8s objects: ${result.replacedKubernetesObjects.length}` : ""} deleted link Secrets: ${deleted.length}`);
+    console.log(
+        `# ${ok ? "ok  " : "FAIL"} ${name} (${result.seconds}s)${result.replacedKubernetesObjects ? ` replaced k8s objects: ${result.replacedKubernetesObjects.length}` : ""} deleted link Secrets: ${deleted.length}`,
+    );
     if (error) throw error;
     return result;
 }
@@ -112,24 +148,45 @@ function previewThenUp(args: string[]): Partial<StepResult> {
 }
 
 function urnsOf(type: string, name: RegExp): string[] {
-    const state = JSON.parse(pulumi("stack", "export").stdout) as { deployment: { resources?: { urn: string; type: string }[] } };
-    return (state.deployment.resources ?? []).filter((r) => r.type === type && name.test(r.urn.split("::").pop()!)).map((r) => r.urn);
+    const state = JSON.parse(pulumi("stack", "export").stdout) as {
+        deployment: { resources?: { urn: string; type: string }[] };
+    };
+    return (state.deployment.resources ?? [])
+        .filter((r) => r.type === type && name.test(r.urn.split("::").pop()!))
+        .map((r) => r.urn);
 }
 
-const CROSSMESH_KINDS = "secrets,serviceaccounts,namespaces,gateways.networking.istio.io,virtualservices.networking.istio.io,destinationrules.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io,peerauthentications.security.istio.io,sidecars.networking.istio.io";
+const CROSSMESH_KINDS =
+    "secrets,serviceaccounts,namespaces,gateways.networking.istio.io,virtualservices.networking.istio.io,destinationrules.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io,peerauthentications.security.istio.io,sidecars.networking.istio.io";
 
 function leftovers(kubeconfig: string): string[] {
-    const r = kubectl(kubeconfig, "get", CROSSMESH_KINDS, "-A", "-l", "app.kubernetes.io/managed-by=crossmesh", "-o", "name");
+    const r = kubectl(
+        kubeconfig,
+        "get",
+        CROSSMESH_KINDS,
+        "-A",
+        "-l",
+        "app.kubernetes.io/managed-by=crossmesh",
+        "-o",
+        "name",
+    );
     return r.stdout.split("\n").filter(Boolean);
 }
 
 before(() => {
     if (SKIP) return;
     const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
-    const alive = fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
+    const alive =
+        fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
     startedClusters = !alive;
     const up = sh(path.join(TOOLS, "clusters-up.sh"), [], { cwd: ROOT, env: process.env });
-    const kube = Object.fromEntries(up.stdout.trim().split("\n").slice(-2).map((l) => l.split("=", 2) as [string, string]));
+    const kube = Object.fromEntries(
+        up.stdout
+            .trim()
+            .split("\n")
+            .slice(-2)
+            .map((l) => l.split("=", 2) as [string, string]),
+    );
     sh(path.join(TOOLS, "seed-adopted.sh"), [kube.EKS_KUBECONFIG, "ingress"], { cwd: ROOT, env: process.env });
     sh(path.join(TOOLS, "seed-adopted.sh"), [kube.GKE_KUBECONFIG, "egress"], { cwd: ROOT, env: process.env });
 
@@ -138,7 +195,8 @@ before(() => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-engine-"));
     const program = path.join(scratch, "test", "engine", "program");
     fs.mkdirSync(program, { recursive: true });
-    for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(__dirname, "program", f), path.join(program, f));
+    for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"])
+        fs.copyFileSync(path.join(__dirname, "program", f), path.join(program, f));
     for (const link of ["components", "node_modules"]) fs.symlinkSync(path.join(ROOT, link), path.join(scratch, link));
     fs.mkdirSync(path.join(scratch, "state"));
     work = program;
@@ -156,10 +214,18 @@ before(() => {
     // Objects a crashed earlier run left behind would make the first `up` fail with "already exists".
     for (const kc of [kube.EKS_KUBECONFIG, kube.GKE_KUBECONFIG]) {
         const stale = leftovers(kc);
-        if (stale.length) kubectl(kc, "delete", CROSSMESH_KINDS, "-A", "-l", "app.kubernetes.io/managed-by=crossmesh", "--wait=true");
+        if (stale.length)
+            kubectl(kc, "delete", CROSSMESH_KINDS, "-A", "-l", "app.kubernetes.io/managed-by=crossmesh", "--wait=true");
     }
-    for (const [cluster, kc] of [["eks", kube.EKS_KUBECONFIG], ["gke", kube.GKE_KUBECONFIG]] as const) {
-        const proc = spawn(path.join(BIN, "kubectl"), ["--kubeconfig", kc, "get", "secrets", "-A", "-w", "--output-watch-events", "--no-headers"], { stdio: ["ignore", "pipe", "ignore"] });
+    for (const [cluster, kc] of [
+        ["eks", kube.EKS_KUBECONFIG],
+        ["gke", kube.GKE_KUBECONFIG],
+    ] as const) {
+        const proc = spawn(
+            path.join(BIN, "kubectl"),
+            ["--kubeconfig", kc, "get", "secrets", "-A", "-w", "--output-watch-events", "--no-headers"],
+            { stdio: ["ignore", "pipe", "ignore"] },
+        );
         const w = { cluster, proc, events: [] as { at: number; line: string }[] };
         let buf = "";
         proc.stdout!.on("data", (d: Buffer) => {
@@ -189,8 +255,10 @@ after(() => {
     fs.writeFileSync(report, JSON.stringify(results, null, 2));
     console.log(`# step results: ${report}`);
     for (const r of results) {
-        console.log(`#   ${r.ok ? "✓" : "✗"} ${r.step.padEnd(38)} ${String(r.seconds).padStart(6)} s` +
-            `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0}`);
+        console.log(
+            `#   ${r.ok ? "✓" : "✗"} ${r.step.padEnd(38)} ${String(r.seconds).padStart(6)} s` +
+                `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0}`,
+        );
     }
     if (startedClusters) sh(path.join(TOOLS, "clusters-down.sh"), [], { cwd: ROOT, env: process.env, allowFail: true });
 });
@@ -200,10 +268,19 @@ const opts = { skip: SKIP };
 test("up: the link goes up against both clusters", opts, async () => {
     const r = await step("up", () => {
         const out = pulumi("up", "--yes", "--skip-preview", "--json").stdout;
-        return { replacedKubernetesObjects: replacedObjects(stepsOf(out)), detail: `${stepsOf(out).filter((s) => s.op === "create").length} resources created` };
+        return {
+            replacedKubernetesObjects: replacedObjects(stepsOf(out)),
+            detail: `${stepsOf(out).filter((s) => s.op === "create").length} resources created`,
+        };
     });
-    assert.ok(leftovers(env.EKS_KUBECONFIG!).some((o) => /secret\/payments-link$/.test(o)), "the EKS link Secret exists");
-    assert.ok(leftovers(env.GKE_KUBECONFIG!).some((o) => /secret\/payments-link$/.test(o)), "the GKE link Secret exists");
+    assert.ok(
+        leftovers(env.EKS_KUBECONFIG!).some((o) => /secret\/payments-link$/.test(o)),
+        "the EKS link Secret exists",
+    );
+    assert.ok(
+        leftovers(env.GKE_KUBECONFIG!).some((o) => /secret\/payments-link$/.test(o)),
+        "the GKE link Secret exists",
+    );
     assert.deepEqual(r.deletedLinkSecrets, []);
 });
 
@@ -218,26 +295,34 @@ test("refresh finds no drift, and the preview after it is clean", opts, async ()
     });
 });
 
-test("certificate renewal (up --replace on both leaf certificates): 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
-    const r = await step("renewal (replace both leaf certificates)", () => {
-        const leaves = urnsOf("tls:index/locallySignedCert:LocallySignedCert", /-(server|client)-cert$/);
-        assert.equal(leaves.length, 2, "one leaf certificate per side");
-        return previewThenUp(leaves.flatMap((u) => ["--replace", u]));
-    });
-    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
-});
+test(
+    "certificate renewal (up --replace on both leaf certificates): 0 Kubernetes objects replaced, no link Secret deleted",
+    opts,
+    async () => {
+        const r = await step("renewal (replace both leaf certificates)", () => {
+            const leaves = urnsOf("tls:index/locallySignedCert:LocallySignedCert", /-(server|client)-cert$/);
+            assert.equal(leaves.length, 2, "one leaf certificate per side");
+            return previewThenUp(leaves.flatMap((u) => ["--replace", u]));
+        });
+        assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+    },
+);
 
-test("CA rotation (new CA keys and certificates on both sides): 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
-    const r = await step("CA rotation (replace both CAs)", () => {
-        const cas = [
-            ...urnsOf("tls:index/privateKey:PrivateKey", /-(server|client)-ca-key$/),
-            ...urnsOf("tls:index/selfSignedCert:SelfSignedCert", /-(server|client)-ca$/),
-        ];
-        assert.equal(cas.length, 4, "a key and a certificate per CA");
-        return previewThenUp(cas.flatMap((u) => ["--replace", u]));
-    });
-    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
-});
+test(
+    "CA rotation (new CA keys and certificates on both sides): 0 Kubernetes objects replaced, no link Secret deleted",
+    opts,
+    async () => {
+        const r = await step("CA rotation (replace both CAs)", () => {
+            const cas = [
+                ...urnsOf("tls:index/privateKey:PrivateKey", /-(server|client)-ca-key$/),
+                ...urnsOf("tls:index/selfSignedCert:SelfSignedCert", /-(server|client)-ca$/),
+            ];
+            assert.equal(cas.length, 4, "a key and a certificate per CA");
+            return previewThenUp(cas.flatMap((u) => ["--replace", u]));
+        });
+        assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+    },
+);
 
 test("adding a service: 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
     const r = await step("add a service", () => {
@@ -245,7 +330,10 @@ test("adding a service: 0 Kubernetes objects replaced, no link Secret deleted", 
         return previewThenUp([]);
     });
     assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
-    assert.ok(leftovers(env.EKS_KUBECONFIG!).some((o) => /virtualservice.*payments-payments-3-external$/.test(o)), "the new route exists");
+    assert.ok(
+        leftovers(env.EKS_KUBECONFIG!).some((o) => /virtualservice.*payments-payments-3-external$/.test(o)),
+        "the new route exists",
+    );
 });
 
 test("a second link on the same clusters goes up beside the first", opts, async () => {
@@ -254,7 +342,10 @@ test("a second link on the same clusters goes up beside the first", opts, async 
         return previewThenUp([]);
     });
     assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
-    assert.ok(leftovers(env.EKS_KUBECONFIG!).some((o) => /secret\/orders-link$/.test(o)), "the second link has its own Secret");
+    assert.ok(
+        leftovers(env.EKS_KUBECONFIG!).some((o) => /secret\/orders-link$/.test(o)),
+        "the second link has its own Secret",
+    );
     await step("preview --expect-no-changes (after all changes)", () => void pulumi("preview", "--expect-no-changes"));
 });
 

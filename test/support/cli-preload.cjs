@@ -42,8 +42,10 @@ pulumi.runtime.setMocks(
 
 // The engine's monitor answers the SDK's shutdown handshake; the mock monitor has no such call.
 const monitor = pulumi.runtime.getMonitor();
-if (monitor && !monitor.signalAndWaitForShutdown) monitor.signalAndWaitForShutdown = (_req, callback) => callback(null, {});
+if (monitor && !monitor.signalAndWaitForShutdown)
+    monitor.signalAndWaitForShutdown = (_req, callback) => callback(null, {});
 
 process.on("exit", () => {
-    if (recordFile) fs.writeFileSync(recordFile, JSON.stringify({ registered, sdk: require.resolve("@pulumi/pulumi") }));
+    if (recordFile)
+        fs.writeFileSync(recordFile, JSON.stringify({ registered, sdk: require.resolve("@pulumi/pulumi") }));
 });

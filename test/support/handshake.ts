@@ -34,18 +34,23 @@ const REPLY = "crossmesh-ok";
 export async function handshake(server: ServerSide, client: ClientSide, timeoutMs = 5000): Promise<HandshakeResult> {
     let peerSubjectAltName: string | undefined;
     let serverError: string | undefined;
-    const srv = tls.createServer({
-        cert: server.cert,
-        key: server.key,
-        ca: server.ca,
-        requestCert: server.ca !== undefined,
-        rejectUnauthorized: server.ca !== undefined,
-        minVersion: "TLSv1.2",
-    }, (socket) => {
-        peerSubjectAltName = socket.getPeerCertificate()?.subjectaltname;
-        socket.end(REPLY);
+    const srv = tls.createServer(
+        {
+            cert: server.cert,
+            key: server.key,
+            ca: server.ca,
+            requestCert: server.ca !== undefined,
+            rejectUnauthorized: server.ca !== undefined,
+            minVersion: "TLSv1.2",
+        },
+        (socket) => {
+            peerSubjectAltName = socket.getPeerCertificate()?.subjectaltname;
+            socket.end(REPLY);
+        },
+    );
+    srv.on("tlsClientError", (err) => {
+        serverError = err.message;
     });
-    srv.on("tlsClientError", (err) => { serverError = err.message; });
     await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
     const port = (srv.address() as AddressInfo).port;
     try {
@@ -70,9 +75,19 @@ export async function handshake(server: ServerSide, client: ClientSide, timeoutM
                 minVersion: "TLSv1.2",
             });
             const timer = setTimeout(() => finish({ ok: false, error: "timeout" }), timeoutMs);
-            sock.on("data", (d) => { data += d.toString(); });
-            sock.on("end", () => finish(data === REPLY ? { ok: true } : { ok: false, error: serverError ?? "connection closed without a reply" }));
-            sock.on("error", (e) => finish({ ok: false, error: serverError ? `${e.message} (server: ${serverError})` : e.message }));
+            sock.on("data", (d) => {
+                data += d.toString();
+            });
+            sock.on("end", () =>
+                finish(
+                    data === REPLY
+                        ? { ok: true }
+                        : { ok: false, error: serverError ?? "connection closed without a reply" },
+                ),
+            );
+            sock.on("error", (e) =>
+                finish({ ok: false, error: serverError ? `${e.message} (server: ${serverError})` : e.message }),
+            );
         });
     } finally {
         await new Promise<void>((resolve) => srv.close(() => resolve()));

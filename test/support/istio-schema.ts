@@ -7,7 +7,12 @@ import * as networking from "@kubernetes-models/istio/networking.istio.io/v1beta
 import * as securityV1 from "@kubernetes-models/istio/security.istio.io/v1";
 import * as securityV1beta1 from "@kubernetes-models/istio/security.istio.io/v1beta1";
 
-interface IstioObject { apiVersion: string; kind: string; metadata?: Record<string, unknown>; spec?: unknown }
+interface IstioObject {
+    apiVersion: string;
+    kind: string;
+    metadata?: Record<string, unknown>;
+    spec?: unknown;
+}
 
 type ModelClass = new (data: any) => { validate(): void };
 const MODELS: Record<string, ModelClass> = {
@@ -25,7 +30,10 @@ const MODELS: Record<string, ModelClass> = {
 /** Throws with the schema's own message when `obj` does not validate; returns the kind checked. */
 export function validateIstioObject(obj: IstioObject): string {
     const [group, version] = obj.apiVersion.split("/");
-    if (!["v1", "v1beta1"].includes(version)) throw new Error(`${obj.kind}: apiVersion ${obj.apiVersion}: crossmesh emits v1 (or v1beta1 where v1 does not exist)`);
+    if (!["v1", "v1beta1"].includes(version))
+        throw new Error(
+            `${obj.kind}: apiVersion ${obj.apiVersion}: crossmesh emits v1 (or v1beta1 where v1 does not exist)`,
+        );
     const Model = MODELS[`${group}/${obj.kind}`];
     if (!Model) throw new Error(`no published schema known for ${obj.apiVersion} ${obj.kind}`);
     // The model pins its own apiVersion; the schema for the spec is the same across v1/v1beta1.

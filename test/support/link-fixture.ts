@@ -39,7 +39,13 @@ export function exportSettings(): ExportSettings {
         credentialName: "crossmesh-link",
         services: [
             { host: HOSTS[0], upstreamHost: ALB, upstreamPort: 443, privateUpstreamCa: true },
-            { host: HOSTS[1], upstreamHost: PUBLIC_UPSTREAM, upstreamPort: 8443, upstreamSni: "orders.example.com", privateUpstreamCa: false },
+            {
+                host: HOSTS[1],
+                upstreamHost: PUBLIC_UPSTREAM,
+                upstreamPort: 8443,
+                upstreamSni: "orders.example.com",
+                privateUpstreamCa: false,
+            },
         ],
         allowedClientPrincipals: [CLIENT_SPIFFE_ID],
     };
@@ -53,7 +59,10 @@ export function importSettings(): ImportSettings {
         remotePort: 443,
         trustDomain: GKE_TRUST_DOMAIN,
         services: [
-            { host: HOSTS[0], allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }, { namespace: "reports" }] },
+            {
+                host: HOSTS[0],
+                allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }, { namespace: "reports" }],
+            },
             { host: HOSTS[1], allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }] },
         ],
     };

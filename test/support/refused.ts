@@ -7,7 +7,12 @@ import { GraphRecorder } from "../../tools/simulator/recorder";
 import { settle } from "../../tools/simulator";
 
 /** Returns the error's reason, for tests that assert more about it. */
-export async function expectRefused(graph: GraphRecorder, construct: () => unknown, propertyPath: string, fix: RegExp): Promise<string> {
+export async function expectRefused(
+    graph: GraphRecorder,
+    construct: () => unknown,
+    propertyPath: string,
+    fix: RegExp,
+): Promise<string> {
     await settle();
     const before = graph.resources.map((r) => r.urn);
     let caught: unknown;
@@ -20,6 +25,10 @@ export async function expectRefused(graph: GraphRecorder, construct: () => unkno
     assert.equal(caught.propertyPath, propertyPath);
     assert.match(caught.reason, fix);
     await settle();
-    assert.deepEqual(graph.resources.map((r) => r.urn), before, "nothing was registered");
+    assert.deepEqual(
+        graph.resources.map((r) => r.urn),
+        before,
+        "nothing was registered",
+    );
     return caught.reason;
 }

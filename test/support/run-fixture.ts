@@ -4,10 +4,14 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 export function runFixture<T>(fixture: string, ...args: string[]): T {
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "fixtures", fixture), ...args], {
-        cwd: path.join(__dirname, "..", ".."),
-        encoding: "utf8",
-    });
+    const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", path.join(__dirname, "..", "fixtures", fixture), ...args],
+        {
+            cwd: path.join(__dirname, "..", ".."),
+            encoding: "utf8",
+        },
+    );
     if (!run.stdout) throw new Error(`fixture ${fixture} printed nothing: ${run.stderr}`);
     return JSON.parse(run.stdout) as T;
 }

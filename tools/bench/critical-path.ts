@@ -20,7 +20,10 @@ const ALL_EDGES: EdgeFilter = () => true;
  * Earliest finish time of every resource when each starts as soon as its kept dependencies are done.
  * Iterative (Kahn's order), so deep graphs cannot overflow the stack; a cycle is an error.
  */
-export function finishTimes(graph: DeployGraph, keep: EdgeFilter = ALL_EDGES): { finish: Map<string, number>; via: Map<string, string | undefined> } {
+export function finishTimes(
+    graph: DeployGraph,
+    keep: EdgeFilter = ALL_EDGES,
+): { finish: Map<string, number>; via: Map<string, string | undefined> } {
     const byId = new Map(graph.map((n) => [n.id, n]));
     const deps = new Map<string, DeployNode[]>();
     const dependents = new Map<string, string[]>();
@@ -61,7 +64,9 @@ export function finishTimes(graph: DeployGraph, keep: EdgeFilter = ALL_EDGES): {
     }
     if (finish.size !== graph.length) {
         const stuck = graph.filter((n) => !finish.has(n.id)).map((n) => n.name);
-        throw new Error(`bench: the deploy graph has a cycle through ${stuck.slice(0, 5).join(", ")}${stuck.length > 5 ? ", …" : ""}`);
+        throw new Error(
+            `bench: the deploy graph has a cycle through ${stuck.slice(0, 5).join(", ")}${stuck.length > 5 ? ", …" : ""}`,
+        );
     }
     return { finish, via };
 }

@@ -37,26 +37,90 @@ const VIRTUAL_SERVICE = `${ISTIO_NETWORKING}v1:VirtualService`;
 
 export const INHERENT_RULES: InherentRule[] = [
     // --- Lambda behind an internal ALB ------------------------------------------------------------
-    { dependent: FUNCTION, dependency: ROLE, reason: "CreateFunction takes the execution role's ARN and fails until the role is assumable" },
-    { dependent: FUNCTION, dependency: LOG_GROUP, reason: "loggingConfig names the group; it must exist with its retention before the first invocation writes logs" },
-    { dependent: "aws:iam/rolePolicy:RolePolicy", dependency: ROLE, reason: "the inline policy is put on the role by name" },
-    { dependent: "aws:iam/rolePolicy:RolePolicy", dependency: LOG_GROUP, reason: "the policy grants writes to the group's ARN only" },
-    { dependent: "aws:vpc/securityGroup*", dependency: SECURITY_GROUP, reason: "a rule is added to an existing security group" },
-    { dependent: ALB, dependency: SECURITY_GROUP, reason: "the ALB is created with its security group (the VPC default group would admit too much)" },
-    { dependent: PERMISSION, dependency: FUNCTION, reason: "the permission is a statement in the function's resource policy" },
-    { dependent: PERMISSION, dependency: TARGET_GROUP, reason: "sourceArn scopes the permission to the target group's ARN" },
-    { dependent: "aws:lb/targetGroupAttachment:TargetGroupAttachment", dependency: TARGET_GROUP, reason: "registers a target in the target group" },
-    { dependent: "aws:lb/targetGroupAttachment:TargetGroupAttachment", dependency: FUNCTION, reason: "the target is the function's ARN" },
-    { dependent: "aws:lb/targetGroupAttachment:TargetGroupAttachment", dependency: PERMISSION, reason: "ELB checks its invoke permission when a Lambda target is registered (AccessDenied otherwise)" },
+    {
+        dependent: FUNCTION,
+        dependency: ROLE,
+        reason: "CreateFunction takes the execution role's ARN and fails until the role is assumable",
+    },
+    {
+        dependent: FUNCTION,
+        dependency: LOG_GROUP,
+        reason: "loggingConfig names the group; it must exist with its retention before the first invocation writes logs",
+    },
+    {
+        dependent: "aws:iam/rolePolicy:RolePolicy",
+        dependency: ROLE,
+        reason: "the inline policy is put on the role by name",
+    },
+    {
+        dependent: "aws:iam/rolePolicy:RolePolicy",
+        dependency: LOG_GROUP,
+        reason: "the policy grants writes to the group's ARN only",
+    },
+    {
+        dependent: "aws:vpc/securityGroup*",
+        dependency: SECURITY_GROUP,
+        reason: "a rule is added to an existing security group",
+    },
+    {
+        dependent: ALB,
+        dependency: SECURITY_GROUP,
+        reason: "the ALB is created with its security group (the VPC default group would admit too much)",
+    },
+    {
+        dependent: PERMISSION,
+        dependency: FUNCTION,
+        reason: "the permission is a statement in the function's resource policy",
+    },
+    {
+        dependent: PERMISSION,
+        dependency: TARGET_GROUP,
+        reason: "sourceArn scopes the permission to the target group's ARN",
+    },
+    {
+        dependent: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        dependency: TARGET_GROUP,
+        reason: "registers a target in the target group",
+    },
+    {
+        dependent: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        dependency: FUNCTION,
+        reason: "the target is the function's ARN",
+    },
+    {
+        dependent: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        dependency: PERMISSION,
+        reason: "ELB checks its invoke permission when a Lambda target is registered (AccessDenied otherwise)",
+    },
     { dependent: "aws:lb/listener:Listener", dependency: ALB, reason: "a listener belongs to a load balancer" },
-    { dependent: "aws:lb/listener:Listener", dependency: TARGET_GROUP, reason: "the default action forwards to the target group" },
-    { dependent: "aws:lb/listener:Listener", dependency: ACM_CERT, reason: "an HTTPS listener is created with its certificate" },
-    { dependent: "aws:lb/listenerRule:ListenerRule", dependency: "aws:lb/listener:Listener", reason: "a rule belongs to a listener" },
-    { dependent: "aws:lb/listenerRule:ListenerRule", dependency: TARGET_GROUP, reason: "the rule forwards its host to the function's target group" },
+    {
+        dependent: "aws:lb/listener:Listener",
+        dependency: TARGET_GROUP,
+        reason: "the default action forwards to the target group",
+    },
+    {
+        dependent: "aws:lb/listener:Listener",
+        dependency: ACM_CERT,
+        reason: "an HTTPS listener is created with its certificate",
+    },
+    {
+        dependent: "aws:lb/listenerRule:ListenerRule",
+        dependency: "aws:lb/listener:Listener",
+        reason: "a rule belongs to a listener",
+    },
+    {
+        dependent: "aws:lb/listenerRule:ListenerRule",
+        dependency: TARGET_GROUP,
+        reason: "the rule forwards its host to the function's target group",
+    },
     // --- Certificates -------------------------------------------------------------------------------
     { dependent: CA_CERT, dependency: KEY, reason: "a certificate is signed with its private key" },
     { dependent: CSR, dependency: KEY, reason: "a CSR is signed with the leaf's private key" },
-    { dependent: CSR, dependency: ALB, reason: "the ALB certificate's only SAN is the ALB's DNS name, known once the ALB exists" },
+    {
+        dependent: CSR,
+        dependency: ALB,
+        reason: "the ALB certificate's only SAN is the ALB's DNS name, known once the ALB exists",
+    },
     { dependent: LEAF_CERT, dependency: CSR, reason: "the CA signs the CSR" },
     { dependent: LEAF_CERT, dependency: KEY, reason: "the CA's private key signs the leaf" },
     { dependent: LEAF_CERT, dependency: CA_CERT, reason: "the leaf's issuer is the CA certificate" },
@@ -67,19 +131,51 @@ export const INHERENT_RULES: InherentRule[] = [
     { dependent: SECRET, dependency: KEY, reason: "a gateway credential Secret holds the private key" },
     { dependent: SECRET, dependency: CA_CERT, reason: "a credential Secret holds the CA the gateway trusts" },
     // --- Istio installs (Helm) ---------------------------------------------------------------------------
-    { dependent: "helm:istiod", dependency: "helm:base", reason: "istiod needs the CRDs and cluster roles of the base chart" },
-    { dependent: "helm:gateway", dependency: "helm:istiod", reason: "gateway pods are injected by istiod's webhook; without it they start without Envoy config" },
+    {
+        dependent: "helm:istiod",
+        dependency: "helm:base",
+        reason: "istiod needs the CRDs and cluster roles of the base chart",
+    },
+    {
+        dependent: "helm:gateway",
+        dependency: "helm:istiod",
+        reason: "gateway pods are injected by istiod's webhook; without it they start without Envoy config",
+    },
     { dependent: "helm:*", dependency: NAMESPACE, reason: "a release installs into its namespace" },
     { dependent: "kubernetes:*", dependency: NAMESPACE, reason: "a namespaced object needs its namespace" },
-    { dependent: `${ISTIO_NETWORKING}*`, dependency: "helm:base", reason: "Istio objects need their CRDs (base chart)" },
+    {
+        dependent: `${ISTIO_NETWORKING}*`,
+        dependency: "helm:base",
+        reason: "Istio objects need their CRDs (base chart)",
+    },
     { dependent: `${ISTIO_SECURITY}*`, dependency: "helm:base", reason: "Istio objects need their CRDs (base chart)" },
-    { dependent: "kubernetes:apps/v1:Deployment", dependency: "helm:istiod", reason: "the mesh client's pods get their sidecar from istiod's injector at creation" },
+    {
+        dependent: "kubernetes:apps/v1:Deployment",
+        dependency: "helm:istiod",
+        reason: "the mesh client's pods get their sidecar from istiod's injector at creation",
+    },
     // --- The link across clouds ------------------------------------------------------------------------
-    { dependent: SERVICE_ENTRY, dependency: LOAD_BALANCER_SERVICE, reason: "the GKE ServiceEntry's endpoint is the EKS gateway NLB's hostname" },
+    {
+        dependent: SERVICE_ENTRY,
+        dependency: LOAD_BALANCER_SERVICE,
+        reason: "the GKE ServiceEntry's endpoint is the EKS gateway NLB's hostname",
+    },
     { dependent: SERVICE_ENTRY, dependency: ALB, reason: "the EKS ServiceEntry's host is the internal ALB's DNS name" },
-    { dependent: DESTINATION_RULE, dependency: ALB, reason: "the EKS upstream DestinationRule's host (and SNI) is the ALB's DNS name" },
-    { dependent: VIRTUAL_SERVICE, dependency: ALB, reason: "the EKS VirtualService routes the exported host to the ALB's DNS name" },
-    { dependent: "kubernetes:batch/v1:Job", dependency: "*", reason: "the end-to-end check proves the whole path: it runs after everything it crosses exists" },
+    {
+        dependent: DESTINATION_RULE,
+        dependency: ALB,
+        reason: "the EKS upstream DestinationRule's host (and SNI) is the ALB's DNS name",
+    },
+    {
+        dependent: VIRTUAL_SERVICE,
+        dependency: ALB,
+        reason: "the EKS VirtualService routes the exported host to the ALB's DNS name",
+    },
+    {
+        dependent: "kubernetes:batch/v1:Job",
+        dependency: "*",
+        reason: "the end-to-end check proves the whole path: it runs after everything it crosses exists",
+    },
 ];
 
 function matches(pattern: string, kind: string): boolean {

@@ -70,10 +70,20 @@ export function criticalPathReport(graph: DeployGraph): CriticalPathReport {
             const dependency = byId.get(d);
             if (!dependency || inherentOnly(dependent, dependency)) continue;
             const throughSeconds = finish.get(d)! + tail.get(dependent.id)!;
-            selfInflicted.push({ dependent, dependency, throughSeconds, slackSeconds: critical.seconds - throughSeconds });
+            selfInflicted.push({
+                dependent,
+                dependency,
+                throughSeconds,
+                slackSeconds: critical.seconds - throughSeconds,
+            });
         }
     }
-    selfInflicted.sort((a, b) => a.slackSeconds - b.slackSeconds || a.dependent.id.localeCompare(b.dependent.id) || a.dependency.id.localeCompare(b.dependency.id));
+    selfInflicted.sort(
+        (a, b) =>
+            a.slackSeconds - b.slackSeconds ||
+            a.dependent.id.localeCompare(b.dependent.id) ||
+            a.dependency.id.localeCompare(b.dependency.id),
+    );
     return {
         resources: graph.length,
         edges,
@@ -105,13 +115,21 @@ export interface Robustness {
  * every kind's figure multiplied by its own factor in [1/spread, spread] (log-uniform; the same factor
  * for every resource of a kind). Deterministic for a given seed.
  */
-export function ratioUnderPerturbation(graph: DeployGraph, samples = 1000, spread = 2, seed = 1, threshold = 1.05): Robustness {
+export function ratioUnderPerturbation(
+    graph: DeployGraph,
+    samples = 1000,
+    spread = 2,
+    seed = 1,
+    threshold = 1.05,
+): Robustness {
     let state = seed >>> 0 || 1;
     const random = () => {
         // xorshift32: small, deterministic, good enough to spread factors.
-        state ^= state << 13; state >>>= 0;
+        state ^= state << 13;
+        state >>>= 0;
         state ^= state >>> 17;
-        state ^= state << 5; state >>>= 0;
+        state ^= state << 5;
+        state >>>= 0;
         return state / 2 ** 32;
     };
     const kinds = [...new Set(graph.map((n) => n.kind))].sort();
@@ -131,6 +149,8 @@ export function ratioUnderPerturbation(graph: DeployGraph, samples = 1000, sprea
             culprits.set(key, seen);
         }
     }
-    const ranked = [...culprits.values()].sort((a, b) => b.samples - a.samples || a.dependent.id.localeCompare(b.dependent.id));
+    const ranked = [...culprits.values()].sort(
+        (a, b) => b.samples - a.samples || a.dependent.id.localeCompare(b.dependent.id),
+    );
     return { samples, worstRatio: worst.ratio, worst, exceeding, threshold, culprits: ranked };
 }

@@ -21,8 +21,14 @@ export interface ScaleSample {
 }
 
 /** `services` config for N Lambda-backed hosts svc1.external … svcN.external, callable from `apps`. */
-export function servicesOverride(n: number): { host: string; lambda: Record<string, never>; allowedSources: { namespace: string }[] }[] {
-    return Array.from({ length: n }, (_, i) => ({ host: `svc${i + 1}.external`, lambda: {}, allowedSources: [{ namespace: "apps" }] }));
+export function servicesOverride(
+    n: number,
+): { host: string; lambda: Record<string, never>; allowedSources: { namespace: string }[] }[] {
+    return Array.from({ length: n }, (_, i) => ({
+        host: `svc${i + 1}.external`,
+        lambda: {},
+        allowedSources: [{ namespace: "apps" }],
+    }));
 }
 
 export function median(values: number[]): number {
@@ -47,15 +53,27 @@ const CHILD = path.join(__dirname, "scale-child.ts");
 export function runChild(services: number, stack: string, nodeArgs: string[] = []): Promise<ScaleSample> {
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, [...nodeArgs, "--import", "tsx", CHILD, String(services), stack], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-            const processMs = Number(process.hrtime.bigint() - started) / 1e6;
-            if (err) return reject(new Error(`scale run with ${services} services failed: ${stderr.trim() || err.message}`));
-            const last = stdout.trim().split("\n").pop() ?? "";
-            try {
-                resolve({ ...(JSON.parse(last) as Omit<ScaleSample, "processMs">), processMs });
-            } catch {
-                reject(new Error(`scale run with ${services} services printed no result: ${stdout.slice(-500)}${stderr.slice(-500)}`));
-            }
-        });
+        execFile(
+            process.execPath,
+            [...nodeArgs, "--import", "tsx", CHILD, String(services), stack],
+            { maxBuffer: 16 * 1024 * 1024 },
+            (err, stdout, stderr) => {
+                const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+                if (err)
+                    return reject(
+                        new Error(`scale run with ${services} services failed: ${stderr.trim() || err.message}`),
+                    );
+                const last = stdout.trim().split("\n").pop() ?? "";
+                try {
+                    resolve({ ...(JSON.parse(last) as Omit<ScaleSample, "processMs">), processMs });
+                } catch {
+                    reject(
+                        new Error(
+                            `scale run with ${services} services printed no result: ${stdout.slice(-500)}${stderr.slice(-500)}`,
+                        ),
+                    );
+                }
+            },
+        );
     });
 }

@@ -3,8 +3,16 @@
 export function table(header: string[], rows: (string | number)[][]): string {
     const cells = [header, ...rows.map((r) => r.map(String))];
     const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number" || /^[\d.,\s×%+-]+[a-zA-Z%]*$/.test(String(r[c]))));
-    const line = (r: string[]) => r.map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join("  ").trimEnd();
+    const numeric = header.map(
+        (_, c) =>
+            rows.length > 0 &&
+            rows.every((r) => typeof r[c] === "number" || /^[\d.,\s×%+-]+[a-zA-Z%]*$/.test(String(r[c]))),
+    );
+    const line = (r: string[]) =>
+        r
+            .map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+            .join("  ")
+            .trimEnd();
     return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
 

@@ -55,11 +55,13 @@ export function readPlan(dir: string): StackPlan {
         for (const [file, list] of Object.entries(releases)) {
             const cluster = CLUSTER_OF_FILE[file];
             if (!cluster) continue;
-            for (const r of list ?? []) put(plan.objects[cluster], `Helm release ${r.namespace}/${r.name} (chart ${r.chart})`, r);
+            for (const r of list ?? [])
+                put(plan.objects[cluster], `Helm release ${r.namespace}/${r.name} (chart ${r.chart})`, r);
         }
     }
     if (fs.existsSync(path.join(dir, "aws.yaml"))) {
-        for (const r of (parse(read("aws.yaml")) ?? []) as Record<string, any>[]) put(plan.objects.AWS, `${r.type} ${r.name}`, r.inputs ?? {});
+        for (const r of (parse(read("aws.yaml")) ?? []) as Record<string, any>[])
+            put(plan.objects.AWS, `${r.type} ${r.name}`, r.inputs ?? {});
     }
     if (fs.existsSync(path.join(dir, "topology.md"))) plan.topology = read("topology.md");
     return plan;
@@ -92,8 +94,9 @@ export function diffCluster(base: Map<string, unknown>, head: Map<string, unknow
     return {
         added: sorted([...head.keys()].filter((k) => !base.has(k))),
         removed: sorted([...base.keys()].filter((k) => !head.has(k))),
-        changed: sorted([...head.keys()].filter((k) => base.has(k) && !isDeepStrictEqual(base.get(k), head.get(k))))
-            .map((key) => ({ key, fields: changedFields(base.get(key), head.get(key)) })),
+        changed: sorted(
+            [...head.keys()].filter((k) => base.has(k) && !isDeepStrictEqual(base.get(k), head.get(k))),
+        ).map((key) => ({ key, fields: changedFields(base.get(key), head.get(key)) })),
     };
 }
 
@@ -109,7 +112,10 @@ export interface StackDiff {
 export function diffStack(stack: string, base: StackPlan | undefined, head: StackPlan | undefined): StackDiff {
     const b = base ?? emptyPlan();
     const h = head ?? emptyPlan();
-    const clusters = Object.fromEntries(CLUSTERS.map((c) => [c, diffCluster(b.objects[c], h.objects[c])])) as Record<Cluster, ClusterDiff>;
+    const clusters = Object.fromEntries(CLUSTERS.map((c) => [c, diffCluster(b.objects[c], h.objects[c])])) as Record<
+        Cluster,
+        ClusterDiff
+    >;
     return {
         stack,
         clusters,
@@ -120,7 +126,8 @@ export function diffStack(stack: string, base: StackPlan | undefined, head: Stac
 }
 
 const count = (d: ClusterDiff) => d.added.length + d.removed.length + d.changed.length;
-const cell = (d: ClusterDiff) => (count(d) === 0 ? "–" : `+${d.added.length} −${d.removed.length} ~${d.changed.length}`);
+const cell = (d: ClusterDiff) =>
+    count(d) === 0 ? "–" : `+${d.added.length} −${d.removed.length} ~${d.changed.length}`;
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 
 function clusterSection(cluster: Cluster, d: ClusterDiff): string[] {
@@ -128,11 +135,22 @@ function clusterSection(cluster: Cluster, d: ClusterDiff): string[] {
     const rows = [
         ...d.added.map((k) => `| added | ${code(k)} | |`),
         ...d.removed.map((k) => `| removed | ${code(k)} | |`),
-        ...d.changed.map((c) => `| changed | ${code(c.key)} | ${c.fields.slice(0, 6).map(code).join(", ")}${c.fields.length > 6 ? `, … ${c.fields.length - 6} more` : ""} |`),
+        ...d.changed.map(
+            (c) =>
+                `| changed | ${code(c.key)} | ${c.fields.slice(0, 6).map(code).join(", ")}${c.fields.length > 6 ? `, … ${c.fields.length - 6} more` : ""} |`,
+        ),
     ];
     const shown = rows.slice(0, MAX_ROWS);
-    if (rows.length > shown.length) shown.push(`| … | ${rows.length - shown.length} more (see the plan-review artifact) | |`);
-    return [`#### ${cluster}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`, "", "| | object | changed fields |", "|---|---|---|", ...shown, ""];
+    if (rows.length > shown.length)
+        shown.push(`| … | ${rows.length - shown.length} more (see the plan-review artifact) | |`);
+    return [
+        `#### ${cluster}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+        "",
+        "| | object | changed fields |",
+        "|---|---|---|",
+        ...shown,
+        "",
+    ];
 }
 
 export interface CommentOptions {
@@ -147,33 +165,59 @@ export interface CommentOptions {
 export function renderComment(diffs: StackDiff[], options: CommentOptions = {}): string {
     const stacks = [...diffs].sort((a, b) => a.stack.localeCompare(b.stack));
     const lines = [MARKER, "## crossmesh offline plan: what this pull request changes", ""];
-    lines.push(`Objects per cluster from the stack programs run under the provider simulator (no cloud credentials)${options.baseRef && options.headRef ? `, base ${code(options.baseRef)} → head ${code(options.headRef)}` : ""}. Values are redacted where secret.`, "");
+    lines.push(
+        `Objects per cluster from the stack programs run under the provider simulator (no cloud credentials)${options.baseRef && options.headRef ? `, base ${code(options.baseRef)} → head ${code(options.headRef)}` : ""}. Values are redacted where secret.`,
+        "",
+    );
     if (options.note) lines.push(`> [!NOTE]`, `> ${options.note.replace(/\n/g, "\n> ")}`, "");
     lines.push("| stack | EKS | GKE | AWS | topology |", "|---|---|---|---|---|");
     for (const s of stacks) {
         const status = s.status === "present" ? "" : ` (${s.status})`;
-        lines.push(`| ${code(s.stack)}${status} | ${CLUSTERS.map((c) => cell(s.clusters[c])).join(" | ")} | ${s.topologyChanged ? "changed" : "–"} |`);
+        lines.push(
+            `| ${code(s.stack)}${status} | ${CLUSTERS.map((c) => cell(s.clusters[c])).join(" | ")} | ${s.topologyChanged ? "changed" : "–"} |`,
+        );
     }
-    lines.push("", "`+added −removed ~changed` objects (Kubernetes objects and Helm releases per cluster; AWS and certificate resources).", "");
+    lines.push(
+        "",
+        "`+added −removed ~changed` objects (Kubernetes objects and Helm releases per cluster; AWS and certificate resources).",
+        "",
+    );
     for (const s of stacks) {
-        lines.push(`### Stack ${code(s.stack)}${s.status === "present" ? "" : ` (${s.status} by this pull request)`}`, "");
+        lines.push(
+            `### Stack ${code(s.stack)}${s.status === "present" ? "" : ` (${s.status} by this pull request)`}`,
+            "",
+        );
         const sections = CLUSTERS.flatMap((c) => clusterSection(c, s.clusters[c]));
         lines.push(...(sections.length ? sections : ["No object changes.", ""]));
         if (s.headTopology) {
-            lines.push(`<details><summary>Topology of ${code(s.stack)} at head${s.topologyChanged ? " (changed)" : ""}</summary>`, "", s.headTopology.trimEnd(), "", "</details>", "");
+            lines.push(
+                `<details><summary>Topology of ${code(s.stack)} at head${s.topologyChanged ? " (changed)" : ""}</summary>`,
+                "",
+                s.headTopology.trimEnd(),
+                "",
+                "</details>",
+                "",
+            );
         }
     }
     let body = lines.join("\n");
     if (body.length > MAX_COMMENT_CHARS) {
         const cut = body.lastIndexOf("\n", MAX_COMMENT_CHARS - 200);
-        body = body.slice(0, cut) + "\n\n… cut to fit a GitHub comment; the full plans are in the plan-review artifact.\n";
+        body =
+            body.slice(0, cut) + "\n\n… cut to fit a GitHub comment; the full plans are in the plan-review artifact.\n";
     }
     return body;
 }
 
 /** Stacks present on either side: the subdirectories of the two plan roots, sorted. */
 export function stacksIn(baseRoot: string, headRoot: string): string[] {
-    const dirs = (root: string) => (fs.existsSync(root) ? fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []);
+    const dirs = (root: string) =>
+        fs.existsSync(root)
+            ? fs
+                  .readdirSync(root, { withFileTypes: true })
+                  .filter((d) => d.isDirectory())
+                  .map((d) => d.name)
+            : [];
     return [...new Set([...dirs(baseRoot), ...dirs(headRoot)])].sort();
 }
 

@@ -12,10 +12,16 @@ function arg(name: string): string | undefined {
 const base = arg("base");
 const head = arg("head");
 if (!base || !head) {
-    console.error("usage: tsx tools/plan-diff/main.ts --base <plan root> --head <plan root> [--note text] [--base-ref sha] [--head-ref sha] [--out file]");
+    console.error(
+        "usage: tsx tools/plan-diff/main.ts --base <plan root> --head <plan root> [--note text] [--base-ref sha] [--head-ref sha] [--out file]",
+    );
     process.exit(2);
 }
-const body = commentFromPlanRoots(base, head, { note: arg("note") || undefined, baseRef: arg("base-ref"), headRef: arg("head-ref") });
+const body = commentFromPlanRoots(base, head, {
+    note: arg("note") || undefined,
+    baseRef: arg("base-ref"),
+    headRef: arg("head-ref"),
+});
 const out = arg("out");
 if (out) fs.writeFileSync(out, body);
 else process.stdout.write(body);

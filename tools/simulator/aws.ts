@@ -8,7 +8,10 @@ import * as path from "node:path";
 import { SimWorld, digest } from "./world";
 
 type Inputs = Record<string, any>;
-export interface Created { id: string; state: Inputs }
+export interface Created {
+    id: string;
+    state: Inputs;
+}
 
 /** Lambda permissions that exist so far, keyed by function name: what ELB may invoke. */
 interface AwsState {
@@ -26,12 +29,31 @@ const RULES_PER_ALB = 100;
 const TARGET_GROUPS_PER_ALB = 100;
 const HOST_HEADER_VALUE_MAX = 128;
 
-const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-export const LAMBDA_RUNTIMES = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "nodejs18.x", "nodejs20.x", "nodejs22.x", "java17", "java21", "dotnet8", "ruby3.3", "ruby3.4", "provided.al2", "provided.al2023"];
+const LOG_RETENTION_DAYS = [
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+export const LAMBDA_RUNTIMES = [
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "nodejs18.x",
+    "nodejs20.x",
+    "nodejs22.x",
+    "java17",
+    "java21",
+    "dotnet8",
+    "ruby3.3",
+    "ruby3.4",
+    "provided.al2",
+    "provided.al2023",
+];
 
 function autoname(inputs: Inputs, resourceName: string, maxLength: number, type: string): string {
     if (inputs.name) {
-        if (inputs.name.length > maxLength) throw new Error(`${type}: name "${inputs.name}" is longer than ${maxLength} characters`);
+        if (inputs.name.length > maxLength)
+            throw new Error(`${type}: name "${inputs.name}" is longer than ${maxLength} characters`);
         return inputs.name;
     }
     const suffix = digest(`${type}/${resourceName}`, 7);
@@ -39,7 +61,10 @@ function autoname(inputs: Inputs, resourceName: string, maxLength: number, type:
 }
 
 function decimalDigits(text: string, n: number): string {
-    return BigInt("0x" + digest(text, 16)).toString().padStart(n, "0").slice(-n);
+    return BigInt("0x" + digest(text, 16))
+        .toString()
+        .padStart(n, "0")
+        .slice(-n);
 }
 
 /** The SDK hands archives over with their fields as Promises, as in `pulumi.asset.FileArchive`. */
@@ -53,13 +78,21 @@ async function archiveHash(code: any): Promise<string> {
         else h.update(p.split(path.sep).pop()!).update(fs.readFileSync(p));
     };
     if (archivePath && fs.existsSync(archivePath)) walk(archivePath);
-    else if (assets) for (const [k, v] of Object.entries<any>(assets).sort()) h.update(k).update(String((await v?.text) ?? (await v?.path) ?? ""));
+    else if (assets)
+        for (const [k, v] of Object.entries<any>(assets).sort())
+            h.update(k).update(String((await v?.text) ?? (await v?.path) ?? ""));
     else throw new Error("aws:lambda/function: code: the archive does not exist");
     return h.digest("base64");
 }
 
 export class AwsSimulator {
-    private readonly state: AwsState = { permissions: [], securityGroups: new Map(), functions: new Map(), listeners: new Map(), targetGroupOwners: new Map() };
+    private readonly state: AwsState = {
+        permissions: [],
+        securityGroups: new Map(),
+        functions: new Map(),
+        listeners: new Map(),
+        targetGroupOwners: new Map(),
+    };
 
     constructor(private readonly world: SimWorld) {}
 
@@ -75,28 +108,51 @@ export class AwsSimulator {
             case "aws:iam/role:Role": {
                 const roleName = autoname(inputs, name, 64, type);
                 JSON.parse(inputs.assumeRolePolicy); // IAM rejects a malformed trust policy
-                return { id: roleName, state: { ...inputs, name: roleName, arn: this.arn("iam", `role/${roleName}`, true), uniqueId: "AROA" + digest(roleName, 17).toUpperCase() } };
+                return {
+                    id: roleName,
+                    state: {
+                        ...inputs,
+                        name: roleName,
+                        arn: this.arn("iam", `role/${roleName}`, true),
+                        uniqueId: "AROA" + digest(roleName, 17).toUpperCase(),
+                    },
+                };
             }
             case "aws:iam/rolePolicy:RolePolicy": {
                 const doc = JSON.parse(inputs.policy); // IAM rejects malformed policy documents
-                if (!Array.isArray(doc.Statement) || doc.Statement.length === 0) throw new Error("aws:iam/rolePolicy: MalformedPolicyDocument: no statements");
-                return { id: `${inputs.role}:${inputs.name ?? name}`, state: { ...inputs, name: inputs.name ?? `${name}-${digest(name, 7)}` } };
+                if (!Array.isArray(doc.Statement) || doc.Statement.length === 0)
+                    throw new Error("aws:iam/rolePolicy: MalformedPolicyDocument: no statements");
+                return {
+                    id: `${inputs.role}:${inputs.name ?? name}`,
+                    state: { ...inputs, name: inputs.name ?? `${name}-${digest(name, 7)}` },
+                };
             }
             case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
                 return { id: `${inputs.role}-${digest(inputs.policyArn, 8)}`, state: inputs };
             case "aws:cloudwatch/logGroup:LogGroup": {
                 const lgName = autoname(inputs, name, 512, type);
                 if (inputs.retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(inputs.retentionInDays)) {
-                    throw new Error(`aws:cloudwatch/logGroup: retention_in_days ${inputs.retentionInDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`);
+                    throw new Error(
+                        `aws:cloudwatch/logGroup: retention_in_days ${inputs.retentionInDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`,
+                    );
                 }
                 return { id: lgName, state: { ...inputs, name: lgName, arn: this.arn("logs", `log-group:${lgName}`) } };
             }
-            case "aws:lambda/function:Function": return this.lambdaFunction(name, inputs);
+            case "aws:lambda/function:Function":
+                return this.lambdaFunction(name, inputs);
             case "aws:lambda/permission:Permission": {
                 const fn = String(inputs.function).split(":").pop()!;
-                if (!this.state.functions.has(fn)) throw new Error(`aws:lambda/permission: ResourceNotFoundException: Function not found: ${inputs.function}`);
+                if (!this.state.functions.has(fn))
+                    throw new Error(
+                        `aws:lambda/permission: ResourceNotFoundException: Function not found: ${inputs.function}`,
+                    );
                 const statementId = inputs.statementId ?? `terraform-${digest(name, 20)}`;
-                this.state.permissions.push({ functionName: fn, principal: inputs.principal, sourceArn: inputs.sourceArn, action: inputs.action });
+                this.state.permissions.push({
+                    functionName: fn,
+                    principal: inputs.principal,
+                    sourceArn: inputs.sourceArn,
+                    action: inputs.action,
+                });
                 return { id: statementId, state: { ...inputs, statementId } };
             }
             case "aws:ec2/securityGroup:SecurityGroup": {
@@ -104,44 +160,102 @@ export class AwsSimulator {
                 const vpcId = inputs.vpcId ?? `vpc-default`;
                 const id = `sg-${digest(`sg/${name}`, 17)}`;
                 this.state.securityGroups.set(id, { vpcId });
-                return { id, state: { ...inputs, name: sgName, vpcId, arn: this.arn("ec2", `security-group/${id}`), ownerId: w.accountId, egress: inputs.egress ?? [], ingress: inputs.ingress ?? [] } };
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        name: sgName,
+                        vpcId,
+                        arn: this.arn("ec2", `security-group/${id}`),
+                        ownerId: w.accountId,
+                        egress: inputs.egress ?? [],
+                        ingress: inputs.ingress ?? [],
+                    },
+                };
             }
             case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
             case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
-                const targets = ["cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "prefixListId"].filter((k) => inputs[k] !== undefined);
-                if (targets.length !== 1) throw new Error(`${type}: exactly one of cidr_ipv4, cidr_ipv6, referenced_security_group_id, prefix_list_id is required (got ${targets.join(", ") || "none"})`);
+                const targets = ["cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "prefixListId"].filter(
+                    (k) => inputs[k] !== undefined,
+                );
+                if (targets.length !== 1)
+                    throw new Error(
+                        `${type}: exactly one of cidr_ipv4, cidr_ipv6, referenced_security_group_id, prefix_list_id is required (got ${targets.join(", ") || "none"})`,
+                    );
                 const id = `sgr-${digest(`${type}/${name}`, 17)}`;
-                return { id, state: { ...inputs, securityGroupRuleId: id, arn: this.arn("ec2", `security-group-rule/${id}`) } };
+                return {
+                    id,
+                    state: { ...inputs, securityGroupRuleId: id, arn: this.arn("ec2", `security-group-rule/${id}`) },
+                };
             }
-            case "aws:lb/loadBalancer:LoadBalancer": return this.loadBalancer(name, inputs);
+            case "aws:lb/loadBalancer:LoadBalancer":
+                return this.loadBalancer(name, inputs);
             case "aws:lb/targetGroup:TargetGroup": {
                 const tgName = autoname(inputs, name, 32, type);
-                if (inputs.targetType === "lambda" && (inputs.port !== undefined || inputs.protocol !== undefined || inputs.vpcId !== undefined)) {
-                    throw new Error("aws:lb/targetGroup: port, protocol and vpc_id must not be set when target_type is lambda");
+                if (
+                    inputs.targetType === "lambda" &&
+                    (inputs.port !== undefined || inputs.protocol !== undefined || inputs.vpcId !== undefined)
+                ) {
+                    throw new Error(
+                        "aws:lb/targetGroup: port, protocol and vpc_id must not be set when target_type is lambda",
+                    );
                 }
                 const arnSuffix = `targetgroup/${tgName}/${digest(`tg/${name}`, 16)}`;
-                return { id: this.arn("elasticloadbalancing", arnSuffix), state: { ...inputs, name: tgName, arn: this.arn("elasticloadbalancing", arnSuffix), arnSuffix, loadBalancerArns: [] } };
+                return {
+                    id: this.arn("elasticloadbalancing", arnSuffix),
+                    state: {
+                        ...inputs,
+                        name: tgName,
+                        arn: this.arn("elasticloadbalancing", arnSuffix),
+                        arnSuffix,
+                        loadBalancerArns: [],
+                    },
+                };
             }
             case "aws:lb/targetGroupAttachment:TargetGroupAttachment": {
                 const fn = String(inputs.targetId).split(":").pop()!;
                 if (this.state.functions.has(fn)) {
                     // ELB checks its invoke permission when the Lambda is registered: the race other IaC hits.
-                    const allowed = this.state.permissions.some((p) => p.functionName === fn && p.principal === "elasticloadbalancing.amazonaws.com"
-                        && p.action === "lambda:InvokeFunction" && (p.sourceArn === undefined || p.sourceArn === inputs.targetGroupArn));
-                    if (!allowed) throw new Error(`aws:lb/targetGroupAttachment: AccessDenied: elasticloadbalancing principal does not have permission to invoke ${inputs.targetId} from target group ${inputs.targetGroupArn}`);
+                    const allowed = this.state.permissions.some(
+                        (p) =>
+                            p.functionName === fn &&
+                            p.principal === "elasticloadbalancing.amazonaws.com" &&
+                            p.action === "lambda:InvokeFunction" &&
+                            (p.sourceArn === undefined || p.sourceArn === inputs.targetGroupArn),
+                    );
+                    if (!allowed)
+                        throw new Error(
+                            `aws:lb/targetGroupAttachment: AccessDenied: elasticloadbalancing principal does not have permission to invoke ${inputs.targetId} from target group ${inputs.targetGroupArn}`,
+                        );
                 }
                 return { id: `${inputs.targetGroupArn}-${digest(String(inputs.targetId), 12)}`, state: inputs };
             }
             case "aws:lb/listener:Listener": {
-                if (inputs.protocol === "HTTPS" && !inputs.certificateArn) throw new Error("aws:lb/listener: ValidationError: A certificate must be specified for HTTPS listeners");
+                if (inputs.protocol === "HTTPS" && !inputs.certificateArn)
+                    throw new Error(
+                        "aws:lb/listener: ValidationError: A certificate must be specified for HTTPS listeners",
+                    );
                 const lbArn: string = inputs.loadBalancerArn;
                 const arn = lbArn.replace(":loadbalancer/", ":listener/") + "/" + digest(`listener/${name}`, 16);
-                for (const a of inputs.defaultActions ?? []) if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, lbArn);
+                for (const a of inputs.defaultActions ?? [])
+                    if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, lbArn);
                 this.state.listeners.set(arn, { loadBalancerArn: lbArn, priorities: new Map() });
-                return { id: arn, state: { ...inputs, arn, sslPolicy: inputs.protocol === "HTTPS" ? inputs.sslPolicy ?? "ELBSecurityPolicy-2016-08" : inputs.sslPolicy } };
+                return {
+                    id: arn,
+                    state: {
+                        ...inputs,
+                        arn,
+                        sslPolicy:
+                            inputs.protocol === "HTTPS"
+                                ? (inputs.sslPolicy ?? "ELBSecurityPolicy-2016-08")
+                                : inputs.sslPolicy,
+                    },
+                };
             }
-            case "aws:lb/listenerRule:ListenerRule": return this.listenerRule(name, inputs);
-            case "aws:acm/certificate:Certificate": return this.certificate(name, inputs);
+            case "aws:lb/listenerRule:ListenerRule":
+                return this.listenerRule(name, inputs);
+            case "aws:acm/certificate:Certificate":
+                return this.certificate(name, inputs);
             default:
                 return undefined;
         }
@@ -151,41 +265,63 @@ export class AwsSimulator {
         const listener = this.state.listeners.get(inputs.listenerArn);
         if (!listener) throw new Error(`aws:lb/listenerRule: ListenerNotFound: ${inputs.listenerArn}`);
         const priority = inputs.priority;
-        if (!Number.isInteger(priority) || priority < 1 || priority > 50000) throw new Error(`aws:lb/listenerRule: ValidationError: priority ${priority} is outside 1–50000`);
+        if (!Number.isInteger(priority) || priority < 1 || priority > 50000)
+            throw new Error(`aws:lb/listenerRule: ValidationError: priority ${priority} is outside 1–50000`);
         const holder = listener.priorities.get(priority);
-        if (holder !== undefined && holder !== name) throw new Error(`aws:lb/listenerRule: PriorityInUse: priority ${priority} is already used by ${holder}`);
-        const rulesOnAlb = [...this.state.listeners.values()].filter((l) => l.loadBalancerArn === listener.loadBalancerArn).reduce((n, l) => n + l.priorities.size, 0);
-        if (holder === undefined && rulesOnAlb >= RULES_PER_ALB) throw new Error(`aws:lb/listenerRule: TooManyRules: the load balancer already has ${RULES_PER_ALB} rules`);
+        if (holder !== undefined && holder !== name)
+            throw new Error(`aws:lb/listenerRule: PriorityInUse: priority ${priority} is already used by ${holder}`);
+        const rulesOnAlb = [...this.state.listeners.values()]
+            .filter((l) => l.loadBalancerArn === listener.loadBalancerArn)
+            .reduce((n, l) => n + l.priorities.size, 0);
+        if (holder === undefined && rulesOnAlb >= RULES_PER_ALB)
+            throw new Error(`aws:lb/listenerRule: TooManyRules: the load balancer already has ${RULES_PER_ALB} rules`);
         const conditions: any[] = inputs.conditions ?? [];
-        if (conditions.length === 0) throw new Error("aws:lb/listenerRule: ValidationError: a rule needs at least one condition");
+        if (conditions.length === 0)
+            throw new Error("aws:lb/listenerRule: ValidationError: a rule needs at least one condition");
         for (const c of conditions) {
             for (const v of c.hostHeader?.values ?? []) {
-                if (String(v).length > HOST_HEADER_VALUE_MAX) throw new Error(`aws:lb/listenerRule: ValidationError: host-header value "${v}" is longer than ${HOST_HEADER_VALUE_MAX} characters`);
+                if (String(v).length > HOST_HEADER_VALUE_MAX)
+                    throw new Error(
+                        `aws:lb/listenerRule: ValidationError: host-header value "${v}" is longer than ${HOST_HEADER_VALUE_MAX} characters`,
+                    );
             }
         }
-        for (const a of inputs.actions ?? []) if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, listener.loadBalancerArn);
+        for (const a of inputs.actions ?? [])
+            if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, listener.loadBalancerArn);
         listener.priorities.set(priority, name);
-        const arn = String(inputs.listenerArn).replace(":listener/", ":listener-rule/") + "/" + digest(`rule/${name}`, 16);
+        const arn =
+            String(inputs.listenerArn).replace(":listener/", ":listener-rule/") + "/" + digest(`rule/${name}`, 16);
         return { id: arn, state: { ...inputs, arn } };
     }
 
     /** A target group serves one load balancer; an ALB takes at most 100 of them. */
     private bindTargetGroup(targetGroupArn: string, loadBalancerArn: string): void {
         const owner = this.state.targetGroupOwners.get(targetGroupArn);
-        if (owner !== undefined && owner !== loadBalancerArn) throw new Error(`aws:lb: ValidationError: target group ${targetGroupArn} is already used by load balancer ${owner}`);
+        if (owner !== undefined && owner !== loadBalancerArn)
+            throw new Error(
+                `aws:lb: ValidationError: target group ${targetGroupArn} is already used by load balancer ${owner}`,
+            );
         const count = [...this.state.targetGroupOwners.values()].filter((o) => o === loadBalancerArn).length;
-        if (owner === undefined && count >= TARGET_GROUPS_PER_ALB) throw new Error(`aws:lb: TooManyTargetGroups: load balancer ${loadBalancerArn} already has ${TARGET_GROUPS_PER_ALB} target groups`);
+        if (owner === undefined && count >= TARGET_GROUPS_PER_ALB)
+            throw new Error(
+                `aws:lb: TooManyTargetGroups: load balancer ${loadBalancerArn} already has ${TARGET_GROUPS_PER_ALB} target groups`,
+            );
         this.state.targetGroupOwners.set(targetGroupArn, loadBalancerArn);
     }
 
     private async lambdaFunction(name: string, inputs: Inputs): Promise<Created> {
         const fnName = autoname(inputs, name, 64, "aws:lambda/function");
-        if (!LAMBDA_RUNTIMES.includes(inputs.runtime)) throw new Error(`aws:lambda/function: InvalidParameterValueException: runtime ${inputs.runtime} is not supported`);
+        if (!LAMBDA_RUNTIMES.includes(inputs.runtime))
+            throw new Error(
+                `aws:lambda/function: InvalidParameterValueException: runtime ${inputs.runtime} is not supported`,
+            );
         const memorySize = inputs.memorySize ?? 128;
-        if (memorySize < 128 || memorySize > 10240) throw new Error(`aws:lambda/function: memory_size ${memorySize} is outside 128–10240 MB`);
+        if (memorySize < 128 || memorySize > 10240)
+            throw new Error(`aws:lambda/function: memory_size ${memorySize} is outside 128–10240 MB`);
         const timeout = inputs.timeout ?? 3;
         if (timeout < 1 || timeout > 900) throw new Error(`aws:lambda/function: timeout ${timeout} is outside 1–900 s`);
-        if (!String(inputs.role).startsWith("arn:aws:iam::")) throw new Error("aws:lambda/function: role must be an IAM role ARN");
+        if (!String(inputs.role).startsWith("arn:aws:iam::"))
+            throw new Error("aws:lambda/function: role must be an IAM role ARN");
         const arn = this.arn("lambda", `function:${fnName}`);
         const state = {
             ...inputs,
@@ -213,45 +349,93 @@ export class AwsSimulator {
             return s;
         });
         const zones = new Set(subnets.map((s) => s.availabilityZone));
-        if (type === "application" && zones.size < 2) throw new Error("aws:lb/loadBalancer: ValidationError: At least two subnets in two different Availability Zones must be specified");
+        if (type === "application" && zones.size < 2)
+            throw new Error(
+                "aws:lb/loadBalancer: ValidationError: At least two subnets in two different Availability Zones must be specified",
+            );
         const vpcIds = new Set(subnets.map((s) => s.vpcId));
-        if (vpcIds.size !== 1) throw new Error("aws:lb/loadBalancer: InvalidConfigurationRequest: subnets must all belong to one VPC");
+        if (vpcIds.size !== 1)
+            throw new Error("aws:lb/loadBalancer: InvalidConfigurationRequest: subnets must all belong to one VPC");
         const vpcId = [...vpcIds][0];
         for (const sg of inputs.securityGroups ?? []) {
             const known = this.state.securityGroups.get(sg);
-            if (known && known.vpcId !== vpcId) throw new Error(`aws:lb/loadBalancer: security group ${sg} is in ${known.vpcId}, not in the load balancer's VPC ${vpcId}`);
+            if (known && known.vpcId !== vpcId)
+                throw new Error(
+                    `aws:lb/loadBalancer: security group ${sg} is in ${known.vpcId}, not in the load balancer's VPC ${vpcId}`,
+                );
         }
         const internal = Boolean(inputs.internal);
         const arnSuffix = `${type === "application" ? "app" : "net"}/${lbName}/${digest(`lb/${name}`, 16)}`;
         const dnsName = `${internal ? "internal-" : ""}${lbName}-${decimalDigits(`lb/${name}`, 10)}.${this.world.region}.elb.amazonaws.com`;
         return {
             id: this.arn("elasticloadbalancing", `loadbalancer/${arnSuffix}`),
-            state: { ...inputs, name: lbName, internal, loadBalancerType: type, arn: this.arn("elasticloadbalancing", `loadbalancer/${arnSuffix}`), arnSuffix, dnsName, vpcId, zoneId: "Z32O12XQLNTSW2" },
+            state: {
+                ...inputs,
+                name: lbName,
+                internal,
+                loadBalancerType: type,
+                arn: this.arn("elasticloadbalancing", `loadbalancer/${arnSuffix}`),
+                arnSuffix,
+                dnsName,
+                vpcId,
+                zoneId: "Z32O12XQLNTSW2",
+            },
         };
     }
 
     private certificate(name: string, inputs: Inputs): Created {
         const h = digest(`acm/${name}`, 32);
-        const id = this.arn("acm", `certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+        const id = this.arn(
+            "acm",
+            `certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+        );
         if (inputs.certificateBody === undefined) {
             // An ACM-issued certificate: DNS validation pending until records exist.
-            return { id, state: { ...inputs, arn: id, type: "AMAZON_ISSUED", status: "PENDING_VALIDATION", subjectAlternativeNames: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])] } };
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    arn: id,
+                    type: "AMAZON_ISSUED",
+                    status: "PENDING_VALIDATION",
+                    subjectAlternativeNames: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])],
+                },
+            };
         }
         const cert = new crypto.X509Certificate(inputs.certificateBody);
         const key = crypto.createPrivateKey(inputs.privateKey);
-        if (!cert.checkPrivateKey(key)) throw new Error("aws:acm/certificate: ValidationException: The certificate and the private key do not match");
+        if (!cert.checkPrivateKey(key))
+            throw new Error(
+                "aws:acm/certificate: ValidationException: The certificate and the private key do not match",
+            );
         if (inputs.certificateChain) {
             const issuer = new crypto.X509Certificate(inputs.certificateChain);
-            if (!cert.verify(issuer.publicKey)) throw new Error("aws:acm/certificate: ValidationException: The certificate chain does not sign the certificate");
+            if (!cert.verify(issuer.publicKey))
+                throw new Error(
+                    "aws:acm/certificate: ValidationException: The certificate chain does not sign the certificate",
+                );
         }
-        const sans = (cert.subjectAltName ?? "").split(", ").filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4));
+        const sans = (cert.subjectAltName ?? "")
+            .split(", ")
+            .filter((s) => s.startsWith("DNS:"))
+            .map((s) => s.slice(4));
         const cn = /CN=([^\n]+)/.exec(cert.subject)?.[1];
-        const keyAlgorithm = key.asymmetricKeyType === "ec" ? `EC_${key.asymmetricKeyDetails?.namedCurve}` : `RSA_${key.asymmetricKeyDetails?.modulusLength}`;
+        const keyAlgorithm =
+            key.asymmetricKeyType === "ec"
+                ? `EC_${key.asymmetricKeyDetails?.namedCurve}`
+                : `RSA_${key.asymmetricKeyDetails?.modulusLength}`;
         return {
             id,
             state: {
-                ...inputs, arn: id, type: "IMPORTED", status: "ISSUED", domainName: cn ?? sans[0], subjectAlternativeNames: sans,
-                notBefore: new Date(cert.validFrom).toISOString(), notAfter: new Date(cert.validTo).toISOString(), keyAlgorithm,
+                ...inputs,
+                arn: id,
+                type: "IMPORTED",
+                status: "ISSUED",
+                domainName: cn ?? sans[0],
+                subjectAlternativeNames: sans,
+                notBefore: new Date(cert.validFrom).toISOString(),
+                notAfter: new Date(cert.validTo).toISOString(),
+                keyAlgorithm,
             },
         };
     }
@@ -260,13 +444,26 @@ export class AwsSimulator {
         const w = this.world;
         switch (token) {
             case "aws:index/getRegion:getRegion":
-                return { name: w.region, region: w.region, id: w.region, endpoint: `ec2.${w.region}.amazonaws.com`, description: w.region };
+                return {
+                    name: w.region,
+                    region: w.region,
+                    id: w.region,
+                    endpoint: `ec2.${w.region}.amazonaws.com`,
+                    description: w.region,
+                };
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: w.accountId, arn: `arn:aws:iam::${w.accountId}:user/ci`, userId: "AIDA" + digest("ci", 17).toUpperCase(), id: w.accountId };
+                return {
+                    accountId: w.accountId,
+                    arn: `arn:aws:iam::${w.accountId}:user/ci`,
+                    userId: "AIDA" + digest("ci", 17).toUpperCase(),
+                    id: w.accountId,
+                };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
-            case "aws:eks/getCluster:getCluster": return this.eksCluster(inputs.name);
-            case "aws:ec2/getSubnets:getSubnets": return this.subnets(inputs);
+            case "aws:eks/getCluster:getCluster":
+                return this.eksCluster(inputs.name);
+            case "aws:ec2/getSubnets:getSubnets":
+                return this.subnets(inputs);
             default:
                 return undefined;
         }
@@ -277,16 +474,32 @@ export class AwsSimulator {
         if (!c) throw new Error(`aws:eks/getCluster: reading EKS Cluster (${name}): couldn't find resource`);
         const host = digest(`eks/${name}`, 32).toUpperCase();
         return {
-            id: name, name, clusterId: digest(`eks-id/${name}`, 36),
+            id: name,
+            name,
+            clusterId: digest(`eks-id/${name}`, 36),
             arn: this.arn("eks", `cluster/${name}`),
             endpoint: `https://${host}.gr7.${this.world.region}.eks.amazonaws.com`,
-            certificateAuthorities: [{ data: Buffer.from(`-----BEGIN CERTIFICATE-----\n(eks ${name} CA)\n-----END CERTIFICATE-----\n`).toString("base64") }],
-            version: c.version, platformVersion: "eks.12", status: "ACTIVE", region: this.world.region,
+            certificateAuthorities: [
+                {
+                    data: Buffer.from(
+                        `-----BEGIN CERTIFICATE-----\n(eks ${name} CA)\n-----END CERTIFICATE-----\n`,
+                    ).toString("base64"),
+                },
+            ],
+            version: c.version,
+            platformVersion: "eks.12",
+            status: "ACTIVE",
+            region: this.world.region,
             roleArn: this.arn("iam", `role/${name}-cluster-role`, true),
             identities: [{ oidcs: [{ issuer: `https://oidc.eks.${this.world.region}.amazonaws.com/id/${host}` }] }],
             vpcConfig: {
-                vpcId: c.vpcId, subnetIds: c.subnetIds, clusterSecurityGroupId: c.clusterSecurityGroupId, securityGroupIds: [],
-                endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"],
+                vpcId: c.vpcId,
+                subnetIds: c.subnetIds,
+                clusterSecurityGroupId: c.clusterSecurityGroupId,
+                securityGroupIds: [],
+                endpointPrivateAccess: true,
+                endpointPublicAccess: true,
+                publicAccessCidrs: ["0.0.0.0/0"],
             },
             tags: {},
         };
@@ -296,13 +509,19 @@ export class AwsSimulator {
     private subnets(inputs: Inputs): Inputs {
         const filters: { name: string; values: string[] }[] = inputs.filters ?? [];
         const tags: Record<string, string> = inputs.tags ?? {};
-        const ids = Object.entries(this.world.subnets).filter(([id, s]) => filters.every((f) => {
-            if (f.name === "vpc-id") return f.values.includes(s.vpcId);
-            if (f.name === "subnet-id") return f.values.includes(id);
-            if (f.name === "availability-zone") return f.values.includes(s.availabilityZone);
-            if (f.name.startsWith("tag:")) return f.values.includes(s.tags[f.name.slice(4)]);
-            throw new Error(`aws:ec2/getSubnets: filter ${f.name} is not modelled by the simulator`);
-        }) && Object.entries(tags).every(([k, v]) => s.tags[k] === v)).map(([id]) => id).sort();
+        const ids = Object.entries(this.world.subnets)
+            .filter(
+                ([id, s]) =>
+                    filters.every((f) => {
+                        if (f.name === "vpc-id") return f.values.includes(s.vpcId);
+                        if (f.name === "subnet-id") return f.values.includes(id);
+                        if (f.name === "availability-zone") return f.values.includes(s.availabilityZone);
+                        if (f.name.startsWith("tag:")) return f.values.includes(s.tags[f.name.slice(4)]);
+                        throw new Error(`aws:ec2/getSubnets: filter ${f.name} is not modelled by the simulator`);
+                    }) && Object.entries(tags).every(([k, v]) => s.tags[k] === v),
+            )
+            .map(([id]) => id)
+            .sort();
         return { ids, id: this.world.region, region: this.world.region, filters, tags };
     }
 }

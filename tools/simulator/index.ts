@@ -26,7 +26,9 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         this.kubernetes = new KubernetesSimulator(world);
     }
 
-    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
+    async newResource(
+        args: pulumi.runtime.MockResourceArgs,
+    ): Promise<{ id: string | undefined; state: Record<string, any> }> {
         const { type, name } = args;
         // The mock monitor hands inputs over with secret markers; a provider sees plain values.
         const inputs = unsecret(args.inputs) as Inputs;
@@ -39,7 +41,13 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         return { id: created.id, state: created.state };
     }
 
-    private async create(type: string, name: string, inputs: Inputs, provider: Inputs | undefined, readId?: string): Promise<{ id: string; state: Inputs } | undefined> {
+    private async create(
+        type: string,
+        name: string,
+        inputs: Inputs,
+        provider: Inputs | undefined,
+        readId?: string,
+    ): Promise<{ id: string; state: Inputs } | undefined> {
         const clock = this.world.clock;
         switch (type) {
             case "pulumi:providers:tls":
@@ -64,24 +72,41 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             case "random:index/randomId:RandomId": {
                 const bytes = crypto.randomBytes(inputs.byteLength);
                 const b64 = bytes.toString("base64url");
-                return { id: b64, state: { ...inputs, hex: bytes.toString("hex"), b64Url: b64, b64Std: bytes.toString("base64"), dec: BigInt("0x" + bytes.toString("hex")).toString() } };
+                return {
+                    id: b64,
+                    state: {
+                        ...inputs,
+                        hex: bytes.toString("hex"),
+                        b64Url: b64,
+                        b64Std: bytes.toString("base64"),
+                        dec: BigInt("0x" + bytes.toString("hex")).toString(),
+                    },
+                };
             }
             case "random:index/randomString:RandomString":
             case "random:index/randomPassword:RandomPassword": {
-                const alphabet = (inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") + (inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                    + (inputs.numeric === false ? "" : "0123456789") + (inputs.special === false ? "" : "!@#$%&*()-_=+[]{}<>:?");
-                const result = Array.from(crypto.randomBytes(inputs.length), (b) => alphabet[b % alphabet.length]).join("");
+                const alphabet =
+                    (inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") +
+                    (inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ") +
+                    (inputs.numeric === false ? "" : "0123456789") +
+                    (inputs.special === false ? "" : "!@#$%&*()-_=+[]{}<>:?");
+                const result = Array.from(crypto.randomBytes(inputs.length), (b) => alphabet[b % alphabet.length]).join(
+                    "",
+                );
                 return { id: type.endsWith("RandomPassword") ? "none" : result, state: { ...inputs, result } };
             }
         }
         if (type.startsWith("aws:") || type === "pulumi:providers:aws") return this.aws.newResource(type, name, inputs);
-        if (type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes") return this.kubernetes.newResource(type, name, inputs, provider, readId);
+        if (type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes")
+            return this.kubernetes.newResource(type, name, inputs, provider, readId);
         return undefined;
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         try {
-            const result = args.token.startsWith("aws:") ? this.aws.call(args.token, unsecret(args.inputs) as Inputs) : undefined;
+            const result = args.token.startsWith("aws:")
+                ? this.aws.call(args.token, unsecret(args.inputs) as Inputs)
+                : undefined;
             if (!result) throw new Error(`simulator: no model for invoke ${args.token} (add one in tools/simulator)`);
             return result;
         } catch (e) {
@@ -118,7 +143,10 @@ export function startSimulation(options: SimulationOptions = {}): Simulation {
     for (const [k, v] of Object.entries(options.config ?? {})) {
         config[k.includes(":") ? k : `${project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    pulumi.runtime.setAllConfig(config, (options.secretKeys ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`)));
+    pulumi.runtime.setAllConfig(
+        config,
+        (options.secretKeys ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`)),
+    );
     const graph = new GraphRecorder();
     graph.install();
     return { simulator, graph, world };

@@ -5,13 +5,26 @@ import * as ipaddr from "ipaddr.js";
 import { SimWorld, digest } from "./world";
 
 type Inputs = Record<string, any>;
-export interface Created { id: string; state: Inputs }
+export interface Created {
+    id: string;
+    state: Inputs;
+}
 
 export type ClusterKind = "eks" | "gke";
 
 /** Istio chart versions the simulated Helm repository serves. */
 export const ISTIO_CHART_VERSIONS = [
-    "1.28.0", "1.28.1", "1.28.2", "1.28.3", "1.29.0", "1.29.1", "1.29.2", "1.30.0", "1.30.1", "1.30.2", "1.30.3",
+    "1.28.0",
+    "1.28.1",
+    "1.28.2",
+    "1.28.3",
+    "1.29.0",
+    "1.29.1",
+    "1.29.2",
+    "1.30.0",
+    "1.30.1",
+    "1.30.2",
+    "1.30.3",
 ];
 const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
 const HELM_REPOS: Record<string, string[]> = {
@@ -25,7 +38,10 @@ const HELM_REPOS: Record<string, string[]> = {
 function chartSource(inputs: Inputs): { repo: string | undefined; chart: string } {
     const chart = String(inputs.chart ?? "");
     if (chart.startsWith("oci://")) {
-        if (inputs.repositoryOpts?.repo) throw new Error(`helm: an oci:// chart (${chart}) takes no repositoryOpts.repo (${inputs.repositoryOpts.repo})`);
+        if (inputs.repositoryOpts?.repo)
+            throw new Error(
+                `helm: an oci:// chart (${chart}) takes no repositoryOpts.repo (${inputs.repositoryOpts.repo})`,
+            );
         const slash = chart.lastIndexOf("/");
         return { repo: chart.slice(0, slash), chart: chart.slice(slash + 1) };
     }
@@ -41,7 +57,14 @@ function isIstioMirror(repo: string | undefined): repo is string {
     return repo !== undefined && /^(https|oci):\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i.test(repo);
 }
 
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
+const CLUSTER_SCOPED = new Set([
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+]);
 
 /** Which cloud a provider's kubeconfig (or context name) points at. */
 export function clusterKindOf(provider: Inputs | undefined): ClusterKind {
@@ -53,9 +76,18 @@ export function clusterKindOf(provider: Inputs | undefined): ClusterKind {
 export class KubernetesSimulator {
     constructor(private readonly world: SimWorld) {}
 
-    newResource(type: string, name: string, inputs: Inputs, provider: Inputs | undefined, readId?: string): Created | undefined {
+    newResource(
+        type: string,
+        name: string,
+        inputs: Inputs,
+        provider: Inputs | undefined,
+        readId?: string,
+    ): Created | undefined {
         if (type === "pulumi:providers:kubernetes") {
-            if (!inputs.kubeconfig && !inputs.context) throw new Error("kubernetes provider: neither kubeconfig nor context is set, so it would use the ambient ~/.kube/config");
+            if (!inputs.kubeconfig && !inputs.context)
+                throw new Error(
+                    "kubernetes provider: neither kubeconfig nor context is set, so it would use the ambient ~/.kube/config",
+                );
             return { id: digest(`provider/${name}`, 36), state: inputs };
         }
         if (type === "kubernetes:helm.sh/v3:Release") return this.helmRelease(name, inputs);
@@ -70,12 +102,22 @@ export class KubernetesSimulator {
         metadata.uid = `${digest(`uid/${type}/${metadata.namespace}/${metadata.name}`, 8)}-${digest(`uid2/${metadata.name}`, 4)}-4${digest(`u3/${metadata.name}`, 3)}-8${digest(`u4/${metadata.name}`, 3)}-${digest(`u5/${metadata.name}`, 12)}`;
         metadata.resourceVersion = "1";
         metadata.generation = 1;
-        metadata.creationTimestamp = this.world.clock.now().toISOString().replace(/\.\d{3}Z$/, "Z");
-        const state: Inputs = { ...inputs, apiVersion: inputs.apiVersion ?? apiVersion, kind: inputs.kind ?? kind, metadata };
+        metadata.creationTimestamp = this.world.clock
+            .now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, "Z");
+        const state: Inputs = {
+            ...inputs,
+            apiVersion: inputs.apiVersion ?? apiVersion,
+            kind: inputs.kind ?? kind,
+            metadata,
+        };
         if (kind === "Service") state.status = this.serviceStatus(state, clusterKindOf(provider));
         if (kind === "Service") state.spec = { ...state.spec, clusterIP: this.clusterIp(metadata) };
-        if (kind === "Job") state.status = { succeeded: 1, active: 0, conditions: [{ type: "Complete", status: "True" }] };
-        if (kind === "Deployment") state.status = { replicas: state.spec?.replicas ?? 1, readyReplicas: state.spec?.replicas ?? 1 };
+        if (kind === "Job")
+            state.status = { succeeded: 1, active: 0, conditions: [{ type: "Complete", status: "True" }] };
+        if (kind === "Deployment")
+            state.status = { replicas: state.spec?.replicas ?? 1, readyReplicas: state.spec?.replicas ?? 1 };
         const id = CLUSTER_SCOPED.has(kind) ? metadata.name : `${metadata.namespace}/${metadata.name}`;
         return { id, state };
     }
@@ -88,15 +130,26 @@ export class KubernetesSimulator {
     private readExisting(type: string, id: string, provider: Inputs | undefined): Created {
         const kind = type.split(":")[2];
         const [namespace, name] = id.includes("/") ? id.split("/", 2) : ["default", id];
-        if (kind !== "Service") throw new Error(`simulator: reading an existing ${kind} (${id}) is not modelled (add it in tools/simulator/kubernetes.ts)`);
+        if (kind !== "Service")
+            throw new Error(
+                `simulator: reading an existing ${kind} (${id}) is not modelled (add it in tools/simulator/kubernetes.ts)`,
+            );
         const metadata: Inputs = {
-            name, namespace, uid: `${digest(`uid/existing/${id}`, 8)}-0000-4000-8000-${digest(`uid/existing2/${id}`, 12)}`, resourceVersion: "1",
+            name,
+            namespace,
+            uid: `${digest(`uid/existing/${id}`, 8)}-0000-4000-8000-${digest(`uid/existing2/${id}`, 12)}`,
+            resourceVersion: "1",
             annotations: {
                 "service.beta.kubernetes.io/aws-load-balancer-type": "external",
                 "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
             },
         };
-        const state: Inputs = { apiVersion: "v1", kind, metadata, spec: { type: "LoadBalancer", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }] } };
+        const state: Inputs = {
+            apiVersion: "v1",
+            kind,
+            metadata,
+            spec: { type: "LoadBalancer", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }] },
+        };
         state.status = this.serviceStatus(state, clusterKindOf(provider));
         state.spec.clusterIP = this.clusterIp(metadata);
         return { id, state };
@@ -104,19 +157,28 @@ export class KubernetesSimulator {
 
     private clusterIp(metadata: Inputs): string {
         const h = digest(`ip/${metadata.namespace}/${metadata.name}`, 4);
-        return `10.96.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2), 16) % 254 + 1}`;
+        return `10.96.${parseInt(h.slice(0, 2), 16)}.${(parseInt(h.slice(2), 16) % 254) + 1}`;
     }
 
     private serviceStatus(svc: Inputs, cluster: ClusterKind): Inputs {
         const spec = svc.spec ?? {};
         for (const range of spec.loadBalancerSourceRanges ?? []) {
-            if (!ipaddr.isValidCIDR(range)) throw new Error(`Service "${svc.metadata.name}" is invalid: spec.loadBalancerSourceRanges: Invalid value: "${range}"`);
+            if (!ipaddr.isValidCIDR(range))
+                throw new Error(
+                    `Service "${svc.metadata.name}" is invalid: spec.loadBalancerSourceRanges: Invalid value: "${range}"`,
+                );
         }
         if (spec.type !== "LoadBalancer") return { loadBalancer: {} };
         const { namespace, name } = svc.metadata;
         if (cluster === "gke") {
             const h = digest(`gke-lb/${namespace}/${name}`, 4);
-            return { loadBalancer: { ingress: [{ ip: `34.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2), 16)}.${7}`, ipMode: "VIP" }] } };
+            return {
+                loadBalancer: {
+                    ingress: [
+                        { ip: `34.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2), 16)}.${7}`, ipMode: "VIP" },
+                    ],
+                },
+            };
         }
         const annotations: Record<string, string> = svc.metadata.annotations ?? {};
         const region = this.world.region;
@@ -128,13 +190,26 @@ export class KubernetesSimulator {
             return { loadBalancer: { ingress: [{ hostname: scheme === "internal" ? `internal-${host}` : host }] } };
         }
         // Without the controller's annotations, the legacy in-tree controller makes a Classic ELB.
-        return { loadBalancer: { ingress: [{ hostname: `${digest(`clb/${namespace}/${name}`, 32)}-${parseInt(digest(`clb#/${name}`, 7), 16)}.${region}.elb.amazonaws.com` }] } };
+        return {
+            loadBalancer: {
+                ingress: [
+                    {
+                        hostname: `${digest(`clb/${namespace}/${name}`, 32)}-${parseInt(digest(`clb#/${name}`, 7), 16)}.${region}.elb.amazonaws.com`,
+                    },
+                ],
+            },
+        };
     }
 
     private helmRelease(name: string, inputs: Inputs): Created {
         const { repo, chart } = chartSource(inputs);
-        const charts = (repo !== undefined ? HELM_REPOS[repo] : undefined) ?? (isIstioMirror(repo) ? HELM_REPOS[ISTIO_REPO] : undefined);
-        if (!charts) throw new Error(`helm: repository "${repo}" is not reachable from the simulator (known: ${Object.keys(HELM_REPOS).join(", ")}, or a mirror of ${ISTIO_REPO} over https:// or oci://)`);
+        const charts =
+            (repo !== undefined ? HELM_REPOS[repo] : undefined) ??
+            (isIstioMirror(repo) ? HELM_REPOS[ISTIO_REPO] : undefined);
+        if (!charts)
+            throw new Error(
+                `helm: repository "${repo}" is not reachable from the simulator (known: ${Object.keys(HELM_REPOS).join(", ")}, or a mirror of ${ISTIO_REPO} over https:// or oci://)`,
+            );
         if (!charts.includes(chart)) throw new Error(`helm: chart "${chart}" not found in ${repo}`);
         if (charts === HELM_REPOS[ISTIO_REPO] && !ISTIO_CHART_VERSIONS.includes(inputs.version)) {
             throw new Error(`helm: chart "${chart}" version "${inputs.version}" not found in ${repo}`);
@@ -144,8 +219,18 @@ export class KubernetesSimulator {
         return {
             id: `${namespace}/${releaseName}`,
             state: {
-                ...inputs, name: releaseName, namespace,
-                status: { name: releaseName, namespace, chart, version: inputs.version, appVersion: inputs.version, revision: 1, status: "deployed" },
+                ...inputs,
+                name: releaseName,
+                namespace,
+                status: {
+                    name: releaseName,
+                    namespace,
+                    chart,
+                    version: inputs.version,
+                    appVersion: inputs.version,
+                    revision: 1,
+                    status: "deployed",
+                },
             },
         };
     }

@@ -28,7 +28,9 @@ export interface RecordedResource {
     state?: Record<string, unknown>;
 }
 
-interface ProtoStruct { toJavaScript(): Record<string, unknown> }
+interface ProtoStruct {
+    toJavaScript(): Record<string, unknown>;
+}
 
 export class GraphRecorder {
     readonly resources: RecordedResource[] = [];
@@ -102,9 +104,17 @@ export class GraphRecorder {
 
     /** The single resource of `type` whose name satisfies `name` (a string or a predicate); throws otherwise. */
     one(type: string, name?: string | ((n: string) => boolean)): RecordedResource {
-        const matches = this.ofType(type).filter((r) => name === undefined || (typeof name === "string" ? r.name === name : name(r.name)));
+        const matches = this.ofType(type).filter(
+            (r) => name === undefined || (typeof name === "string" ? r.name === name : name(r.name)),
+        );
         if (matches.length !== 1) {
-            throw new Error(`expected one ${type}${name ? ` named ${String(name)}` : ""}, found ${matches.length}: ${this.ofType(type).map((r) => r.name).join(", ")}`);
+            throw new Error(
+                `expected one ${type}${name ? ` named ${String(name)}` : ""}, found ${matches.length}: ${this.ofType(
+                    type,
+                )
+                    .map((r) => r.name)
+                    .join(", ")}`,
+            );
         }
         return matches[0];
     }

@@ -24,7 +24,8 @@ export interface StackConfigFile {
  */
 export function readStackConfigFile(stack: string): StackConfigFile {
     const file = path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(REPO_ROOT, file)} (stacks: ${listStacks().join(", ")})`);
+    if (!fs.existsSync(file))
+        throw new Error(`no stack file ${path.relative(REPO_ROOT, file)} (stacks: ${listStacks().join(", ")})`);
     const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -40,8 +41,11 @@ export function readStackConfigFile(stack: string): StackConfigFile {
 }
 
 export function listStacks(): string[] {
-    return fs.readdirSync(path.join(REPO_ROOT, "stacks"))
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => Boolean(s)).sort();
+    return fs
+        .readdirSync(path.join(REPO_ROOT, "stacks"))
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => Boolean(s))
+        .sort();
 }
 
 export interface StackRun extends Simulation {

@@ -31,7 +31,8 @@ export function privateKey(inputs: Inputs): Inputs {
     } else if (algorithm === "ECDSA") {
         const ecdsaCurve: string = inputs.ecdsaCurve ?? "P224";
         const curve = CURVES[ecdsaCurve];
-        if (!curve) throw new Error(`tls: ecdsa_curve ${ecdsaCurve} is not modelled by the simulator (P256, P384, P521 are)`);
+        if (!curve)
+            throw new Error(`tls: ecdsa_curve ${ecdsaCurve} is not modelled by the simulator (P256, P384, P521 are)`);
         keyObject = crypto.generateKeyPairSync("ec", { namedCurve: curve.named }).privateKey;
         state = { ecdsaCurve, privateKeyPem: keyObject.export({ type: "sec1", format: "pem" }) };
     } else if (algorithm === "ED25519") {
@@ -48,7 +49,8 @@ export function privateKey(inputs: Inputs): Inputs {
         algorithm,
         privateKeyPemPkcs8: keyObject.export({ type: "pkcs8", format: "pem" }),
         publicKeyPem: publicKey.export({ type: "spki", format: "pem" }),
-        publicKeyFingerprintSha256: "SHA256:" + crypto.createHash("sha256").update(spki).digest("base64").replace(/=+$/, ""),
+        publicKeyFingerprintSha256:
+            "SHA256:" + crypto.createHash("sha256").update(spki).digest("base64").replace(/=+$/, ""),
         id: crypto.createHash("sha1").update(spki).digest("hex"),
     };
 }
@@ -67,10 +69,19 @@ function webAlgorithm(key: crypto.KeyObject): { algorithm: "RSA" | "ECDSA"; para
     }
     if (key.asymmetricKeyType === "ec") {
         const named = key.asymmetricKeyDetails?.namedCurve;
-        const curve = Object.values(CURVES).find((c) => c.named === named || (named === "prime256v1" && c.named === "P-256")
-            || (named === "secp384r1" && c.named === "P-384") || (named === "secp521r1" && c.named === "P-521"));
+        const curve = Object.values(CURVES).find(
+            (c) =>
+                c.named === named ||
+                (named === "prime256v1" && c.named === "P-256") ||
+                (named === "secp384r1" && c.named === "P-384") ||
+                (named === "secp521r1" && c.named === "P-521"),
+        );
         if (!curve) throw new Error(`tls: curve ${named} is not modelled by the simulator`);
-        return { algorithm: "ECDSA", params: { name: "ECDSA", namedCurve: curve.named }, signing: { name: "ECDSA", hash: curve.hash } };
+        return {
+            algorithm: "ECDSA",
+            params: { name: "ECDSA", namedCurve: curve.named },
+            signing: { name: "ECDSA", hash: curve.hash },
+        };
     }
     throw new Error(`tls: key type ${key.asymmetricKeyType} is not modelled by the simulator`);
 }

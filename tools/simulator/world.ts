@@ -35,7 +35,13 @@ export function digest(text: string, length: number): string {
     return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
-function subnets(vpcId: string, prefix: string, zones: string[], role: "internal-elb" | "elb", clusterName: string): Record<string, SimSubnet> {
+function subnets(
+    vpcId: string,
+    prefix: string,
+    zones: string[],
+    role: "internal-elb" | "elb",
+    clusterName: string,
+): Record<string, SimSubnet> {
     const out: Record<string, SimSubnet> = {};
     zones.forEach((az, i) => {
         const id = `subnet-${digest(`${vpcId}/${role}/${az}`, 17)}`;
@@ -43,16 +49,38 @@ function subnets(vpcId: string, prefix: string, zones: string[], role: "internal
             vpcId,
             cidrBlock: `${prefix}.${(role === "elb" ? 100 : 0) + i * 16}.0/20`,
             availabilityZone: az,
-            tags: { [`kubernetes.io/role/${role}`]: "1", [`kubernetes.io/cluster/${clusterName}`]: "shared", Name: `${clusterName}-${role === "elb" ? "public" : "private"}-${az}` },
+            tags: {
+                [`kubernetes.io/role/${role}`]: "1",
+                [`kubernetes.io/cluster/${clusterName}`]: "shared",
+                Name: `${clusterName}-${role === "elb" ? "public" : "private"}-${az}`,
+            },
         };
     });
     return out;
 }
 
-function eksCluster(name: string, vpcCidrPrefix: string, privateZones: string[], publicZones: string[], region: string) {
+function eksCluster(
+    name: string,
+    vpcCidrPrefix: string,
+    privateZones: string[],
+    publicZones: string[],
+    region: string,
+) {
     const vpcId = `vpc-${digest(`vpc/${name}`, 17)}`;
-    const priv = subnets(vpcId, vpcCidrPrefix, privateZones.map((z) => `${region}${z}`), "internal-elb", name);
-    const pub = subnets(vpcId, vpcCidrPrefix, publicZones.map((z) => `${region}${z}`), "elb", name);
+    const priv = subnets(
+        vpcId,
+        vpcCidrPrefix,
+        privateZones.map((z) => `${region}${z}`),
+        "internal-elb",
+        name,
+    );
+    const pub = subnets(
+        vpcId,
+        vpcCidrPrefix,
+        publicZones.map((z) => `${region}${z}`),
+        "elb",
+        name,
+    );
     const cluster: SimEksCluster = {
         name,
         vpcId,

@@ -16,7 +16,9 @@ export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan)
         // Mesh-wide STRICT mTLS is a setting of the GKE mesh, owned by its one IstioInstall.
         ...(side === "gke" && args.strictMtls ? { strictMtls: true } : {}),
         // Passed as given, so IstioInstall refuses it where it does not apply (an installed mesh).
-        ...(side === "gke" && args.gkeMeshRootNamespace !== undefined ? { meshRootNamespace: args.gkeMeshRootNamespace } : {}),
+        ...(side === "gke" && args.gkeMeshRootNamespace !== undefined
+            ? { meshRootNamespace: args.gkeMeshRootNamespace }
+            : {}),
     };
     if (adopted) return { ...common, adoptExisting: true, existingGateway: adopted };
     const istio = args.istio ?? {};
@@ -25,7 +27,9 @@ export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan)
         ...common,
         version: plan.istioVersion,
         outboundTrafficPolicy: plan.outboundTrafficPolicy,
-        ...(side === "eks" && args.consumerEgressCidrs !== undefined ? { loadBalancerSourceRanges: args.consumerEgressCidrs } : {}),
+        ...(side === "eks" && args.consumerEgressCidrs !== undefined
+            ? { loadBalancerSourceRanges: args.consumerEgressCidrs }
+            : {}),
         ...(istio.highAvailability !== undefined ? { highAvailability: istio.highAvailability } : {}),
         ...(istio.chartRepository !== undefined ? { chartRepository: istio.chartRepository } : {}),
         ...(istio.imageRegistry !== undefined ? { imageRegistry: istio.imageRegistry } : {}),
@@ -58,9 +62,20 @@ export interface Meshes {
     eksGatewayHostname: pulumi.Output<string>;
 }
 
-export function installMeshes(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan): Meshes {
-    const eks = new IstioInstall(`${name}-eks-istio`, istioInstallArgs("eks", args, plan), { parent, provider: args.eksProvider });
-    const gke = new IstioInstall(`${name}-gke-istio`, istioInstallArgs("gke", args, plan), { parent, provider: args.gkeProvider });
+export function installMeshes(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: CrossMeshLinkArgs,
+    plan: LinkPlan,
+): Meshes {
+    const eks = new IstioInstall(`${name}-eks-istio`, istioInstallArgs("eks", args, plan), {
+        parent,
+        provider: args.eksProvider,
+    });
+    const gke = new IstioInstall(`${name}-gke-istio`, istioInstallArgs("gke", args, plan), {
+        parent,
+        provider: args.gkeProvider,
+    });
     // The ingress role always has a load balancer.
     return { eks, gke, eksGatewayHostname: eks.loadBalancerHostname.apply((h) => h as string) };
 }

@@ -26,6 +26,11 @@ export function pkiFieldPath(childPath: string): string {
     return `pki.${childPath}`;
 }
 
-export function issueLinkPki(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan): LinkPki {
+export function issueLinkPki(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: CrossMeshLinkArgs,
+    plan: LinkPlan,
+): LinkPki {
     return new LinkPki(`${name}-pki`, linkPkiArgs(args, plan), { parent });
 }

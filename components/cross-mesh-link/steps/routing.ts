@@ -16,7 +16,12 @@ import type { LinkPlan } from "./plan";
 /** AwsEgress's args for the EKS mesh: mesh-wide (istio-system, exported to all namespaces). */
 export function eksAwsEgressArgs(args: LinkSettings): AwsEgressArgs | undefined {
     if (!args.eksAwsEgress) return undefined;
-    return { ...args.eksAwsEgress, namespace: ISTIO_SYSTEM_NAMESPACE, exportTo: ["*"], ...(args.awsRegion !== undefined ? { region: args.awsRegion } : {}) };
+    return {
+        ...args.eksAwsEgress,
+        namespace: ISTIO_SYSTEM_NAMESPACE,
+        exportTo: ["*"],
+        ...(args.awsRegion !== undefined ? { region: args.awsRegion } : {}),
+    };
 }
 
 /** AwsEgress's field paths as the link's user wrote them. */
@@ -29,39 +34,57 @@ export interface Routing {
     imported: ImportGateway;
 }
 
-export function routeLink(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan,
-    meshes: Meshes, pki: LinkPki, targets: ExportTarget[]): Routing {
+export function routeLink(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: CrossMeshLinkArgs,
+    plan: LinkPlan,
+    meshes: Meshes,
+    pki: LinkPki,
+    targets: ExportTarget[],
+): Routing {
     const eks = { parent, provider: args.eksProvider };
     const gke = { parent, provider: args.gkeProvider };
-    const exported = new ExportGateway(`${name}-export`, {
-        gateway: meshes.eks.gateway,
-        serverBundle: pki.serverBundle,
-        services: targets.map((t) => ({
-            host: t.host,
-            upstreamHost: t.upstreamHost,
-            upstreamPort: t.upstreamPort,
-            upstreamCaPem: t.upstreamCaPem as pulumi.Input<string> | undefined,
-            ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
-        })),
-        allowedClientPrincipals: [pki.clientSpiffeId],
-        linkName: plan.linkName,
-    }, eks);
+    const exported = new ExportGateway(
+        `${name}-export`,
+        {
+            gateway: meshes.eks.gateway,
+            serverBundle: pki.serverBundle,
+            services: targets.map((t) => ({
+                host: t.host,
+                upstreamHost: t.upstreamHost,
+                upstreamPort: t.upstreamPort,
+                upstreamCaPem: t.upstreamCaPem as pulumi.Input<string> | undefined,
+                ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
+            })),
+            allowedClientPrincipals: [pki.clientSpiffeId],
+            linkName: plan.linkName,
+        },
+        eks,
+    );
 
     // The verification Job's own identity must be admitted to every host it checks.
     const verifySource = { namespace: plan.verifyNamespace, serviceAccount: plan.verifyServiceAccount };
-    const imported = new ImportGateway(`${name}-import`, {
-        gateway: meshes.gke.gateway,
-        clientBundle: pki.clientBundle,
-        remoteGatewayHostname: meshes.eksGatewayHostname,
-        services: args.services.map((s) => ({ host: s.host, allowedSources: plan.verify ? [...s.allowedSources, verifySource] : s.allowedSources })),
-        trustDomain: plan.gkeTrustDomain,
-        deployTestClient: args.deployTestClient === true,
-        // crossmesh's pods pull from the same mirror and run on the same nodes as its other pods.
-        testClientImage: curlImage({ imageRegistry: args.istio?.imageRegistry }),
-        ...(args.podPlacement ? { testClientPlacement: args.podPlacement } : {}),
-        istioRevision: meshes.gke.revision,
-        linkName: plan.linkName,
-    }, gke);
+    const imported = new ImportGateway(
+        `${name}-import`,
+        {
+            gateway: meshes.gke.gateway,
+            clientBundle: pki.clientBundle,
+            remoteGatewayHostname: meshes.eksGatewayHostname,
+            services: args.services.map((s) => ({
+                host: s.host,
+                allowedSources: plan.verify ? [...s.allowedSources, verifySource] : s.allowedSources,
+            })),
+            trustDomain: plan.gkeTrustDomain,
+            deployTestClient: args.deployTestClient === true,
+            // crossmesh's pods pull from the same mirror and run on the same nodes as its other pods.
+            testClientImage: curlImage({ imageRegistry: args.istio?.imageRegistry }),
+            ...(args.podPlacement ? { testClientPlacement: args.podPlacement } : {}),
+            istioRevision: meshes.gke.revision,
+            linkName: plan.linkName,
+        },
+        gke,
+    );
 
     const awsEgress = eksAwsEgressArgs(args);
     if (awsEgress) new AwsEgress(`${name}-eks-aws-egress`, awsEgress, eks);

@@ -14,32 +14,67 @@ import type { LinkPlan } from "./plan";
  * Creates the check and returns the Job's name. The Job waits for everything else: no data says
  * "routes are in place", so this is the one place where waiting on whole components is right.
  */
-export function verifyLink(parent: pulumi.ComponentResource, name: string, args: CrossMeshLinkArgs, plan: LinkPlan, meshes: Meshes,
-    targets: ExportTarget[], fingerprintOf: pulumi.Output<unknown>, everything: pulumi.Resource[]): pulumi.Output<string> {
+export function verifyLink(
+    parent: pulumi.ComponentResource,
+    name: string,
+    args: CrossMeshLinkArgs,
+    plan: LinkPlan,
+    meshes: Meshes,
+    targets: ExportTarget[],
+    fingerprintOf: pulumi.Output<unknown>,
+    everything: pulumi.Resource[],
+): pulumi.Output<string> {
     const checks: VerifyTarget[] = args.services.map((s, i) => ({
         host: s.host,
-        ...(s.expectBodyContains ?? targets[i].defaultExpectBody ? { expectBodyContains: s.expectBodyContains ?? targets[i].defaultExpectBody } : {}),
+        ...((s.expectBodyContains ?? targets[i].defaultExpectBody)
+            ? { expectBodyContains: s.expectBodyContains ?? targets[i].defaultExpectBody }
+            : {}),
     }));
     // The Job is immutable: a new name whenever the link changes replaces it, so the check runs again.
-    const fingerprint = fingerprintOf.apply((f) => crypto.createHash("sha256").update(JSON.stringify({ f, checks })).digest("hex"));
+    const fingerprint = fingerprintOf.apply((f) =>
+        crypto.createHash("sha256").update(JSON.stringify({ f, checks })).digest("hex"),
+    );
     const image = curlImage({ imageRegistry: args.istio?.imageRegistry });
-    const objects = pulumi.all([fingerprint, meshes.gke.revision]).apply(([linkFingerprint, revision]) => verifyObjects({
-        targets: checks, revision, linkFingerprint, image,
-        namespace: plan.verifyNamespace, serviceAccount: plan.verifyServiceAccount,
-        ...(args.podPlacement ? { placement: args.podPlacement } : {}),
-    }));
+    const objects = pulumi.all([fingerprint, meshes.gke.revision]).apply(([linkFingerprint, revision]) =>
+        verifyObjects({
+            targets: checks,
+            revision,
+            linkFingerprint,
+            image,
+            namespace: plan.verifyNamespace,
+            serviceAccount: plan.verifyServiceAccount,
+            ...(args.podPlacement ? { placement: args.podPlacement } : {}),
+        }),
+    );
     const gke = { parent, provider: args.gkeProvider };
     // The namespace and account wait only for the GKE mesh's injector (the revision); only the Job waits for the whole link.
     const nsObject = verifyNamespace("", plan.verifyNamespace);
-    const ns = new k8s.core.v1.Namespace(`${name}-verify-ns`, {
-        metadata: { name: nsObject.metadata.name, labels: meshes.gke.revision.apply((revision) => verifyNamespace(revision, plan.verifyNamespace).metadata.labels ?? {}) },
-    }, gke);
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-verify-sa`, {
-        metadata: { name: plan.verifyServiceAccount, namespace: ns.metadata.name },
-    }, gke);
-    const job = new k8s.batch.v1.Job(`${name}-verify`, {
-        metadata: objects.apply((o) => o.job.metadata),
-        spec: objects.apply((o) => o.job.spec as k8s.types.input.batch.v1.JobSpec),
-    }, { ...gke, dependsOn: [sa, ...everything] });
+    const ns = new k8s.core.v1.Namespace(
+        `${name}-verify-ns`,
+        {
+            metadata: {
+                name: nsObject.metadata.name,
+                labels: meshes.gke.revision.apply(
+                    (revision) => verifyNamespace(revision, plan.verifyNamespace).metadata.labels ?? {},
+                ),
+            },
+        },
+        gke,
+    );
+    const sa = new k8s.core.v1.ServiceAccount(
+        `${name}-verify-sa`,
+        {
+            metadata: { name: plan.verifyServiceAccount, namespace: ns.metadata.name },
+        },
+        gke,
+    );
+    const job = new k8s.batch.v1.Job(
+        `${name}-verify`,
+        {
+            metadata: objects.apply((o) => o.job.metadata),
+            spec: objects.apply((o) => o.job.spec as k8s.types.input.batch.v1.JobSpec),
+        },
+        { ...gke, dependsOn: [sa, ...everything] },
+    );
     return job.metadata.name;
 }

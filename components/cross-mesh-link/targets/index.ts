@@ -22,7 +22,11 @@ export function kindOf(service: Pick<LinkServiceArgs, "lambda" | "upstream">): T
 export function createTargets(ctx: TargetContext, services: LinkServiceArgs[]): ExportTarget[] {
     const byHost = new Map<string, ExportTarget>();
     for (const kind of TARGET_KINDS) {
-        for (const t of kind.create(ctx, services.filter((s) => kindOf(s) === kind))) byHost.set(t.host, t);
+        for (const t of kind.create(
+            ctx,
+            services.filter((s) => kindOf(s) === kind),
+        ))
+            byHost.set(t.host, t);
     }
     return services.map((s) => byHost.get(s.host)!);
 }

@@ -16,10 +16,14 @@ export const lambdaTarget: TargetKind = {
         for (let k = 0; k * MAX_FUNCTIONS_PER_ALB < services.length; k++) {
             const chunk = services.slice(k * MAX_FUNCTIONS_PER_ALB, (k + 1) * MAX_FUNCTIONS_PER_ALB);
             const upstreamName = lambdaAlbName(k);
-            const alb = new LambdaHostsAlb(`${ctx.name}-${upstreamName}`, {
-                eksClusterName: ctx.eksClusterName,
-                functions: chunk.map((s) => ({ host: s.host, ...s.lambda })),
-            }, { parent: ctx.parent });
+            const alb = new LambdaHostsAlb(
+                `${ctx.name}-${upstreamName}`,
+                {
+                    eksClusterName: ctx.eksClusterName,
+                    functions: chunk.map((s) => ({ host: s.host, ...s.lambda })),
+                },
+                { parent: ctx.parent },
+            );
             for (const s of chunk) {
                 targets.push({
                     host: s.host,

@@ -18,7 +18,10 @@ function provider(name: string, env: string): k8s.Provider {
     if (!file) throw new Error(`${env} is not set: give the kubeconfig file of the ${name} cluster`);
     // The kubeconfig holds a client key: a secret in the state like any other.
     // LINK_PROVIDER_SETTINGS: link Secrets are updated in place, never deleted and re-created.
-    return new k8s.Provider(name, { kubeconfig: pulumi.secret(fs.readFileSync(file, "utf8")), ...LINK_PROVIDER_SETTINGS });
+    return new k8s.Provider(name, {
+        kubeconfig: pulumi.secret(fs.readFileSync(file, "utf8")),
+        ...LINK_PROVIDER_SETTINGS,
+    });
 }
 const eksProvider = provider("eks", "EKS_KUBECONFIG");
 const gkeProvider = provider("gke", "GKE_KUBECONFIG");
@@ -36,8 +39,18 @@ for (const link of links) {
             upstream: { hostname: `${link}-${i + 1}.internal.example.com` },
             allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }],
         })),
-        eksIstio: { namespace: "istio-ingress", selectorLabels: { istio: "ingressgateway", app: "istio-ingressgateway" }, serviceName: "istio-ingressgateway", serviceAccount: "istio-ingressgateway" },
-        gkeIstio: { namespace: "istio-egress", selectorLabels: { istio: "egressgateway", app: "istio-egressgateway" }, serviceName: "istio-egressgateway", serviceAccount: "istio-egressgateway" },
+        eksIstio: {
+            namespace: "istio-ingress",
+            selectorLabels: { istio: "ingressgateway", app: "istio-ingressgateway" },
+            serviceName: "istio-ingressgateway",
+            serviceAccount: "istio-ingressgateway",
+        },
+        gkeIstio: {
+            namespace: "istio-egress",
+            selectorLabels: { istio: "egressgateway", app: "istio-egressgateway" },
+            serviceName: "istio-egressgateway",
+            serviceAccount: "istio-egressgateway",
+        },
         // Mesh-wide settings belong to one link (the mesh's owner), not to each.
         ...(first ? { strictMtls: true, eksAwsEgress: { services: ["sts", "s3"] } } : {}),
     });
