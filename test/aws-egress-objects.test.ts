@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { AWS_SERVICES, AwsEndpoint, IMDS, partitionOf, resolveEndpoints } from "../components/aws-egress/endpoints";
-import { appUrl, buildAwsEgressObjects, dnsLabel, sdkEnvironment } from "../components/aws-egress/objects";
+import { appUrl, buildAwsEgressObjects, sdkEnvironment } from "../components/aws-egress/objects";
+import { dnsLabel } from "../components/common/names";
 import { validateIstioObject } from "./support/istio-schema";
 
 const opts = (mode: string) => ({ namePrefix: "aws", namespace: "apps", exportTo: ["apps", "batch"], mode });
@@ -265,4 +266,17 @@ test("object names are DNS labels, unique for long hosts", () => {
     const label = dnsLabel(`aws-${long}`);
     assert.ok(label.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(label), label);
     assert.notEqual(dnsLabel(`aws-${long}`), dnsLabel(`aws-${long}x`));
+});
+
+test("every object carries crossmesh's managed-by label and the component's own, so `kubectl get -l` finds them for cleanup", () => {
+    for (const mode of ["passthrough", "originate"]) {
+        const objects = buildAwsEgressObjects(resolveEndpoints("eu-west-1", ["sts", "s3"], [], true), opts(mode));
+        for (const o of objects) {
+            assert.deepEqual(
+                o.metadata.labels,
+                { "app.kubernetes.io/managed-by": "crossmesh", "crossmesh.io/aws-egress": "aws" },
+                `${mode}: ${o.kind}/${o.metadata.name}`,
+            );
+        }
+    }
 });

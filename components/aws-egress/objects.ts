@@ -11,11 +11,11 @@
 //   pointed at :443, the same mistake makes AWS's TLS listener reject the first request: it fails
 //   closed. And an app that (wrongly) speaks TLS to an originating sidecar fails too: the sidecar
 //   expects HTTP on that port.
-import { createHash } from "node:crypto";
+import { dnsLabel } from "../common/names";
 import type { KubeObject } from "../common/kube";
 import type { AwsEndpoint } from "./endpoints";
 
-export const NETWORKING_API = "networking.istio.io/v1";
+import { ISTIO_NETWORKING_V1, MANAGED_BY_CROSSMESH } from "../common/kube";
 export const MODES = ["passthrough", "originate"];
 
 export interface EgressObjectOptions {
@@ -34,17 +34,6 @@ export function originates(endpoint: AwsEndpoint, mode: string): boolean {
     return mode === "originate" && endpoint.protocol === "HTTPS";
 }
 
-/** A DNS label from free text; long names keep a hash of the full text so they stay unique. */
-export function dnsLabel(text: string, max = 63): string {
-    const slug = text
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, "-")
-        .replace(/^-+|-+$/g, "");
-    if (slug.length <= max) return slug;
-    const hash = createHash("sha256").update(text).digest("hex").slice(0, 8);
-    return `${slug.slice(0, max - 9).replace(/-+$/, "")}-${hash}`;
-}
-
 /** The metadata.name of an endpoint's objects (its ServiceEntry and DestinationRule share it). */
 export function objectName(namePrefix: string, endpoint: AwsEndpoint): string {
     return dnsLabel(`${namePrefix}-${endpoint.key}`);
@@ -54,7 +43,7 @@ function metadata(endpoint: AwsEndpoint, opts: EgressObjectOptions) {
     return {
         name: objectName(opts.namePrefix, endpoint),
         namespace: opts.namespace,
-        labels: { "app.kubernetes.io/part-of": "crossmesh", "crossmesh.io/aws-egress": opts.namePrefix },
+        labels: { ...MANAGED_BY_CROSSMESH, "crossmesh.io/aws-egress": opts.namePrefix },
     };
 }
 
@@ -80,7 +69,7 @@ export function serviceEntry(endpoint: AwsEndpoint, opts: EgressObjectOptions): 
     } else {
         spec.resolution = "DNS";
     }
-    return { apiVersion: NETWORKING_API, kind: "ServiceEntry", metadata: metadata(endpoint, opts), spec };
+    return { apiVersion: ISTIO_NETWORKING_V1, kind: "ServiceEntry", metadata: metadata(endpoint, opts), spec };
 }
 
 /**
@@ -93,7 +82,7 @@ export function serviceEntry(endpoint: AwsEndpoint, opts: EgressObjectOptions): 
 export function destinationRule(endpoint: AwsEndpoint, opts: EgressObjectOptions): KubeObject | undefined {
     if (!originates(endpoint, opts.mode)) return undefined;
     return {
-        apiVersion: NETWORKING_API,
+        apiVersion: ISTIO_NETWORKING_V1,
         kind: "DestinationRule",
         metadata: metadata(endpoint, opts),
         spec: {

@@ -14,7 +14,8 @@ import {
     requireUnique,
 } from "../common/validation";
 import { AWS_SERVICES, AwsEndpoint, ExtraHost, IMDS, IMDS_ALIASES, partitionOf, resolveEndpoints } from "./endpoints";
-import { MODES, dnsLabel, objectName } from "./objects";
+import { dnsLabel } from "../common/names";
+import { MODES, objectName } from "./objects";
 import type { AwsEgressArgs, AwsEgressExtraHostArgs } from "./index";
 
 export const EXTRA_HOST_PROTOCOLS = ["HTTPS", "HTTP"];

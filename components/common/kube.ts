@@ -5,6 +5,16 @@ import * as k8s from "@pulumi/kubernetes";
 import { invalid } from "./validation";
 
 /**
+ * On every object crossmesh creates (a component adds its own label beside it), so
+ * `kubectl get … -l app.kubernetes.io/managed-by=crossmesh` lists all of them.
+ */
+export const MANAGED_BY_CROSSMESH = { "app.kubernetes.io/managed-by": "crossmesh" } as const;
+
+/** The Istio API versions crossmesh writes (v1, served since Istio 1.22; crossmesh supports 1.25+). */
+export const ISTIO_NETWORKING_V1 = "networking.istio.io/v1";
+export const ISTIO_SECURITY_V1 = "security.istio.io/v1";
+
+/**
  * A Kubernetes object's spec as the builders emit it: free-form data for the API server, loosely typed on
  * purpose (tests and the plan tool read fields by path; the real schemas are checked by the real validators).
  */

@@ -3,16 +3,10 @@
 // hosts, upstream names); payloads from the values that resolve later (the server credential, the
 // upstream's DNS name, the client principals). ExportGateway creates exactly these entries; the tests
 // build the same entries with plain values (`exportObjects`).
+import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
 import type { LinkObject } from "../link-routing/objects";
-import {
-    NETWORKING_V1,
-    SECURITY_V1,
-    authorityValues,
-    linkLabels,
-    objectName,
-    principalOf,
-} from "../link-routing/names";
+import { authorityValues, linkLabels, objectName, principalOf } from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** One exported host and where the ingress gateway sends it. */
@@ -128,28 +122,28 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
             })),
         ...owners.flatMap((o): PlannedObject<ExportValues, N>[] => [
             {
-                identity: id(NETWORKING_V1, "ServiceEntry", exportNames.upstream(s.linkName, o.key)),
+                identity: id(ISTIO_NETWORKING_V1, "ServiceEntry", exportNames.upstream(s.linkName, o.key)),
                 reads: [`services.${o.i}`],
                 payload: (v) => ({ spec: upstreamServiceEntrySpec(v.services[o.i]) }),
             },
             {
-                identity: id(NETWORKING_V1, "DestinationRule", exportNames.upstream(s.linkName, o.key)),
+                identity: id(ISTIO_NETWORKING_V1, "DestinationRule", exportNames.upstream(s.linkName, o.key)),
                 reads: [`services.${o.i}`],
                 payload: (v) => ({ spec: upstreamDestinationRuleSpec(s.linkName, o.key, v.services[o.i]) }),
             },
         ]),
         {
-            identity: id(NETWORKING_V1, "Gateway", exportNames.gateway(s.linkName)),
+            identity: id(ISTIO_NETWORKING_V1, "Gateway", exportNames.gateway(s.linkName)),
             reads: ["gateway", "allowedClientPrincipals"],
             payload: (v) => ({ spec: exportGatewaySpec(s.linkName, s.credentialName, hosts, v) }),
         },
         ...s.services.map((svc, i): PlannedObject<ExportValues, N> => ({
-            identity: id(NETWORKING_V1, "VirtualService", exportNames.route(s.linkName, svc.host)),
+            identity: id(ISTIO_NETWORKING_V1, "VirtualService", exportNames.route(s.linkName, svc.host)),
             reads: [`services.${i}`],
             payload: (v) => ({ spec: exportVirtualServiceSpec(s.linkName, v.services[i]) }),
         })),
         {
-            identity: id(SECURITY_V1, "AuthorizationPolicy", exportNames.authorizationPolicy(s.linkName)),
+            identity: id(ISTIO_SECURITY_V1, "AuthorizationPolicy", exportNames.authorizationPolicy(s.linkName)),
             reads: ["gateway", "allowedClientPrincipals"],
             payload: (v) => ({ spec: exportAuthorizationPolicySpec(hosts, v) }),
         },

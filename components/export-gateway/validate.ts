@@ -2,14 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, knownArray, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import { objectName } from "../link-routing/names";
-import {
-    requireCredentialName,
-    requireExportedHosts,
-    requireGatewayRef,
-    requireLinkName,
-    requirePort,
-} from "../link-routing/validate";
-import { requireKubernetesProvider } from "../common/kube";
+import { requireExportedHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
 import type { ExportGatewayArgs } from "./index";
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9._-]+)\/ns\/([a-z0-9-]+)\/sa\/([a-z0-9.-]+)$/;
@@ -40,10 +33,7 @@ export function validateExportGatewayArgs(
     args: ExportGatewayArgs,
     opts: pulumi.ComponentResourceOptions | undefined,
 ): void {
-    requireKubernetesProvider("ExportGateway", opts);
-    requireLinkName("linkName", linkName);
-    if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
-    requireGatewayRef("gateway", args.gateway);
+    requireGatewaySide("ExportGateway", linkName, args, opts);
     if (args.serverBundle === undefined)
         invalid(
             "serverBundle",

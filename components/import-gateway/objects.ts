@@ -3,17 +3,10 @@
 // and only listed workloads may do so. Identities come from plain values (link name, hosts); payloads
 // from the values that resolve later (the client credential, the EKS load balancer's hostname, the
 // callers). ImportGateway creates exactly these entries; the tests build them with plain values.
+import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
 import type { LinkObject } from "../link-routing/objects";
-import {
-    NETWORKING_V1,
-    SECURITY_V1,
-    authorityValues,
-    gatewayServiceHost,
-    linkLabels,
-    objectName,
-    subsetName,
-} from "../link-routing/names";
+import { authorityValues, gatewayServiceHost, linkLabels, objectName, subsetName } from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** A workload (namespace, optionally one service account) that may call an imported host. */
@@ -110,33 +103,33 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
         ...s.hosts.flatMap((host, i): PlannedObject<ImportValues, N>[] => [
             {
                 // The ServiceEntry alone reads the EKS load balancer hostname: the one edge across clusters.
-                identity: id(NETWORKING_V1, "ServiceEntry", importNames.host(s.linkName, host)),
+                identity: id(ISTIO_NETWORKING_V1, "ServiceEntry", importNames.host(s.linkName, host)),
                 reads: [`services.${i}`, "remoteHostname", "remotePort"],
                 payload: (v) => ({ spec: remoteServiceEntrySpec(v.services[i], v.remoteHostname, v.remotePort) }),
             },
             {
-                identity: id(NETWORKING_V1, "DestinationRule", importNames.host(s.linkName, host)),
+                identity: id(ISTIO_NETWORKING_V1, "DestinationRule", importNames.host(s.linkName, host)),
                 reads: [],
                 payload: () => ({ spec: originationDestinationRuleSpec(host, s.credentialName) }),
             },
             {
-                identity: id(NETWORKING_V1, "VirtualService", importNames.host(s.linkName, host)),
+                identity: id(ISTIO_NETWORKING_V1, "VirtualService", importNames.host(s.linkName, host)),
                 reads: ["gateway", `services.${i}`],
                 payload: (v) => ({ spec: importVirtualServiceSpec(s.linkName, v.gateway, v.services[i]) }),
             },
         ]),
         {
-            identity: id(NETWORKING_V1, "Gateway", importNames.gateway(s.linkName)),
+            identity: id(ISTIO_NETWORKING_V1, "Gateway", importNames.gateway(s.linkName)),
             reads: ["gateway"],
             payload: (v) => ({ spec: egressGatewaySpec(s.linkName, s.hosts, v.gateway) }),
         },
         {
-            identity: id(NETWORKING_V1, "DestinationRule", importNames.egressDestinationRule(s.linkName)),
+            identity: id(ISTIO_NETWORKING_V1, "DestinationRule", importNames.egressDestinationRule(s.linkName)),
             reads: ["gateway", ...everyService],
             payload: (v) => ({ spec: egressGatewayDestinationRuleSpec(v.gateway, v.services) }),
         },
         {
-            identity: id(SECURITY_V1, "AuthorizationPolicy", importNames.authorizationPolicy(s.linkName)),
+            identity: id(ISTIO_SECURITY_V1, "AuthorizationPolicy", importNames.authorizationPolicy(s.linkName)),
             reads: ["gateway", "trustDomain", ...everyService],
             payload: (v) => ({ spec: importAuthorizationPolicySpec(v.gateway, v.trustDomain, v.services) }),
         },

@@ -1,14 +1,7 @@
 // Up-front checks of ImportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
-import {
-    requireCredentialName,
-    requireExportedHosts,
-    requireGatewayRef,
-    requireLinkName,
-    requirePort,
-} from "../link-routing/validate";
-import { requireKubernetesProvider } from "../common/kube";
+import { requireExportedHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
 import type { ImportGatewayArgs } from "./index";
 import { requireTrustDomain } from "../common/identity";
 
@@ -18,10 +11,7 @@ export function validateImportGatewayArgs(
     args: ImportGatewayArgs,
     opts: pulumi.ComponentResourceOptions | undefined,
 ): void {
-    requireKubernetesProvider("ImportGateway", opts);
-    requireLinkName("linkName", linkName);
-    if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
-    requireGatewayRef("gateway", args.gateway);
+    requireGatewaySide("ImportGateway", linkName, args, opts);
     if (args.clientBundle === undefined)
         invalid(
             "clientBundle",

@@ -1,6 +1,7 @@
 // Pure builders for the three official Istio Helm charts (base, istiod, gateway): plain values objects
 // from plain settings, so tests (and `pulumi preview`) see exactly what Helm receives. Value names are
 // those of the charts in istio/istio `manifests/charts/{base,istio-control/istio-discovery,gateway}`.
+import { slug } from "../common/names";
 
 /** The official chart repository; fixed, so a release can only come from Istio's own charts. */
 export const ISTIO_HELM_REPO = "https://istio-release.storage.googleapis.com/charts";
@@ -91,12 +92,7 @@ export function revisionOf(version: string): string {
 
 /** Default trust domain: distinct per IstioInstall in a stack, e.g. "eks.crossmesh.local" for "eks". */
 export function defaultTrustDomain(componentName: string): string {
-    const label = componentName
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 63)
-        .replace(/-+$/, "");
+    const label = slug(componentName).slice(0, 63).replace(/-+$/, "");
     return `${label || "mesh"}.crossmesh.local`;
 }
 

@@ -311,35 +311,25 @@ function resolveInstallSettings(
     args: IstioInstallArgs,
     gatewayRole: string,
 ): pulumi.Output<InstallSettings> {
-    return pulumi
-        .all([
-            args.version,
-            args.revision,
-            args.trustDomain,
-            args.outboundTrafficPolicy,
-            args.gatewayName,
-            args.gatewayNamespace,
-            args.loadBalancerSourceRanges,
-        ])
-        .apply(
-            ([
-                version,
-                revision,
-                trustDomain,
-                outboundTrafficPolicy,
-                gatewayName,
-                gatewayNamespace,
-                loadBalancerSourceRanges,
-            ]) =>
-                installSettings(name, gatewayRole, {
-                    ...args,
-                    version,
-                    revision,
-                    trustDomain,
-                    outboundTrafficPolicy,
-                    gatewayName,
-                    gatewayNamespace,
-                    loadBalancerSourceRanges,
-                }),
-        );
+    // The args that may be Outputs, resolved together; the plain rest passes through as given.
+    const {
+        version,
+        revision,
+        trustDomain,
+        outboundTrafficPolicy,
+        gatewayName,
+        gatewayNamespace,
+        loadBalancerSourceRanges,
+        ...plain
+    } = args;
+    const inputs = {
+        version,
+        revision,
+        trustDomain,
+        outboundTrafficPolicy,
+        gatewayName,
+        gatewayNamespace,
+        loadBalancerSourceRanges,
+    };
+    return pulumi.all(inputs).apply((resolved) => installSettings(name, gatewayRole, { ...plain, ...resolved }));
 }

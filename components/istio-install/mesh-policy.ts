@@ -1,6 +1,6 @@
 // Mesh-wide policy IstioInstall owns. STRICT mTLS has exactly one owner in crossmesh (this component, in
 // install and adopt mode alike), so two components can never fight over the same PeerAuthentication.
-import type { KubeObject } from "../common/kube";
+import { ISTIO_SECURITY_V1, MANAGED_BY_CROSSMESH, type KubeObject } from "../common/kube";
 
 /**
  * A PeerAuthentication named "default" in the mesh root namespace applies to every workload of the mesh
@@ -8,12 +8,12 @@ import type { KubeObject } from "../common/kube";
  */
 export function strictMtlsPolicy(rootNamespace: string): KubeObject & { spec: { mtls: { mode: "STRICT" } } } {
     return {
-        apiVersion: "security.istio.io/v1",
+        apiVersion: ISTIO_SECURITY_V1,
         kind: "PeerAuthentication",
         metadata: {
             name: "default",
             namespace: rootNamespace,
-            labels: { "app.kubernetes.io/managed-by": "crossmesh" },
+            labels: { ...MANAGED_BY_CROSSMESH },
         },
         spec: { mtls: { mode: "STRICT" } },
     };

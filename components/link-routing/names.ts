@@ -1,10 +1,8 @@
-// What both ends of a link agree on: API versions, object names derived from exported hosts, the
+// What both ends of a link agree on: object names derived from exported hosts, the
 // in-cluster name of a gateway Service, SPIFFE ids and the Secret keys Istio's SDS accepts.
-import * as crypto from "node:crypto";
+import { MANAGED_BY_CROSSMESH } from "../common/kube";
+import { fitLabel, shortHash, slug } from "../common/names";
 import type { GatewayRef } from "../common/types";
-
-export const NETWORKING_V1 = "networking.istio.io/v1";
-export const SECURITY_V1 = "security.istio.io/v1";
 
 /** Longest link name: object names are the link name plus a host, within Kubernetes' 63. */
 export const MAX_LINK_NAME = 30;
@@ -15,19 +13,12 @@ export const MAX_LINK_NAME = 30;
  * to 30 characters with a short hash when longer.
  */
 export function defaultLinkName(componentName: string): string {
-    const label =
-        componentName
-            .toLowerCase()
-            .replace(/[^a-z0-9-]+/g, "-")
-            .replace(/^-+|-+$/g, "") || "link";
+    const label = slug(componentName) || "link";
     if (label.length <= MAX_LINK_NAME && /^[a-z]/.test(label)) return label;
-    const hash = crypto.createHash("sha256").update(componentName).digest("hex").slice(0, 6);
+    const hash = shortHash(componentName, 6);
     const head = (/^[a-z]/.test(label) ? label : `l-${label}`).slice(0, MAX_LINK_NAME - 7).replace(/-+$/, "");
     return `${head}-${hash}`;
 }
-
-/** Keys of a gateway credential Secret, in the `tls.crt`/`tls.key`/`ca.crt` form Istio's SDS reads. */
-export const CREDENTIAL_KEYS = ["tls.crt", "tls.key", "ca.crt"] as const;
 
 /** Label put on every object, so `kubectl get -l crossmesh.io/link=<name>` lists a link's objects. */
 export const LINK_LABEL = "crossmesh.io/link";
@@ -40,9 +31,7 @@ const MAX_NAME = 63;
  */
 export function objectName(...parts: string[]): string {
     const joined = parts.join("-").replace(/\./g, "-");
-    if (joined.length <= MAX_NAME) return joined;
-    const hash = crypto.createHash("sha256").update(joined).digest("hex").slice(0, 8);
-    return `${joined.slice(0, MAX_NAME - 9).replace(/-+$/, "")}-${hash}`;
+    return fitLabel(joined, MAX_NAME, joined);
 }
 
 /** The name of the per-host DestinationRule subset (a DNS label, as Istio requires of subset names). */
@@ -79,5 +68,5 @@ export function authorityValues(host: string): string[] {
 
 /** The labels every object of a link carries. */
 export function linkLabels(linkName: string): Record<string, string> {
-    return { "app.kubernetes.io/managed-by": "crossmesh", [LINK_LABEL]: linkName };
+    return { ...MANAGED_BY_CROSSMESH, [LINK_LABEL]: linkName };
 }

@@ -1,5 +1,7 @@
 // Up-front checks both gateways share. Each throws `pulumi.InputPropertyError` naming the field.
 import type { GatewayRefInput } from "../common/types";
+import type * as pulumi from "@pulumi/pulumi";
+import { requireKubernetesProvider } from "../common/kube";
 import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
 import { MAX_LINK_NAME, objectName } from "./names";
 
@@ -89,4 +91,20 @@ export function requirePort(path: string, port: unknown): void {
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
         invalid(path, `${String(port)} is not a TCP port; use a whole number from 1 to 65535.`);
     }
+}
+
+/**
+ * What both gateway components check first: their cluster's provider, the link name that prefixes every
+ * object, an explicit credential Secret name, and the gateway reference.
+ */
+export function requireGatewaySide(
+    component: string,
+    linkName: string,
+    args: { credentialName?: string; gateway: GatewayRefInput },
+    opts: pulumi.ComponentResourceOptions | undefined,
+): void {
+    requireKubernetesProvider(component, opts);
+    requireLinkName("linkName", linkName);
+    if (args.credentialName !== undefined) requireCredentialName("credentialName", args.credentialName);
+    requireGatewayRef("gateway", args.gateway);
 }
