@@ -9,7 +9,8 @@ import { handshake } from "./support/handshake";
 
 const sim = startSimulation();
 const HOSTS = ["lambda.external", "orders.external"];
-const SPIFFE = "spiffe://cluster.local/ns/istio-system/sa/istio-egressgateway";
+// The defaults fit an IstioInstall named "gke" with the egress role (its trust domain, namespace and account).
+const SPIFFE = "spiffe://gke.crossmesh.local/ns/istio-egress/sa/istio-egressgateway";
 
 async function build() {
     const { LinkPki } = await import("../components/link-pki");
@@ -191,4 +192,14 @@ test("RSA 3072 keys when asked, and they handshake", async () => {
     assert.equal(new crypto.X509Certificate(server["tls.crt"]).publicKey.asymmetricKeyDetails?.modulusLength, 3072);
     const r = await handshake(serverSide(server), clientSide(client, "lambda.external"));
     assert.equal(r.ok, true, r.error);
+});
+
+test('standalone defaults fit together: LinkPki\'s client identity is the egress gateway of IstioInstall("gke"), and ExportGateway accepts it', async () => {
+    const { installSettings } = await import("../components/istio-install/settings");
+    const { requireClientSpiffeId } = await import("../components/export-gateway/validate");
+    const { pki } = await built;
+    const gke = installSettings("gke", "egress", {});
+    const id = await valueOf(pki.clientSpiffeId);
+    assert.equal(id, `spiffe://${gke.trustDomain}/ns/${gke.gatewayNamespace}/sa/${gke.gatewayName}`);
+    assert.doesNotThrow(() => requireClientSpiffeId("clientSpiffeId", id));
 });

@@ -96,6 +96,13 @@ export function defaultTrustDomain(componentName: string): string {
     return `${label || "mesh"}.crossmesh.local`;
 }
 
+/**
+ * The trust domains of the meshes of IstioInstall components named "eks" and "gke" (the names the docs
+ * use): CrossMeshLink's defaults, and LinkPki's default for the GKE side, so standalone defaults fit together.
+ */
+export const DEFAULT_EKS_TRUST_DOMAIN = defaultTrustDomain("eks");
+export const DEFAULT_GKE_TRUST_DOMAIN = defaultTrustDomain("gke");
+
 /** Minimum and maximum replicas of each gateway and of istiod with highAvailability (the HPA's bounds). */
 export const HA_MIN_REPLICAS = 2;
 export const HA_MAX_REPLICAS = 5;

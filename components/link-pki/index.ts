@@ -1,6 +1,7 @@
 // LinkPki: the self-signed certificate material of one gateway-to-gateway mTLS link. The server side
 // (EKS ingress gateway) and the client side (GKE egress gateway) each get their own CA and a leaf;
 // each side's bundle trusts only the other side's CA, so the link shares no root with either mesh.
+import { DEFAULT_GKE_TRUST_DOMAIN, ROLE_DEFAULTS } from "../istio-install/charts";
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyAlgorithm, RsaBits, TlsBundle } from "../common/types";
 import { assembleBundle, requireCaCertificates } from "./bundle";
@@ -20,11 +21,14 @@ export interface LinkPkiArgs {
      * FQDNs, no wildcards. Each becomes a DNS SAN of the server certificate (Envoy checks SANs, not the CN).
      */
     exportedHosts: pulumi.Input<pulumi.Input<string>[]>;
-    /** SPIFFE trust domain of the GKE mesh, used in the client certificate's URI SAN. Default "cluster.local". */
+    /**
+     * SPIFFE trust domain of the GKE mesh, used in the client certificate's URI SAN. Default
+     * "gke.crossmesh.local", the trust domain of an IstioInstall named "gke" (and CrossMeshLink's default).
+     */
     clientTrustDomain?: pulumi.Input<string>;
-    /** Namespace of the GKE egress gateway pods (`/ns/<namespace>` of the SPIFFE ID). Default "istio-system". */
+    /** Namespace of the GKE egress gateway pods (`/ns/<namespace>` of the SPIFFE ID). Default "istio-egress", where IstioInstall puts it. */
     clientNamespace?: pulumi.Input<string>;
-    /** Service account of the GKE egress gateway pods (`/sa/<name>` of the SPIFFE ID). Default "istio-egressgateway". */
+    /** Service account of the GKE egress gateway pods (`/sa/<name>` of the SPIFFE ID). Default "istio-egressgateway", IstioInstall's. */
     clientServiceAccount?: pulumi.Input<string>;
     /** Key algorithm of all four keys: "ECDSA" (P-256, the default) or "RSA". */
     keyAlgorithm?: KeyAlgorithm;
@@ -102,7 +106,11 @@ export class LinkPki extends pulumi.ComponentResource {
         const spiffeId = pulumi
             .all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
             .apply(([td, ns, sa]) =>
-                buildSpiffeId(td ?? "cluster.local", ns ?? "istio-system", sa ?? "istio-egressgateway"),
+                buildSpiffeId(
+                    td ?? DEFAULT_GKE_TRUST_DOMAIN,
+                    ns ?? ROLE_DEFAULTS.egress.gatewayNamespace,
+                    sa ?? ROLE_DEFAULTS.egress.gatewayName,
+                ),
             );
         const extras = (field: "serverTrustsExtraCaPems" | "clientTrustsExtraCaPems") =>
             pulumi.output(args[field] ?? []).apply((pems) => requireCaCertificates(field, pems));
