@@ -90,121 +90,58 @@ export class LinkPki extends pulumi.ComponentResource {
         validateLinkPkiArgs(args);
         super(LINK_PKI_TOKEN, name, {}, opts);
         const child = { parent: this };
+        const s = resolvedSettings(args);
 
-        // The same checks again on the resolved values: they are no-ops for plain args and catch late Outputs.
-        const hosts = pulumi.output(args.exportedHosts).apply((h) => {
-            requireExportedHosts(h);
-            return h;
-        });
-        const key = pulumi.all([args.keyAlgorithm, args.rsaBits]).apply(([a, b]) => keySettings(a, b));
-        const keySpec: KeySpec = { algorithm: key.algorithm, ecdsaCurve: key.ecdsaCurve, rsaBits: key.rsaBits };
-        const days = pulumi
-            .all([args.caValidityDays, args.caRenewBeforeDays, args.leafValidityDays, args.leafRenewBeforeDays])
-            .apply(([caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays]) =>
-                validitySettings({ caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays }),
-            );
-        const spiffeId = pulumi
-            .all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
-            .apply(([td, ns, sa]) =>
-                buildSpiffeId(
-                    td ?? DEFAULT_GKE_TRUST_DOMAIN,
-                    ns ?? ROLE_DEFAULTS.egress.gatewayNamespace,
-                    sa ?? ROLE_DEFAULTS.egress.gatewayName,
-                ),
-            );
-        const extras = (field: "serverTrustsExtraCaPems" | "clientTrustsExtraCaPems") =>
-            pulumi.output(args[field] ?? []).apply((pems) => requireCaCertificates(field, pems));
-
-        const caHours = days.apply((d) => hours(d.caValidityDays));
-        const caEarly = days.apply((d) => hours(d.caRenewBeforeDays));
-        const leafHours = days.apply((d) => hours(d.leafValidityDays));
-        const leafEarly = days.apply((d) => hours(d.leafRenewBeforeDays));
-
-        this.serverCa = issueCa(name, "server", keySpec, caHours, caEarly, child);
-        this.clientCa = issueCa(name, "client", keySpec, caHours, caEarly, child);
+        this.serverCa = issueCa(name, "server", s.key, s.caHours, s.caEarly, child);
+        this.clientCa = issueCa(name, "client", s.key, s.caHours, s.caEarly, child);
+        const leaf = { validityHours: s.leafHours, earlyRenewalHours: s.leafEarly };
         this.serverLeaf = issueLeaf(
             name,
             "server",
-            keySpec,
-            {
-                dnsNames: hosts,
-                // key_encipherment matters for RSA key exchange (TLS 1.2); harmless for ECDSA.
-                allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-                validityHours: leafHours,
-                earlyRenewalHours: leafEarly,
-            },
+            s.key,
+            // key_encipherment matters for RSA key exchange (TLS 1.2); harmless for ECDSA.
+            { ...leaf, dnsNames: s.hosts, allowedUses: ["digital_signature", "key_encipherment", "server_auth"] },
             this.serverCa,
             child,
         );
         this.clientLeaf = issueLeaf(
             name,
             "client",
-            keySpec,
-            {
-                uris: spiffeId.apply((id) => [id]),
-                allowedUses: ["digital_signature", "client_auth"],
-                validityHours: leafHours,
-                earlyRenewalHours: leafEarly,
-            },
+            s.key,
+            { ...leaf, uris: s.spiffeId.apply((id) => [id]), allowedUses: ["digital_signature", "client_auth"] },
             this.clientCa,
             child,
         );
 
         // Cross-wiring: each side's ca.crt is the OTHER side's CA (plus rotation extras), never its own.
-        this.serverBundle = pulumi.secret(
-            pulumi
-                .all([
-                    this.serverLeaf.cert.certPem,
-                    this.serverLeaf.key.privateKeyPem,
-                    this.clientCa.cert.certPem,
-                    extras("serverTrustsExtraCaPems"),
-                ])
-                .apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)),
-        );
-        this.clientBundle = pulumi.secret(
-            pulumi
-                .all([
-                    this.clientLeaf.cert.certPem,
-                    this.clientLeaf.key.privateKeyPem,
-                    this.serverCa.cert.certPem,
-                    extras("clientTrustsExtraCaPems"),
-                ])
-                .apply(([c, k, ca, x]) => assembleBundle(c, k, ca, x)),
-        );
+        this.serverBundle = bundleOf(this.serverLeaf, this.clientCa, s.serverTrustsExtra);
+        this.clientBundle = bundleOf(this.clientLeaf, this.serverCa, s.clientTrustsExtra);
         this.serverCaPem = this.serverCa.cert.certPem;
         this.clientCaPem = this.clientCa.cert.certPem;
         this.serverCaExpiresAt = this.serverCa.cert.validityEndTime;
         this.clientCaExpiresAt = this.clientCa.cert.validityEndTime;
         this.serverCertExpiresAt = this.serverLeaf.cert.validityEndTime;
         this.clientCertExpiresAt = this.clientLeaf.cert.validityEndTime;
-        this.clientSpiffeId = spiffeId;
-        this.serverHosts = hosts;
+        this.clientSpiffeId = s.spiffeId;
+        this.serverHosts = s.hosts;
         // A warning in the update's output when a certificate nears its end (see expiry.ts).
+        const leafWindow = s.days.apply((d) => d.leafRenewBeforeDays);
+        const caWindow = s.days.apply((d) => d.caRenewBeforeDays);
         warnNearExpiry(this, [
             {
                 what: "server leaf certificate",
                 kind: "leaf",
                 end: this.serverCertExpiresAt,
-                renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays),
+                renewBeforeDays: leafWindow,
             },
             {
                 what: "client leaf certificate",
                 kind: "leaf",
                 end: this.clientCertExpiresAt,
-                renewBeforeDays: pulumi.output(days).apply((d) => d.leafRenewBeforeDays),
+                renewBeforeDays: leafWindow,
             },
-            {
-                what: "server CA",
-                kind: "ca",
-                end: this.serverCaExpiresAt,
-                renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays),
-            },
-            {
-                what: "client CA",
-                kind: "ca",
-                end: this.clientCaExpiresAt,
-                renewBeforeDays: pulumi.output(days).apply((d) => d.caRenewBeforeDays),
-            },
+            { what: "server CA", kind: "ca", end: this.serverCaExpiresAt, renewBeforeDays: caWindow },
+            { what: "client CA", kind: "ca", end: this.clientCaExpiresAt, renewBeforeDays: caWindow },
         ]);
 
         this.registerOutputs({
@@ -220,4 +157,53 @@ export class LinkPki extends pulumi.ComponentResource {
             serverHosts: this.serverHosts,
         });
     }
+}
+
+/**
+ * Defaults applied and the same checks as validateLinkPkiArgs run again on the resolved values: no-ops
+ * for plain args, and they catch values that were Outputs at construction.
+ */
+function resolvedSettings(args: LinkPkiArgs) {
+    const hosts = pulumi.output(args.exportedHosts).apply((h) => {
+        requireExportedHosts(h);
+        return h;
+    });
+    const key = pulumi.all([args.keyAlgorithm, args.rsaBits]).apply(([a, b]) => keySettings(a, b));
+    const days = pulumi
+        .all([args.caValidityDays, args.caRenewBeforeDays, args.leafValidityDays, args.leafRenewBeforeDays])
+        .apply(([caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays]) =>
+            validitySettings({ caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays }),
+        );
+    const spiffeId = pulumi
+        .all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
+        .apply(([td, ns, sa]) =>
+            buildSpiffeId(
+                td ?? DEFAULT_GKE_TRUST_DOMAIN,
+                ns ?? ROLE_DEFAULTS.egress.gatewayNamespace,
+                sa ?? ROLE_DEFAULTS.egress.gatewayName,
+            ),
+        );
+    const extras = (field: "serverTrustsExtraCaPems" | "clientTrustsExtraCaPems") =>
+        pulumi.output(args[field] ?? []).apply((pems) => requireCaCertificates(field, pems));
+    return {
+        hosts,
+        key: { algorithm: key.algorithm, ecdsaCurve: key.ecdsaCurve, rsaBits: key.rsaBits } satisfies KeySpec,
+        days,
+        caHours: days.apply((d) => hours(d.caValidityDays)),
+        caEarly: days.apply((d) => hours(d.caRenewBeforeDays)),
+        leafHours: days.apply((d) => hours(d.leafValidityDays)),
+        leafEarly: days.apply((d) => hours(d.leafRenewBeforeDays)),
+        spiffeId,
+        serverTrustsExtra: extras("serverTrustsExtraCaPems"),
+        clientTrustsExtra: extras("clientTrustsExtraCaPems"),
+    };
+}
+
+/** A gateway's credential: its leaf and key, and the peer's CA (plus extras) as ca.crt; a secret. */
+function bundleOf(leaf: IssuedLeaf, peerCa: IssuedCa, extraCaPems: pulumi.Output<string[]>): pulumi.Output<TlsBundle> {
+    return pulumi.secret(
+        pulumi
+            .all([leaf.cert.certPem, leaf.key.privateKeyPem, peerCa.cert.certPem, extraCaPems])
+            .apply(([cert, key, ca, extras]) => assembleBundle(cert, key, ca, extras)),
+    );
 }
