@@ -180,3 +180,11 @@ test("every custom resource names its provider explicitly: no ambient default pr
         assert.ok(expected.includes(name), `${r.type} ${r.name} uses provider ${name}`);
     }
 });
+
+test("both cluster providers update Secrets in place (LINK_PROVIDER_SETTINGS), so renewal never deletes a live link credential", () => {
+    for (const cluster of ["eks", "gke"]) {
+        const provider = run.graph.one("pulumi:providers:kubernetes", cluster);
+        // The engine hands provider config to the plugin as strings.
+        assert.equal(String(provider.rawInputs.enableSecretMutable), "true", cluster);
+    }
+});
