@@ -101,6 +101,7 @@ test("EKS side: upstream ServiceEntry and TLS origination with sni, SANs and the
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-upstream-lambda-external").spec, {
         host: ALB,
         exportTo: ["."],
+        workloadSelector: { matchLabels: { app: "istio-ingressgateway", istio: "ingressgateway" } },
         trafficPolicy: {
             portLevelSettings: [
                 {
@@ -118,6 +119,7 @@ test("EKS side: upstream ServiceEntry and TLS origination with sni, SANs and the
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-upstream-orders-external").spec, {
         host: PUBLIC_UPSTREAM,
         exportTo: ["."],
+        workloadSelector: { matchLabels: { app: "istio-ingressgateway", istio: "ingressgateway" } },
         trafficPolicy: {
             portLevelSettings: [
                 {
@@ -182,6 +184,7 @@ test("GKE side: MUTUAL origination, ISTIO_MUTUAL egress Gateway and subsets with
     assert.deepEqual(get(objs, "DestinationRule", "crossmesh-lambda-external").spec, {
         host: "lambda.external",
         exportTo: ["."],
+        workloadSelector: { matchLabels: { app: "istio-egressgateway", istio: "egressgateway" } },
         trafficPolicy: {
             portLevelSettings: [
                 {

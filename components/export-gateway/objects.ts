@@ -128,8 +128,10 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
             },
             {
                 identity: id(ISTIO_NETWORKING_V1, "DestinationRule", exportNames.upstream(s.linkName, o.key)),
-                reads: [`services.${o.i}`],
-                payload: (v) => ({ spec: upstreamDestinationRuleSpec(s.linkName, o.key, v.services[o.i]) }),
+                reads: ["gateway", `services.${o.i}`],
+                payload: (v) => ({
+                    spec: upstreamDestinationRuleSpec(s.linkName, o.key, v.services[o.i], v.gateway),
+                }),
             },
         ]),
         {
@@ -171,9 +173,15 @@ function upstreamServiceEntrySpec(svc: ExportedService): Record<string, unknown>
 /**
  * TLS origination to the upstream. `sni` and `subjectAltNames` are explicit because Envoy checks SANs
  * (never the CN) and the upstream's name is not the exported host. A private CA comes from a CA-only
- * credential in the gateway namespace; otherwise the proxy's system roots verify the upstream.
+ * credential in the gateway namespace; otherwise the proxy's system roots verify the upstream. It selects
+ * the gateway's pods: only the gateway calls the upstream, and only a gateway can read a `credentialName`.
  */
-function upstreamDestinationRuleSpec(linkName: string, key: string, svc: ExportedService): Record<string, unknown> {
+function upstreamDestinationRuleSpec(
+    linkName: string,
+    key: string,
+    svc: ExportedService,
+    gateway: Pick<GatewayRef, "selectorLabels">,
+): Record<string, unknown> {
     const sni = upstreamSniOf(svc);
     const tls: Record<string, unknown> = { mode: "SIMPLE", sni, subjectAltNames: [sni] };
     // The resolved flag: a CA Input that resolves to nothing means a publicly trusted upstream.
@@ -181,6 +189,7 @@ function upstreamDestinationRuleSpec(linkName: string, key: string, svc: Exporte
     return {
         host: svc.upstreamHost,
         exportTo: ["."],
+        workloadSelector: { matchLabels: { ...gateway.selectorLabels } },
         trafficPolicy: { portLevelSettings: [{ port: { number: svc.upstreamPort }, tls }] },
     };
 }

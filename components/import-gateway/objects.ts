@@ -109,8 +109,8 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
             },
             {
                 identity: id(ISTIO_NETWORKING_V1, "DestinationRule", importNames.host(s.linkName, host)),
-                reads: [],
-                payload: () => ({ spec: originationDestinationRuleSpec(host, s.credentialName) }),
+                reads: ["gateway"],
+                payload: (v) => ({ spec: originationDestinationRuleSpec(host, s.credentialName, v.gateway) }),
             },
             {
                 identity: id(ISTIO_NETWORKING_V1, "VirtualService", importNames.host(s.linkName, host)),
@@ -159,12 +159,18 @@ function remoteServiceEntrySpec(
 /**
  * mTLS origination at the egress gateway: the link's client credential, SNI = the exported host (the EKS
  * Gateway routes on it) and the server certificate must carry that host as a SAN. Exported only to the
- * egress namespace: sidecars never originate this TLS themselves.
+ * egress namespace and selecting the gateway's pods: a `credentialName` is readable only by a gateway, so
+ * no sidecar (even one in this namespace) may pick this rule up (istioctl's IST0129).
  */
-function originationDestinationRuleSpec(host: string, credentialName: string): Record<string, unknown> {
+function originationDestinationRuleSpec(
+    host: string,
+    credentialName: string,
+    gateway: Pick<GatewayRef, "selectorLabels">,
+): Record<string, unknown> {
     return {
         host,
         exportTo: ["."],
+        workloadSelector: { matchLabels: { ...gateway.selectorLabels } },
         trafficPolicy: {
             portLevelSettings: [
                 {
