@@ -1,4 +1,5 @@
-// The package's source entry point for the component provider host: `pulumi package add` runs this
-// repository as a source plugin, and the host infers the schema from the TypeScript classes it finds
-// from here. Programs import the built `dist/` (package.json `main`/`exports`), which has the same API.
+// The source entry the component provider host's schema inference reads: `pulumi package add` runs this
+// repository as a source plugin; the analyzer looks for package.json's `exports`/`main` among the TypeScript
+// sources, finds only built files there (dist/), and falls back to this index.ts. The process itself runs
+// package.json `main` (dist/plugin.js, from components/plugin.ts), which serves the same components.
 export * from "./components";

@@ -14,10 +14,10 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import * as ts from "typescript";
 import { parse as parseYaml } from "yaml";
-import { SECRET_SIG, settle, startSimulation } from "../tools/simulator";
+import { SECRET_SIG, settle, startSimulation, valueOf } from "../tools/simulator";
 import { checkout, explain, run } from "./fixtures/consumer/checkout";
 
-startSimulation();
+const sim = startSimulation();
 
 /** The public components: the package's contract with every language. */
 const COMPONENTS = [
@@ -310,6 +310,107 @@ test(
                         `${bundle} carries the Istio SDS key names`,
                     );
                 }
+            },
+        );
+
+        await t.test(
+            "CrossMeshLink's provider inputs refer to the kubernetes package's provider, so other languages' SDKs generate",
+            () => {
+                // The host infers `#/resources/kubernetes` for a provider class, which SDK generation refuses
+                // ("resource type kubernetes not found in package kubernetes"); components/plugin.ts corrects it.
+                const version = (sdkRequire("@pulumi/kubernetes/package.json") as { version: string }).version;
+                const link = schema.resources["crossmesh:index:CrossMeshLink"]!.inputProperties!;
+                for (const p of ["eksProvider", "gkeProvider"])
+                    assert.equal(link[p]!.$ref, `/kubernetes/v${version}/schema.json#/provider`, p);
+                const refs = JSON.stringify(schema).match(/schema\.json#\/resources\/[^"]*/g) ?? [];
+                assert.deepEqual(
+                    refs.filter((r) => !r.includes(":")),
+                    [],
+                    "every resource reference names a resource type",
+                );
+            },
+        );
+
+        await t.test(
+            "Construct through the host with the providers as the engine sends them (resource references): the link's objects land on the caller's two clusters",
+            async () => {
+                const k8s = await import("@pulumi/kubernetes");
+                const aws = await import("@pulumi/aws");
+                const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental/provider");
+                const rpc = await import("@pulumi/pulumi/runtime/rpc");
+                // The provider server's own input decoding (not in its typings), exactly as Construct runs it.
+                const { deserializeInputs } = sdkRequire("./provider/server.js") as {
+                    deserializeInputs(inputs: unknown, deps: unknown): Promise<Record<string, unknown>>;
+                };
+                const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb") as {
+                    Struct: { fromJavaScript(v: unknown): unknown };
+                };
+                const entry = await import("../components");
+                // What a Python program registers, then passes to crossmesh.CrossMeshLink(...).
+                const eks = new k8s.Provider("py-eks", {
+                    kubeconfig:
+                        "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n",
+                });
+                const gke = new k8s.Provider("py-gke", {
+                    kubeconfig: "apiVersion: v1\nclusters:\n- name: gke_project_europe-west1_gke-lab\n",
+                });
+                const awsProvider = new aws.Provider("py-aws", { region: "eu-west-1" });
+                const [eksUrn, gkeUrn] = await Promise.all([valueOf(eks.urn), valueOf(gke.urn)]);
+                const wire = await rpc.serializeProperties("construct inputs", {
+                    eksProvider: eks,
+                    gkeProvider: gke,
+                    eksClusterName: "eks-lab5",
+                    awsRegion: "eu-west-1",
+                    consumerEgressCidrs: ["203.0.113.0/28"],
+                    services: [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }],
+                });
+                // Each provider input depends on that provider alone, as the engine records it.
+                const dependsOn = (urn: string) => ({ getUrnsList: () => [urn] });
+                const inputs = await deserializeInputs(
+                    Struct.fromJavaScript(wire) as never,
+                    new Map([
+                        ["eksProvider", dependsOn(eksUrn)],
+                        ["gkeProvider", dependsOn(gkeUrn)],
+                    ]) as never,
+                );
+                const host = new ComponentProvider({
+                    name: "crossmesh",
+                    dirname: dir,
+                    components: [entry.CrossMeshLink as never],
+                });
+                const before = sim.graph.resources.length;
+                await host.construct("py-link", "crossmesh:index:CrossMeshLink", inputs, {
+                    providers: { aws: awsProvider },
+                } as never);
+                await settle();
+                const objects = sim.graph.resources
+                    .slice(before)
+                    .filter((r) => r.type.startsWith("kubernetes:") && r.urn.includes("::py-link"));
+                const clusterOf = (r: (typeof objects)[number]) => r.provider.split("::").slice(0, -1).join("::");
+                assert.ok(objects.length > 10, `the link registered its Kubernetes objects (${objects.length})`);
+                const exported = objects.filter((r) => r.name.startsWith("py-link-export-"));
+                const imported = objects.filter((r) => r.name.startsWith("py-link-import-"));
+                assert.ok(exported.length > 0 && imported.length > 0, "both gateways' objects");
+                assert.deepEqual(
+                    [...new Set(exported.map(clusterOf))],
+                    [eksUrn],
+                    "EKS objects on the caller's eks provider",
+                );
+                assert.deepEqual(
+                    [...new Set(imported.map(clusterOf))],
+                    [gkeUrn],
+                    "GKE objects on the caller's gke provider",
+                );
+                const awsUrn = await valueOf(awsProvider.urn);
+                const cloud = sim.graph.resources
+                    .slice(before)
+                    .filter((r) => r.type.startsWith("aws:") && r.urn.includes("::py-link"));
+                assert.ok(cloud.length > 0, "the link's AWS resources");
+                assert.deepEqual(
+                    [...new Set(cloud.map(clusterOf))],
+                    [awsUrn],
+                    "AWS resources on the caller's aws provider",
+                );
             },
         );
 
