@@ -24,7 +24,13 @@ export const exportedHosts = link.exportedHosts;
 export const services = link.services;
 export const serverCaPem = link.serverCaPem;
 export const clientCaPem = link.clientCaPem;
-export const certificatesExpireAt = pulumi.all({ server: link.serverCertExpiresAt, client: link.clientCertExpiresAt });
+// Every certificate of the link and when it ends: the drift workflow fails a run when the first is near.
+export const certificatesExpireAt = pulumi.all({
+    server: link.serverCertExpiresAt,
+    client: link.clientCertExpiresAt,
+    serverCa: link.serverCaExpiresAt,
+    clientCa: link.clientCaExpiresAt,
+});
 export const clientSpiffeId = link.clientSpiffeId;
 export const verificationJob = link.verificationJob;
 export const topology = link.topology;

@@ -188,3 +188,12 @@ test("both cluster providers update Secrets in place (LINK_PROVIDER_SETTINGS), s
         assert.equal(String(provider.rawInputs.enableSecretMutable), "true", cluster);
     }
 });
+
+test("certificatesExpireAt: both leaves and both CAs, as the drift workflow reads them (leaves renew long before the CAs end)", () => {
+    const ends = run.outputs.certificatesExpireAt as Record<string, string>;
+    assert.deepEqual(Object.keys(ends).sort(), ["client", "clientCa", "server", "serverCa"]);
+    for (const [which, end] of Object.entries(ends)) assert.ok(!Number.isNaN(Date.parse(end)), `${which}: ${end}`);
+    const days = (k: string) => (Date.parse(ends[k]!) - Date.now()) / 86_400_000;
+    assert.ok(days("server") > 60 && days("server") <= 90, `server leaf ends in ${days("server")} days`);
+    assert.ok(days("serverCa") > 3000, `server CA ends in ${days("serverCa")} days`);
+});

@@ -43,6 +43,10 @@ export class CrossMeshLink extends pulumi.ComponentResource {
     public readonly serverCertExpiresAt: pulumi.Output<string>;
     /** End of validity (RFC 3339) of the GKE gateway's link certificate. */
     public readonly clientCertExpiresAt: pulumi.Output<string>;
+    /** End of validity (RFC 3339) of the server-side CA: rotate it deliberately before then (see LinkPki). */
+    public readonly serverCaExpiresAt: pulumi.Output<string>;
+    /** End of validity (RFC 3339) of the client-side CA. */
+    public readonly clientCaExpiresAt: pulumi.Output<string>;
     /** The identity the EKS gateway admits: the GKE egress gateway's SPIFFE id. */
     public readonly clientSpiffeId: pulumi.Output<string>;
     /** Name of the verification Job, when `verify` is on. */
@@ -96,6 +100,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.clientCaPem = pki.clientCaPem;
         this.serverCertExpiresAt = pki.serverCertExpiresAt;
         this.clientCertExpiresAt = pki.clientCertExpiresAt;
+        this.serverCaExpiresAt = pki.serverCaExpiresAt;
+        this.clientCaExpiresAt = pki.clientCaExpiresAt;
         this.clientSpiffeId = pki.clientSpiffeId;
         this.eksIstioRevision = meshes.eks.revision;
         this.gkeIstioRevision = meshes.gke.revision;
@@ -125,6 +131,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             clientCaPem: this.clientCaPem,
             serverCertExpiresAt: this.serverCertExpiresAt,
             clientCertExpiresAt: this.clientCertExpiresAt,
+            serverCaExpiresAt: this.serverCaExpiresAt,
+            clientCaExpiresAt: this.clientCaExpiresAt,
             clientSpiffeId: this.clientSpiffeId,
             verificationJob: this.verificationJob,
             topology: this.topology,
