@@ -144,6 +144,14 @@ test(
             },
         );
 
+        await t.test(
+            "its declarations compile with 0 errors under no strict flags at all (skipLibCheck false)",
+            async () => {
+                const loose = await run(process.execPath, [tsc, "-p", "tsconfig.loose.json"], { cwd: dir });
+                assert.equal(loose.code, 0, explain("tsc (loose consumer)", loose));
+            },
+        );
+
         await t.test('`from "crossmesh"` resolves under moduleResolution node16 and bundler too', async () => {
             const [node16, bundler] = await Promise.all([
                 run(process.execPath, [tsc, "-p", "tsconfig.node16.json", "--traceResolution"], { cwd: dir }),
