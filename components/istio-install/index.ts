@@ -3,10 +3,8 @@
 // on GKE an egress gateway (ClusterIP). Or adopt a running Istio: install nothing, describe its gateway.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { GatewayRefInput, GatewayRole, OutboundTrafficPolicy } from "../common/types";
 import { customObject } from "../common/kube";
 import {
-    ExtraChartValues,
     ISTIO_HELM_REPO,
     ISTIO_SYSTEM_NAMESPACE,
     InstallSettings,
@@ -17,6 +15,9 @@ import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
 import { strictMtlsPolicy } from "./mesh-policy";
 import { installSettings } from "./settings";
 import { validateIstioInstallArgs } from "./validate";
+import type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
+
+export type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
 import { releasePlan } from "./values";
 
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
@@ -41,94 +42,6 @@ export type { PlainInstallArgs } from "./settings";
 export { GatewayRole, OutboundTrafficPolicy } from "../common/types";
 
 export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
-
-/** A running gateway to adopt, as the routing components need it. */
-export interface ExistingGatewayArgs extends GatewayRefInput {
-    /** Ingress role: name of the gateway's LoadBalancer Service, when it is not `serviceName`. Its hostname is read from the cluster. */
-    loadBalancerServiceName?: pulumi.Input<string>;
-}
-
-export interface IstioInstallArgs {
-    /**
-     * "ingress" (EKS side: ingress gateway in "istio-ingress" behind an internet-facing NLB) or "egress"
-     * (GKE side: egress gateway in "istio-egress", ClusterIP). Required; a plain string.
-     */
-    gatewayRole: pulumi.Input<GatewayRole>;
-    /** Istio release, MAJOR.MINOR.PATCH, 1.25.0 or newer. Default "1.30.3". Pins all three charts. */
-    version?: pulumi.Input<string>;
-    /** Istio revision (istiod's `revision`, the pods' `istio.io/rev`). Default from the version: "1.30.3" → "1-30". With adoptExisting: the adopted revision's label value, default "default". */
-    revision?: pulumi.Input<string>;
-    /** SPIFFE trust domain of this mesh (meshConfig.trustDomain); distinct per mesh. Default "<component name>.crossmesh.local". Required with adoptExisting. */
-    trustDomain?: pulumi.Input<string>;
-    /** meshConfig.outboundTrafficPolicy.mode: "ALLOW_ANY" (default) or "REGISTRY_ONLY" (only registered hosts, e.g. ServiceEntries, are reachable). */
-    outboundTrafficPolicy?: pulumi.Input<OutboundTrafficPolicy>;
-    /** Gateway Helm release name (also its Deployment, Service and service account). Default "istio-ingressgateway" / "istio-egressgateway". */
-    gatewayName?: pulumi.Input<string>;
-    /** Namespace of the gateway. Default "istio-ingress" / "istio-egress". */
-    gatewayNamespace?: pulumi.Input<string>;
-    /** Ingress role: CIDRs allowed to reach the NLB (the consumer cluster's egress IPs, e.g. its Cloud NAT addresses). Default: unrestricted. */
-    loadBalancerSourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Adopt a running Istio instead of installing one: nothing is created, `existingGateway` is passed on. Default false; a plain boolean. */
-    adoptExisting?: pulumi.Input<boolean>;
-    /** With adoptExisting: the running gateway. */
-    existingGateway?: ExistingGatewayArgs;
-    /**
-     * Production sizing, on by default: the gateway and istiod each scale from 2 to 5 replicas (HPA), with a
-     * PodDisruptionBudget (minAvailable 1) and spread across zones and nodes (ScheduleAnyway, so a one-zone
-     * or one-node cluster still schedules), so a node drain or a zone outage does not cut the link. false:
-     * one gateway and one istiod, no PDB, for a lab cluster. A plain boolean; install only.
-     */
-    highAvailability?: boolean;
-    /**
-     * Where the charts base, istiod and gateway come from: an HTTPS Helm repository (e.g. a mirror of
-     * https://istio-release.storage.googleapis.com/charts) or an `oci://` prefix the three charts are pushed
-     * under (e.g. "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/istio-charts"). Default: Istio's
-     * official repository. The chart version stays `version`. A plain string; install only.
-     */
-    chartRepository?: string;
-    /**
-     * A mirror of docker.io for air-gapped or egress-less clusters, without scheme or tag, e.g.
-     * "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub" (ECR pull-through cache) or
-     * "europe-docker.pkg.dev/my-project/dockerhub" (Artifact Registry remote repository). Istio's images
-     * (istiod, the gateways and every injected sidecar) are pulled from `<imageRegistry>/istio` (global.hub);
-     * pass the same value to the link so its own curl pods use `<imageRegistry>/curlimages/curl`. Default:
-     * docker.io. A plain string; install only.
-     */
-    imageRegistry?: string;
-    /**
-     * Names of `kubernetes.io/dockerconfigjson` Secrets for the mirror, added to istiod, the gateway and
-     * every injected pod (global.imagePullSecrets). The Secrets must exist in each namespace that pulls.
-     * Not needed when nodes authenticate to the mirror themselves (ECR on EKS, Artifact Registry on GKE).
-     * A plain list; install only.
-     */
-    imagePullSecrets?: string[];
-    /**
-     * Extra Helm values per chart, deep-merged over crossmesh's (objects merge, lists and scalars
-     * replace), e.g. { gateway: { nodeSelector: { pool: "edge" }, priorityClassName: "system-cluster-critical" } }.
-     * Keys crossmesh owns (the revision, meshConfig.trustDomain, the ingress Service, global.hub, …) are
-     * refused with the reason; for anything charts do not expose, use Pulumi's `transforms` resource option.
-     * Plain data; install only.
-     */
-    values?: ExtraChartValues;
-    /**
-     * Mesh-wide STRICT mTLS: a PeerAuthentication "default" in the mesh root namespace, so every sidecar
-     * of this mesh refuses plaintext. Works with an installed or an adopted mesh. Default false; a plain boolean.
-     */
-    strictMtls?: boolean;
-    /**
-     * With strictMtls on an adopted mesh: its root namespace (meshConfig.rootNamespace; Istio's default is
-     * istiod's namespace). Default "istio-system", which is also where crossmesh installs istiod. A plain string.
-     */
-    meshRootNamespace?: string;
-}
-
-/** The gateway reference IstioInstall outputs; assignable to `GatewayRefInput`. */
-export interface GatewayRefOutput {
-    namespace: pulumi.Output<string>;
-    selectorLabels: pulumi.Output<Record<string, string>>;
-    serviceName: pulumi.Output<string>;
-    serviceAccount: pulumi.Output<string>;
-}
 
 /**
  * Istio on one cluster from the official Helm charts (base, istiod, gateway; revisioned), with the gateway a
@@ -311,25 +224,6 @@ function resolveInstallSettings(
     args: IstioInstallArgs,
     gatewayRole: string,
 ): pulumi.Output<InstallSettings> {
-    // The args that may be Outputs, resolved together; the plain rest passes through as given.
-    const {
-        version,
-        revision,
-        trustDomain,
-        outboundTrafficPolicy,
-        gatewayName,
-        gatewayNamespace,
-        loadBalancerSourceRanges,
-        ...plain
-    } = args;
-    const inputs = {
-        version,
-        revision,
-        trustDomain,
-        outboundTrafficPolicy,
-        gatewayName,
-        gatewayNamespace,
-        loadBalancerSourceRanges,
-    };
-    return pulumi.all(inputs).apply((resolved) => installSettings(name, gatewayRole, { ...plain, ...resolved }));
+    // Every arg resolved (most are plain already); the builders then see plain values only.
+    return pulumi.output(args).apply((resolved) => installSettings(name, gatewayRole, resolved));
 }
