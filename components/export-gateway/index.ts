@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayRefInput, TlsBundle } from "../common/types";
 import { invalid, requireConcreteHostname } from "../common/validation";
-import { claimObjects } from "../link-routing/claims";
+import { claimObjects, planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
 import { resolveGateway } from "../link-routing/resolve";
 import { SlotSource, createPlanned } from "../link-routing/resources";
@@ -78,14 +78,7 @@ export class ExportGateway extends pulumi.ComponentResource {
         claimObjects(
             `ExportGateway "${name}"`,
             opts,
-            plan.map((p) => ({
-                ...p.identity,
-                ...(args.credentialName !== undefined &&
-                p.identity.metadata.name === settings.credentialName &&
-                p.identity.kind === "Secret"
-                    ? { field: "credentialName" }
-                    : {}),
-            })),
+            planClaims(plan, settings.credentialName, args.credentialName !== undefined),
         );
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
         const { linkName, credentialName } = settings;
@@ -95,47 +88,7 @@ export class ExportGateway extends pulumi.ComponentResource {
             ps.forEach((p, i) => requireClientSpiffeId(`allowedClientPrincipals[${i}]`, p));
             return ps;
         });
-        // Each service as the payloads read it; a service that shares an upstream must agree with the
-        // service whose settings the shared objects carry (the first one naming it).
-        const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>
-            pulumi
-                .all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
-                .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
-                    requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
-                    // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
-                    // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
-                    return {
-                        ...settings.services[i],
-                        upstreamHost,
-                        upstreamPort: upstreamPort ?? 443,
-                        privateUpstreamCa: Boolean(caPem),
-                        ...(upstreamSni ? { upstreamSni } : {}),
-                    };
-                }),
-        );
-        const firstOf = new Map<string, number>();
-        settings.services.forEach((svc, i) => {
-            if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i);
-        });
-        const checked = resolved.map((mine, i) => {
-            const key = upstreamKeyOf(settings.services[i]);
-            const owner = firstOf.get(key)!;
-            if (owner === i) return mine;
-            return pulumi.all([mine, resolved[owner]]).apply(([m, theirs]) => {
-                if (
-                    m.upstreamHost !== theirs.upstreamHost ||
-                    m.upstreamPort !== theirs.upstreamPort ||
-                    upstreamSniOf(m) !== upstreamSniOf(theirs) ||
-                    m.privateUpstreamCa !== theirs.privateUpstreamCa
-                ) {
-                    invalid(
-                        `services[${i}].upstreamName`,
-                        `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${m.upstreamHost}:${m.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`,
-                    );
-                }
-                return m;
-            });
-        });
+        const checked = resolvedServices(args, settings);
         // The slots the payloads read; the identities need none of them.
         const caOf = new Map(
             args.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse(),
@@ -187,4 +140,54 @@ function exportPlanSettings(name: string, args: ExportGatewayArgs): ExportPlanSe
             ...(s?.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
         })),
     };
+}
+
+/**
+ * Each service as the payloads read it, its Outputs resolved and checked. A service that shares an upstream
+ * must agree with the service whose settings the shared objects carry (the first one naming it).
+ */
+function resolvedServices(
+    args: ExportGatewayArgs,
+    settings: ExportPlanSettings<pulumi.Input<string>>,
+): pulumi.Output<ExportedService>[] {
+    const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>
+        pulumi
+            .all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
+            .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
+                requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
+                // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
+                // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
+                return {
+                    ...settings.services[i],
+                    upstreamHost,
+                    upstreamPort: upstreamPort ?? 443,
+                    privateUpstreamCa: Boolean(caPem),
+                    ...(upstreamSni ? { upstreamSni } : {}),
+                };
+            }),
+    );
+    const firstOf = new Map<string, number>();
+    settings.services.forEach((svc, i) => {
+        if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i);
+    });
+    const checked = resolved.map((mine, i) => {
+        const key = upstreamKeyOf(settings.services[i]);
+        const owner = firstOf.get(key)!;
+        if (owner === i) return mine;
+        return pulumi.all([mine, resolved[owner]]).apply(([m, theirs]) => {
+            if (
+                m.upstreamHost !== theirs.upstreamHost ||
+                m.upstreamPort !== theirs.upstreamPort ||
+                upstreamSniOf(m) !== upstreamSniOf(theirs) ||
+                m.privateUpstreamCa !== theirs.privateUpstreamCa
+            ) {
+                invalid(
+                    `services[${i}].upstreamName`,
+                    `"${key}" is also the upstream of services[${owner}], but the two resolve to different upstream settings (${m.upstreamHost}:${m.upstreamPort} vs ${theirs.upstreamHost}:${theirs.upstreamPort}); give services that share an upstream the same host, port, SNI and CA, or different upstreamNames.`,
+                );
+            }
+            return m;
+        });
+    });
+    return checked;
 }

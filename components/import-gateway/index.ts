@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { GatewayRefInput, TlsBundle } from "../common/types";
 import { requireConcreteHostname } from "../common/validation";
-import { claimObjects } from "../link-routing/claims";
+import { claimObjects, planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
 import { pick } from "../link-routing/objects";
 import { resolveGateway } from "../link-routing/resolve";
@@ -85,14 +85,7 @@ export class ImportGateway extends pulumi.ComponentResource {
         const plan = importPlan(settings);
         const testClient = args.deployTestClient === true;
         claimObjects(`ImportGateway "${name}"`, opts, [
-            ...plan.map((p) => ({
-                ...p.identity,
-                ...(args.credentialName !== undefined &&
-                p.identity.metadata.name === settings.credentialName &&
-                p.identity.kind === "Secret"
-                    ? { field: "credentialName" }
-                    : {}),
-            })),
+            ...planClaims(plan, settings.credentialName, args.credentialName !== undefined),
             ...(testClient
                 ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" }))
                 : []),
@@ -106,17 +99,7 @@ export class ImportGateway extends pulumi.ComponentResource {
             requireTrustDomain("trustDomain", td);
             return td;
         });
-        const services: pulumi.Output<ImportedService>[] = args.services.map((s) =>
-            pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount]))).apply((srcs) => ({
-                host: s.host,
-                allowedSources: [
-                    ...srcs.map(([namespace, serviceAccount]) =>
-                        serviceAccount ? { namespace, serviceAccount } : { namespace },
-                    ),
-                    ...(testClient ? [TEST_CLIENT_SOURCE] : []),
-                ],
-            })),
-        );
+        const services = resolvedServices(args, testClient);
         const remote = pulumi.output(args.remoteGatewayHostname).apply((h) => {
             requireConcreteHostname("remoteGatewayHostname", h);
             return h;
@@ -215,4 +198,19 @@ function importPlanSettings(name: string, args: ImportGatewayArgs): ImportPlanSe
         credentialName: args.credentialName ?? `${linkName}-link`,
         hosts: (Array.isArray(args.services) ? args.services : []).map((s) => s?.host),
     };
+}
+
+/** Each imported host with its callers resolved; the test client, when deployed, may call every host. */
+function resolvedServices(args: ImportGatewayArgs, testClient: boolean): pulumi.Output<ImportedService>[] {
+    return args.services.map((s) =>
+        pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount]))).apply((srcs) => ({
+            host: s.host,
+            allowedSources: [
+                ...srcs.map(([namespace, serviceAccount]) =>
+                    serviceAccount ? { namespace, serviceAccount } : { namespace },
+                ),
+                ...(testClient ? [TEST_CLIENT_SOURCE] : []),
+            ],
+        })),
+    );
 }

@@ -60,3 +60,20 @@ export function claimObjects(
     }
     for (const { key } of mine) claimed.set(key, owner);
 }
+
+/**
+ * A gateway's plan as claims: each object is owned through `linkName`, except the credential Secret when
+ * the user named it (`credentialName`), so a conflict is reported under the argument that caused it.
+ */
+export function planClaims(
+    plan: readonly { identity: Claimed }[],
+    credentialName: string,
+    credentialNameGiven: boolean,
+): Claimed[] {
+    return plan.map(({ identity }) => ({
+        ...identity,
+        ...(credentialNameGiven && identity.kind === "Secret" && identity.metadata.name === credentialName
+            ? { field: "credentialName" }
+            : {}),
+    }));
+}

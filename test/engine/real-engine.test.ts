@@ -4,8 +4,8 @@
 // decisions with unknown values in a real preview, server-side apply, secrets in the state file.
 //
 // Steps, each with its expectation: up; a second preview has nothing to do; refresh, then no drift;
-// certificate renewal (`up --replace` on both leaf certificates), CA rotation and adding a service
-// replace no Kubernetes object and never delete a link Secret (a `kubectl get secrets -w` runs on both
+// certificate renewal (`up --replace` on both leaf certificates), CA rotation, adding a service, changing
+// who may call and removing a service replace no Kubernetes object and never delete a link Secret (a `kubectl get secrets -w` runs on both
 // clusters throughout); a second link on the same clusters goes up cleanly; no private key in plain
 // text in the state; destroy leaves nothing.
 //
@@ -333,6 +333,28 @@ test("adding a service: 0 Kubernetes objects replaced, no link Secret deleted", 
     assert.ok(
         leftovers(env.EKS_KUBECONFIG!).some((o) => /virtualservice.*payments-payments-3-external$/.test(o)),
         "the new route exists",
+    );
+});
+
+test("changing who may call: 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
+    const r = await step("change allowed sources", () => {
+        pulumi("config", "set", "callers", "billing");
+        return previewThenUp([]);
+    });
+    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+});
+
+test("removing a service: its objects go, the rest stay in place, no link Secret deleted", opts, async () => {
+    const r = await step("remove a service", () => {
+        pulumi("config", "set", "services", "2");
+        return previewThenUp([]);
+    });
+    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+    const eks = leftovers(env.EKS_KUBECONFIG!);
+    assert.ok(!eks.some((o) => /payments-payments-3-external$/.test(o)), "the removed host's route is gone");
+    assert.ok(
+        eks.some((o) => /virtualservice.*payments-payments-2-external$/.test(o)),
+        "the others stay",
     );
 });
 

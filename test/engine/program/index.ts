@@ -3,7 +3,7 @@
 // test/engine/real-engine.test.ts under the real Pulumi CLI against the local clusters of
 // ../shared/tools/real-engine; the kubeconfig files come from EKS_KUBECONFIG and GKE_KUBECONFIG.
 // Config: `services` (how many upstreams each link exports, default 2), `links` (comma-separated
-// link names, default "payments").
+// link names, default "payments"), `callers` (comma-separated extra namespaces allowed to call).
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -12,6 +12,11 @@ import { CrossMeshLink, LINK_PROVIDER_SETTINGS } from "../../../components";
 const config = new pulumi.Config();
 const serviceCount = config.getNumber("services") ?? 2;
 const links = (config.get("links") ?? "payments").split(",");
+// `callers`: extra namespaces admitted to every service (a day-2 change of allowed sources).
+const extraCallers = (config.get("callers") ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((namespace) => ({ namespace }));
 
 function provider(name: string, env: string): k8s.Provider {
     const file = process.env[env];
@@ -37,7 +42,7 @@ for (const link of links) {
         services: Array.from({ length: serviceCount }, (_, i) => ({
             host: `${link}-${i + 1}.external`,
             upstream: { hostname: `${link}-${i + 1}.internal.example.com` },
-            allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }],
+            allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }, ...extraCallers],
         })),
         eksIstio: {
             namespace: "istio-ingress",
