@@ -2,7 +2,7 @@
 // when the mesh allows only registered destinations (outboundTrafficPolicy REGISTRY_ONLY). One
 // ServiceEntry per endpoint, plus one DestinationRule per endpoint whose TLS the sidecar originates.
 import * as pulumi from "@pulumi/pulumi";
-import { customObject } from "../common/kube";
+import { customObject, objectResourceName } from "../common/kube";
 import { appUrl, buildAwsEgressObjects, sdkEnvironment } from "./objects";
 import { checkExportTo, validateAwsEgressArgs } from "./validate";
 
@@ -86,7 +86,7 @@ export class AwsEgress extends pulumi.ComponentResource {
         const specs = exportTo.apply(build);
         identities.forEach((obj, i) => {
             customObject(
-                name,
+                objectResourceName(name, obj),
                 obj,
                 specs.apply((objs) => objs[i].spec),
                 { parent: this },

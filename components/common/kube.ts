@@ -41,23 +41,27 @@ export function objectResourceName(prefix: string, obj: Pick<KubeObject, "kind" 
 }
 
 /**
- * Creates an Istio (or any custom) object as a CustomResource. `obj` is known at construction for its
- * identity (kind, namespace, name) while its spec may still wait on other resources' outputs.
+ * Creates an Istio (or any custom) object as a CustomResource: the one place crossmesh does. Its identity
+ * (apiVersion, kind, name, namespace, labels) is known at construction; its spec may wait on outputs.
+ * `resourceName` is the Pulumi name (part of the URN: changing it replaces the object).
  */
 export function customObject(
-    prefix: string,
-    identity: Pick<KubeObject, "apiVersion" | "kind" | "metadata">,
+    resourceName: string,
+    identity: {
+        apiVersion: string;
+        kind: string;
+        metadata: pulumi.Input<{
+            name: string;
+            namespace?: pulumi.Input<string>;
+            labels?: pulumi.Input<Record<string, string>>;
+        }>;
+    },
     spec: pulumi.Input<unknown>,
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(
-        objectResourceName(prefix, identity),
-        {
-            apiVersion: identity.apiVersion,
-            kind: identity.kind,
-            metadata: identity.metadata,
-            spec,
-        },
+        resourceName,
+        { apiVersion: identity.apiVersion, kind: identity.kind, metadata: identity.metadata, spec },
         opts,
     );
 }

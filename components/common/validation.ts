@@ -121,6 +121,30 @@ export function requireConcreteHostname(propertyPath: string, host: string): voi
     }
 }
 
+/**
+ * A list of exported hosts: at least one (`emptyFix` says what to give), each a plain, concrete lowercase
+ * FQDN at `hostPath(i)`, none twice. Returns the hosts as strings.
+ */
+export function requireHostList(
+    listPath: string,
+    hosts: readonly unknown[],
+    hostPath: (i: number) => string,
+    emptyFix: string,
+): string[] {
+    if (hosts.length === 0) invalid(listPath, emptyFix);
+    const plain = hosts.map((h, i) => {
+        if (typeof h !== "string")
+            invalid(
+                hostPath(i),
+                "give the host as a plain string: it names objects and certificate names, so it must be known before anything is created.",
+            );
+        requireConcreteHostname(hostPath(i), h);
+        return h;
+    });
+    requireUnique(listPath, plain);
+    return plain;
+}
+
 /** Checks that the entries of a list are unique; names the index of the first duplicate. */
 export function requireUnique(propertyPath: string, values: readonly string[]): void {
     const seen = new Map<string, number>();

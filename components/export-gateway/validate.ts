@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, knownArray, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import { objectName } from "../link-routing/names";
-import { requireExportedHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
+import { requireServiceHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
 import type { ExportGatewayArgs } from "./index";
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9._-]+)\/ns\/([a-z0-9-]+)\/sa\/([a-z0-9.-]+)$/;
@@ -44,7 +44,7 @@ export function validateExportGatewayArgs(
             "services",
             'give a list of services to export, e.g. [{ host: "lambda.external", upstreamHost: alb.dnsName }].',
         );
-    const hosts = requireExportedHosts(
+    const hosts = requireServiceHosts(
         "services",
         args.services.map((s) => s.host),
     );

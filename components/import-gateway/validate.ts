@@ -1,7 +1,7 @@
 // Up-front checks of ImportGatewayArgs, before the component registers anything.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
-import { requireExportedHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
+import { requireServiceHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
 import type { ImportGatewayArgs } from "./index";
 import { requireTrustDomain } from "../common/identity";
 
@@ -43,7 +43,7 @@ export function validateImportGatewayArgs(
             "services",
             'give a list of hosts to import, e.g. [{ host: "lambda.external", allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }] }].',
         );
-    requireExportedHosts(
+    requireServiceHosts(
         "services",
         args.services.map((s) => s.host),
     );

@@ -3,7 +3,7 @@
 // on GKE an egress gateway (ClusterIP). Or adopt a running Istio: install nothing, describe its gateway.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { customObject } from "../common/kube";
+import { customObject, objectResourceName } from "../common/kube";
 import {
     ISTIO_HELM_REPO,
     ISTIO_SYSTEM_NAMESPACE,
@@ -97,7 +97,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             // `revision` resolves once istiod is installed, so the policy waits for exactly that.
             const policy = strictMtlsPolicy(args.meshRootNamespace ?? ISTIO_SYSTEM_NAMESPACE);
             customObject(
-                name,
+                objectResourceName(name, policy),
                 policy,
                 this.revision.apply(() => policy.spec),
                 { parent: this },

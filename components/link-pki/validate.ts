@@ -6,8 +6,9 @@ import {
     known,
     knownArray,
     requireConcreteHostname,
-    requireIntegerInRange,
+    requireHostList,
     requireUnique,
+    requireIntegerInRange,
 } from "../common/validation";
 import { requireCaCertificatePem } from "./bundle";
 import {
@@ -24,14 +25,12 @@ export const RSA_BITS = [2048, 3072, 4096];
 
 /** Checks the exported hosts: at least one, each a concrete lowercase FQDN, no duplicates. */
 export function requireExportedHosts(hosts: readonly string[]): void {
-    if (hosts.length === 0) {
-        invalid(
-            "exportedHosts",
-            'is empty; list every host the EKS gateway exports (e.g. ["lambda.external"]): each becomes a DNS SAN of the server certificate.',
-        );
-    }
-    hosts.forEach((h, i) => requireConcreteHostname(`exportedHosts[${i}]`, h));
-    requireUnique("exportedHosts", hosts);
+    requireHostList(
+        "exportedHosts",
+        hosts,
+        (i) => `exportedHosts[${i}]`,
+        'is empty; list every host the EKS gateway exports (e.g. ["lambda.external"]): each becomes a DNS SAN of the server certificate.',
+    );
 }
 
 /** Checks the key settings; returns the tls.PrivateKey inputs they stand for. */

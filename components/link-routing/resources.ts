@@ -5,7 +5,7 @@
 // an in-place update, never a delete and create.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { objectResourceName } from "../common/kube";
+import { customObject, objectResourceName } from "../common/kube";
 import { Payload, PlannedIdentity, PlannedObject, assemble } from "./plan";
 
 /** The Output of each slot a payload may read (`"gateway"`, `"services.2"`, …). */
@@ -67,9 +67,10 @@ export function createObject(
                 opts,
             );
         default:
-            return new k8s.apiextensions.CustomResource(
+            return customObject(
                 name,
-                { apiVersion: id.apiVersion, kind: id.kind, metadata, spec: payload.apply((p) => p.spec ?? {}) },
+                { ...id, metadata },
+                payload.apply((p) => p.spec ?? {}),
                 opts,
             );
     }

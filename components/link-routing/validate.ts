@@ -2,7 +2,7 @@
 import type { GatewayRefInput } from "../common/types";
 import type * as pulumi from "@pulumi/pulumi";
 import { requireKubernetesProvider } from "../common/kube";
-import { invalid, known, requireConcreteHostname, requireKubernetesName, requireUnique } from "../common/validation";
+import { invalid, known, requireHostList, requireKubernetesName } from "../common/validation";
 import { MAX_LINK_NAME, objectName } from "./names";
 
 /** A credential Secret name: a valid Kubernetes name that Istio will not mistake for a CA-only companion. */
@@ -30,19 +30,13 @@ export function requireLinkName(propertyPath: string, name: string): void {
  * Exported hosts: concrete lowercase FQDNs (SNI routing and certificate SANs need them), listed once,
  * and distinct after turning dots into hyphens (they name objects and subsets).
  */
-export function requireExportedHosts(listPath: string, hosts: readonly unknown[]): string[] {
-    if (hosts.length === 0)
-        invalid(listPath, 'list at least one service to export, e.g. [{ host: "lambda.external", … }].');
-    const plain = hosts.map((h, i) => {
-        if (typeof h !== "string")
-            invalid(
-                `${listPath}[${i}].host`,
-                "give the host as a plain string: it names the routing objects, so it must be known before anything is created.",
-            );
-        requireConcreteHostname(`${listPath}[${i}].host`, h);
-        return h;
-    });
-    requireUnique(listPath, plain);
+export function requireServiceHosts(listPath: string, hosts: readonly unknown[]): string[] {
+    const plain = requireHostList(
+        listPath,
+        hosts,
+        (i) => `${listPath}[${i}].host`,
+        'list at least one service to export, e.g. [{ host: "lambda.external", … }].',
+    );
     const names = new Map<string, number>();
     plain.forEach((h, i) => {
         const first = names.get(objectName(h));
