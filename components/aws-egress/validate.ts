@@ -16,7 +16,7 @@ import {
 import { AWS_SERVICES, AwsEndpoint, ExtraHost, IMDS, IMDS_ALIASES, partitionOf, resolveEndpoints } from "./endpoints";
 import { dnsLabel } from "../common/names";
 import { MODES, objectName } from "./objects";
-import type { AwsEgressArgs, AwsEgressExtraHostArgs } from "./index";
+import type { AwsEgressArgs, AwsEgressExtraHostArgs } from "./args";
 
 export const EXTRA_HOST_PROTOCOLS = ["HTTPS", "HTTP"];
 

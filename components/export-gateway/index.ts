@@ -1,7 +1,6 @@
 // ExportGateway (EKS side): makes the ingress gateway terminate the link's mTLS for the exported hosts,
 // admit only the allowed client identities, and route each host to its upstream (the internal ALB) over TLS.
 import * as pulumi from "@pulumi/pulumi";
-import type { GatewayRefInput, TlsBundle } from "../common/types";
 import { invalid, requireConcreteHostname } from "../common/validation";
 import { claimObjects, planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
@@ -9,53 +8,11 @@ import { resolveGateway } from "../link-routing/resolve";
 import { SlotSource, createPlanned } from "../link-routing/resources";
 import { ExportPlanSettings, ExportedService, exportNames, exportPlan, upstreamKeyOf, upstreamSniOf } from "./objects";
 import { requireClientSpiffeId, validateExportGatewayArgs } from "./validate";
+import type { ExportGatewayArgs } from "./args";
+
+export type { ExportedServiceArgs, ExportGatewayArgs } from "./args";
 
 export const EXPORT_GATEWAY_TOKEN = "crossmesh:index:ExportGateway";
-
-export interface ExportedServiceArgs {
-    /** The name GKE callers use, e.g. "lambda.external": a concrete lowercase FQDN (it names objects, so plain). */
-    host: string;
-    /** DNS name of the upstream the gateway forwards to, e.g. LambdaAlb's ALB dnsName. */
-    upstreamHost: pulumi.Input<string>;
-    /** Upstream HTTPS port. Default 443. */
-    upstreamPort?: pulumi.Input<number>;
-    /**
-     * PEM of the CA that signed the upstream's certificate, when it is private (e.g. LambdaAlb's own CA).
-     * Stored as a CA-only Secret the gateway verifies the upstream with. Omit for a publicly trusted upstream
-     * (a value that resolves to undefined counts as omitted: the CA Secret is then created empty and unused).
-     */
-    upstreamCaPem?: pulumi.Input<string>;
-    /** SNI to send and SAN to require from the upstream. Default: upstreamHost. */
-    upstreamSni?: pulumi.Input<string>;
-    /**
-     * Names the upstream's ServiceEntry, DestinationRule and CA Secret (a DNS label). Services with the
-     * same name share one set, e.g. the hosts of one LambdaHostsAlb; they must give the same upstream
-     * host, port, SNI and CA. Default: the host, one set per service.
-     */
-    upstreamName?: string;
-}
-
-export interface ExportGatewayArgs {
-    /** The EKS ingress gateway (IstioInstall's output, or an adopted gateway described by hand). */
-    gateway: GatewayRefInput;
-    /** Server credential: certificate with a DNS SAN per exported host, its key, and the client CA as ca.crt (LinkPki's serverBundle). */
-    serverBundle: pulumi.Input<TlsBundle>;
-    /** Name of the credential Secret in the gateway namespace. Default "<linkName>-link". Must not end in "-cacert". */
-    credentialName?: string;
-    /** The hosts to export and their upstreams. */
-    services: ExportedServiceArgs[];
-    /**
-     * SPIFFE ids allowed to call, exactly as the client certificate's URI SAN (LinkPki's clientSpiffeId),
-     * e.g. "spiffe://gke.example/ns/istio-egress/sa/istio-egressgateway". Checked by the Gateway
-     * (`subjectAltNames`) and by an ALLOW AuthorizationPolicy; nothing else may call.
-     */
-    allowedClientPrincipals: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Prefix of every object name, so several links can share the gateway. Default: the component name
-     * as a DNS label (CrossMeshLink passes its own name, so both gateways of a link share it).
-     */
-    linkName?: string;
-}
 
 /**
  * EKS side of a link: the ingress gateway terminates the link's mutual TLS for the exported hosts, admits

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, knownArray, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import { objectName } from "../link-routing/names";
 import { requireServiceHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
-import type { ExportGatewayArgs } from "./index";
+import type { ExportGatewayArgs } from "./args";
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9._-]+)\/ns\/([a-z0-9-]+)\/sa\/([a-z0-9.-]+)$/;
 

@@ -3,7 +3,6 @@
 // link's mutual TLS to the EKS gateway's load balancer.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { GatewayRefInput, TlsBundle } from "../common/types";
 import { requireConcreteHostname } from "../common/validation";
 import { claimObjects, planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
@@ -12,59 +11,13 @@ import { resolveGateway } from "../link-routing/resolve";
 import { SlotSource, createObject, createPlanned } from "../link-routing/resources";
 import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
-import type { PodPlacement } from "../istio-install/client-pods";
 import { validateImportGatewayArgs } from "./validate";
 import { requireTrustDomain } from "../common/identity";
+import type { ImportGatewayArgs } from "./args";
+
+export type { AllowedSourceArgs, ImportedServiceArgs, ImportGatewayArgs } from "./args";
 
 export const IMPORT_GATEWAY_TOKEN = "crossmesh:index:ImportGateway";
-
-export interface AllowedSourceArgs {
-    /** Namespace of the callers. */
-    namespace: pulumi.Input<string>;
-    /** One service account in that namespace; omit to admit every workload of the namespace. */
-    serviceAccount?: pulumi.Input<string>;
-}
-
-export interface ImportedServiceArgs {
-    /** The exported host, e.g. "lambda.external" (plain: it names objects). Apps call http://<host>/. */
-    host: string;
-    /** Who may call it. At least one; everything not listed is denied. */
-    allowedSources: AllowedSourceArgs[];
-}
-
-export interface ImportGatewayArgs {
-    /** The GKE egress gateway (IstioInstall's output, or an adopted gateway described by hand). */
-    gateway: GatewayRefInput;
-    /** Client credential: certificate (URI SAN = the egress gateway's SPIFFE id), key, and the server CA as ca.crt (LinkPki's clientBundle). */
-    clientBundle: pulumi.Input<TlsBundle>;
-    /** Name of the credential Secret in the egress namespace. Default "<linkName>-link". Must not end in "-cacert". */
-    credentialName?: string;
-    /** The EKS ingress gateway's load balancer hostname, from its Service status: the only thing this side waits for from EKS. */
-    remoteGatewayHostname: pulumi.Input<string>;
-    /** Port of the EKS gateway's link listener. Default 443. */
-    remotePort?: pulumi.Input<number>;
-    /** The hosts to import and who may call each. */
-    services: ImportedServiceArgs[];
-    /** Trust domain of the GKE mesh (meshConfig.trustDomain), for callers' principals. */
-    trustDomain: pulumi.Input<string>;
-    /** Deploy a `sleep` curl client in namespace "sleep", admitted to every imported host. Default false. */
-    deployTestClient?: boolean;
-    /** Image of the test client. Default: the pinned curl image crossmesh's own pods use (CURL_IMAGE). */
-    testClientImage?: string;
-    /** nodeSelector and tolerations of the test client's pod (e.g. the link's podPlacement). */
-    testClientPlacement?: PodPlacement;
-    /**
-     * Istio revision for the test client's sidecar injection (`istio.io/rev`), e.g. IstioInstall's
-     * `revision`, which resolves once the injector is installed; the client waits for it and for
-     * nothing else. Unset: default injection, and the client waits for the gateway as a whole.
-     */
-    istioRevision?: pulumi.Input<string>;
-    /**
-     * Prefix of every object name, so several links can share the gateway. Default: the component name
-     * as a DNS label (CrossMeshLink passes its own name, so both gateways of a link share it).
-     */
-    linkName?: string;
-}
 
 /**
  * GKE side of a link: the exported hosts become callable in the mesh (`http://<host>/`) through the egress

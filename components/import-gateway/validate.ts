@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import { requireServiceHosts, requireGatewaySide, requirePort } from "../link-routing/validate";
-import type { ImportGatewayArgs } from "./index";
+import type { ImportGatewayArgs } from "./args";
 import { requireTrustDomain } from "../common/identity";
 
 /** `linkName`: the given one, or the default derived from the component name. */

@@ -10,7 +10,7 @@ import {
     defaultTrustDomain,
     revisionOf,
 } from "./charts";
-import type { IstioInstallArgs } from "./index";
+import type { IstioInstallArgs } from "./args";
 import {
     requireGatewayName,
     requireGatewayNamespace,

@@ -15,7 +15,7 @@ import {
     OUTBOUND_TRAFFIC_POLICIES,
 } from "./charts";
 import { requireImageRegistry, requireSecretNames } from "./client-pods";
-import type { IstioInstallArgs } from "./index";
+import type { IstioInstallArgs } from "./args";
 import { validateExtraValues } from "./values";
 
 /** What decides which resources exist; all must be plain values. */

@@ -5,32 +5,15 @@
 // as the Host header, so a host-header rule per function is all the routing the ALB needs.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { InternalAlbArgs, createInternalAlb } from "../lambda-alb/alb";
-import { LambdaFunctionArgs, createLambdaFunction, createLambdaTarget } from "../lambda-alb/function";
+import { createInternalAlb } from "../lambda-alb/alb";
+import { createLambdaFunction, createLambdaTarget } from "../lambda-alb/function";
 import { rulePriorities } from "./priority";
 import { hostSlug, validateLambdaHostsAlbArgs } from "./validate";
+import type { LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
+
+export type { LambdaHostArgs, LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
 
 export { MAX_FUNCTIONS_PER_ALB } from "./validate";
-
-export interface LambdaHostArgs extends LambdaFunctionArgs {
-    /** The Host header that reaches this function, e.g. "lambda.external": a concrete lowercase FQDN (it names resources, so plain). */
-    host: string;
-}
-
-export interface LambdaHostsAlbArgs extends InternalAlbArgs {
-    /** The functions, one per host; at most 100 (ELB's target groups per load balancer). */
-    functions: LambdaHostArgs[];
-}
-
-/** One host's function as deployed. */
-export interface LambdaHostFunction {
-    host: string;
-    functionName: string;
-    functionArn: string;
-    targetGroupArn: string;
-    /** Priority of its listener rule (stable per host name; see priority.ts). */
-    rulePriority: number;
-}
 
 /** What the ALB answers for a Host no function claims: nothing reaches a function by accident. */
 export const UNMATCHED_HOST_RESPONSE = {

@@ -2,7 +2,7 @@
 // checks them, each function's settings under `functions[i].`, and the hosts against ELB's limits.
 import { invalid, requireConcreteHostname, requireUnique } from "../common/validation";
 import { validateInternalAlbArgs, validateLambdaFunctionArgs } from "../lambda-alb/validate";
-import type { LambdaHostsAlbArgs } from "./index";
+import type { LambdaHostsAlbArgs } from "./args";
 
 /** ELB: at most 100 target groups per Application Load Balancer (not adjustable), one per function here. */
 export const MAX_FUNCTIONS_PER_ALB = 100;

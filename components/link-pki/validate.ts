@@ -18,7 +18,7 @@ import {
     DEFAULT_LEAF_VALIDITY_DAYS,
 } from "./renewal";
 import { requireTrustDomain } from "./spiffe";
-import type { LinkPkiArgs } from "./index";
+import type { LinkPkiArgs } from "./args";
 
 export const KEY_ALGORITHMS = ["ECDSA", "RSA"];
 export const RSA_BITS = [2048, 3072, 4096];
