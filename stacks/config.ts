@@ -62,7 +62,7 @@ const pki = z
 const extraHost = z.object({ host: z.string(), port: z.number().optional(), protocol: z.string().optional() }).strict();
 const awsEgress = z
     .object({
-        services: z.array(z.string()).optional(),
+        awsServices: z.array(z.string()).optional(),
         extraHosts: z.array(extraHost).optional(),
         imds: z.boolean().optional(),
         mode: z.string().optional(),

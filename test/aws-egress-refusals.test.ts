@@ -42,7 +42,7 @@ test("a wildcard HTTPS host is refused, naming concrete endpoints as the fix", a
 
 test("a wildcard S3 bucket host is refused with the path-style fix", async () => {
     await refused(
-        { services: ["dynamodb"], extraHosts: [{ host: "*.s3.us-east-1.amazonaws.com" }] },
+        { awsServices: ["dynamodb"], extraHosts: [{ host: "*.s3.us-east-1.amazonaws.com" }] },
         "extraHosts[0].host",
         /path-style addressing/,
     );
@@ -50,21 +50,21 @@ test("a wildcard S3 bucket host is refused with the path-style fix", async () =>
 
 test("an unknown service name is refused, pointing at extraHosts with its likely FQDN", async () => {
     await refused(
-        { services: ["dynamodb", "textract"] },
-        "services[1]",
+        { awsServices: ["dynamodb", "textract"] },
+        "awsServices[1]",
         /not a service AwsEgress knows.*extraHosts, e\.g\. \{ host: "textract\.us-east-1\.amazonaws\.com" \}/s,
     );
 });
 
 test("invalid regions are refused with the expected shape", async () => {
     await refused(
-        { region: "us-east1", services: ["sts"] },
+        { region: "us-east1", awsServices: ["sts"] },
         "region",
         /Google Cloud region.*e\.g\. "us-east-1", "eu-west-3", "cn-north-1" or "us-gov-west-1"/s,
     );
-    await refused({ region: "US-EAST-1", services: ["sts"] }, "region", /lowercase form/);
+    await refused({ region: "US-EAST-1", awsServices: ["sts"] }, "region", /lowercase form/);
     await refused(
-        { region: "us-iso-east-1", services: ["sts"] },
+        { region: "us-iso-east-1", awsServices: ["sts"] },
         "region",
         /isolated or sovereign partition.*extraHosts/s,
     );
@@ -72,8 +72,8 @@ test("invalid regions are refused with the expected shape", async () => {
 
 test("a service missing from the region's partition is refused (global STS in China)", async () => {
     await refused(
-        { region: "cn-north-1", services: ["sts-global"] },
-        "services[0]",
+        { region: "cn-north-1", awsServices: ["sts-global"] },
+        "awsServices[0]",
         /does not exist in the aws-cn partition.*use "sts"/s,
     );
 });
@@ -116,16 +116,16 @@ test("originate mode for IMDS over TLS is refused: IMDS has no TLS endpoint; imd
 });
 
 test("a host listed twice is refused: twice in services, and a service's endpoint again in extraHosts", async () => {
-    await refused({ services: ["sqs", "sqs"] }, "services[1]", /listed twice.*list each value once/s);
+    await refused({ awsServices: ["sqs", "sqs"] }, "awsServices[1]", /listed twice.*list each value once/s);
     await refused(
-        { services: ["dynamodb"], extraHosts: [{ host: "dynamodb.us-east-1.amazonaws.com" }] },
+        { awsServices: ["dynamodb"], extraHosts: [{ host: "dynamodb.us-east-1.amazonaws.com" }] },
         "extraHosts[0].host",
-        /already allowed by services\[0\]; list each host once/,
+        /already allowed by awsServices\[0\]; list each host once/,
     );
 });
 
 test("an unknown mode is refused, listing the two modes", async () => {
-    await refused({ mode: "Originate", services: ["dynamodb"] }, "mode", /"passthrough".*"originate"/s);
+    await refused({ mode: "Originate", awsServices: ["dynamodb"] }, "mode", /"passthrough".*"originate"/s);
 });
 
 test("an IP address as an extra host is refused (Istio hosts are DNS names)", async () => {
@@ -134,7 +134,7 @@ test("an IP address as an extra host is refused (Istio hosts are DNS names)", as
 
 test("a missing kubernetes provider is refused instead of using ~/.kube/config", async () => {
     await refused(
-        { services: ["dynamodb"] },
+        { awsServices: ["dynamodb"] },
         "opts.provider",
         /needs the kubernetes provider of its cluster in opts\.provider/,
         {},
@@ -142,9 +142,9 @@ test("a missing kubernetes provider is refused instead of using ~/.kube/config",
 });
 
 test("values that decide which objects exist must be plain, not Outputs", async () => {
-    await refused({ services: pulumi.output(["dynamodb"]) }, "services", /plain value, not an Output/);
+    await refused({ awsServices: pulumi.output(["dynamodb"]) }, "awsServices", /plain value, not an Output/);
 });
 
 test("an empty exportTo is refused (it would mean every namespace)", async () => {
-    await refused({ services: ["dynamodb"], exportTo: [] }, "exportTo", /default to every namespace/);
+    await refused({ awsServices: ["dynamodb"], exportTo: [] }, "exportTo", /default to every namespace/);
 });

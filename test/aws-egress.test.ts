@@ -45,7 +45,7 @@ test("passthrough on EKS: one ServiceEntry per endpoint, with the given provider
         {
             namespace: "apps",
             region: "us-east-1",
-            services: ["dynamodb", "sts"],
+            awsServices: ["dynamodb", "sts"],
             exportTo: ["apps", "batch"],
         },
         { provider: eks.provider },
@@ -90,7 +90,7 @@ test("originate on GKE calling eu-west-1: ServiceEntry + DestinationRule per AWS
         {
             namespace: "payments",
             region: "eu-west-1",
-            services: ["dynamodb", "sts"],
+            awsServices: ["dynamodb", "sts"],
             imds: true,
             mode: "originate",
             exportTo: ["payments"],
@@ -160,7 +160,7 @@ test("China region: endpoints under amazonaws.com.cn, provider given through opt
         {
             namespace: "apps",
             region: "cn-north-1",
-            services: ["dynamodb", "sts", "s3"],
+            awsServices: ["dynamodb", "sts", "s3"],
             mode: "originate",
         },
         { providers: { kubernetes: eks.provider } },
@@ -192,7 +192,7 @@ test("exportTo may come from another resource: the objects wait for it and carry
     const ns = new k8s.core.v1.Namespace("team", { metadata: { name: "team-a" } }, { provider: eks.provider });
     const { of } = await deploy(
         "dep-aws",
-        { namespace: "apps", region: "us-east-1", services: ["sqs"], exportTo: [ns.metadata.name, "apps"] },
+        { namespace: "apps", region: "us-east-1", awsServices: ["sqs"], exportTo: [ns.metadata.name, "apps"] },
         { provider: eks.provider },
     );
     const [entry] = of(SE);

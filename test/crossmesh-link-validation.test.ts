@@ -111,10 +111,10 @@ test("hosts that collapse to the same object names", () =>
     ));
 
 // #12 item 3: a child's setting is refused before anything registers, under the path the user wrote.
-test("eksAwsEgress.services names the AWS service list, not the child's field", () =>
+test("eksAwsEgress.awsServices is reported under the link's own path", () =>
     rejects(
-        { awsRegion: "eu-west-1", eksAwsEgress: { services: ["nosuch"] } },
-        "eksAwsEgress.services[0]",
+        { awsRegion: "eu-west-1", eksAwsEgress: { awsServices: ["nosuch"] } },
+        "eksAwsEgress.awsServices[0]",
         /"nosuch" is not a service AwsEgress knows/,
     ));
 test("istioVersion, not IstioInstall's version", () =>
@@ -134,7 +134,7 @@ test("istio.chartRepository, not IstioInstall's chartRepository", () =>
 test("a region the AWS provider does not know", () =>
     rejects({ awsRegion: "eu-wset-1" }, "awsRegion", /is not an AWS region/));
 test("eksAwsEgress without awsRegion", () =>
-    rejects({ eksAwsEgress: { services: ["sts"] } }, "awsRegion", /give the AWS region/));
+    rejects({ eksAwsEgress: { awsServices: ["sts"] } }, "awsRegion", /give the AWS region/));
 
 test("every problem at once, each under its path, and nothing registered", async () => {
     const pulumi = await import("@pulumi/pulumi");

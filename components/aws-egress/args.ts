@@ -15,14 +15,14 @@ export interface AwsEgressExtraHostArgs {
 export interface AwsEgressArgs {
     /** Namespace the ServiceEntries and DestinationRules are created in. Required. */
     namespace: pulumi.Input<string>;
-    /** AWS region the services are called in, e.g. "us-east-1", "eu-west-3", "cn-north-1", "us-gov-west-1". Required with `services`. */
+    /** AWS region the services are called in, e.g. "us-east-1", "eu-west-3", "cn-north-1", "us-gov-west-1". Required with `awsServices`. */
     region?: pulumi.Input<string>;
     /**
      * AWS services by name, resolved to their regional endpoint in `region`: dynamodb, sts, sts-global,
      * s3 (path-style only), sqs, sns, kms, secretsmanager, ssm, logs, monitoring, ecr.api, lambda, events,
      * kinesis, ec2 (see `AWS_SERVICES`). Anything else goes in `extraHosts`.
      */
-    services?: pulumi.Input<pulumi.Input<string>[]>;
+    awsServices?: pulumi.Input<pulumi.Input<string>[]>;
     /** Further endpoints by host name (S3 bucket hosts, other services, non-AWS hosts the app needs). */
     extraHosts?: pulumi.Input<pulumi.Input<AwsEgressExtraHostArgs>[]>;
     /** Allow the instance metadata service (http://169.254.169.254, plain HTTP on port 80; never TLS-originated). Default false. */

@@ -69,7 +69,7 @@ export function validateAwsEgressArgs(
     requireKubernetesName("namespace", namespace);
 
     const region = plain("region", args.region, "a region string");
-    const services = plainList<string>("services", args.services, "service names");
+    const services = plainList<string>("awsServices", args.awsServices, "service names");
     const extraHosts = plainList<AwsEgressExtraHostArgs>("extraHosts", args.extraHosts, "host objects").map((h, i) =>
         checkExtraHost(`extraHosts[${i}]`, h, mode),
     );
@@ -84,12 +84,14 @@ export function validateAwsEgressArgs(
     if (region !== undefined) {
         const partition = partitionOf(region);
         if (typeof partition === "string") invalid("region", `${partition}.`);
-        services.forEach((name, i) => checkService(`services[${i}]`, name, region, partition.id, partition.dnsSuffix));
+        services.forEach((name, i) =>
+            checkService(`awsServices[${i}]`, name, region, partition.id, partition.dnsSuffix),
+        );
     }
-    requireUnique("services", services);
+    requireUnique("awsServices", services);
     if (services.length === 0 && extraHosts.length === 0 && !imds) {
         invalid(
-            "services",
+            "awsServices",
             'nothing to allow: list at least one AWS service (e.g. ["dynamodb", "sts"]), an extra host, or set imds: true.',
         );
     }
@@ -97,7 +99,7 @@ export function validateAwsEgressArgs(
     const endpoints = resolveEndpoints(region, services, extraHosts, imds);
     // The table lists services, then extra hosts, then IMDS: the field each endpoint came from.
     const paths = [
-        ...services.map((_, i) => `services[${i}]`),
+        ...services.map((_, i) => `awsServices[${i}]`),
         ...extraHosts.map((_, i) => `extraHosts[${i}].host`),
         ...(imds ? ["imds"] : []),
     ];
@@ -190,7 +192,7 @@ function checkExtraHost(path: string, entry: AwsEgressExtraHostArgs, mode: strin
             : "";
         invalid(
             `${path}.host`,
-            `"${host}" is a wildcard: Istio cannot route HTTPS (SNI) to a wildcard ServiceEntry host with DNS resolution, nor verify a certificate for it. Name each endpoint concretely, e.g. "dynamodb.us-east-1.amazonaws.com", or use services: ["dynamodb"].${s3}`,
+            `"${host}" is a wildcard: Istio cannot route HTTPS (SNI) to a wildcard ServiceEntry host with DNS resolution, nor verify a certificate for it. Name each endpoint concretely, e.g. "dynamodb.us-east-1.amazonaws.com", or use awsServices: ["dynamodb"].${s3}`,
         );
     }
     if (ipaddr.isValid(host.replace(/^\[|\]$/g, ""))) {

@@ -54,7 +54,7 @@ export interface LinkPkiSettings extends Omit<
 > {}
 
 /** AWS APIs the EKS mesh's own workloads may call (AwsEgress's settings; the region is the link's `awsRegion`). */
-export interface LinkAwsEgressArgs extends Pick<AwsEgressArgs, "services" | "extraHosts" | "imds" | "mode"> {}
+export interface LinkAwsEgressArgs extends Pick<AwsEgressArgs, "awsServices" | "extraHosts" | "imds" | "mode"> {}
 
 /** How crossmesh installs Istio on a side it does not adopt (IstioInstall's settings). */
 export interface LinkIstioSettings extends Pick<

@@ -57,7 +57,7 @@ for (const link of links) {
             serviceAccount: "istio-egressgateway",
         },
         // Mesh-wide settings belong to one link (the mesh's owner), not to each.
-        ...(first ? { strictMtls: true, eksAwsEgress: { services: ["sts", "s3"] } } : {}),
+        ...(first ? { strictMtls: true, eksAwsEgress: { awsServices: ["sts", "s3"] } } : {}),
     });
     gatewayHostnames[link] = crossMeshLink.eksGatewayHostname;
 }
