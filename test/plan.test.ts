@@ -107,9 +107,9 @@ test("the diagram draws one node per upstream: hosts sharing an ALB meet at it a
         eksIngressGateway: "gw.istio-ingress",
         gkeEgressGateway: "gw.istio-egress",
         services: [
-            { host: "a.external", upstreamHostname: alb, functionName: "fa", allowedSources: [{ namespace: "x" }] },
-            { host: "b.external", upstreamHostname: alb, functionName: "fb", allowedSources: [{ namespace: "x" }] },
-            { host: "c.external", upstreamHostname: "c.internal.example", allowedSources: [{ namespace: "x" }] },
+            { host: "a.external", upstreamHost: alb, functionName: "fa", allowedSources: [{ namespace: "x" }] },
+            { host: "b.external", upstreamHost: alb, functionName: "fb", allowedSources: [{ namespace: "x" }] },
+            { host: "c.external", upstreamHost: "c.internal.example", allowedSources: [{ namespace: "x" }] },
         ],
     });
     assert.equal(text.match(/\["internal ALB<br\/>/g)?.length, 1);

@@ -17,14 +17,14 @@ const input = (r: { rawInputs: Record<string, unknown> }, key: string) => (unsec
 test("101 functions take two internal ALBs: 100 on the first, the 101st on the second", () => {
     const albs = run.graph.ofType("aws:lb/loadBalancer:LoadBalancer");
     assert.equal(albs.length, 2);
-    const services = run.outputs.services as { host: string; upstreamHostname: string; functionName?: string }[];
+    const services = run.outputs.services as { host: string; upstreamHost: string; functionName?: string }[];
     assert.equal(services.length, N);
     assert.ok(
         services.every((s) => s.functionName),
         "every service has its function",
     );
     const byAlb = new Map<string, string[]>();
-    for (const s of services) byAlb.set(s.upstreamHostname, [...(byAlb.get(s.upstreamHostname) ?? []), s.host]);
+    for (const s of services) byAlb.set(s.upstreamHost, [...(byAlb.get(s.upstreamHost) ?? []), s.host]);
     assert.deepEqual(
         [...byAlb.values()].map((hosts) => hosts.length),
         [100, 1],
@@ -42,13 +42,13 @@ test("every host has exactly one rule, on the listener of the ALB its route goes
     const albDns = new Map(
         run.graph.ofType("aws:lb/loadBalancer:LoadBalancer").map((a) => [a.state?.arn, a.state?.dnsName]),
     );
-    const services = run.outputs.services as { host: string; upstreamHostname: string }[];
+    const services = run.outputs.services as { host: string; upstreamHost: string }[];
     for (const s of services) {
         const mine = rules.filter((r) => input(r, "conditions")[0].hostHeader.values.includes(s.host));
         assert.equal(mine.length, 1, s.host);
         assert.equal(
             albDns.get(listeners.get(input(mine[0], "listenerArn"))),
-            s.upstreamHostname,
+            s.upstreamHost,
             `${s.host}'s rule is on the ALB the EKS gateway sends it to`,
         );
     }

@@ -54,8 +54,8 @@ test("the two Lambdas share one internal ALB, each behind its own host rule; the
     );
     assert.ok(upstreams.includes("inventory.internal.example.org"));
     const routes = on("eks", "kubernetes:networking.istio.io/v1:VirtualService").map(spec);
-    const albHost = services[0].upstreamHostname;
-    assert.equal(services[1].upstreamHostname, albHost);
+    const albHost = services[0].upstreamHost;
+    assert.equal(services[1].upstreamHost, albHost);
     for (const host of ["orders.external", "invoices.external"]) {
         const vs = routes.find((r) => r.hosts[0] === host)!;
         assert.equal(vs.http[0].route[0].destination.host, albHost, `${host} goes to the shared ALB`);

@@ -80,9 +80,9 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             args.services.map((s, i) =>
                 pulumi
                     .all([targets[i].upstreamHost, targets[i].functionName])
-                    .apply(([upstreamHostname, functionName]): LinkedService => ({
+                    .apply(([upstreamHost, functionName]): LinkedService => ({
                         host: s.host,
-                        upstreamHostname,
+                        upstreamHost,
                         ...(functionName ? { functionName } : {}),
                         allowedSources: s.allowedSources.map((a) => ({
                             namespace: a.namespace as string,

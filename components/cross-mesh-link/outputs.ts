@@ -14,7 +14,7 @@ export interface LinkedService {
     /** The name GKE apps call (`http://<host>/`). */
     host: string;
     /** Where the EKS gateway sends the host's requests (the ALB's name or the given upstream). */
-    upstreamHostname: string;
+    upstreamHost: string;
     /** The Lambda function serving the host; absent for an existing upstream. */
     functionName?: string;
     /** Who in the GKE mesh may call the host. */

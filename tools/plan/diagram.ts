@@ -25,7 +25,7 @@ export function mermaid(t: Topology): string {
     lines.push(`    igw["ingress gateway ${label(t.eksIngressGateway)}"]`);
     // One node per upstream: the Lambda-backed hosts share an ALB, which routes by Host to each function.
     const upstreams = new Map<string, boolean>();
-    for (const s of t.services) upstreams.set(s.upstreamHostname, (upstreams.get(s.upstreamHostname) ?? false) || Boolean(s.functionName));
+    for (const s of t.services) upstreams.set(s.upstreamHost, (upstreams.get(s.upstreamHost) ?? false) || Boolean(s.functionName));
     const upId = new Map([...upstreams.keys()].map((host, i) => [host, `up${i + 1}`]));
     for (const [host, alb] of upstreams) lines.push(`    ${upId.get(host)}["${alb ? "internal ALB" : "upstream"}<br/>${label(host)}"]`);
     for (const s of t.services) if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
@@ -39,8 +39,8 @@ export function mermaid(t: Topology): string {
     lines.push(`  egw == "mTLS, link PKI, SNI ${label(t.services.map((s) => s.host).join(", "))}" ==> nlb`);
     lines.push("  nlb --> igw");
     for (const s of t.services) {
-        lines.push(`  igw -- "${s.host} → TLS" --> ${upId.get(s.upstreamHostname)}`);
-        if (s.functionName) lines.push(`  ${upId.get(s.upstreamHostname)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
+        lines.push(`  igw -- "${s.host} → TLS" --> ${upId.get(s.upstreamHost)}`);
+        if (s.functionName) lines.push(`  ${upId.get(s.upstreamHost)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
     }
     return lines.join("\n") + "\n";
 }
