@@ -100,165 +100,184 @@ export class AwsSimulator {
         return `arn:aws:${service}:${global ? "" : this.world.region}:${this.world.accountId}:${resource}`;
     }
 
+    /** One model per resource type the simulator knows; any other type is not AWS's to answer. */
+    private readonly models: Record<
+        string,
+        (name: string, inputs: Inputs, type: string) => Created | Promise<Created>
+    > = {
+        "pulumi:providers:aws": (name, inputs) => this.createaws(name, inputs),
+        "aws:iam/role:Role": (name, inputs, type) => this.createRole(name, inputs, type),
+        "aws:iam/rolePolicy:RolePolicy": (name, inputs) => this.createRolePolicy(name, inputs),
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (name, inputs) =>
+            this.createRolePolicyAttachment(name, inputs),
+        "aws:cloudwatch/logGroup:LogGroup": (name, inputs, type) => this.createLogGroup(name, inputs, type),
+        "aws:lambda/function:Function": (name, inputs) => this.lambdaFunction(name, inputs),
+        "aws:lambda/permission:Permission": (name, inputs) => this.createPermission(name, inputs),
+        "aws:ec2/securityGroup:SecurityGroup": (name, inputs, type) => this.createSecurityGroup(name, inputs, type),
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (name, inputs, type) =>
+            this.createSecurityGroupIngressRule(name, inputs, type),
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (name, inputs, type) =>
+            this.createSecurityGroupIngressRule(name, inputs, type),
+        "aws:lb/loadBalancer:LoadBalancer": (name, inputs) => this.loadBalancer(name, inputs),
+        "aws:lb/targetGroup:TargetGroup": (name, inputs, type) => this.createTargetGroup(name, inputs, type),
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment": (name, inputs) =>
+            this.createTargetGroupAttachment(name, inputs),
+        "aws:lb/listener:Listener": (name, inputs) => this.createListener(name, inputs),
+        "aws:lb/listenerRule:ListenerRule": (name, inputs) => this.listenerRule(name, inputs),
+        "aws:acm/certificate:Certificate": (name, inputs) => this.certificate(name, inputs),
+    };
+
     newResource(type: string, name: string, inputs: Inputs): Created | undefined | Promise<Created> {
-        const w = this.world;
-        switch (type) {
-            case "pulumi:providers:aws":
-                return { id: digest(`provider/${name}`, 36), state: { ...inputs, region: inputs.region ?? w.region } };
-            case "aws:iam/role:Role": {
-                const roleName = autoname(inputs, name, 64, type);
-                JSON.parse(inputs.assumeRolePolicy); // IAM rejects a malformed trust policy
-                return {
-                    id: roleName,
-                    state: {
-                        ...inputs,
-                        name: roleName,
-                        arn: this.arn("iam", `role/${roleName}`, true),
-                        uniqueId: "AROA" + digest(roleName, 17).toUpperCase(),
-                    },
-                };
-            }
-            case "aws:iam/rolePolicy:RolePolicy": {
-                const doc = JSON.parse(inputs.policy); // IAM rejects malformed policy documents
-                if (!Array.isArray(doc.Statement) || doc.Statement.length === 0)
-                    throw new Error("aws:iam/rolePolicy: MalformedPolicyDocument: no statements");
-                return {
-                    id: `${inputs.role}:${inputs.name ?? name}`,
-                    state: { ...inputs, name: inputs.name ?? `${name}-${digest(name, 7)}` },
-                };
-            }
-            case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-                return { id: `${inputs.role}-${digest(inputs.policyArn, 8)}`, state: inputs };
-            case "aws:cloudwatch/logGroup:LogGroup": {
-                const lgName = autoname(inputs, name, 512, type);
-                if (inputs.retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(inputs.retentionInDays)) {
-                    throw new Error(
-                        `aws:cloudwatch/logGroup: retention_in_days ${inputs.retentionInDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`,
-                    );
-                }
-                return { id: lgName, state: { ...inputs, name: lgName, arn: this.arn("logs", `log-group:${lgName}`) } };
-            }
-            case "aws:lambda/function:Function":
-                return this.lambdaFunction(name, inputs);
-            case "aws:lambda/permission:Permission": {
-                const fn = String(inputs.function).split(":").pop()!;
-                if (!this.state.functions.has(fn))
-                    throw new Error(
-                        `aws:lambda/permission: ResourceNotFoundException: Function not found: ${inputs.function}`,
-                    );
-                const statementId = inputs.statementId ?? `terraform-${digest(name, 20)}`;
-                this.state.permissions.push({
-                    functionName: fn,
-                    principal: inputs.principal,
-                    sourceArn: inputs.sourceArn,
-                    action: inputs.action,
-                });
-                return { id: statementId, state: { ...inputs, statementId } };
-            }
-            case "aws:ec2/securityGroup:SecurityGroup": {
-                const sgName = autoname(inputs, name, 255, type);
-                const vpcId = inputs.vpcId ?? `vpc-default`;
-                const id = `sg-${digest(`sg/${name}`, 17)}`;
-                this.state.securityGroups.set(id, { vpcId });
-                return {
-                    id,
-                    state: {
-                        ...inputs,
-                        name: sgName,
-                        vpcId,
-                        arn: this.arn("ec2", `security-group/${id}`),
-                        ownerId: w.accountId,
-                        egress: inputs.egress ?? [],
-                        ingress: inputs.ingress ?? [],
-                    },
-                };
-            }
-            case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-            case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
-                const targets = ["cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "prefixListId"].filter(
-                    (k) => inputs[k] !== undefined,
-                );
-                if (targets.length !== 1)
-                    throw new Error(
-                        `${type}: exactly one of cidr_ipv4, cidr_ipv6, referenced_security_group_id, prefix_list_id is required (got ${targets.join(", ") || "none"})`,
-                    );
-                const id = `sgr-${digest(`${type}/${name}`, 17)}`;
-                return {
-                    id,
-                    state: { ...inputs, securityGroupRuleId: id, arn: this.arn("ec2", `security-group-rule/${id}`) },
-                };
-            }
-            case "aws:lb/loadBalancer:LoadBalancer":
-                return this.loadBalancer(name, inputs);
-            case "aws:lb/targetGroup:TargetGroup": {
-                const tgName = autoname(inputs, name, 32, type);
-                if (
-                    inputs.targetType === "lambda" &&
-                    (inputs.port !== undefined || inputs.protocol !== undefined || inputs.vpcId !== undefined)
-                ) {
-                    throw new Error(
-                        "aws:lb/targetGroup: port, protocol and vpc_id must not be set when target_type is lambda",
-                    );
-                }
-                const arnSuffix = `targetgroup/${tgName}/${digest(`tg/${name}`, 16)}`;
-                return {
-                    id: this.arn("elasticloadbalancing", arnSuffix),
-                    state: {
-                        ...inputs,
-                        name: tgName,
-                        arn: this.arn("elasticloadbalancing", arnSuffix),
-                        arnSuffix,
-                        loadBalancerArns: [],
-                    },
-                };
-            }
-            case "aws:lb/targetGroupAttachment:TargetGroupAttachment": {
-                const fn = String(inputs.targetId).split(":").pop()!;
-                if (this.state.functions.has(fn)) {
-                    // ELB checks its invoke permission when the Lambda is registered: the race other IaC hits.
-                    const allowed = this.state.permissions.some(
-                        (p) =>
-                            p.functionName === fn &&
-                            p.principal === "elasticloadbalancing.amazonaws.com" &&
-                            p.action === "lambda:InvokeFunction" &&
-                            (p.sourceArn === undefined || p.sourceArn === inputs.targetGroupArn),
-                    );
-                    if (!allowed)
-                        throw new Error(
-                            `aws:lb/targetGroupAttachment: AccessDenied: elasticloadbalancing principal does not have permission to invoke ${inputs.targetId} from target group ${inputs.targetGroupArn}`,
-                        );
-                }
-                return { id: `${inputs.targetGroupArn}-${digest(String(inputs.targetId), 12)}`, state: inputs };
-            }
-            case "aws:lb/listener:Listener": {
-                if (inputs.protocol === "HTTPS" && !inputs.certificateArn)
-                    throw new Error(
-                        "aws:lb/listener: ValidationError: A certificate must be specified for HTTPS listeners",
-                    );
-                const lbArn: string = inputs.loadBalancerArn;
-                const arn = lbArn.replace(":loadbalancer/", ":listener/") + "/" + digest(`listener/${name}`, 16);
-                for (const a of inputs.defaultActions ?? [])
-                    if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, lbArn);
-                this.state.listeners.set(arn, { loadBalancerArn: lbArn, priorities: new Map() });
-                return {
-                    id: arn,
-                    state: {
-                        ...inputs,
-                        arn,
-                        sslPolicy:
-                            inputs.protocol === "HTTPS"
-                                ? (inputs.sslPolicy ?? "ELBSecurityPolicy-2016-08")
-                                : inputs.sslPolicy,
-                    },
-                };
-            }
-            case "aws:lb/listenerRule:ListenerRule":
-                return this.listenerRule(name, inputs);
-            case "aws:acm/certificate:Certificate":
-                return this.certificate(name, inputs);
-            default:
-                return undefined;
+        return this.models[type]?.(name, inputs, type);
+    }
+
+    private createaws(name: string, inputs: Inputs): Created {
+        return { id: digest(`provider/${name}`, 36), state: { ...inputs, region: inputs.region ?? this.world.region } };
+    }
+
+    private createRole(name: string, inputs: Inputs, type: string): Created {
+        const roleName = autoname(inputs, name, 64, type);
+        JSON.parse(inputs.assumeRolePolicy); // IAM rejects a malformed trust policy
+        return {
+            id: roleName,
+            state: {
+                ...inputs,
+                name: roleName,
+                arn: this.arn("iam", `role/${roleName}`, true),
+                uniqueId: "AROA" + digest(roleName, 17).toUpperCase(),
+            },
+        };
+    }
+
+    private createRolePolicy(name: string, inputs: Inputs): Created {
+        const doc = JSON.parse(inputs.policy); // IAM rejects malformed policy documents
+        if (!Array.isArray(doc.Statement) || doc.Statement.length === 0)
+            throw new Error("aws:iam/rolePolicy: MalformedPolicyDocument: no statements");
+        return {
+            id: `${inputs.role}:${inputs.name ?? name}`,
+            state: { ...inputs, name: inputs.name ?? `${name}-${digest(name, 7)}` },
+        };
+    }
+
+    private createRolePolicyAttachment(_name: string, inputs: Inputs): Created {
+        return { id: `${inputs.role}-${digest(inputs.policyArn, 8)}`, state: inputs };
+    }
+
+    private createLogGroup(name: string, inputs: Inputs, type: string): Created {
+        const lgName = autoname(inputs, name, 512, type);
+        if (inputs.retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(inputs.retentionInDays)) {
+            throw new Error(
+                `aws:cloudwatch/logGroup: retention_in_days ${inputs.retentionInDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`,
+            );
         }
+        return { id: lgName, state: { ...inputs, name: lgName, arn: this.arn("logs", `log-group:${lgName}`) } };
+    }
+
+    private createPermission(name: string, inputs: Inputs): Created {
+        const fn = String(inputs.function).split(":").pop()!;
+        if (!this.state.functions.has(fn))
+            throw new Error(`aws:lambda/permission: ResourceNotFoundException: Function not found: ${inputs.function}`);
+        const statementId = inputs.statementId ?? `terraform-${digest(name, 20)}`;
+        this.state.permissions.push({
+            functionName: fn,
+            principal: inputs.principal,
+            sourceArn: inputs.sourceArn,
+            action: inputs.action,
+        });
+        return { id: statementId, state: { ...inputs, statementId } };
+    }
+
+    private createSecurityGroup(name: string, inputs: Inputs, type: string): Created {
+        const sgName = autoname(inputs, name, 255, type);
+        const vpcId = inputs.vpcId ?? `vpc-default`;
+        const id = `sg-${digest(`sg/${name}`, 17)}`;
+        this.state.securityGroups.set(id, { vpcId });
+        return {
+            id,
+            state: {
+                ...inputs,
+                name: sgName,
+                vpcId,
+                arn: this.arn("ec2", `security-group/${id}`),
+                ownerId: this.world.accountId,
+                egress: inputs.egress ?? [],
+                ingress: inputs.ingress ?? [],
+            },
+        };
+    }
+
+    private createSecurityGroupIngressRule(name: string, inputs: Inputs, type: string): Created {
+        const targets = ["cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "prefixListId"].filter(
+            (k) => inputs[k] !== undefined,
+        );
+        if (targets.length !== 1)
+            throw new Error(
+                `${type}: exactly one of cidr_ipv4, cidr_ipv6, referenced_security_group_id, prefix_list_id is required (got ${targets.join(", ") || "none"})`,
+            );
+        const id = `sgr-${digest(`${type}/${name}`, 17)}`;
+        return {
+            id,
+            state: { ...inputs, securityGroupRuleId: id, arn: this.arn("ec2", `security-group-rule/${id}`) },
+        };
+    }
+
+    private createTargetGroup(name: string, inputs: Inputs, type: string): Created {
+        const tgName = autoname(inputs, name, 32, type);
+        if (
+            inputs.targetType === "lambda" &&
+            (inputs.port !== undefined || inputs.protocol !== undefined || inputs.vpcId !== undefined)
+        ) {
+            throw new Error("aws:lb/targetGroup: port, protocol and vpc_id must not be set when target_type is lambda");
+        }
+        const arnSuffix = `targetgroup/${tgName}/${digest(`tg/${name}`, 16)}`;
+        return {
+            id: this.arn("elasticloadbalancing", arnSuffix),
+            state: {
+                ...inputs,
+                name: tgName,
+                arn: this.arn("elasticloadbalancing", arnSuffix),
+                arnSuffix,
+                loadBalancerArns: [],
+            },
+        };
+    }
+
+    private createTargetGroupAttachment(_name: string, inputs: Inputs): Created {
+        const fn = String(inputs.targetId).split(":").pop()!;
+        if (this.state.functions.has(fn)) {
+            // ELB checks its invoke permission when the Lambda is registered: the race other IaC hits.
+            const allowed = this.state.permissions.some(
+                (p) =>
+                    p.functionName === fn &&
+                    p.principal === "elasticloadbalancing.amazonaws.com" &&
+                    p.action === "lambda:InvokeFunction" &&
+                    (p.sourceArn === undefined || p.sourceArn === inputs.targetGroupArn),
+            );
+            if (!allowed)
+                throw new Error(
+                    `aws:lb/targetGroupAttachment: AccessDenied: elasticloadbalancing principal does not have permission to invoke ${inputs.targetId} from target group ${inputs.targetGroupArn}`,
+                );
+        }
+        return { id: `${inputs.targetGroupArn}-${digest(String(inputs.targetId), 12)}`, state: inputs };
+    }
+
+    private createListener(name: string, inputs: Inputs): Created {
+        if (inputs.protocol === "HTTPS" && !inputs.certificateArn)
+            throw new Error("aws:lb/listener: ValidationError: A certificate must be specified for HTTPS listeners");
+        const lbArn: string = inputs.loadBalancerArn;
+        const arn = lbArn.replace(":loadbalancer/", ":listener/") + "/" + digest(`listener/${name}`, 16);
+        for (const a of inputs.defaultActions ?? [])
+            if (a.targetGroupArn) this.bindTargetGroup(a.targetGroupArn, lbArn);
+        this.state.listeners.set(arn, { loadBalancerArn: lbArn, priorities: new Map() });
+        return {
+            id: arn,
+            state: {
+                ...inputs,
+                arn,
+                sslPolicy:
+                    inputs.protocol === "HTTPS" ? (inputs.sslPolicy ?? "ELBSecurityPolicy-2016-08") : inputs.sslPolicy,
+            },
+        };
     }
 
     private listenerRule(name: string, inputs: Inputs): Created {
@@ -441,22 +460,21 @@ export class AwsSimulator {
     }
 
     call(token: string, inputs: Inputs): Inputs | undefined {
-        const w = this.world;
         switch (token) {
             case "aws:index/getRegion:getRegion":
                 return {
-                    name: w.region,
-                    region: w.region,
-                    id: w.region,
-                    endpoint: `ec2.${w.region}.amazonaws.com`,
-                    description: w.region,
+                    name: this.world.region,
+                    region: this.world.region,
+                    id: this.world.region,
+                    endpoint: `ec2.${this.world.region}.amazonaws.com`,
+                    description: this.world.region,
                 };
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return {
-                    accountId: w.accountId,
-                    arn: `arn:aws:iam::${w.accountId}:user/ci`,
+                    accountId: this.world.accountId,
+                    arn: `arn:aws:iam::${this.world.accountId}:user/ci`,
                     userId: "AIDA" + digest("ci", 17).toUpperCase(),
-                    id: w.accountId,
+                    id: this.world.accountId,
                 };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
