@@ -6,7 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 import { validateIstioObject } from "./support/istio-schema";
-import { ALB, ALB_CA, BUNDLE, CLIENT_SPIFFE_ID, INGRESS, PUBLIC_UPSTREAM } from "./support/link-fixture";
+import {
+    ALB,
+    ALB_CA,
+    BUNDLE,
+    BUNDLE_SECRET_DATA,
+    CLIENT_SPIFFE_ID,
+    INGRESS,
+    PUBLIC_UPSTREAM,
+} from "./support/link-fixture";
 
 const sim = startSimulation();
 const COMPONENT = "crossmesh:index:ExportGateway";
@@ -95,7 +103,7 @@ test("Secret data is secret in the recorded inputs: no private key or CA in plai
     }
     assert.deepEqual(
         (unsecret(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-link-link").rawInputs) as any).stringData,
-        BUNDLE,
+        BUNDLE_SECRET_DATA,
     );
 });
 

@@ -6,7 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
 import { validateIstioObject } from "./support/istio-schema";
-import { ALB, BUNDLE, CLIENT_SPIFFE_ID, EGRESS, GKE_TRUST_DOMAIN, INGRESS } from "./support/link-fixture";
+import {
+    ALB,
+    BUNDLE,
+    BUNDLE_SECRET_DATA,
+    CLIENT_SPIFFE_ID,
+    EGRESS,
+    GKE_TRUST_DOMAIN,
+    INGRESS,
+} from "./support/link-fixture";
 
 const sim = startSimulation();
 const SE = "kubernetes:networking.istio.io/v1:ServiceEntry";
@@ -140,7 +148,7 @@ test("client Secret data is secret in the recorded inputs", async () => {
     const plain = unsecret(secret.rawInputs) as any;
     assert.deepEqual(
         [plain.metadata.namespace, plain.type, plain.stringData],
-        ["istio-egress", "kubernetes.io/tls", BUNDLE],
+        ["istio-egress", "kubernetes.io/tls", BUNDLE_SECRET_DATA],
     );
 });
 

@@ -14,6 +14,7 @@ import {
     ALB,
     ALB_CA,
     BUNDLE,
+    BUNDLE_SECRET_DATA,
     CLIENT_SPIFFE_ID,
     EKS_LB,
     HOSTS,
@@ -84,7 +85,7 @@ test("EKS side: server Secret, CA-only Secret for the private upstream only, eve
     );
     const server = get(objs, "Secret", "crossmesh-link");
     assert.equal(server.type, "kubernetes.io/tls");
-    assert.deepEqual(server.stringData, BUNDLE);
+    assert.deepEqual(server.stringData, BUNDLE_SECRET_DATA);
     const ca = get(objs, "Secret", "crossmesh-upstream-ca-lambda-external");
     assert.deepEqual([ca.type, ca.stringData], ["Opaque", { "ca.crt": ALB_CA }]);
 });

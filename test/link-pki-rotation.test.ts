@@ -24,9 +24,9 @@ let now = new Date(Date.now() - 61 * DAY);
 const sim = startSimulation({ world: defaultWorld({ now: () => now }) });
 const HOST = "lambda.external";
 
-type Bundle = { "tls.crt": string; "tls.key": string; "ca.crt": string };
-const serverSide = (b: Bundle) => ({ cert: b["tls.crt"], key: b["tls.key"], ca: b["ca.crt"] });
-const clientSide = (b: Bundle) => ({ cert: b["tls.crt"], key: b["tls.key"], ca: b["ca.crt"], servername: HOST });
+type Bundle = { certPem: string; privateKeyPem: string; caPem: string };
+const serverSide = (b: Bundle) => ({ cert: b.certPem, key: b.privateKeyPem, ca: b.caPem });
+const clientSide = (b: Bundle) => ({ cert: b.certPem, key: b.privateKeyPem, ca: b.caPem, servername: HOST });
 
 test("after leaf renewal inside the window (CAs unchanged) every old/new client × server pair handshakes", async () => {
     const { LinkPki } = await import("../components/link-pki");
@@ -69,14 +69,14 @@ test("after leaf renewal inside the window (CAs unchanged) every old/new client 
     await settle();
     assert.equal(keysAndCas(), before, "renewal touches no key, CSR or CA");
     assert.equal(Date.parse(newStart), Math.floor(now.getTime() / 1000) * 1000, "issued at the new time");
-    const oldX = new crypto.X509Certificate(oldServer["tls.crt"]);
+    const oldX = new crypto.X509Certificate(oldServer.certPem);
     const newX = new crypto.X509Certificate(newServerPem);
     assert.notEqual(newX.serialNumber, oldX.serialNumber, "a new certificate");
     assert.equal(newX.issuer, oldX.issuer, "from the same CA");
-    assert.ok(newX.checkPrivateKey(crypto.createPrivateKey(oldServer["tls.key"])), "for the same key");
+    assert.ok(newX.checkPrivateKey(crypto.createPrivateKey(oldServer.privateKeyPem)), "for the same key");
     assert.ok(Date.parse(newX.validTo) > Date.parse(oldX.validTo));
-    const newServer = { ...oldServer, "tls.crt": newServerPem };
-    const newClient = { ...oldClient, "tls.crt": newClientPem };
+    const newServer = { ...oldServer, certPem: newServerPem };
+    const newClient = { ...oldClient, certPem: newClientPem };
 
     for (const [sName, s] of [
         ["old", oldServer],
@@ -124,11 +124,11 @@ test("CA rotation with overlapping trust bundles: old- and new-CA clients and se
     ]);
     await settle();
     assert.equal(
-        newServer["ca.crt"],
+        newServer.caPem,
         newClientCa + oldClientCa,
         "the new server trusts its own client CA first, then the old one",
     );
-    assert.equal(oldServer["ca.crt"], oldClientCa + newClientCa);
+    assert.equal(oldServer.caPem, oldClientCa + newClientCa);
 
     for (const [sName, s] of [
         ["old", oldServer],
@@ -143,7 +143,7 @@ test("CA rotation with overlapping trust bundles: old- and new-CA clients and se
         }
     }
     // Overlap widens trust to the two generations only.
-    const r = await handshake(serverSide(newServer), { ...clientSide(strangerClient), ca: newClient["ca.crt"] });
+    const r = await handshake(serverSide(newServer), { ...clientSide(strangerClient), ca: newClient.caPem });
     assert.equal(r.ok, false, "a client of an unrelated CA is still rejected");
     // Without the overlap the old client is rejected: the extra trust is what keeps the rollout up.
     const strict = await handshake({ ...serverSide(newServer), ca: newClientCa }, clientSide(oldClient));

@@ -30,24 +30,24 @@ async function build() {
 }
 const built = build();
 
-const serverSide = (b: { "tls.crt": string; "tls.key": string; "ca.crt": string }) => ({
-    cert: b["tls.crt"],
-    key: b["tls.key"],
-    ca: b["ca.crt"],
+const serverSide = (b: { certPem: string; privateKeyPem: string; caPem: string }) => ({
+    cert: b.certPem,
+    key: b.privateKeyPem,
+    ca: b.caPem,
 });
-const clientSide = (b: { "tls.crt": string; "tls.key": string; "ca.crt": string }, servername: string) => ({
-    cert: b["tls.crt"],
-    key: b["tls.key"],
-    ca: b["ca.crt"],
+const clientSide = (b: { certPem: string; privateKeyPem: string; caPem: string }, servername: string) => ({
+    cert: b.certPem,
+    key: b.privateKeyPem,
+    ca: b.caPem,
     servername,
 });
 
 test("each side's bundle holds its own cert and key and exactly the other side's CA", async () => {
     const { server, client, serverCa, clientCa } = await built;
-    assert.equal(server["ca.crt"], clientCa, "server trusts the client CA only");
-    assert.equal(client["ca.crt"], serverCa, "client trusts the server CA only");
-    const serverCert = new crypto.X509Certificate(server["tls.crt"]);
-    const clientCert = new crypto.X509Certificate(client["tls.crt"]);
+    assert.equal(server.caPem, clientCa, "server trusts the client CA only");
+    assert.equal(client.caPem, serverCa, "client trusts the server CA only");
+    const serverCert = new crypto.X509Certificate(server.certPem);
+    const clientCert = new crypto.X509Certificate(client.certPem);
     assert.ok(
         serverCert.verify(new crypto.X509Certificate(serverCa).publicKey),
         "server leaf is signed by the server CA",
@@ -57,8 +57,8 @@ test("each side's bundle holds its own cert and key and exactly the other side's
         "client leaf is signed by the client CA",
     );
     assert.equal(serverCert.verify(new crypto.X509Certificate(clientCa).publicKey), false);
-    assert.ok(serverCert.checkPrivateKey(crypto.createPrivateKey(server["tls.key"])));
-    assert.ok(clientCert.checkPrivateKey(crypto.createPrivateKey(client["tls.key"])));
+    assert.ok(serverCert.checkPrivateKey(crypto.createPrivateKey(server.privateKeyPem)));
+    assert.ok(clientCert.checkPrivateKey(crypto.createPrivateKey(client.privateKeyPem)));
     assert.equal(serverCert.subjectAltName, "DNS:lambda.external, DNS:orders.external");
     assert.equal(clientCert.subjectAltName, `URI:${SPIFFE}`);
     assert.equal(serverCert.publicKey.asymmetricKeyDetails?.namedCurve, "prime256v1", "ECDSA P-256 by default");
@@ -76,19 +76,19 @@ test("server and client bundles handshake for every exported host; each side see
 
 test("a client certificate from another CA is rejected", async () => {
     const { server, client, otherClient, otherServer } = await built;
-    const stranger = { ...clientSide(otherClient, HOSTS[0]), ca: client["ca.crt"] };
+    const stranger = { ...clientSide(otherClient, HOSTS[0]), ca: client.caPem };
     const r = await handshake(serverSide(server), stranger);
     assert.equal(r.ok, false);
     // node's server checks the client chain after the handshake and drops the socket without a reply.
     assert.match(r.error ?? "", /socket hang up|unknown ca|certificate/i);
     // Control: the same client is accepted by a server that trusts its CA, so the CA was the reason.
-    const control = await handshake({ ...serverSide(server), ca: otherServer["ca.crt"] }, stranger);
+    const control = await handshake({ ...serverSide(server), ca: otherServer.caPem }, stranger);
     assert.equal(control.ok, true, control.error);
 });
 
 test("a client without a certificate is rejected", async () => {
     const { server, client } = await built;
-    const r = await handshake(serverSide(server), { ca: client["ca.crt"], servername: HOSTS[0] });
+    const r = await handshake(serverSide(server), { ca: client.caPem, servername: HOSTS[0] });
     assert.equal(r.ok, false);
     assert.match(r.error ?? "", /certificate required|peer did not return a certificate|alert/i);
 });
@@ -165,7 +165,7 @@ test("no private key appears outside a secret in the outputs or in any child's i
     // The check can fail: the bundles do hold keys, inside secrets.
     assert.deepEqual(
         plainMatches(JSON.parse(JSON.stringify(outputs).replaceAll(SECRET_SIG, "x")), /PRIVATE KEY/).sort(),
-        ["clientBundle.value.tls.key", "serverBundle.value.tls.key"],
+        ["clientBundle.value.privateKeyPem", "serverBundle.value.privateKeyPem"],
     );
     for (const k of sim.graph.children(component.urn))
         assert.deepEqual(plainMatches(k.rawInputs, /PRIVATE KEY/), [], k.name);
@@ -189,7 +189,7 @@ test("RSA 3072 keys when asked, and they handshake", async () => {
         .filter((k) => k.type === "tls:index/privateKey:PrivateKey");
     assert.equal(keys.length, 4);
     for (const k of keys) assert.deepEqual([k.rawInputs.algorithm, k.rawInputs.rsaBits], ["RSA", 3072], k.name);
-    assert.equal(new crypto.X509Certificate(server["tls.crt"]).publicKey.asymmetricKeyDetails?.modulusLength, 3072);
+    assert.equal(new crypto.X509Certificate(server.certPem).publicKey.asymmetricKeyDetails?.modulusLength, 3072);
     const r = await handshake(serverSide(server), clientSide(client, "lambda.external"));
     assert.equal(r.ok, true, r.error);
 });

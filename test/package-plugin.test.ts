@@ -306,8 +306,8 @@ test(
                     const type = schema.types[pki[bundle]!.$ref!.replace("#/types/", "")]!;
                     assert.deepEqual(
                         sorted(Object.keys(type.properties ?? {})),
-                        ["ca.crt", "tls.crt", "tls.key"],
-                        `${bundle} carries the Istio SDS key names`,
+                        ["caPem", "certPem", "privateKeyPem"],
+                        `${bundle}: certificate, key and trusted CAs, as identifiers every language can name`,
                     );
                 }
             },

@@ -23,11 +23,17 @@ export interface GatewayRef {
     serviceAccount: string;
 }
 
-/** The files of a gateway TLS credential, with the key names Istio's SDS accepts. */
+/**
+ * A gateway's TLS credential. The gateways store it in a Secret under the key names Istio's SDS reads
+ * (`tls.crt`, `tls.key`, `ca.crt`); the fields are plain identifiers so every language's SDK can carry them.
+ */
 export interface TlsBundle {
-    "tls.crt": string;
-    "tls.key": string;
-    "ca.crt": string;
+    /** The leaf certificate (PEM): the Secret's `tls.crt`. */
+    certPem: string;
+    /** Its private key (PEM): the Secret's `tls.key`. */
+    privateKeyPem: string;
+    /** The CA certificates the gateway trusts for its peer (PEM, concatenated): the Secret's `ca.crt`. */
+    caPem: string;
 }
 
 // Modes as named string enums: a `const` object of the values and a type of the same name. Plain

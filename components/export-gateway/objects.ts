@@ -5,7 +5,7 @@
 // build the same entries with plain values (`exportObjects`).
 import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
-import type { LinkObject } from "../link-routing/objects";
+import { LinkObject, credentialData } from "../link-routing/objects";
 import { authorityValues, linkLabels, objectName, principalOf } from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
@@ -150,10 +150,6 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
             payload: (v) => ({ spec: exportAuthorizationPolicySpec(hosts, v) }),
         },
     ];
-}
-
-function credentialData(bundle: TlsBundle): Record<string, string> {
-    return { "tls.crt": bundle["tls.crt"], "tls.key": bundle["tls.key"], "ca.crt": bundle["ca.crt"] };
 }
 
 /**

@@ -5,7 +5,7 @@
 // callers). ImportGateway creates exactly these entries; the tests build them with plain values.
 import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
-import type { LinkObject } from "../link-routing/objects";
+import { LinkObject, credentialData } from "../link-routing/objects";
 import { authorityValues, gatewayServiceHost, linkLabels, objectName, subsetName } from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
@@ -92,13 +92,7 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
             // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the server CA).
             identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
             reads: ["bundle"],
-            payload: (v) => ({
-                stringData: {
-                    "tls.crt": v.bundle["tls.crt"],
-                    "tls.key": v.bundle["tls.key"],
-                    "ca.crt": v.bundle["ca.crt"],
-                },
-            }),
+            payload: (v) => ({ stringData: credentialData(v.bundle) }),
         },
         ...s.hosts.flatMap((host, i): PlannedObject<ImportValues, N>[] => [
             {

@@ -68,5 +68,5 @@ export function assembleBundle(
     peerCaPem: string,
     extraCaPems: readonly string[],
 ): TlsBundle {
-    return { "tls.crt": certPem, "tls.key": privateKeyPem, "ca.crt": trustBundle(peerCaPem, extraCaPems) };
+    return { certPem, privateKeyPem, caPem: trustBundle(peerCaPem, extraCaPems) };
 }

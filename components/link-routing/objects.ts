@@ -38,7 +38,7 @@ export function credentialSecret(linkName: string, name: string, namespace: stri
         kind: "Secret",
         metadata: meta(linkName, name, namespace),
         type: "kubernetes.io/tls",
-        stringData: { "tls.crt": bundle["tls.crt"], "tls.key": bundle["tls.key"], "ca.crt": bundle["ca.crt"] },
+        stringData: credentialData(bundle),
     };
 }
 
@@ -61,4 +61,9 @@ export function pick(objects: LinkObject[], kind: string, name: string): LinkObj
     const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
     if (!found) throw new Error(`no ${kind} named ${name} among the built objects`);
     return found;
+}
+
+/** A credential as Istio's SDS reads it from a `credentialName` Secret. */
+export function credentialData(bundle: TlsBundle): Record<"tls.crt" | "tls.key" | "ca.crt", string> {
+    return { "tls.crt": bundle.certPem, "tls.key": bundle.privateKeyPem, "ca.crt": bundle.caPem };
 }

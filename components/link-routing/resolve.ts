@@ -27,4 +27,4 @@ export const PLACEHOLDER_GATEWAY: GatewayRef = {
     serviceName: "",
     serviceAccount: "",
 };
-export const PLACEHOLDER_BUNDLE: TlsBundle = { "tls.crt": "", "tls.key": "", "ca.crt": "" };
+export const PLACEHOLDER_BUNDLE: TlsBundle = { certPem: "", privateKeyPem: "", caPem: "" };

@@ -26,9 +26,15 @@ export const HOSTS = ["lambda.external", "orders.external"];
 
 /** PEM-shaped stand-ins: builders copy them, the tracer checks that each key is present. */
 export const BUNDLE: TlsBundle = {
-    "tls.crt": "-----BEGIN CERTIFICATE-----\nleaf\n-----END CERTIFICATE-----\n",
-    "tls.key": "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n",
-    "ca.crt": "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n",
+    certPem: "-----BEGIN CERTIFICATE-----\nleaf\n-----END CERTIFICATE-----\n",
+    privateKeyPem: "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n",
+    caPem: "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n",
+};
+/** BUNDLE as its Secret must carry it: the key names Istio's SDS reads. */
+export const BUNDLE_SECRET_DATA = {
+    "tls.crt": BUNDLE.certPem,
+    "tls.key": BUNDLE.privateKeyPem,
+    "ca.crt": BUNDLE.caPem,
 };
 export const ALB_CA = "-----BEGIN CERTIFICATE-----\nalb-ca\n-----END CERTIFICATE-----\n";
 
