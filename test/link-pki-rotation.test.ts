@@ -39,7 +39,7 @@ test("after leaf renewal inside the window (CAs unchanged) every old/new client 
         valueOf(pki.clientBundle),
         valueOf(pki.serverCertExpiresAt),
         valueOf(pki.serverCaExpiresAt),
-        valueOf(pki.serverLeaf.cert.readyForRenewal),
+        valueOf(pki.issued().serverLeaf.cert.readyForRenewal),
     ]);
     assert.equal(leafDue, false, "a fresh leaf is not due");
 
@@ -55,10 +55,10 @@ test("after leaf renewal inside the window (CAs unchanged) every old/new client 
     const keysAndCas = () =>
         sim.graph.resources.filter((r) => r.type !== "tls:index/locallySignedCert:LocallySignedCert").length;
     const before = keysAndCas();
-    const renewedServer = new tls.LocallySignedCert("link-server-cert-renewed", pki.serverLeaf.signArgs, {
+    const renewedServer = new tls.LocallySignedCert("link-server-cert-renewed", pki.issued().serverLeaf.signArgs, {
         parent: pki,
     });
-    const renewedClient = new tls.LocallySignedCert("link-client-cert-renewed", pki.clientLeaf.signArgs, {
+    const renewedClient = new tls.LocallySignedCert("link-client-cert-renewed", pki.issued().clientLeaf.signArgs, {
         parent: pki,
     });
     const [newServerPem, newClientPem, newStart] = await Promise.all([

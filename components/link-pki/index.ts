@@ -18,6 +18,15 @@ export { KeyAlgorithm, RsaBits } from "../common/types";
 
 export const LINK_PKI_TOKEN = "crossmesh:index:LinkPki";
 
+/** The tls resources one LinkPki issued: a CA and a leaf per side. */
+export interface LinkPkiIssued {
+    serverCa: IssuedCa;
+    clientCa: IssuedCa;
+    serverLeaf: IssuedLeaf;
+    clientLeaf: IssuedLeaf;
+}
+const issuedBy = new WeakMap<LinkPki, LinkPkiIssued>();
+
 /**
  * The self-signed certificates of one gateway-to-gateway mTLS link: the server side (EKS ingress gateway)
  * and the client side (GKE egress gateway) each get their own CA and a leaf, and each side's bundle trusts
@@ -41,11 +50,14 @@ export class LinkPki extends pulumi.ComponentResource {
     readonly clientSpiffeId: pulumi.Output<string>;
     /** The DNS SANs of the server certificate: the SNI / `subjectAltNames` the GKE side must use. */
     readonly serverHosts: pulumi.Output<string[]>;
-    /** Child resources, for advanced use (e.g. `signArgs` to model a renewal). */
-    readonly serverCa: IssuedCa;
-    readonly clientCa: IssuedCa;
-    readonly serverLeaf: IssuedLeaf;
-    readonly clientLeaf: IssuedLeaf;
+    /**
+     * The tls resources behind the bundles, for advanced use in TypeScript (e.g. `signArgs` to model a
+     * renewal). A method, not a field: the multi-language schema carries only plain outputs, and a field
+     * of tls resource types would make every language's SDK depend on the tls SDK.
+     */
+    issued(): LinkPkiIssued {
+        return issuedBy.get(this)!;
+    }
 
     constructor(name: string, args: LinkPkiArgs, opts?: pulumi.ComponentResourceOptions) {
         validateLinkPkiArgs(args);
@@ -53,36 +65,37 @@ export class LinkPki extends pulumi.ComponentResource {
         const child = { parent: this };
         const s = resolvedSettings(args);
 
-        this.serverCa = issueCa(name, "server", s.key, s.caHours, s.caEarly, child);
-        this.clientCa = issueCa(name, "client", s.key, s.caHours, s.caEarly, child);
+        const serverCa = issueCa(name, "server", s.key, s.caHours, s.caEarly, child);
+        const clientCa = issueCa(name, "client", s.key, s.caHours, s.caEarly, child);
         const leaf = { validityHours: s.leafHours, earlyRenewalHours: s.leafEarly };
-        this.serverLeaf = issueLeaf(
+        const serverLeaf = issueLeaf(
             name,
             "server",
             s.key,
             // key_encipherment matters for RSA key exchange (TLS 1.2); harmless for ECDSA.
             { ...leaf, dnsNames: s.hosts, allowedUses: ["digital_signature", "key_encipherment", "server_auth"] },
-            this.serverCa,
+            serverCa,
             child,
         );
-        this.clientLeaf = issueLeaf(
+        const clientLeaf = issueLeaf(
             name,
             "client",
             s.key,
             { ...leaf, uris: s.spiffeId.apply((id) => [id]), allowedUses: ["digital_signature", "client_auth"] },
-            this.clientCa,
+            clientCa,
             child,
         );
 
         // Cross-wiring: each side's ca.crt is the OTHER side's CA (plus rotation extras), never its own.
-        this.serverBundle = bundleOf(this.serverLeaf, this.clientCa, s.serverTrustsExtra);
-        this.clientBundle = bundleOf(this.clientLeaf, this.serverCa, s.clientTrustsExtra);
-        this.serverCaPem = this.serverCa.cert.certPem;
-        this.clientCaPem = this.clientCa.cert.certPem;
-        this.serverCaExpiresAt = this.serverCa.cert.validityEndTime;
-        this.clientCaExpiresAt = this.clientCa.cert.validityEndTime;
-        this.serverCertExpiresAt = this.serverLeaf.cert.validityEndTime;
-        this.clientCertExpiresAt = this.clientLeaf.cert.validityEndTime;
+        issuedBy.set(this, { serverCa, clientCa, serverLeaf, clientLeaf });
+        this.serverBundle = bundleOf(serverLeaf, clientCa, s.serverTrustsExtra);
+        this.clientBundle = bundleOf(clientLeaf, serverCa, s.clientTrustsExtra);
+        this.serverCaPem = serverCa.cert.certPem;
+        this.clientCaPem = clientCa.cert.certPem;
+        this.serverCaExpiresAt = serverCa.cert.validityEndTime;
+        this.clientCaExpiresAt = clientCa.cert.validityEndTime;
+        this.serverCertExpiresAt = serverLeaf.cert.validityEndTime;
+        this.clientCertExpiresAt = clientLeaf.cert.validityEndTime;
         this.clientSpiffeId = s.spiffeId;
         this.serverHosts = s.hosts;
         // A warning in the update's output when a certificate nears its end (see expiry.ts).
