@@ -314,7 +314,7 @@ test(
         );
 
         await t.test(
-            "CrossMeshLink's provider inputs refer to the kubernetes package's provider, so other languages' SDKs generate",
+            "the schema other languages generate SDKs from: provider inputs refer to the kubernetes provider, and Go emits every input type",
             () => {
                 // The host infers `#/resources/kubernetes` for a provider class, which SDK generation refuses
                 // ("resource type kubernetes not found in package kubernetes"); components/plugin.ts corrects it.
@@ -322,6 +322,14 @@ test(
                 const link = schema.resources["crossmesh:index:CrossMeshLink"]!.inputProperties!;
                 for (const p of ["eksProvider", "gkeProvider"])
                     assert.equal(link[p]!.$ref, `/kubernetes/v${version}/schema.json#/provider`, p);
+                // Go's generator emits the input struct of a type reached only through plain inputs (LambdaHostsAlb's
+                // functions) only with this option; without it the generated Go SDK does not compile.
+                assert.equal(
+                    (schema as unknown as { language?: { go?: { generateExtraInputTypes?: boolean } } }).language?.go
+                        ?.generateExtraInputTypes,
+                    true,
+                    "language.go.generateExtraInputTypes",
+                );
                 const refs = JSON.stringify(schema).match(/schema\.json#\/resources\/[^"]*/g) ?? [];
                 assert.deepEqual(
                     refs.filter((r) => !r.includes(":")),
