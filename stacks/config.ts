@@ -8,9 +8,6 @@ import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
 import { validateLinkSettings } from "../components/cross-mesh-link/validate";
 import { Problem, throwProblems } from "../components/common/validation";
-
-export { LINK_NAME, PROJECT, stackConfigSchema } from "./schema";
-export type { StackConfig } from "./schema";
 import { LINK_NAME, PROJECT, StackConfig, stackConfigSchema } from "./schema";
 
 /** Keys whose values must be stored encrypted (`pulumi config set --secret`). */

@@ -2,7 +2,8 @@
 // readStackConfig checks the whole config (CrossMeshLink's own validator included) before any provider exists.
 import * as pulumi from "@pulumi/pulumi";
 import { CrossMeshLink } from "../components";
-import { LINK_NAME, linkSettings, readStackConfig } from "./config";
+import { linkSettings, readStackConfig } from "./config";
+import { LINK_NAME } from "./schema";
 import { awsProvider, clusterProviders } from "./providers";
 
 const config = readStackConfig();

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { StackConfig } from "./config";
+import type { StackConfig } from "./schema";
 import { LINK_PROVIDER_SETTINGS } from "../components";
 
 export function awsProvider(config: StackConfig): aws.Provider {

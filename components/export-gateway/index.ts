@@ -127,7 +127,7 @@ function resolvedServices(
     settings.services.forEach((svc, i) => {
         if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i);
     });
-    const checked = resolved.map((mine, i) => {
+    return resolved.map((mine, i) => {
         const key = upstreamKeyOf(settings.services[i]);
         const owner = firstOf.get(key)!;
         if (owner === i) return mine;
@@ -146,5 +146,4 @@ function resolvedServices(
             return m;
         });
     });
-    return checked;
 }
