@@ -54,3 +54,27 @@ export {
     TolerationEffect,
 } from "./common/types";
 export { LINK_PROVIDER_SETTINGS } from "./common/kube";
+export {
+    checkStack,
+    checkDeployment,
+    readStack,
+    kubectlCluster,
+    linksIn,
+    CheckStackOptions,
+    CheckDeploymentOptions,
+    StatusReport,
+    LinkStatus,
+    Check,
+    CheckState,
+    CheckSide,
+    Verdict,
+    ProbeFigures,
+    ProbeOptions,
+    Cluster,
+    KubectlOptions,
+    LiveObject,
+    ObjectRef,
+    StackExport,
+    DEFAULT_WARN_DAYS,
+} from "./status";
+export { renderReport } from "./status/render";

@@ -24,6 +24,8 @@ export interface RecordedResource {
     rawOutputs?: Record<string, unknown>;
     /** The ID the simulated provider assigned (empty for components). */
     id: string;
+    /** Read with `get()` (an object someone else manages), not created: `external` in Pulumi's state. */
+    external?: boolean;
     /** What the simulated provider returned. */
     state?: Record<string, unknown>;
 }
@@ -85,6 +87,7 @@ export class GraphRecorder {
             propertyDependencies,
             rawInputs: object ? object.toJavaScript() : {},
             id: read ? req.getId() : resp.getId(),
+            ...(read ? { external: true } : {}),
             state: (resp.getObject?.() ?? resp.getProperties?.())?.toJavaScript(),
         });
     }

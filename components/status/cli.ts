@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `crossmesh status`: is every link of a stack up, from both sides? Exit 0 healthy, 1 degraded or failing
+// (each failing check named with what to do), 2 could not check. `--json` prints the report
+// (docs/status.schema.json). Usage: crossmesh status --help.
+import { parseArgs } from "node:util";
+import { DEFAULT_WARN_DAYS, checkStack } from "./index";
+import { renderReport } from "./render";
+
+export const USAGE = `Usage: crossmesh status --stack <name> [options]
+
+Reads what the stack deployed (pulumi stack export, secrets left encrypted) and checks every
+CrossMeshLink in it against both live clusters, then probes each exported host from the GKE mesh.
+
+  --stack <name>            the stack (as \`pulumi stack ls\` names it; org/name on Pulumi Cloud)
+  --cwd <dir>               the Pulumi project directory (default: the current one)
+  --eks-kubeconfig <file>   kubeconfig of the EKS cluster   | --eks-context <ctx>  a context of $KUBECONFIG
+  --gke-kubeconfig <file>   kubeconfig of the GKE cluster   | --gke-context <ctx>  a context of $KUBECONFIG
+  --json                    print the report as JSON (schema: docs/status.schema.json)
+  --probe | --no-probe      run the end-to-end probe pods in the GKE mesh (default: --probe)
+  --probe-timeout <s>       how long the probe pods may take (default 120)
+  --image <ref>             the probe's curl image (e.g. from your registry mirror)
+  --keep-probe              leave the probe's pods behind for debugging
+  --warn-days <n>           warn when a certificate has n days left or fewer (default ${DEFAULT_WARN_DAYS})
+
+Exit codes: 0 healthy, 1 degraded or failing, 2 could not check (cluster unreachable, stack missing, probe not run).
+kubectl and the pulumi CLI must be on PATH (or set KUBECTL).
+`;
+
+function usageError(message: string): never {
+    process.stderr.write(`crossmesh status: ${message}\n\n${USAGE}`);
+    process.exit(2);
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const [command, ...rest] = argv;
+    if (command === "--help" || command === "-h" || command === undefined) {
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+    }
+    if (command !== "status") usageError(`unknown command "${command}"`);
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: rest,
+            options: {
+                stack: { type: "string" },
+                cwd: { type: "string" },
+                "eks-kubeconfig": { type: "string" },
+                "eks-context": { type: "string" },
+                "gke-kubeconfig": { type: "string" },
+                "gke-context": { type: "string" },
+                json: { type: "boolean" },
+                probe: { type: "boolean" },
+                "no-probe": { type: "boolean" },
+                "probe-timeout": { type: "string" },
+                image: { type: "string" },
+                "keep-probe": { type: "boolean" },
+                "warn-days": { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+        }));
+    } catch (e) {
+        usageError(e instanceof Error ? e.message : String(e));
+    }
+    if (values.help) {
+        process.stdout.write(USAGE);
+        return 0;
+    }
+    if (!values.stack) usageError("--stack is required");
+    if (values.probe && values["no-probe"]) usageError("give --probe or --no-probe, not both");
+    const cluster = (side: "eks" | "gke") => {
+        const kubeconfig = values[`${side}-kubeconfig`];
+        const context = values[`${side}-context`];
+        if (!kubeconfig && !context)
+            usageError(`give --${side}-kubeconfig <file> or --${side}-context <ctx>: status never guesses a cluster`);
+        return { ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) };
+    };
+    const number = (flag: "warn-days" | "probe-timeout", fallback: number) => {
+        const v = values[flag];
+        if (v === undefined) return fallback;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) usageError(`--${flag} takes a whole number of ${flag === "warn-days" ? "days" : "seconds"}, got "${v}"`);
+        return n;
+    };
+    const warnDays = number("warn-days", DEFAULT_WARN_DAYS);
+    const timeoutSeconds = number("probe-timeout", 120);
+    const tty = process.stderr.isTTY === true;
+    let lastProgress = "";
+    const onProgress = (message: string) => {
+        if (tty) process.stderr.write(`\r\u001b[K${message}`);
+        else if (message.split(" (")[0] !== lastProgress) process.stderr.write(`${message}\n`);
+        lastProgress = message.split(" (")[0];
+    };
+    const report = await checkStack({
+        stack: values.stack,
+        ...(values.cwd ? { cwd: values.cwd } : {}),
+        eks: cluster("eks"),
+        gke: cluster("gke"),
+        warnDays,
+        probe: values["no-probe"]
+            ? false
+            : {
+                  timeoutSeconds,
+                  onProgress,
+                  ...(values.image ? { image: values.image } : {}),
+                  ...(values["keep-probe"] ? { keep: true } : {}),
+              },
+    });
+    if (tty && lastProgress) process.stderr.write("\r\u001b[K");
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { colour: process.stdout.isTTY === true }));
+    return report.exitCode;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            process.stderr.write(`crossmesh status: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+            process.exit(2);
+        },
+    );
+}
