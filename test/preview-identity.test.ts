@@ -97,6 +97,8 @@ const SCENARIOS = {
 } satisfies Record<string, PreviewRun>;
 const previews = new Map<string, RecordedInputs[]>();
 let twoLinks: RecordedInputs[] = [];
+/** With the verification Job: deployed, then previews of no change and of a renewal. */
+const verified = new Map<string, RecordedInputs[]>();
 
 before(async () => {
     deployed = await runProgram({});
@@ -105,7 +107,13 @@ before(async () => {
     const runs = Object.entries(SCENARIOS).map(async ([name, run]) =>
         previews.set(name, await runProgram({ ...run, preview: true, before: beforeFile })),
     );
-    [twoLinks] = await Promise.all([runProgram({ links: ["payments", "orders"], adopt: true }), ...runs]);
+    const withVerify = (async () => {
+        const file = path.join(path.dirname(beforeFile), "before-verify.json");
+        fs.writeFileSync(file, JSON.stringify(await runProgram({ verify: true })));
+        for (const [name, run] of Object.entries({ none: {}, renewal: SCENARIOS.renewal }))
+            verified.set(name, await runProgram({ ...run, verify: true, preview: true, before: file }));
+    })();
+    [twoLinks] = await Promise.all([runProgram({ links: ["payments", "orders"], adopt: true }), withVerify, ...runs]);
 });
 
 function day2(scenario: keyof typeof SCENARIOS): Day2 {
@@ -175,6 +183,14 @@ test("certificate renewal (up --replace on both leaf certificates): the link Sec
     const link = secretData(d.after, /-secret-payments-link$/);
     assert.equal(link.length, 2);
     assert.ok(link.every(unknownIn), "the credential data is unknown until the new certificate exists");
+});
+
+test("with verify on, a renewal re-runs the end-to-end check (a new Job), and no change leaves it alone", () => {
+    const job = (scenario: string) => verified.get(scenario)!.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+    assert.ok(job("none"), "the verification Job is part of the program");
+    assert.ok(!unknownIn(job("none").inputs.metadata), "no change: the same Job, not run again");
+    // The Job's name derives from the certificates: unknown until the renewed ones exist, i.e. a new Job runs.
+    assert.ok(unknownIn(job("renewal").inputs.metadata), "renewal: the check runs again with the new certificates");
 });
 
 test("without LINK_PROVIDER_SETTINGS on the providers, renewal replaces both link Secrets (why crossmesh asks for enableSecretMutable)", () => {

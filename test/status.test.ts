@@ -55,12 +55,29 @@ test("the state reader finds the link by its type, with both sides' applied obje
     assert.equal(link.name, "crossmesh");
     assert.deepEqual(link.hosts, ["orders.external", "invoices.external", "inventory.external"]);
     const kinds = (side: string) => [...new Set(link.objects.filter((o) => o.side === side).map((o) => o.kind))].sort();
-    assert.deepEqual(kinds("eks"), ["AuthorizationPolicy", "DestinationRule", "Gateway", "PeerAuthentication", "Secret", "ServiceEntry", "Sidecar", "VirtualService"].filter((k) => kinds("eks").includes(k)));
+    assert.deepEqual(
+        kinds("eks"),
+        [
+            "AuthorizationPolicy",
+            "DestinationRule",
+            "Gateway",
+            "PeerAuthentication",
+            "Secret",
+            "ServiceEntry",
+            "Sidecar",
+            "VirtualService",
+        ].filter((k) => kinds("eks").includes(k)),
+    );
     assert.ok(kinds("eks").includes("Secret") && kinds("gke").includes("Secret"));
-    assert.ok(!link.objects.some((o) => o.kind === "Service"), "the adopted gateway's Service is a read, not an applied object");
+    assert.ok(
+        !link.objects.some((o) => o.kind === "Service"),
+        "the adopted gateway's Service is a read, not an applied object",
+    );
     assert.match(link.credentials.eks.certPem ?? "", /BEGIN CERTIFICATE/);
     assert.match(link.credentials.gke.peerCaPem ?? "", /BEGIN CERTIFICATE/);
-    const plainKeys = state.deployment!.resources!.filter((r) => /PRIVATE KEY/.test(JSON.stringify(r))).map((r) => r.urn);
+    const plainKeys = state
+        .deployment!.resources!.filter((r) => /PRIVATE KEY/.test(JSON.stringify(r)))
+        .map((r) => r.urn);
     assert.deepEqual(plainKeys, [], "the export holds no private key in plain text");
 });
 
@@ -90,8 +107,14 @@ test("healthy: every check passes on both sides and the probe, exit 0", async ()
     assert.ok(r.links[0].probe.every((p) => p.statuses.every((s) => s === 200) && p.p50Ms !== undefined));
     const denied = r.links[0].checks.filter((c) => c.check === "probe-denied");
     assert.equal(denied.length, 3);
-    assert.ok(denied.some((c) => /403/.test(c.detail)), "a narrowed namespace is refused by the policy (403)");
-    assert.ok(denied.some((c) => /no answer \(curl exit 7\)/.test(c.detail)), "a namespace with no route gets none");
+    assert.ok(
+        denied.some((c) => /403/.test(c.detail)),
+        "a narrowed namespace is refused by the policy (403)",
+    );
+    assert.ok(
+        denied.some((c) => /no answer \(curl exit 7\)/.test(c.detail)),
+        "a namespace with no route gets none",
+    );
     // The probe cleans up after itself.
     const c = await clusters();
     await status(c);
@@ -120,10 +143,17 @@ const FAULTS: {
         inject: async (c) => {
             const key = tls.privateKey({ algorithm: "ECDSA", ecdsaCurve: "P256" });
             const other = await tls.selfSignedCert(
-                { privateKeyPem: key.privateKeyPem, subject: { commonName: "impostor" }, validityPeriodHours: 24, allowedUses: ["digital_signature"] },
+                {
+                    privateKeyPem: key.privateKeyPem,
+                    subject: { commonName: "impostor" },
+                    validityPeriodHours: 24,
+                    allowedUses: ["digital_signature"],
+                },
                 { now: () => new Date() },
             );
-            c.gke.find("Secret", "istio-egress", "crossmesh-link")!.data["tls.crt"] = Buffer.from(other.certPem).toString("base64");
+            c.gke.find("Secret", "istio-egress", "crossmesh-link")!.data["tls.crt"] = Buffer.from(
+                other.certPem,
+            ).toString("base64");
         },
         expect: [/^gke\/link-secret Secret istio-egress\/crossmesh-link$/],
         exitCode: 1,
@@ -141,7 +171,10 @@ const FAULTS: {
             ap.spec.rules[0].from[0].source.principals.push("*");
         },
         // Drift names the field; the refused caller now gets through, so the policy itself is caught.
-        expect: [/^gke\/object AuthorizationPolicy istio-egress\/crossmesh-import$/, /^probe\/probe-denied orders\.external$/],
+        expect: [
+            /^gke\/object AuthorizationPolicy istio-egress\/crossmesh-import$/,
+            /^probe\/probe-denied orders\.external$/,
+        ],
         exitCode: 1,
         probe: true,
     },
@@ -149,7 +182,8 @@ const FAULTS: {
         fault: "the EKS NLB hostname changed in its Service status",
         inject: (c) => {
             const svc = c.eks.find("Service", "istio-ingress", "istio-ingressgateway")!;
-            svc.status.loadBalancer.ingress[0].hostname = "k8s-istioing-replaced-0000000000.elb.eu-west-1.amazonaws.com";
+            svc.status.loadBalancer.ingress[0].hostname =
+                "k8s-istioing-replaced-0000000000.elb.eu-west-1.amazonaws.com";
         },
         expect: [
             /^eks\/load-balancer Service istio-ingress\/istio-ingressgateway$/,
@@ -171,7 +205,8 @@ const FAULTS: {
         fault: "every EKS gateway pod not Ready",
         inject: (c) => {
             for (const o of c.eks.objects.values())
-                if (o.kind === "Pod" && o.metadata.namespace === "istio-ingress") o.status.conditions[0].status = "False";
+                if (o.kind === "Pod" && o.metadata.namespace === "istio-ingress")
+                    o.status.conditions[0].status = "False";
         },
         expect: [/^eks\/gateway-pods$/],
         exitCode: 1,
@@ -196,10 +231,16 @@ for (const f of FAULTS) {
     test(`fault: ${f.fault} → exit ${f.exitCode}, named`, async () => {
         const c = await clusters();
         await f.inject(c);
-        const r = await status(c, { probe: f.probe ?? false, ...(f.warnDays !== undefined ? { warnDays: f.warnDays } : {}) });
+        const r = await status(c, {
+            probe: f.probe ?? false,
+            ...(f.warnDays !== undefined ? { warnDays: f.warnDays } : {}),
+        });
         const bad = failing(r).map(named);
         for (const want of f.expect)
-            assert.ok(bad.some((b) => want.test(b)), `expected a failing check matching ${want}; got:\n${bad.join("\n")}`);
+            assert.ok(
+                bad.some((b) => want.test(b)),
+                `expected a failing check matching ${want}; got:\n${bad.join("\n")}`,
+            );
         assert.equal(r.exitCode, f.exitCode, bad.join("\n"));
         for (const c of failing(r)) assert.ok(c.fix, `${named(c)} says what to do`);
     });
@@ -207,7 +248,9 @@ for (const f of FAULTS) {
 
 test("drift names the object and the field that changed", async () => {
     const c = await clusters();
-    c.eks.find("DestinationRule", "istio-ingress", "crossmesh-upstream-inventory-external")!.spec.trafficPolicy = { tls: { mode: "DISABLE" } };
+    c.eks.find("DestinationRule", "istio-ingress", "crossmesh-upstream-inventory-external")!.spec.trafficPolicy = {
+        tls: { mode: "DISABLE" },
+    };
     const r = await status(c, { probe: false });
     const drift = failing(r).find((x) => x.check === "object")!;
     assert.equal(drift.object, "DestinationRule istio-ingress/crossmesh-upstream-inventory-external");

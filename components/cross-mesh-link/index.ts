@@ -107,13 +107,25 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.gkeIstioRevision = meshes.gke.revision;
         this.lambdaAlbHostnames = pulumi.all(albs);
         this.verificationJob = plan.verify
-            ? verifyLink(this, name, args, plan, meshes, targets, pulumi.all([services, meshes.eksGatewayHostname]), [
-                  routing.exported,
-                  routing.imported,
-                  meshes.eks,
-                  meshes.gke,
-                  ...targets.flatMap((t) => t.resources),
-              ])
+            ? verifyLink(
+                  this,
+                  name,
+                  args,
+                  plan,
+                  meshes,
+                  targets,
+                  // What the check must re-run for: the services, the far end, and the certificates (a renewal or
+                  // a CA rotation changes them; an `up` that renews is verified end to end like any other change).
+                  pulumi.all([
+                      services,
+                      meshes.eksGatewayHostname,
+                      pki.serverCaPem,
+                      pki.clientCaPem,
+                      pki.serverCertExpiresAt,
+                      pki.clientCertExpiresAt,
+                  ]),
+                  [routing.exported, routing.imported, meshes.eks, meshes.gke, ...targets.flatMap((t) => t.resources)],
+              )
             : pulumi.output(undefined);
         this.topology = pulumi
             .all([this.eksGatewayHostname, meshes.eks.gateway, meshes.gke.gateway, services])

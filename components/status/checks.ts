@@ -102,9 +102,7 @@ async function gatewayChecks(side: ClusterSide, cluster: Cluster, objects: Appli
     const deployments = (await cluster.list("apps/v1", "Deployment", gw.namespace)).filter((d) =>
         matches(d.spec?.template?.metadata?.labels),
     );
-    const desired = deployments.length
-        ? deployments.reduce((n, d) => n + (d.spec?.replicas ?? 1), 0)
-        : pods.length;
+    const desired = deployments.length ? deployments.reduce((n, d) => n + (d.spec?.replicas ?? 1), 0) : pods.length;
     const podCheck = check(side, {
         check: "gateway-pods",
         state: ready === 0 ? CheckState.Fail : ready < desired ? CheckState.Warn : CheckState.Ok,
@@ -126,7 +124,9 @@ async function gatewayChecks(side: ClusterSide, cluster: Cluster, objects: Appli
     const pdbCheck = check(side, {
         check: "gateway-disruption-budget",
         state: pdb ? CheckState.Ok : CheckState.Warn,
-        detail: pdb ? `PodDisruptionBudget ${gw.namespace}/${pdb.metadata.name}: ${budget}` : `no PodDisruptionBudget selects the gateway pods in ${where}`,
+        detail: pdb
+            ? `PodDisruptionBudget ${gw.namespace}/${pdb.metadata.name}: ${budget}`
+            : `no PodDisruptionBudget selects the gateway pods in ${where}`,
         ...(pdb
             ? {}
             : {
@@ -148,7 +148,13 @@ function certsIn(pem: string | undefined): CertFacts[] {
     return blocks.flatMap((b) => {
         try {
             const c = new crypto.X509Certificate(b);
-            return [{ fingerprint: c.fingerprint256, notAfter: new Date(c.validTo), subject: c.subject.replace(/\n/g, ", ") }];
+            return [
+                {
+                    fingerprint: c.fingerprint256,
+                    notAfter: new Date(c.validTo),
+                    subject: c.subject.replace(/\n/g, ", "),
+                },
+            ];
         } catch {
             return [];
         }
@@ -181,7 +187,8 @@ function secretChecks(
     if (!secret) return [];
     const label = objectLabel(secret);
     const got = live.get(keyOf(secret));
-    const upRenew = "run `pulumi up` on the stack: it renews a leaf inside its renewal window (see docs/operating.md#certificates-renewal-and-expiry)";
+    const upRenew =
+        "run `pulumi up` on the stack: it renews a leaf inside its renewal window (see docs/operating.md#certificates-renewal-and-expiry)";
     if (!got)
         return [
             check(side, {
@@ -221,7 +228,9 @@ function secretChecks(
                       ? `${label} holds the certificate the stack issued (SHA-256 ${liveLeaf.fingerprint.slice(0, 23)}…)`
                       : `${label} holds a certificate the stack did not issue (${liveLeaf.subject}; SHA-256 ${liveLeaf.fingerprint.slice(0, 23)}…, issued ${issuedLeaf!.fingerprint.slice(0, 23)}…)`,
             ...(same === false
-                ? { fix: "someone replaced the link credential by hand: run `pulumi up` on the stack to put the issued one back" }
+                ? {
+                      fix: "someone replaced the link credential by hand: run `pulumi up` on the stack to put the issued one back",
+                  }
                 : {}),
         }),
     );
@@ -329,7 +338,14 @@ function verificationChecks(side: ClusterSide, objects: AppliedObject[], live: M
 /** The EKS gateway's load balancer: still the hostname the GKE side was given, and who may connect. */
 async function loadBalancerCheck(link: DeployedLink, cluster: Cluster): Promise<{ check: Check; hostname?: string }> {
     const [svcName, ns] = (link.eksIngressGateway ?? "").split(".");
-    if (!svcName || !ns) return { check: check("eks", { check: "load-balancer", state: CheckState.Unknown, detail: "the stack recorded no gateway Service" }) };
+    if (!svcName || !ns)
+        return {
+            check: check("eks", {
+                check: "load-balancer",
+                state: CheckState.Unknown,
+                detail: "the stack recorded no gateway Service",
+            }),
+        };
     const [svc] = await cluster.get(ns, [{ apiVersion: "v1", kind: "Service", name: svcName }]);
     const label = `Service ${ns}/${svcName}`;
     if (!svc)
@@ -407,7 +423,9 @@ function serviceEntryChecks(
                     detail: same
                         ? `${host} → ${address}, the EKS load balancer now`
                         : `${host} → ${address}, but the EKS load balancer is now ${target}: calls go nowhere`,
-                    ...(same ? {} : { fix: "run `pulumi up` on the stack to point the GKE side at the load balancer of now" }),
+                    ...(same
+                        ? {}
+                        : { fix: "run `pulumi up` on the stack to point the GKE side at the load balancer of now" }),
                 }),
             ];
         });

@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
         const v = values[flag];
         if (v === undefined) return fallback;
         const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) usageError(`--${flag} takes a whole number of ${flag === "warn-days" ? "days" : "seconds"}, got "${v}"`);
+        if (!Number.isInteger(n) || n < 0)
+            usageError(`--${flag} takes a whole number of ${flag === "warn-days" ? "days" : "seconds"}, got "${v}"`);
         return n;
     };
     const warnDays = number("warn-days", DEFAULT_WARN_DAYS);
@@ -108,7 +109,11 @@ export async function main(argv: string[]): Promise<number> {
               },
     });
     if (tty && lastProgress) process.stderr.write("\r\u001b[K");
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { colour: process.stdout.isTTY === true }));
+    process.stdout.write(
+        values.json
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : renderReport(report, { colour: process.stdout.isTTY === true }),
+    );
     return report.exitCode;
 }
 

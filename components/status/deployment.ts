@@ -126,7 +126,9 @@ function deployedLink(
         name,
         urn: link.urn,
         eksGatewayHostname: asString(out.eksGatewayHostname),
-        hosts: Array.isArray(out.exportedHosts) ? out.exportedHosts.filter((h): h is string => typeof h === "string") : [],
+        hosts: Array.isArray(out.exportedHosts)
+            ? out.exportedHosts.filter((h): h is string => typeof h === "string")
+            : [],
         services: Array.isArray(out.services) ? (out.services as LinkedService[]) : [],
         gkeIstioRevision: asString(out.gkeIstioRevision),
         eksIngressGateway: asString(topology.eksIngressGateway),

@@ -6,7 +6,16 @@ import { checkSide, CheckOptions } from "./checks";
 import { Cluster, ClusterUnreachable, KubectlOptions, kubectlCluster } from "./cluster";
 import { DeployedLink, StackExport, linksIn } from "./deployment";
 import { ProbeOptions, runProbe } from "./probe";
-import { Check, CheckState, LinkStatus, ProbeFigures, StatusReport, exitCodeOf, stackVerdict, verdictOf } from "./report";
+import {
+    Check,
+    CheckState,
+    LinkStatus,
+    ProbeFigures,
+    StatusReport,
+    exitCodeOf,
+    stackVerdict,
+    verdictOf,
+} from "./report";
 
 export * from "./report";
 export { Cluster, ClusterUnreachable, KubectlOptions, LiveObject, ObjectRef, kubectlCluster } from "./cluster";
@@ -51,7 +60,11 @@ export async function checkDeployment(state: StackExport, opts: CheckDeploymentO
     };
 }
 
-async function checkLink(link: DeployedLink, opts: CheckDeploymentOptions, checkOpts: CheckOptions): Promise<LinkStatus> {
+async function checkLink(
+    link: DeployedLink,
+    opts: CheckDeploymentOptions,
+    checkOpts: CheckOptions,
+): Promise<LinkStatus> {
     const eks = await checkSide(link, "eks", opts.eks, checkOpts);
     const gke = await checkSide(link, "gke", opts.gke, checkOpts, eks.facts);
     const checks: Check[] = [...eks.checks, ...gke.checks];
@@ -68,7 +81,11 @@ async function checkLink(link: DeployedLink, opts: CheckDeploymentOptions, check
             });
         } else {
             try {
-                const r = await runProbe(link, opts.gke, opts.probe === true || opts.probe === undefined ? {} : opts.probe);
+                const r = await runProbe(
+                    link,
+                    opts.gke,
+                    opts.probe === true || opts.probe === undefined ? {} : opts.probe,
+                );
                 checks.push(...r.checks);
                 probe = r.figures;
             } catch (e) {

@@ -61,7 +61,9 @@ export function parseProbeLog(log: string): ProbeSample[] {
     return log.split("\n").flatMap((line) => {
         const m = new RegExp(`^${PROBE_LINE} (\\S+) (\\d{3}) ([\\d.]+) (\\d+) ?(.*)$`).exec(line.trim());
         if (!m) return [];
-        return [{ host: m[1], status: Number(m[2]), seconds: Number(m[3]), curlExit: Number(m[4]), bodyStart: m[5].trim() }];
+        return [
+            { host: m[1], status: Number(m[2]), seconds: Number(m[3]), curlExit: Number(m[4]), bodyStart: m[5].trim() },
+        ];
     });
 }
 
@@ -80,7 +82,9 @@ const isAnswered = (s: ProbeSample) => s.status >= 200 && s.status < 500 && !isR
 const isRefused = (s: ProbeSample) => isRbacRefusal(s) || (s.status === 0 && [6, 7].includes(s.curlExit));
 
 const describe = (s: ProbeSample) =>
-    s.status === 0 ? `no answer (curl exit ${s.curlExit})` : `${s.status}${s.bodyStart ? ` "${s.bodyStart.slice(0, 40)}"` : ""}`;
+    s.status === 0
+        ? `no answer (curl exit ${s.curlExit})`
+        : `${s.status}${s.bodyStart ? ` "${s.bodyStart.slice(0, 40)}"` : ""}`;
 
 /** The verdict on one host's calls from one caller. */
 export function probeVerdict(caller: ProbeCaller, host: string, samples: readonly ProbeSample[]): Check {
@@ -97,8 +101,14 @@ export function probeVerdict(caller: ProbeCaller, host: string, samples: readonl
     if (caller.expect === "answered") {
         const good = samples.filter(isAnswered);
         const rbac = samples.filter(isRbacRefusal);
-        const p50 = percentileMs(good.map((s) => s.seconds), 50);
-        const p99 = percentileMs(good.map((s) => s.seconds), 99);
+        const p50 = percentileMs(
+            good.map((s) => s.seconds),
+            50,
+        );
+        const p99 = percentileMs(
+            good.map((s) => s.seconds),
+            99,
+        );
         const latency = good.length ? `, p50 ${p50} ms, p99 ${p99} ms` : "";
         const state =
             good.length === samples.length ? CheckState.Ok : good.length === 0 ? CheckState.Fail : CheckState.Warn;
@@ -155,14 +165,24 @@ export function probeCallers(link: DeployedLink, runId: string): ProbeCaller[] {
         const first = svc.allowedSources[0];
         if (!first) continue;
         add(
-            { namespace: first.namespace, serviceAccount: first.serviceAccount ?? "default", expect: "answered", creates: [] },
+            {
+                namespace: first.namespace,
+                serviceAccount: first.serviceAccount ?? "default",
+                expect: "answered",
+                creates: [],
+            },
             svc.host,
         );
         const wholeNamespaces = new Set(svc.allowedSources.filter((a) => !a.serviceAccount).map((a) => a.namespace));
         const narrowed = svc.allowedSources.find((a) => a.serviceAccount && !wholeNamespaces.has(a.namespace));
         add(
             narrowed
-                ? { namespace: narrowed.namespace, serviceAccount: deniedAccount, expect: "refused", creates: ["serviceAccount"] }
+                ? {
+                      namespace: narrowed.namespace,
+                      serviceAccount: deniedAccount,
+                      expect: "refused",
+                      creates: ["serviceAccount"],
+                  }
                 : { namespace: deniedNamespace, serviceAccount: "default", expect: "refused", creates: ["namespace"] },
             svc.host,
         );
@@ -230,7 +250,8 @@ function whyNotDone(pod: LiveObject | undefined): string {
     const unscheduled = (pod.status?.conditions ?? []).find(
         (c: { type: string; status: string }) => c.type === "PodScheduled" && c.status === "False",
     ) as { reason?: string; message?: string } | undefined;
-    if (unscheduled) return `${phase}: not scheduled (${unscheduled.reason ?? ""}${unscheduled.message ? `: ${unscheduled.message}` : ""})`;
+    if (unscheduled)
+        return `${phase}: not scheduled (${unscheduled.reason ?? ""}${unscheduled.message ? `: ${unscheduled.message}` : ""})`;
     const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
         .map((s: { name: string; state?: { waiting?: { reason?: string } } }) =>
             s.state?.waiting?.reason ? `${s.name} ${s.state.waiting.reason}` : "",
@@ -247,22 +268,44 @@ export async function runProbe(
     gke: Cluster,
     opts: ProbeOptions = {},
 ): Promise<{ checks: Check[]; figures: ProbeFigures[] }> {
-    const unknown = (detail: string, fix: string): Check => ({ side: "probe", check: "probe", state: CheckState.Unknown, detail, fix });
+    const unknown = (detail: string, fix: string): Check => ({
+        side: "probe",
+        check: "probe",
+        state: CheckState.Unknown,
+        detail,
+        fix,
+    });
     if (!link.gkeIstioRevision)
-        return { checks: [unknown("the stack recorded no GKE Istio revision to inject the probe's sidecar with", "run `pulumi up` on the stack once with this crossmesh version")], figures: [] };
+        return {
+            checks: [
+                unknown(
+                    "the stack recorded no GKE Istio revision to inject the probe's sidecar with",
+                    "run `pulumi up` on the stack once with this crossmesh version",
+                ),
+            ],
+            figures: [],
+        };
     const runId = crypto.randomBytes(3).toString("hex");
     const callers = probeCallers(link, runId);
     if (callers.length === 0) return { checks: [], figures: [] };
-    const pods = callers.map((c, i) => probePod(c, `crossmesh-probe-${runId}-${i}`, link.gkeIstioRevision!, runId, opts));
+    const pods = callers.map((c, i) =>
+        probePod(c, `crossmesh-probe-${runId}-${i}`, link.gkeIstioRevision!, runId, opts),
+    );
     const created: LiveObject[] = [];
     const timeoutMs = (opts.timeoutSeconds ?? 120) * 1000;
     try {
         for (const c of callers) {
-            if (c.creates.includes("namespace") && !created.some((o) => o.kind === "Namespace" && o.metadata.name === c.namespace)) {
+            if (
+                c.creates.includes("namespace") &&
+                !created.some((o) => o.kind === "Namespace" && o.metadata.name === c.namespace)
+            ) {
                 const ns: LiveObject = {
                     apiVersion: "v1",
                     kind: "Namespace",
-                    metadata: { name: c.namespace, labels: { ...MANAGED_BY_CROSSMESH, "istio.io/rev": link.gkeIstioRevision } },
+                    metadata: {
+                        name: c.namespace,
+                        labels: { ...MANAGED_BY_CROSSMESH, "istio.io/rev": link.gkeIstioRevision },
+                    },
                 };
                 await gke.apply(ns);
                 created.push(ns);
@@ -285,7 +328,14 @@ export async function runProbe(
         let latest: (LiveObject | undefined)[] = [];
         for (;;) {
             latest = await Promise.all(
-                pods.map(async (p) => (await gke.get(p.metadata.namespace, [{ apiVersion: "v1", kind: "Pod", name: p.metadata.name }]))[0]),
+                pods.map(
+                    async (p) =>
+                        (
+                            await gke.get(p.metadata.namespace, [
+                                { apiVersion: "v1", kind: "Pod", name: p.metadata.name },
+                            ])
+                        )[0],
+                ),
             );
             const done = latest.filter((p) => ["Succeeded", "Failed"].includes(p?.status?.phase)).length;
             const elapsed = Math.round((Date.now() - t0) / 1000);
@@ -334,7 +384,12 @@ export async function runProbe(
         if (!opts.keep)
             for (const o of created.reverse())
                 await gke
-                    .delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace })
+                    .delete({
+                        apiVersion: o.apiVersion,
+                        kind: o.kind,
+                        name: o.metadata.name,
+                        namespace: o.metadata.namespace,
+                    })
                     .catch(() => undefined);
     }
 }

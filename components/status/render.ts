@@ -41,7 +41,9 @@ function linkBlock(l: LinkStatus, paint: Paint): string[] {
 
 export function renderReport(report: StatusReport, opts: { colour?: boolean } = {}): string {
     const paint = opts.colour ? ansi : noColour;
-    const counts = report.links.flatMap((l) => l.checks).reduce<Record<string, number>>((n, c) => ({ ...n, [c.state]: (n[c.state] ?? 0) + 1 }), {});
+    const counts = report.links
+        .flatMap((l) => l.checks)
+        .reduce<Record<string, number>>((n, c) => ({ ...n, [c.state]: (n[c.state] ?? 0) + 1 }), {});
     const summary = (["fail", "warn", "unknown", "ok"] as const)
         .filter((s) => counts[s])
         .map((s) => `${counts[s]} ${s}`)

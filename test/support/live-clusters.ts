@@ -29,7 +29,8 @@ export class MemoryCluster implements Cluster {
     constructor(readonly name: string) {}
 
     private reach(): void {
-        if (this.unreachable) throw new ClusterUnreachable(this.name, "dial tcp 127.0.0.1:6443: connect: connection refused");
+        if (this.unreachable)
+            throw new ClusterUnreachable(this.name, "dial tcp 127.0.0.1:6443: connect: connection refused");
     }
 
     put(o: LiveObject): void {
@@ -43,7 +44,9 @@ export class MemoryCluster implements Cluster {
     async get(namespace: string | undefined, refs: readonly ObjectRef[]): Promise<LiveObject[]> {
         this.reach();
         return refs.flatMap((r) => {
-            const o = this.objects.get(keyOf(r.kind, r.namespace ?? namespace, r.name)) ?? this.objects.get(keyOf(r.kind, undefined, r.name));
+            const o =
+                this.objects.get(keyOf(r.kind, r.namespace ?? namespace, r.name)) ??
+                this.objects.get(keyOf(r.kind, undefined, r.name));
             return o && o.apiVersion === r.apiVersion ? [copy(o)] : [];
         });
     }
@@ -72,7 +75,14 @@ export class MemoryCluster implements Cluster {
             } else {
                 o.status = {
                     phase: "Pending",
-                    conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/0 nodes are available" }],
+                    conditions: [
+                        {
+                            type: "PodScheduled",
+                            status: "False",
+                            reason: "Unschedulable",
+                            message: "0/0 nodes are available",
+                        },
+                    ],
                 };
             }
         }
@@ -94,7 +104,10 @@ function stored(inputs: Record<string, any>, state: Record<string, any> | undefi
     const o = { ...copy(inputs), ...copy(state ?? {}) } as LiveObject;
     if (o.kind === "Secret" && o.stringData) {
         o.data = Object.fromEntries(
-            Object.entries(o.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+            Object.entries(o.stringData as Record<string, string>).map(([k, v]) => [
+                k,
+                Buffer.from(v).toString("base64"),
+            ]),
         );
         delete o.stringData;
     }
@@ -102,7 +115,12 @@ function stored(inputs: Record<string, any>, state: Record<string, any> | undefi
 }
 
 /** What Istio's gateway chart and the kubelet add for a gateway: a Deployment, Ready pods, a PDB. */
-function gatewayWorkload(cluster: MemoryCluster, namespace: string, selector: Record<string, string>, replicas: number): void {
+function gatewayWorkload(
+    cluster: MemoryCluster,
+    namespace: string,
+    selector: Record<string, string>,
+    replicas: number,
+): void {
     const name = selector.app ?? "gateway";
     cluster.put({
         apiVersion: "apps/v1",
@@ -149,10 +167,18 @@ interface AuthorizationRule {
 }
 
 /** Istio's ALLOW semantics for one request at the egress gateway: some rule matches the caller and the host. */
-export function admitted(policies: LiveObject[], trustDomain: string, namespace: string, sa: string, host: string): boolean {
+export function admitted(
+    policies: LiveObject[],
+    trustDomain: string,
+    namespace: string,
+    sa: string,
+    host: string,
+): boolean {
     const principal = `${trustDomain}/ns/${namespace}/sa/${sa}`;
     const hostMatches = (pattern: string) =>
-        pattern === "*" || pattern.toLowerCase() === host.toLowerCase() || (pattern.endsWith(":*") && pattern.slice(0, -2) === host);
+        pattern === "*" ||
+        pattern.toLowerCase() === host.toLowerCase() ||
+        (pattern.endsWith(":*") && pattern.slice(0, -2) === host);
     return policies
         .filter((p) => (p.spec?.action ?? "ALLOW") === "ALLOW")
         .some((p) =>
@@ -173,7 +199,10 @@ export function admitted(policies: LiveObject[], trustDomain: string, namespace:
  * would for this pod's identity: 200 when the live AuthorizationPolicies admit it, 403 "RBAC: access
  * denied" when not; a pod whose namespace sees none of its hosts (exportTo) gets no route (closed port).
  */
-export async function meshKubelet(gke: MemoryCluster, trustDomain: string): Promise<{ kubelet: Kubelet; close: () => void }> {
+export async function meshKubelet(
+    gke: MemoryCluster,
+    trustDomain: string,
+): Promise<{ kubelet: Kubelet; close: () => void }> {
     let identity = { namespace: "", sa: "" };
     const server = http.createServer((req, res) => {
         const host = (req.headers.host ?? "").replace(/:80$/, "");

@@ -16,7 +16,11 @@ function encrypt(value: unknown): unknown {
         if (o[SECRET_SIG] === SECRET_VALUE)
             return {
                 [SECRET_SIG]: SECRET_VALUE,
-                ciphertext: `v1:${crypto.createHash("sha256").update(JSON.stringify(o.value ?? null)).digest("base64").slice(0, 24)}`,
+                ciphertext: `v1:${crypto
+                    .createHash("sha256")
+                    .update(JSON.stringify(o.value ?? null))
+                    .digest("base64")
+                    .slice(0, 24)}`,
             };
         if (Object.getPrototypeOf(o) !== Object.prototype) return {};
         return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, encrypt(v)]));
@@ -27,11 +31,16 @@ function encrypt(value: unknown): unknown {
 const secret = (value: unknown) => encrypt({ [SECRET_SIG]: SECRET_VALUE, value });
 
 /** Provider properties as the state holds them: those the provider's schema marks secret encrypted. */
-function providerOutputs(state: Record<string, unknown> | undefined, kubernetesSecret: boolean): Record<string, unknown> {
+function providerOutputs(
+    state: Record<string, unknown> | undefined,
+    kubernetesSecret: boolean,
+): Record<string, unknown> {
     return Object.fromEntries(
         Object.entries(state ?? {}).map(([k, v]) => [
             k,
-            SECRET_OUTPUTS.test(k) && (kubernetesSecret || !["data", "stringData"].includes(k)) ? secret(v) : encrypt(v),
+            SECRET_OUTPUTS.test(k) && (kubernetesSecret || !["data", "stringData"].includes(k))
+                ? secret(v)
+                : encrypt(v),
         ]),
     );
 }
