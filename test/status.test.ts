@@ -3,8 +3,12 @@
 // injected alone is named by the check it breaks, with the exit code an operator's CI reads. The probe
 // runs its real script (sh + curl) against a stand-in egress gateway that obeys the live
 // AuthorizationPolicy, so a policy edited by hand is caught by the refused caller.
-import { before, after, test } from "node:test";
+import { before, after, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
 import { StackRun, runStack } from "../tools/simulator/stack";
 import { stackExport } from "../tools/simulator/state-export";
 import * as tls from "../tools/simulator/tls";
@@ -283,4 +287,76 @@ test("the human report puts the verdict first and names every failing check with
     assert.ok(lines.some((l) => /✗ link-secret +Secret istio-ingress\/crossmesh-link is missing/.test(l)));
     assert.ok(lines.some((l) => /→ run `pulumi up` on the stack to re-create it/.test(l)));
     assert.doesNotMatch(text, /\u001b\[/, "no colour unless asked");
+});
+
+test("every report matches the documented --json schema (docs/status.schema.json)", async () => {
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(
+        JSON.parse(fs.readFileSync(path.join(__dirname, "..", "docs", "status.schema.json"), "utf8")),
+    );
+    const healthy = await status(await clusters());
+    const broken = await clusters();
+    broken.eks.unreachable = true;
+    broken.gke.find("AuthorizationPolicy", "istio-egress", "crossmesh-import")!.spec.action = "DENY";
+    for (const r of [healthy, await status(broken), await status(await clusters(), { warnDays: 100, probe: false })])
+        assert.ok(validate(JSON.parse(JSON.stringify(r))), JSON.stringify(validate.errors));
+    // The schema is strict: a report with a field it does not document fails.
+    assert.equal(validate({ ...healthy, extra: 1 }), false);
+});
+
+/** The installed command, run as a user runs it. */
+async function cli(
+    args: string[],
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn(
+        process.execPath,
+        ["--import", "tsx", path.join(__dirname, "..", "components", "status", "cli.ts"), ...args],
+        { env },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { status, stdout, stderr };
+}
+
+const CLI_REFUSALS: { args: string[]; says: RegExp }[] = [
+    { args: ["status"], says: /--stack is required/ },
+    { args: ["status", "--stack", "dev"], says: /give --eks-kubeconfig <file> or --eks-context <ctx>/ },
+    {
+        args: ["status", "--stack", "dev", "--eks-context", "a"],
+        says: /give --gke-kubeconfig <file> or --gke-context <ctx>/,
+    },
+    {
+        args: ["status", "--stack", "dev", "--eks-context", "a", "--gke-context", "b", "--warn-days", "soon"],
+        says: /--warn-days takes a whole number of days, got "soon"/,
+    },
+    {
+        args: ["status", "--stack", "dev", "--probe", "--no-probe", "--eks-context", "a", "--gke-context", "b"],
+        says: /--probe or --no-probe, not both/,
+    },
+    { args: ["status", "--stak", "dev"], says: /Unknown option '--stak'/ },
+    { args: ["stauts"], says: /unknown command "stauts"/ },
+];
+
+describe("usage errors answer with exit 2 and the usage", { concurrency: true }, () => {
+    for (const r of CLI_REFUSALS)
+        test(`crossmesh ${r.args.join(" ")}`, async () => {
+            const run = await cli(r.args);
+            assert.equal(run.status, 2, run.stderr);
+            assert.match(run.stderr, r.says);
+            assert.match(run.stderr, /Usage: crossmesh status --stack <name>/);
+        });
+});
+
+test("without a Pulumi CLI the stack cannot be read: exit 2 and a JSON report that says why", async () => {
+    const run = await cli(["status", "--stack", "dev", "--eks-context", "a", "--gke-context", "b", "--json"], {
+        ...process.env,
+        PATH: path.dirname(process.execPath),
+    });
+    assert.equal(run.status, 2, run.stderr);
+    const report = JSON.parse(run.stdout) as StatusReport;
+    assert.equal(report.verdict, "unknown");
+    assert.match(report.errors[0], /no Pulumi CLI|could not read stack dev/);
 });

@@ -3,8 +3,7 @@
 // (each failing check named with what to do), 2 could not check. `--json` prints the report
 // (docs/status.schema.json). Usage: crossmesh status --help.
 import { parseArgs } from "node:util";
-import { DEFAULT_WARN_DAYS, checkStack } from "./index";
-import { renderReport } from "./render";
+import { DEFAULT_WARN_DAYS } from "./report";
 
 export const USAGE = `Usage: crossmesh status --stack <name> [options]
 
@@ -84,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
             usageError(`--${flag} takes a whole number of ${flag === "warn-days" ? "days" : "seconds"}, got "${v}"`);
         return n;
     };
+    const eks = cluster("eks");
+    const gke = cluster("gke");
     const warnDays = number("warn-days", DEFAULT_WARN_DAYS);
     const timeoutSeconds = number("probe-timeout", 120);
     const tty = process.stderr.isTTY === true;
@@ -93,11 +94,14 @@ export async function main(argv: string[]): Promise<number> {
         else if (message.split(" (")[0] !== lastProgress) process.stderr.write(`${message}\n`);
         lastProgress = message.split(" (")[0];
     };
+    // Loaded only once the arguments are good: a usage error answers at once, without the Pulumi SDK.
+    const { checkStack } = await import("./index");
+    const { renderReport } = await import("./render");
     const report = await checkStack({
         stack: values.stack,
         ...(values.cwd ? { cwd: values.cwd } : {}),
-        eks: cluster("eks"),
-        gke: cluster("gke"),
+        eks,
+        gke,
         warnDays,
         probe: values["no-probe"]
             ? false

@@ -9,6 +9,7 @@ import { ProbeOptions, runProbe } from "./probe";
 import {
     Check,
     CheckState,
+    DEFAULT_WARN_DAYS,
     LinkStatus,
     ProbeFigures,
     StatusReport,
@@ -21,9 +22,6 @@ export * from "./report";
 export { Cluster, ClusterUnreachable, KubectlOptions, LiveObject, ObjectRef, kubectlCluster } from "./cluster";
 export { AppliedObject, DeployedLink, StackExport, StateResource, linksIn } from "./deployment";
 export { ProbeOptions, ProbeSample, parseProbeLog, probeVerdict } from "./probe";
-
-/** Default warning window: a certificate with this many days left or fewer is reported (exit 1). */
-export const DEFAULT_WARN_DAYS = 21;
 
 export interface CheckDeploymentOptions {
     /** The stack's name, for the report. */
