@@ -17,6 +17,7 @@ export {
     LinkedSource,
     LinkTopology,
 } from "./cross-mesh-link";
+export { LinkMonitoringArgs } from "./link-monitoring/args";
 export { LambdaAlb, LambdaAlbArgs, LambdaFunctionArgs, InternalAlbArgs } from "./lambda-alb";
 export {
     LambdaHostsAlb,
@@ -52,6 +53,8 @@ export {
     HttpListenerMode,
     TolerationOperator,
     TolerationEffect,
+    AlertRulesFormat,
+    LinkEnd,
 } from "./common/types";
 export { LINK_PROVIDER_SETTINGS } from "./common/kube";
 export {

@@ -91,6 +91,17 @@ const toleration = z
 const podPlacement = z
     .object({ nodeSelector: labels.optional(), tolerations: z.array(toleration).optional() })
     .strict();
+const monitoring = z
+    .object({
+        alerts: z.enum(["PrometheusRule", "ConfigMap"]).optional(),
+        dashboard: z.boolean().optional(),
+        dashboardCluster: z.enum(["eks", "gke"]).optional(),
+        namespace: z.string().optional(),
+        labels: labels.optional(),
+        certificateWarnDays: z.number().optional(),
+        errorRatio: z.number().optional(),
+    })
+    .strict();
 // How the stack reaches GKE is the stack's, not the link's, so its values are checked here.
 const gkeCluster = z
     .object({
@@ -135,6 +146,7 @@ const linkKeys = {
     registryOnly: z.boolean().optional(),
     eksAwsEgress: awsEgress.optional(),
     podPlacement: podPlacement.optional(),
+    monitoring: monitoring.optional(),
 };
 
 /** The keys that say how the stack reaches its clusters (not part of the link). */

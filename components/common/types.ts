@@ -120,3 +120,21 @@ export const TolerationEffect = {
     NoExecute: "NoExecute",
 } as const;
 export type TolerationEffect = (typeof TolerationEffect)[keyof typeof TolerationEffect];
+
+/** How a link's alert rules are delivered to the Prometheus you run. */
+export const AlertRulesFormat = {
+    /** A `monitoring.coreos.com/v1` PrometheusRule, for the Prometheus Operator (kube-prometheus-stack). */
+    PrometheusRule: "PrometheusRule",
+    /** A ConfigMap holding a plain Prometheus rules file, for a Prometheus that loads rule files. */
+    ConfigMap: "ConfigMap",
+} as const;
+export type AlertRulesFormat = (typeof AlertRulesFormat)[keyof typeof AlertRulesFormat];
+
+/** One end of a link: the exporting EKS cluster or the consuming GKE cluster. */
+export const LinkEnd = {
+    /** The exporting cluster (the EKS ingress gateway). */
+    Eks: "eks",
+    /** The consuming cluster (the GKE egress gateway). */
+    Gke: "gke",
+} as const;
+export type LinkEnd = (typeof LinkEnd)[keyof typeof LinkEnd];

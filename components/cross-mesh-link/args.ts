@@ -1,6 +1,7 @@
 // The arguments of CrossMeshLink. Each settings group is the child component's own args type, narrowed
 // with Pick/Omit (as CDK's `FunctionProps extends FunctionOptions`): a field documented, typed and
 // validated once, in the component that uses it. Only what the link decides itself is written here.
+import type { LinkMonitoringArgs } from "../link-monitoring/args";
 import type * as k8s from "@pulumi/kubernetes";
 import type { AwsEgressArgs } from "../aws-egress";
 import type { AllowedSourceArgs } from "../import-gateway";
@@ -111,6 +112,8 @@ export interface CrossMeshLinkArgs {
     eksAwsEgress?: LinkAwsEgressArgs;
     /** Node placement of the pods crossmesh runs in GKE (verification Job, test client). */
     podPlacement?: LinkPodPlacementArgs;
+    /** Alert rules and a Grafana dashboard for the monitoring the clusters already run. Default: none. */
+    monitoring?: LinkMonitoringArgs;
 }
 
 /** The link's settings without its two providers: what a stack's config describes. */

@@ -11,6 +11,7 @@ import type { LinkTopology, LinkedService } from "./outputs";
 import { installMeshes } from "./steps/meshes";
 import { issueLinkPki } from "./steps/pki";
 import { routeLink } from "./steps/routing";
+import { monitorLink } from "./steps/monitoring";
 import { verifyLink } from "./steps/verification";
 import { createTargets } from "./targets";
 import { validateCrossMeshLinkArgs } from "./validate";
@@ -68,6 +69,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         const pki = issueLinkPki(this, name, args, plan);
         const targets = createTargets({ parent: this, name, eksClusterName: args.eksClusterName }, args.services);
         const routing = routeLink(this, name, args, plan, meshes, pki, targets);
+        monitorLink(this, name, args, plan, meshes, pki, targets);
         if (args.consumerEgressCidrs === undefined && !args.eksIstio) {
             // mTLS still guards the gateway, but its NLB then answers the whole internet on 443.
             pulumi.log.warn(

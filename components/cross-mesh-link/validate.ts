@@ -22,6 +22,7 @@ import { requirePublishedIstioVersion } from "../istio-install/releases";
 import { validateLambdaFunctionArgs } from "../lambda-alb/validate";
 import { requireDistinctHostSlugs, requireHostHeaderLength } from "../lambda-hosts-alb/validate";
 import { validateLinkPkiArgs } from "../link-pki/validate";
+import { validateMonitoring } from "../link-monitoring/validate";
 import { requireTrustDomain } from "../common/identity";
 import type { CrossMeshLinkArgs, LinkServiceArgs, LinkSettings } from "./args";
 import { Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
@@ -105,6 +106,7 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
             }
         },
         () => validatePlacement("podPlacement", args.podPlacement),
+        () => validateMonitoring("monitoring", args.monitoring),
     ]);
     // A child reports a field the link already refused in its own words (e.g. a duplicate host is also
     // a duplicate certificate SAN): keep the link's message only.
