@@ -57,6 +57,7 @@ export {
     LinkEnd,
 } from "./common/types";
 export { LINK_PROVIDER_SETTINGS } from "./common/kube";
+export { eksKubeconfig, gkeClusterKubeconfig } from "./common/kubeconfigs";
 export {
     checkStack,
     checkDeployment,

@@ -72,7 +72,7 @@ test("crossmesh:gkeCluster is a config key: {name, endpoint, caData} reaches the
 });
 
 test("the GKE kubeconfig from gkeCluster: https endpoint, CA pinned, the plugin's install hint, nothing secret inside", async () => {
-    const { gkeClusterKubeconfig } = await import("../stacks/providers");
+    const { gkeClusterKubeconfig } = await import("../components");
     const kc = JSON.parse(gkeClusterKubeconfig({ name: "gke-lab3", endpoint: "34.76.1.2", caData: "Q0E=\n" }));
     assert.equal(kc.clusters[0].cluster.server, "https://34.76.1.2");
     assert.equal(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");

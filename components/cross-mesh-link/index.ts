@@ -121,8 +121,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                   pulumi.all([
                       services,
                       meshes.eksGatewayHostname,
-                      pki.serverCaPem,
-                      pki.clientCaPem,
+                      pki.serverCaExpiresAt,
+                      pki.clientCaExpiresAt,
                       pki.serverCertExpiresAt,
                       pki.clientCertExpiresAt,
                   ]),

@@ -2,6 +2,7 @@
 // `crossmesh status`: is every link of a stack up, from both sides? Exit 0 healthy, 1 degraded or failing
 // (each failing check named with what to do), 2 could not check. `--json` prints the report
 // (docs/status.schema.json). Usage: crossmesh status --help.
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_WARN_DAYS } from "./report";
 
@@ -15,6 +16,7 @@ CrossMeshLink in it against both live clusters, then probes each exported host f
   --eks-kubeconfig <file>   kubeconfig of the EKS cluster   | --eks-context <ctx>  a context of $KUBECONFIG
   --gke-kubeconfig <file>   kubeconfig of the GKE cluster   | --gke-context <ctx>  a context of $KUBECONFIG
   --json                    print the report as JSON (schema: docs/status.schema.json)
+  --json-out <file>         also write the JSON report to a file (e.g. for CI artifacts), printing the table
   --probe | --no-probe      run the end-to-end probe pods in the GKE mesh (default: --probe)
   --probe-timeout <s>       how long the probe pods may take (default 120)
   --image <ref>             the probe's curl image (e.g. from your registry mirror)
@@ -49,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
                 "gke-kubeconfig": { type: "string" },
                 "gke-context": { type: "string" },
                 json: { type: "boolean" },
+                "json-out": { type: "string" },
                 probe: { type: "boolean" },
                 "no-probe": { type: "boolean" },
                 "probe-timeout": { type: "string" },
@@ -113,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
               },
     });
     if (tty && lastProgress) process.stderr.write("\r\u001b[K");
+    if (values["json-out"]) writeFileSync(values["json-out"], `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(
         values.json
             ? `${JSON.stringify(report, null, 2)}\n`
