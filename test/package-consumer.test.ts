@@ -152,6 +152,17 @@ test(
             },
         );
 
+        await t.test("`npx crossmesh status` is installed as a command (bin) and answers without a stack", async () => {
+            const help = await run(path.join(dir, "node_modules", ".bin", "crossmesh"), ["status", "--help"], {
+                cwd: dir,
+            });
+            assert.equal(help.code, 0, explain("crossmesh status --help", help));
+            assert.match(help.stdout, /Usage: crossmesh status --stack <name>/);
+            const usage = await run(path.join(dir, "node_modules", ".bin", "crossmesh"), ["status"], { cwd: dir });
+            assert.equal(usage.code, 2);
+            assert.match(usage.stderr, /--stack is required/);
+        });
+
         await t.test('`from "crossmesh"` resolves under moduleResolution node16 and bundler too', async () => {
             const [node16, bundler] = await Promise.all([
                 run(process.execPath, [tsc, "-p", "tsconfig.node16.json", "--traceResolution"], { cwd: dir }),

@@ -285,7 +285,7 @@ test("the human report puts the verdict first and names every failing check with
     const lines = text.split("\n");
     assert.match(lines[0], /^FAILING — stack multi: 1 link\(s\), \d+ fail.*\(exit 1: degraded or failing\)$/);
     assert.ok(lines.some((l) => /✗ link-secret +Secret istio-ingress\/crossmesh-link is missing/.test(l)));
-    assert.ok(lines.some((l) => /→ run `pulumi up` on the stack to re-create it/.test(l)));
+    assert.ok(lines.some((l) => /→ run `pulumi up --refresh` on the stack to re-create it/.test(l)));
     assert.ok(!text.includes("\u001b["), "no colour unless asked");
 });
 

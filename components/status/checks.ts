@@ -196,7 +196,7 @@ function secretChecks(
                 state: CheckState.Fail,
                 object: label,
                 detail: `${label} is missing: the gateway has no link credential, every call over the link fails`,
-                fix: "run `pulumi up` on the stack to re-create it",
+                fix: "run `pulumi up --refresh` on the stack to re-create it (a plain `pulumi up` does not see that it is gone)",
             }),
         ];
     const issued = link.credentials[side];
@@ -210,7 +210,7 @@ function secretChecks(
                 state: CheckState.Fail,
                 object: label,
                 detail: `${label} holds no readable certificate in tls.crt`,
-                fix: "run `pulumi up` on the stack to restore it",
+                fix: "run `pulumi up --refresh` on the stack to restore it",
             }),
         );
         return checks;
@@ -229,7 +229,7 @@ function secretChecks(
                       : `${label} holds a certificate the stack did not issue (${liveLeaf.subject}; SHA-256 ${liveLeaf.fingerprint.slice(0, 23)}…, issued ${issuedLeaf!.fingerprint.slice(0, 23)}…)`,
             ...(same === false
                 ? {
-                      fix: "someone replaced the link credential by hand: run `pulumi up` on the stack to put the issued one back",
+                      fix: "someone replaced the link credential by hand: `pulumi up --refresh` on the stack puts the issued one back",
                   }
                 : {}),
         }),
@@ -246,7 +246,7 @@ function secretChecks(
                 detail: trusts
                     ? `ca.crt trusts the ${side === "eks" ? "GKE" : "EKS"} side's link CA`
                     : `ca.crt does not hold the ${side === "eks" ? "GKE" : "EKS"} side's link CA: the handshake with the peer fails`,
-                ...(trusts ? {} : { fix: "run `pulumi up` on the stack to restore the trust bundle" }),
+                ...(trusts ? {} : { fix: "`pulumi up --refresh` on the stack restores the trust bundle" }),
             }),
         );
     }
@@ -277,7 +277,7 @@ function driftChecks(side: ClusterSide, objects: AppliedObject[], live: Map<stri
                     state: CheckState.Fail,
                     object: label,
                     detail: `${label} is missing`,
-                    fix: "run `pulumi up` on the stack to re-create it (and find out who deleted it)",
+                    fix: "`pulumi up --refresh` on the stack re-creates it (a plain `pulumi up` does not see that it is gone); then find out who deleted it",
                 }),
             );
             continue;
@@ -296,7 +296,7 @@ function driftChecks(side: ClusterSide, objects: AppliedObject[], live: Map<stri
                     object: label,
                     field,
                     detail: `${label} changed since the stack applied it: ${field}`,
-                    fix: "someone edited it by hand: `pulumi refresh` shows the change, `pulumi up` puts the stack's version back",
+                    fix: "someone edited it by hand: `pulumi up --refresh` on the stack shows the change and puts the stack's version back",
                 }),
             );
     }

@@ -187,8 +187,10 @@ before(() => {
             .slice(-2)
             .map((l) => l.split("=", 2) as [string, string]),
     );
-    sh(path.join(TOOLS, "seed-adopted.sh"), [kube.EKS_KUBECONFIG, "ingress"], { cwd: ROOT, env: process.env });
-    sh(path.join(TOOLS, "seed-adopted.sh"), [kube.GKE_KUBECONFIG, "egress"], { cwd: ROOT, env: process.env });
+    // Two Ready-looking gateway pods and a PDB per gateway: what `crossmesh status` reads of a gateway.
+    const seedEnv = { ...process.env, GATEWAY_PODS: "2" };
+    sh(path.join(TOOLS, "seed-adopted.sh"), [kube.EKS_KUBECONFIG, "ingress"], { cwd: ROOT, env: seedEnv });
+    sh(path.join(TOOLS, "seed-adopted.sh"), [kube.GKE_KUBECONFIG, "egress"], { cwd: ROOT, env: seedEnv });
 
     // The program as a user's project: its own Pulumi.yaml and strict tsconfig, crossmesh's sources and
     // node_modules beside it (symlinks), a fresh local state.
@@ -252,7 +254,7 @@ after(() => {
     }
     const report = path.join(REAL_HOME, "work", "engine-report.json");
     fs.mkdirSync(path.dirname(report), { recursive: true });
-    fs.writeFileSync(report, JSON.stringify(results, null, 2));
+    fs.writeFileSync(report, JSON.stringify({ steps: results, status: statusRows }, null, 2));
     console.log(`# step results: ${report}`);
     for (const r of results) {
         console.log(
@@ -260,6 +262,8 @@ after(() => {
                 `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0}`,
         );
     }
+    for (const r of statusRows)
+        console.log(`#   status | ${r.fault.padEnd(52)} | exit ${r.exitCode} | ${r.named.join("; ") || "all ok"}`);
     if (startedClusters) sh(path.join(TOOLS, "clusters-down.sh"), [], { cwd: ROOT, env: process.env, allowFail: true });
 });
 
@@ -294,6 +298,241 @@ test("refresh finds no drift, and the preview after it is clean", opts, async ()
         pulumi("preview", "--expect-no-changes");
     });
 });
+
+/** One row of the status table: the fault, the exit code, the checks status named. */
+interface StatusRow {
+    fault: string;
+    exitCode: number | null;
+    named: string[];
+}
+const statusRows: StatusRow[] = [];
+
+/**
+ * `crossmesh status` as a user runs it from the project directory: the real Pulumi CLI reads the state
+ * (no passphrase given: it decrypts nothing), kubectl reads both clusters.
+ */
+function status(fault: string, extra: string[] = [], gkeKubeconfig = env.GKE_KUBECONFIG!): StatusRow & { report: any } {
+    const { PULUMI_CONFIG_PASSPHRASE: _passphrase, ...noPassphrase } = env;
+    void _passphrase;
+    const r = spawnSync(
+        process.execPath,
+        [
+            "--import",
+            "tsx",
+            path.join(ROOT, "components", "status", "cli.ts"),
+            "status",
+            "--stack",
+            "local",
+            "--cwd",
+            work,
+            "--eks-kubeconfig",
+            env.EKS_KUBECONFIG!,
+            "--gke-kubeconfig",
+            gkeKubeconfig,
+            "--json",
+            ...extra,
+        ],
+        { cwd: ROOT, env: { ...noPassphrase, KUBECTL: path.join(BIN, "kubectl") }, encoding: "utf8" },
+    );
+    const report = JSON.parse(r.stdout || "{}");
+    const named = (report.links ?? [])
+        .flatMap((l: any) => l.checks)
+        .filter((c: any) => c.state !== "ok")
+        .map(
+            (c: any) =>
+                `${c.side}/${c.check}${c.host ? ` ${c.host}` : ""}${c.object ? ` ${c.object}` : ""}${c.field ? ` (${c.field})` : ""}`,
+        );
+    const row = { fault, exitCode: r.status, named: [...named, ...(report.errors ?? [])] };
+    statusRows.push(row);
+    console.log(`# status [${fault}] exit ${r.status}: ${row.named.join("; ") || "all checks ok"}`);
+    if (r.stderr.trim()) console.log(`# status stderr: ${r.stderr.trim().slice(0, 500)}`);
+    return { ...row, report };
+}
+
+/** Injects one fault, runs status, undoes the fault (with the fix status names), and checks status is clean again. */
+async function fault(
+    name: string,
+    inject: () => void,
+    undo: () => void,
+    expect: { exitCode: number; named: RegExp[] },
+    extra: string[] = [],
+) {
+    await step(`status: ${name}`, () => {
+        inject();
+        const r = status(name, extra);
+        assert.equal(r.exitCode, expect.exitCode, r.named.join("\n"));
+        for (const n of expect.named)
+            assert.ok(
+                r.named.some((x) => n.test(x)),
+                `${n} among:\n${r.named.join("\n")}`,
+            );
+        undo();
+        const again = status(`${name}, undone`, ["--no-probe"]);
+        assert.equal(again.exitCode, 0, again.named.join("\n"));
+    });
+}
+const upRefresh = () => void pulumi("up", "--yes", "--skip-preview", "--refresh");
+const EKS = () => env.EKS_KUBECONFIG!;
+const GKE = () => env.GKE_KUBECONFIG!;
+
+test("crossmesh status: after up, every check green (exit 0)", opts, async () => {
+    await step("status: healthy", () => {
+        const r = status("none (after up)", ["--no-probe"]);
+        assert.equal(r.exitCode, 0, r.named.join("\n"));
+        const checks = r.report.links[0].checks.map((c: any) => `${c.side}/${c.check}`);
+        for (const want of [
+            "eks/gateway-pods",
+            "eks/gateway-disruption-budget",
+            "eks/link-secret",
+            "gke/link-secret",
+            "eks/objects",
+            "gke/objects",
+            "eks/load-balancer",
+            "gke/service-entry",
+        ])
+            assert.ok(checks.includes(want), `${want} checked`);
+        return { detail: `${checks.length} checks ok` };
+    });
+});
+
+test("crossmesh status: each fault alone is named (exit 1), undone by the fix it names", opts, async () => {
+    await fault(
+        "link Secret deleted on EKS",
+        () => void kubectl(EKS(), "-n", "istio-ingress", "delete", "secret", "payments-link"),
+        upRefresh,
+        { exitCode: 1, named: [/^eks\/link-secret Secret istio-ingress\/payments-link$/] },
+        ["--no-probe"],
+    );
+    await fault(
+        "GKE Secret's certificate swapped for another",
+        () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-swap-"));
+            sh("openssl", [
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=impostor",
+                "-keyout",
+                path.join(dir, "k.pem"),
+                "-out",
+                path.join(dir, "c.pem"),
+            ]);
+            const crt = Buffer.from(fs.readFileSync(path.join(dir, "c.pem"))).toString("base64");
+            kubectl(
+                GKE(),
+                "-n",
+                "istio-egress",
+                "patch",
+                "secret",
+                "payments-link",
+                "--type=merge",
+                "-p",
+                JSON.stringify({ data: { "tls.crt": crt } }),
+            );
+        },
+        upRefresh,
+        { exitCode: 1, named: [/^gke\/link-secret Secret istio-egress\/payments-link$/] },
+        ["--no-probe"],
+    );
+    await fault(
+        "a VirtualService deleted",
+        () => void kubectl(EKS(), "-n", "istio-ingress", "delete", "virtualservice", "payments-payments-1-external"),
+        upRefresh,
+        { exitCode: 1, named: [/^eks\/object VirtualService istio-ingress\/payments-payments-1-external$/] },
+        ["--no-probe"],
+    );
+    await fault(
+        "an AuthorizationPolicy edited by hand",
+        () =>
+            void kubectl(
+                GKE(),
+                "-n",
+                "istio-egress",
+                "patch",
+                "authorizationpolicy",
+                "payments-import",
+                "--type=json",
+                "-p",
+                JSON.stringify([{ op: "add", path: "/spec/rules/0/from/0/source/principals/-", value: "*" }]),
+            ),
+        upRefresh,
+        {
+            exitCode: 1,
+            named: [
+                /^gke\/object AuthorizationPolicy istio-egress\/payments-import \(spec\.rules\[0\]\.from\[0\]\.source\.principals\)$/,
+            ],
+        },
+        ["--no-probe"],
+    );
+    const lb = (hostname: string) =>
+        void kubectl(
+            EKS(),
+            "-n",
+            "istio-ingress",
+            "patch",
+            "service",
+            "istio-ingressgateway",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            JSON.stringify({ status: { loadBalancer: { ingress: [{ hostname }] } } }),
+        );
+    await fault(
+        "the EKS NLB hostname changed in its Service status",
+        () => lb("k8s-istioing-replaced-0000000000-0000000000000000.elb.eu-west-1.amazonaws.com"),
+        () => lb("k8s-istioing-istioing-0123456789-0123456789abcdef.elb.eu-west-1.amazonaws.com"),
+        { exitCode: 1, named: [/^eks\/load-balancer /, /^gke\/service-entry payments-1\.external /] },
+        ["--no-probe"],
+    );
+    await fault(
+        "a leaf certificate inside the warning window (--warn-days 400)",
+        () => undefined,
+        () => undefined,
+        { exitCode: 1, named: [/^eks\/certificate-expiry$/, /^gke\/certificate-expiry$/] },
+        ["--no-probe", "--warn-days", "400"],
+    );
+});
+
+test(
+    "crossmesh status: one cluster unreachable → exit 2; the probe on clusters without a kubelet → not run, exit 2",
+    opts,
+    async () => {
+        await step("status: GKE cluster unreachable", () => {
+            const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-bad-")), "kubeconfig");
+            fs.writeFileSync(
+                bad,
+                fs
+                    .readFileSync(GKE(), "utf8")
+                    .replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1"),
+            );
+            const r = status("GKE cluster unreachable", ["--no-probe"], bad);
+            assert.equal(r.exitCode, 2, r.named.join("\n"));
+            assert.ok(r.named.some((n) => /^gke\/cluster$/.test(n)));
+        });
+        await step("status: probe on clusters where pods never start", () => {
+            const r = status("probe (no kubelet: pods stay Pending)", ["--probe-timeout", "15"]);
+            assert.equal(r.exitCode, 2, r.named.join("\n"));
+            const probe = r.report.links[0].checks.filter((c: any) => c.side === "probe");
+            assert.ok(probe.length > 0 && probe.every((c: any) => c.state === "unknown"), "never reported as passed");
+            assert.match(probe[0].detail, /did not run: pod .* Pending/);
+            // The probe leaves nothing behind (its namespace takes the namespace controller a moment).
+            let left = "";
+            for (let i = 0; i < 30; i++) {
+                left = kubectl(GKE(), "get", "pods,namespaces,serviceaccounts", "-A", "-o", "name").stdout;
+                if (!/crossmesh-probe/.test(left)) break;
+                spawnSync("sleep", ["1"]);
+            }
+            assert.doesNotMatch(left, /crossmesh-probe/);
+        });
+    },
+);
 
 test(
     "certificate renewal (up --replace on both leaf certificates): 0 Kubernetes objects replaced, no link Secret deleted",
