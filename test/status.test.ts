@@ -229,6 +229,13 @@ const FAULTS: {
         exitCode: 2,
         probe: true,
     },
+    {
+        fault: "an allowed caller's service account missing on GKE (the API refuses its probe pod)",
+        inject: (c) => void c.gke.objects.delete("ServiceAccount/shop/checkout"),
+        expect: [/^probe\/probe-allowed orders\.external$/],
+        exitCode: 2,
+        probe: true,
+    },
 ];
 
 for (const f of FAULTS) {
@@ -250,15 +257,23 @@ for (const f of FAULTS) {
     });
 }
 
-test("drift names the object and the field that changed", async () => {
+test("drift names the object, the field that changed and who wrote it", async () => {
     const c = await clusters();
-    c.eks.find("DestinationRule", "istio-ingress", "crossmesh-upstream-inventory-external")!.spec.trafficPolicy = {
-        tls: { mode: "DISABLE" },
-    };
+    const dr = c.eks.find("DestinationRule", "istio-ingress", "crossmesh-upstream-inventory-external")!;
+    dr.spec.trafficPolicy = { tls: { mode: "DISABLE" } };
+    dr.metadata.managedFields = [
+        { manager: "pulumi-kubernetes-5d1a2f", operation: "Apply", time: "2026-12-01T04:17:00Z" },
+        { manager: "kubectl-edit", operation: "Update", time: "2026-12-05T22:03:11Z" },
+    ];
     const r = await status(c, { probe: false });
     const drift = failing(r).find((x) => x.check === "object")!;
     assert.equal(drift.object, "DestinationRule istio-ingress/crossmesh-upstream-inventory-external");
     assert.match(drift.field ?? "", /^spec\.trafficPolicy/);
+    assert.match(drift.detail, /last written by kubectl-edit at 2026-12-05T22:03:11Z/);
+    assert.match(
+        drift.fix ?? "",
+        /kubectl edit destinationrule\.v1\.networking\.istio\.io -n istio-ingress crossmesh-upstream-inventory-external/,
+    );
 });
 
 test("a probe that did not run is never reported as passed", async () => {

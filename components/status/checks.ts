@@ -5,7 +5,7 @@ import * as crypto from "node:crypto";
 import type { Check, CheckSide } from "./report";
 import { CheckState } from "./report";
 import { AppliedObject, ClusterSide, DeployedLink, objectLabel } from "./deployment";
-import { Cluster, ClusterUnreachable, LiveObject } from "./cluster";
+import { Cluster, ClusterUnreachable, LiveObject, resourceOf } from "./cluster";
 import { firstDifference, isIstioKind } from "./drift";
 
 export interface CheckOptions {
@@ -288,17 +288,19 @@ function driftChecks(side: ClusterSide, objects: AppliedObject[], live: Map<stri
             Object.entries(o.kind === "Secret" ? { type: o.fields.type } : o.fields)
                 .map(([k, v]) => firstDifference(v, got[k], k, isIstioKind(o.apiVersion)))
                 .find(Boolean);
-        if (field)
+        if (field) {
+            const writer = lastOtherWriter(got);
             problems.push(
                 check(side, {
                     check: "object",
                     state: CheckState.Fail,
                     object: label,
                     field,
-                    detail: `${label} changed since the stack applied it: ${field}`,
-                    fix: "someone edited it by hand: `pulumi up --refresh` on the stack shows the change and puts the stack's version back",
+                    detail: `${label} changed since the stack applied it: ${field}${writer ? ` (last written by ${writer})` : ""}`,
+                    fix: `undo the hand edit (kubectl edit ${resourceOf(o.apiVersion, o.kind)} ${o.namespace ? `-n ${o.namespace} ` : ""}${o.name}): \`pulumi up --refresh\` shows it but does not take back a field another field manager wrote under server-side apply; or delete the object and \`pulumi up --refresh\` re-creates it`,
                 }),
             );
+        }
     }
     if (problems.length) return problems;
     return [
@@ -308,6 +310,14 @@ function driftChecks(side: ClusterSide, objects: AppliedObject[], live: Map<stri
             detail: `${objects.length} objects present and as applied`,
         }),
     ];
+}
+
+/** The newest writer of an object other than Pulumi's kubernetes provider, from server-side apply's record. */
+function lastOtherWriter(o: LiveObject): string | undefined {
+    const other = (o.metadata.managedFields ?? [])
+        .filter((m) => m.manager && !/^pulumi/.test(m.manager))
+        .sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""))[0];
+    return other ? `${other.manager}${other.time ? ` at ${other.time}` : ""}` : undefined;
 }
 
 /** The deploy-time verification Job, when the link has one: did its last run pass? */

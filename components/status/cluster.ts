@@ -14,6 +14,8 @@ export interface LiveObject {
         annotations?: Record<string, string>;
         creationTimestamp?: string;
         deletionTimestamp?: string;
+        /** Who wrote which fields (server-side apply's record): names the writer of a hand edit. */
+        managedFields?: { manager?: string; operation?: string; time?: string }[];
     };
     // The API's own free-form payload: read by path, checked by the checks.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

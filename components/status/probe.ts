@@ -5,6 +5,7 @@
 import * as crypto from "node:crypto";
 import { CURL_IMAGE, curlSecurityContext, meshClientProxyConfig } from "../istio-install/client-pods";
 import { MANAGED_BY_CROSSMESH } from "../common/kube";
+import { ClusterUnreachable } from "./cluster";
 import type { Cluster, LiveObject } from "./cluster";
 import type { DeployedLink } from "./deployment";
 import { Check, CheckState, ProbeFigures } from "./report";
@@ -320,24 +321,33 @@ export async function runProbe(
                 created.push(sa);
             }
         }
-        for (const p of pods) {
-            await gke.apply(p);
-            created.push(p);
+        // A pod the API refuses (its service account does not exist, a policy forbids it) is that caller's
+        // verdict: unknown, with the API's own words; the other callers still run.
+        const refused = new Map<number, string>();
+        for (const [i, p] of pods.entries()) {
+            try {
+                await gke.apply(p);
+                created.push(p);
+            } catch (e) {
+                if (e instanceof ClusterUnreachable) throw e;
+                refused.set(i, (e instanceof Error ? e.message : String(e)).replace(/^.*?Error from server /, ""));
+            }
         }
         const t0 = Date.now();
         let latest: (LiveObject | undefined)[] = [];
         for (;;) {
             latest = await Promise.all(
-                pods.map(
-                    async (p) =>
-                        (
-                            await gke.get(p.metadata.namespace, [
-                                { apiVersion: "v1", kind: "Pod", name: p.metadata.name },
-                            ])
-                        )[0],
+                pods.map(async (p, i) =>
+                    refused.has(i)
+                        ? undefined
+                        : (
+                              await gke.get(p.metadata.namespace, [
+                                  { apiVersion: "v1", kind: "Pod", name: p.metadata.name },
+                              ])
+                          )[0],
                 ),
             );
-            const done = latest.filter((p) => ["Succeeded", "Failed"].includes(p?.status?.phase)).length;
+            const done = latest.filter((p) => ["Succeeded", "Failed"].includes(p?.status?.phase)).length + refused.size;
             const elapsed = Math.round((Date.now() - t0) / 1000);
             opts.onProgress?.(`probe: ${done}/${pods.length} pods finished (${elapsed} s)`);
             if (done === pods.length || Date.now() - t0 >= timeoutMs) break;
@@ -349,6 +359,22 @@ export async function runProbe(
             const caller = callers[i];
             const pod = latest[i];
             const finished = ["Succeeded", "Failed"].includes(pod?.status?.phase);
+            const refusal = refused.get(i);
+            if (refusal !== undefined) {
+                for (const host of caller.hosts)
+                    checks.push({
+                        side: "probe",
+                        check: caller.expect === "answered" ? "probe-allowed" : "probe-denied",
+                        host,
+                        state: CheckState.Unknown,
+                        detail: `the probe did not run as ${caller.namespace}/${caller.serviceAccount}: the GKE API refused its pod: ${refusal}`,
+                        fix:
+                            caller.expect === "answered"
+                                ? `the allowed source ${caller.namespace}/${caller.serviceAccount} has no workload identity on GKE yet (namespace or service account missing): create it, or list a source that exists in allowedSources`
+                                : "status needs to create a namespace, a service account and pods in the GKE cluster: give its identity that access, or --no-probe",
+                    });
+                continue;
+            }
             if (!finished) {
                 for (const host of caller.hosts)
                     checks.push({

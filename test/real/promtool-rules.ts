@@ -93,7 +93,7 @@ const test = {
                             exp_labels: { ...certs.labels, crossmesh_link: "payments", crossmesh_side: "gke", certificate: "leaf" },
                             exp_annotations: annotations(certs.annotations, {
                                 "{{ $labels.certificate }}": "leaf",
-                                "{{ $value | humanize }}": "19.9993",
+                                "{{ $value | humanize }}": "20",
                             }),
                         },
                     ],

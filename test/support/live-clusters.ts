@@ -66,6 +66,12 @@ export class MemoryCluster implements Cluster {
     async apply(object: LiveObject): Promise<void> {
         this.reach();
         const o = copy(object);
+        // The API server's admission: a pod runs as a service account that exists (`default` always does).
+        const sa = o.kind === "Pod" ? (o.spec?.serviceAccountName ?? "default") : "default";
+        if (sa !== "default" && !this.find("ServiceAccount", o.metadata.namespace, sa))
+            throw new Error(
+                `kubectl apply on ${this.name}: Error from server (Forbidden): pods "${o.metadata.name}" is forbidden: error looking up service account ${o.metadata.namespace}/${sa}: serviceaccount "${sa}" not found`,
+            );
         this.put(o);
         if (o.kind === "Pod" && this.kubelet) {
             const ran = await this.kubelet(o, this);
@@ -158,6 +164,15 @@ export function liveClusters(graph: GraphRecorder): { eks: MemoryCluster; gke: M
         for (const o of [...cluster.objects.values()])
             if (o.kind === "Gateway" && o.apiVersion.startsWith("networking.istio.io/"))
                 gatewayWorkload(cluster, o.metadata.namespace!, o.spec.selector, 2);
+    // The callers' own workloads exist on GKE: their namespaces and service accounts.
+    for (const o of [...clusters.gke.objects.values()].filter((x) => x.kind === "AuthorizationPolicy"))
+        for (const rule of o.spec.rules ?? [])
+            for (const from of rule.from ?? [])
+                for (const principal of from.source.principals ?? []) {
+                    const [, namespace, name] = /\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal) ?? [];
+                    if (namespace && !clusters.gke.find("ServiceAccount", namespace, name))
+                        clusters.gke.put({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } });
+                }
     return clusters;
 }
 
