@@ -2,16 +2,11 @@
 // one real implementation, the user's own `kubectl` — which already speaks every auth plugin their
 // kubeconfigs use (aws eks get-token, gke-gcloud-auth-plugin, OIDC) and honours their contexts.
 import { execFile } from "node:child_process";
+import type { KubeObject } from "../common/kube";
 
-/** A Kubernetes object as the API server returns it. */
-export interface LiveObject {
-    apiVersion: string;
-    kind: string;
-    metadata: {
-        name: string;
-        namespace?: string;
-        labels?: Record<string, string>;
-        annotations?: Record<string, string>;
+/** A Kubernetes object as the API server returns it: what crossmesh writes, and what the server adds. */
+export interface LiveObject extends Omit<KubeObject, "spec"> {
+    metadata: KubeObject["metadata"] & {
         creationTimestamp?: string;
         deletionTimestamp?: string;
         /** Who wrote which fields (server-side apply's record): names the writer of a hand edit. */
@@ -114,7 +109,17 @@ export function kubectlCluster(opts: KubectlOptions): Cluster {
         async get(namespace, refs) {
             if (refs.length === 0) return [];
             const names = refs.map((r) => `${resourceOf(r.apiVersion, r.kind)}/${r.name}`);
-            return items(await run(["get", ...names, ...ns(namespace), "--ignore-not-found", "-o", "json"]));
+            return items(
+                await run([
+                    "get",
+                    ...names,
+                    ...ns(namespace),
+                    "--ignore-not-found",
+                    "--show-managed-fields",
+                    "-o",
+                    "json",
+                ]),
+            );
         },
         async list(apiVersion, kind, namespace, selector) {
             const sel = selector ? ["-l", selector] : [];

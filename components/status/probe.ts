@@ -360,30 +360,27 @@ export async function runProbe(
             const pod = latest[i];
             const finished = ["Succeeded", "Failed"].includes(pod?.status?.phase);
             const refusal = refused.get(i);
-            if (refusal !== undefined) {
+            if (refusal !== undefined || !finished) {
+                const notRun: Pick<Check, "detail" | "fix"> =
+                    refusal !== undefined
+                        ? {
+                              detail: `the probe did not run as ${caller.namespace}/${caller.serviceAccount}: the GKE API refused its pod: ${refusal}`,
+                              fix:
+                                  caller.expect === "answered"
+                                      ? `the allowed source ${caller.namespace}/${caller.serviceAccount} has no workload identity on GKE yet (namespace or service account missing): create it, or list a source that exists in allowedSources`
+                                      : "status needs to create a namespace, a service account and pods in the GKE cluster: give its identity that access, or --no-probe",
+                          }
+                        : {
+                              detail: `the probe did not run: pod ${caller.namespace}/${pods[i].metadata.name} ${whyNotDone(pod)} after ${Math.round(timeoutMs / 1000)} s`,
+                              fix: "the GKE cluster could not start the probe pod (nodes, quota, image pulls from your mirror: --image); --no-probe skips it",
+                          };
                 for (const host of caller.hosts)
                     checks.push({
                         side: "probe",
                         check: caller.expect === "answered" ? "probe-allowed" : "probe-denied",
                         host,
                         state: CheckState.Unknown,
-                        detail: `the probe did not run as ${caller.namespace}/${caller.serviceAccount}: the GKE API refused its pod: ${refusal}`,
-                        fix:
-                            caller.expect === "answered"
-                                ? `the allowed source ${caller.namespace}/${caller.serviceAccount} has no workload identity on GKE yet (namespace or service account missing): create it, or list a source that exists in allowedSources`
-                                : "status needs to create a namespace, a service account and pods in the GKE cluster: give its identity that access, or --no-probe",
-                    });
-                continue;
-            }
-            if (!finished) {
-                for (const host of caller.hosts)
-                    checks.push({
-                        side: "probe",
-                        check: caller.expect === "answered" ? "probe-allowed" : "probe-denied",
-                        host,
-                        state: CheckState.Unknown,
-                        detail: `the probe did not run: pod ${caller.namespace}/${pods[i].metadata.name} ${whyNotDone(pod)} after ${Math.round(timeoutMs / 1000)} s`,
-                        fix: "the GKE cluster could not start the probe pod (nodes, quota, image pulls from your mirror: --image); --no-probe skips it",
+                        ...notRun,
                     });
                 continue;
             }

@@ -14,37 +14,33 @@ fs.mkdirSync(dir, { recursive: true });
 
 // promtool's clock starts at 0 (1970): a leaf ending on day 20 is inside a 21-day window from the start.
 const day = (n: number) => new Date(n * 86_400_000).toISOString();
-const groups = sideRuleGroups({
-    linkName: "payments",
-    side: "gke",
-    gatewayNamespace: "istio-egress",
-    destinations: ["lambda.external", "orders.external"],
-    certificates: [
-        { certificate: "leaf", expiresAt: day(20) },
-        { certificate: "ca", expiresAt: day(3650) },
-    ],
-    certificateWarnDays: 21,
-    errorRatio: 0.05,
-});
+/** One side's rules with the limits the unit test below assumes (21 days, 5%). */
+const rulesOf = (side: "eks" | "gke", gatewayNamespace: string, destinations: string[], leafDays: number) =>
+    sideRuleGroups({
+        linkName: "payments",
+        side,
+        gatewayNamespace,
+        destinations,
+        certificates: [
+            { certificate: "leaf", expiresAt: day(leafDays) },
+            { certificate: "ca", expiresAt: day(3650) },
+        ],
+        certificateWarnDays: 21,
+        errorRatio: 0.05,
+    });
+const groups = rulesOf("gke", "istio-egress", ["lambda.external", "orders.external"], 20);
 fs.writeFileSync(path.join(dir, "gke.rules.yaml"), stringify({ groups }));
-for (const side of ["eks"] as const)
-    fs.writeFileSync(
-        path.join(dir, `${side}.rules.yaml`),
-        stringify({
-            groups: sideRuleGroups({
-                linkName: "payments",
-                side,
-                gatewayNamespace: "istio-ingress",
-                destinations: ["internal-alb-1.eu-west-1.elb.amazonaws.com", "orders.internal.example.com"],
-                certificates: [
-                    { certificate: "leaf", expiresAt: day(60) },
-                    { certificate: "ca", expiresAt: day(3650) },
-                ],
-                certificateWarnDays: 21,
-                errorRatio: 0.05,
-            }),
-        }),
-    );
+fs.writeFileSync(
+    path.join(dir, "eks.rules.yaml"),
+    stringify({
+        groups: rulesOf(
+            "eks",
+            "istio-ingress",
+            ["internal-alb-1.eu-west-1.elb.amazonaws.com", "orders.internal.example.com"],
+            60,
+        ),
+    }),
+);
 
 const rule = (name: string) => groups.flatMap((g) => g.rules).find((r) => r.alert === name)!;
 const series = (host: string, code: number) =>
@@ -90,7 +86,12 @@ const test = {
                     alertname: certs.alert,
                     exp_alerts: [
                         {
-                            exp_labels: { ...certs.labels, crossmesh_link: "payments", crossmesh_side: "gke", certificate: "leaf" },
+                            exp_labels: {
+                                ...certs.labels,
+                                crossmesh_link: "payments",
+                                crossmesh_side: "gke",
+                                certificate: "leaf",
+                            },
                             exp_annotations: annotations(certs.annotations, {
                                 "{{ $labels.certificate }}": "leaf",
                                 "{{ $value | humanize }}": "20",
