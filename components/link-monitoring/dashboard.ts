@@ -1,7 +1,7 @@
 // A Grafana dashboard for one link: requests, errors and p50/p99 latency per host at both gateways, and
 // the days left on each certificate. Two Prometheus data-source variables (one per cluster), so a Grafana
 // that sees both clusters shows the whole link; one that sees one cluster picks it for both. Pure.
-import { METRICS, gatewaySelector } from "./rules";
+import { MonitoredSide, QUERIES, gatewaySelector } from "./rules";
 
 export interface DashboardInput {
     linkName: string;
@@ -53,66 +53,67 @@ export const GRAFANA_SCHEMA_VERSION = 39;
 
 export function linkDashboard(d: DashboardInput): Dashboard {
     let id = 0;
-    const ds = (side: "eks" | "gke") => ({ type: "prometheus" as const, uid: `\${${side}}` });
+    const ds = (side: MonitoredSide) => ({ type: "prometheus" as const, uid: `\${${side}}` });
     const panel = (
-        side: "eks" | "gke",
+        side: MonitoredSide,
         title: string,
-        expr: string,
-        legend: string,
+        queries: { expr: string; legend: string }[],
         unit: string,
-        pos: { x: number; y: number; w?: number },
+        pos: { x: number; y: number },
     ): Panel => ({
         id: ++id,
         type: "timeseries",
         title,
-        gridPos: { h: 8, w: pos.w ?? 8, x: pos.x, y: pos.y },
+        gridPos: { h: 8, w: 8, x: pos.x, y: pos.y },
         datasource: ds(side),
-        targets: [{ refId: "A", expr, legendFormat: legend, datasource: ds(side) }],
+        targets: queries.map((q, i) => ({
+            refId: String.fromCharCode(65 + i),
+            expr: q.expr,
+            legendFormat: q.legend,
+            datasource: ds(side),
+        })),
         fieldConfig: { defaults: { unit }, overrides: [] },
     });
-    const gke = gatewaySelector({ gatewayNamespace: d.gke.gatewayNamespace, destinations: d.gke.hosts });
-    const eks = gatewaySelector({ gatewayNamespace: d.eks.gatewayNamespace, destinations: d.eks.upstreams });
-    const row = (side: "eks" | "gke", sel: string, y: number, where: string) => [
+    const row = (side: MonitoredSide, sel: string, y: number, where: string) => [
         panel(
             side,
             `${where}: requests/s`,
-            `sum by (destination_service) (rate(${METRICS.requests}{${sel}}[5m]))`,
-            "{{destination_service}}",
+            [{ expr: QUERIES.requestRate(sel), legend: "{{destination_service}}" }],
             "reqps",
             { x: 0, y },
         ),
         panel(
             side,
             `${where}: 5xx ratio`,
-            `sum by (destination_service) (rate(${METRICS.requests}{${sel}, response_code=~"5.."}[5m])) / sum by (destination_service) (rate(${METRICS.requests}{${sel}}[5m]))`,
-            "{{destination_service}}",
+            [{ expr: QUERIES.errorRatio(sel), legend: "{{destination_service}}" }],
             "percentunit",
             { x: 8, y },
         ),
         panel(
             side,
             `${where}: latency p50 / p99`,
-            `histogram_quantile(0.99, sum by (le, destination_service) (rate(${METRICS.durationBuckets}{${sel}}[5m])))`,
-            "p99 {{destination_service}}",
+            [
+                { expr: QUERIES.latencyQuantile(0.99, sel), legend: "p99 {{destination_service}}" },
+                { expr: QUERIES.latencyQuantile(0.5, sel), legend: "p50 {{destination_service}}" },
+            ],
             "ms",
             { x: 16, y },
         ),
     ];
     const panels = [
-        ...row("gke", gke, 0, "GKE egress gateway, per host"),
-        ...row("eks", eks, 8, "EKS ingress gateway, per upstream"),
+        ...row(
+            "gke",
+            gatewaySelector({ gatewayNamespace: d.gke.gatewayNamespace, destinations: d.gke.hosts }),
+            0,
+            "GKE egress gateway, per host",
+        ),
+        ...row(
+            "eks",
+            gatewaySelector({ gatewayNamespace: d.eks.gatewayNamespace, destinations: d.eks.upstreams }),
+            8,
+            "EKS ingress gateway, per upstream",
+        ),
     ];
-    // The p50 beside the p99 on both latency panels.
-    for (const [p, sel] of [
-        [panels[2], gke],
-        [panels[5], eks],
-    ] as const)
-        p.targets.push({
-            refId: "B",
-            expr: `histogram_quantile(0.5, sum by (le, destination_service) (rate(${METRICS.durationBuckets}{${sel}}[5m])))`,
-            legendFormat: "p50 {{destination_service}}",
-            datasource: p.datasource,
-        });
     for (const side of ["gke", "eks"] as const)
         panels.push({
             id: ++id,
@@ -123,7 +124,7 @@ export function linkDashboard(d: DashboardInput): Dashboard {
             targets: [
                 {
                     refId: "A",
-                    expr: `(${METRICS.certificateExpiry}{crossmesh_link="${d.linkName}", crossmesh_side="${side}"} - time()) / 86400`,
+                    expr: QUERIES.certificateDaysLeft(d.linkName, side),
                     legendFormat: "{{certificate}}",
                     datasource: ds(side),
                 },
@@ -144,7 +145,7 @@ export function linkDashboard(d: DashboardInput): Dashboard {
             },
             options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "background" },
         });
-    const datasourceVar = (name: "eks" | "gke", label: string): DatasourceVariable => ({
+    const datasourceVar = (name: MonitoredSide, label: string): DatasourceVariable => ({
         name,
         label,
         type: "datasource",

@@ -61,12 +61,22 @@ export function gatewaySelector(s: Pick<SideRulesInput, "gatewayNamespace" | "de
     return `reporter="source", source_workload_namespace="${s.gatewayNamespace}", destination_service=~"${regexOf(s.destinations)}"`;
 }
 
+/** The link's PromQL, one definition each: the alert rules and the dashboard panels read the same series. */
+export const QUERIES = {
+    requestRate: (sel: string) => `sum by (destination_service) (rate(${METRICS.requests}{${sel}}[5m]))`,
+    errorRatio: (sel: string) =>
+        `sum by (destination_service) (rate(${METRICS.requests}{${sel}, response_code=~"5.."}[5m])) / ${QUERIES.requestRate(sel)}`,
+    latencyQuantile: (q: number, sel: string) =>
+        `histogram_quantile(${q}, sum by (le, destination_service) (rate(${METRICS.durationBuckets}{${sel}}[5m])))`,
+    certificateDaysLeft: (linkName: string, side: MonitoredSide) =>
+        `(${METRICS.certificateExpiry}{crossmesh_link="${linkName}", crossmesh_side="${side}"} - time()) / 86400`,
+};
+
 const SIDE_NAME: Record<MonitoredSide, string> = { eks: "EKS ingress", gke: "GKE egress" };
 
 export function sideRuleGroups(s: SideRulesInput): RuleGroup[] {
     const sel = gatewaySelector(s);
     const link = { crossmesh_link: s.linkName, crossmesh_side: s.side };
-    const per = "destination_service";
     return [
         {
             name: `crossmesh-${s.linkName}-${s.side}-certificates`,
@@ -80,7 +90,7 @@ export function sideRuleGroups(s: SideRulesInput): RuleGroup[] {
                 })),
                 {
                     alert: "CrossMeshLinkCertificateExpiring",
-                    expr: `(${METRICS.certificateExpiry}{crossmesh_link="${s.linkName}", crossmesh_side="${s.side}"} - time()) / 86400 < ${s.certificateWarnDays}`,
+                    expr: `${QUERIES.certificateDaysLeft(s.linkName, s.side)} < ${s.certificateWarnDays}`,
                     labels: { severity: "warning" },
                     annotations: {
                         summary: `crossmesh link ${s.linkName}: the ${SIDE_NAME[s.side]} gateway's {{ $labels.certificate }} certificate expires in {{ $value | humanize }} days`,
@@ -95,11 +105,11 @@ export function sideRuleGroups(s: SideRulesInput): RuleGroup[] {
             rules: [
                 {
                     alert: s.side === "gke" ? "CrossMeshLinkHostErrors" : "CrossMeshLinkUpstreamErrors",
-                    expr: `sum by (${per}) (rate(${METRICS.requests}{${sel}, response_code=~"5.."}[5m])) / sum by (${per}) (rate(${METRICS.requests}{${sel}}[5m])) > ${s.errorRatio}`,
+                    expr: `${QUERIES.errorRatio(sel)} > ${s.errorRatio}`,
                     for: "10m",
                     labels: { severity: "critical", ...link },
                     annotations: {
-                        summary: `crossmesh link ${s.linkName}: {{ $value | humanizePercentage }} of requests to {{ $labels.${per} }} fail at the ${SIDE_NAME[s.side]} gateway`,
+                        summary: `crossmesh link ${s.linkName}: {{ $value | humanizePercentage }} of requests to {{ $labels.destination_service }} fail at the ${SIDE_NAME[s.side]} gateway`,
                         description:
                             "Run `crossmesh status --stack <stack>` (both sides, with the probe) to find the broken hop; the gateway's access log names the response flags.",
                     },
