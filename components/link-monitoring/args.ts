@@ -1,4 +1,6 @@
 import type { AlertRulesFormat, LinkEnd } from "../common/types";
+// The same warning window as `crossmesh status --warn-days`: an alert and the command agree on "near its end".
+import { DEFAULT_WARN_DAYS } from "../status/report";
 
 /** Signals for the monitoring a team already runs: alert rules per cluster and a Grafana dashboard. Opt-in. */
 export interface LinkMonitoringArgs {
@@ -19,7 +21,7 @@ export interface LinkMonitoringArgs {
 }
 
 export const MONITORING_DEFAULTS: { certificateWarnDays: number; errorRatio: number; dashboardCluster: LinkEnd } = {
-    certificateWarnDays: 21,
+    certificateWarnDays: DEFAULT_WARN_DAYS,
     errorRatio: 0.05,
     dashboardCluster: "gke",
 };

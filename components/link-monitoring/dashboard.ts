@@ -1,7 +1,8 @@
 // A Grafana dashboard for one link: requests, errors and p50/p99 latency per host at both gateways, and
 // the days left on each certificate. Two Prometheus data-source variables (one per cluster), so a Grafana
 // that sees both clusters shows the whole link; one that sees one cluster picks it for both. Pure.
-import { MonitoredSide, QUERIES, gatewaySelector } from "./rules";
+import type { LinkEnd } from "../common/types";
+import { QUERIES, gatewaySelector } from "./rules";
 
 export interface DashboardInput {
     linkName: string;
@@ -53,9 +54,9 @@ export const GRAFANA_SCHEMA_VERSION = 39;
 
 export function linkDashboard(d: DashboardInput): Dashboard {
     let id = 0;
-    const ds = (side: MonitoredSide) => ({ type: "prometheus" as const, uid: `\${${side}}` });
+    const ds = (side: LinkEnd) => ({ type: "prometheus" as const, uid: `\${${side}}` });
     const panel = (
-        side: MonitoredSide,
+        side: LinkEnd,
         title: string,
         queries: { expr: string; legend: string }[],
         unit: string,
@@ -74,7 +75,7 @@ export function linkDashboard(d: DashboardInput): Dashboard {
         })),
         fieldConfig: { defaults: { unit }, overrides: [] },
     });
-    const row = (side: MonitoredSide, sel: string, y: number, where: string) => [
+    const row = (side: LinkEnd, sel: string, y: number, where: string) => [
         panel(
             side,
             `${where}: requests/s`,
@@ -145,7 +146,7 @@ export function linkDashboard(d: DashboardInput): Dashboard {
             },
             options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "background" },
         });
-    const datasourceVar = (name: MonitoredSide, label: string): DatasourceVariable => ({
+    const datasourceVar = (name: LinkEnd, label: string): DatasourceVariable => ({
         name,
         label,
         type: "datasource",

@@ -12,6 +12,8 @@
 // writes them as a recording rule (`crossmesh_link_certificate_expiry_timestamp_seconds`), and the alert
 // compares that with the clock. `crossmesh status` checks the live Secrets themselves.
 
+import type { LinkEnd } from "../common/types";
+
 /** Istio's standard metrics and crossmesh's recorded series: the only names the rules and panels use. */
 export const METRICS = {
     requests: "istio_requests_total",
@@ -19,12 +21,10 @@ export const METRICS = {
     certificateExpiry: "crossmesh_link_certificate_expiry_timestamp_seconds",
 } as const;
 
-export type MonitoredSide = "eks" | "gke";
-
 /** One side of a link as its rules see it. */
 export interface SideRulesInput {
     linkName: string;
-    side: MonitoredSide;
+    side: LinkEnd;
     /** The gateway's namespace: the `source_workload_namespace` of its metrics. */
     gatewayNamespace: string;
     /** What the gateway's requests go to: the exported hosts (GKE) or the upstream hosts (EKS). */
@@ -68,11 +68,11 @@ export const QUERIES = {
         `sum by (destination_service) (rate(${METRICS.requests}{${sel}, response_code=~"5.."}[5m])) / ${QUERIES.requestRate(sel)}`,
     latencyQuantile: (q: number, sel: string) =>
         `histogram_quantile(${q}, sum by (le, destination_service) (rate(${METRICS.durationBuckets}{${sel}}[5m])))`,
-    certificateDaysLeft: (linkName: string, side: MonitoredSide) =>
+    certificateDaysLeft: (linkName: string, side: LinkEnd) =>
         `(${METRICS.certificateExpiry}{crossmesh_link="${linkName}", crossmesh_side="${side}"} - time()) / 86400`,
 };
 
-const SIDE_NAME: Record<MonitoredSide, string> = { eks: "EKS ingress", gke: "GKE egress" };
+const SIDE_NAME: Record<LinkEnd, string> = { eks: "EKS ingress", gke: "GKE egress" };
 
 export function sideRuleGroups(s: SideRulesInput): RuleGroup[] {
     const sel = gatewaySelector(s);

@@ -17,6 +17,22 @@ export interface LiveObject extends Omit<KubeObject, "spec"> {
     [field: string]: any;
 }
 
+/** A condition of an object's status (`Ready`, `PodScheduled`, a Job's `Failed`) with the given status, if any. */
+export function conditionOf(
+    o: LiveObject | undefined,
+    type: string,
+    status = "True",
+): { type: string; status: string; reason?: string; message?: string } | undefined {
+    const conditions: { type: string; status: string; reason?: string; message?: string }[] =
+        o?.status?.conditions ?? [];
+    return conditions.find((c) => c.type === type && c.status === status);
+}
+
+/** True when every label of a selector (matchLabels form) is on `labels`. */
+export function labelsMatch(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+    return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
 export interface ObjectRef {
     apiVersion: string;
     kind: string;

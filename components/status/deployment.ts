@@ -3,6 +3,7 @@
 // Kubernetes objects it applied on each cluster and the certificates it issued. Pure: no I/O here.
 import { CROSS_MESH_LINK_TOKEN } from "../cross-mesh-link";
 import type { LinkedService } from "../cross-mesh-link/outputs";
+import type { LinkEnd } from "../common/types";
 
 /** One resource of a Pulumi deployment (the `deployment.resources[]` of `pulumi stack export`). */
 export interface StateResource {
@@ -24,11 +25,9 @@ export interface StackExport {
     deployment?: { resources?: StateResource[] };
 }
 
-export type ClusterSide = "eks" | "gke";
-
 /** A Kubernetes object as the stack applied it. */
 export interface AppliedObject {
-    side: ClusterSide;
+    side: LinkEnd;
     apiVersion: string;
     kind: string;
     name: string;
@@ -53,7 +52,7 @@ export interface DeployedLink {
     /** The EKS gateway Service (`<service>.<namespace>`), from the link's topology. */
     eksIngressGateway?: string;
     /** Each side's issued leaf certificate (public) and the peer CA it must trust. */
-    credentials: Record<ClusterSide, { certPem?: string; peerCaPem?: string; caExpiresAt?: string }>;
+    credentials: Record<LinkEnd, { certPem?: string; peerCaPem?: string; caExpiresAt?: string }>;
     objects: AppliedObject[];
 }
 
@@ -66,7 +65,7 @@ export function isSecretValue(v: unknown): boolean {
 
 const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 /** Component types whose Kubernetes children sit on the EKS / GKE cluster: how a provider is told apart. */
-const SIDE_OF_COMPONENT: Record<string, ClusterSide> = {
+const SIDE_OF_COMPONENT: Record<string, LinkEnd> = {
     "crossmesh:index:ExportGateway": "eks",
     "crossmesh:index:ImportGateway": "gke",
 };
@@ -105,7 +104,7 @@ function deployedLink(
     const out = link.outputs ?? {};
     const name = nameOf(link.urn);
     // Which provider is which cluster: the one the EKS-side gateway's objects use is EKS's, and so on.
-    const sideOfProvider = new Map<string, ClusterSide>();
+    const sideOfProvider = new Map<string, LinkEnd>();
     for (const r of descendants) {
         const side = ancestors(r)
             .map((a) => SIDE_OF_COMPONENT[a.type])
@@ -149,7 +148,7 @@ function deployedLink(
 }
 
 /** The object as applied: identity from the live outputs (names resolved), fields from the inputs the program sent. */
-function appliedObject(r: StateResource, side: ClusterSide): AppliedObject | undefined {
+function appliedObject(r: StateResource, side: LinkEnd): AppliedObject | undefined {
     const inputs = r.inputs ?? {};
     const outputs = r.outputs ?? {};
     const meta = { ...asRecord(inputs.metadata), ...asRecord(outputs.metadata) };

@@ -1,11 +1,13 @@
 // Step 1: Istio on both clusters (installed, or adopted as it runs), independent of each other and of
 // AWS. The args of each IstioInstall are built here only, for the install and for the link's validation.
+import type { LinkEnd } from "../../common/types";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioInstall, IstioInstallArgs } from "../../istio-install";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
 import type { LinkPlan } from "./plan";
 
-export type Side = "eks" | "gke";
+/** One end of the link (the same as the public `LinkEnd`). */
+export type Side = LinkEnd;
 
 /** IstioInstall's args for one side; an adopted install keeps its own mesh settings. */
 export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan): IstioInstallArgs {

@@ -1,8 +1,10 @@
 // The link Secret on each side: the certificate the stack issued, trust in the peer's CA, days left.
 import * as crypto from "node:crypto";
+import { pemBlocks } from "../../link-pki/bundle";
 import type { Check } from "../report";
 import { CheckState } from "../report";
-import { AppliedObject, ClusterSide, DeployedLink, objectLabel } from "../deployment";
+import type { LinkEnd } from "../../common/types";
+import { AppliedObject, DeployedLink, objectLabel } from "../deployment";
 import type { LiveObject } from "../cluster";
 import { CheckOptions, DAY_MS, check, keyOf } from "./common";
 
@@ -12,29 +14,30 @@ interface CertFacts {
     subject: string;
 }
 
+/** The certificates of a PEM bundle, the same blocks LinkPki writes (`pemBlocks`); unparsable ones are left out. */
 function certsIn(pem: string | undefined): CertFacts[] {
-    if (!pem) return [];
-    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    return blocks.flatMap((b) => {
-        try {
-            const c = new crypto.X509Certificate(b);
-            return [
-                {
-                    fingerprint: c.fingerprint256,
-                    notAfter: new Date(c.validTo),
-                    subject: c.subject.replace(/\n/g, ", "),
-                },
-            ];
-        } catch {
-            return [];
-        }
-    });
+    return pemBlocks(pem ?? "")
+        .filter((b) => b.label === "CERTIFICATE")
+        .flatMap((b) => {
+            try {
+                const c = new crypto.X509Certificate(b.pem);
+                return [
+                    {
+                        fingerprint: c.fingerprint256,
+                        notAfter: new Date(c.validTo),
+                        subject: c.subject.replace(/\n/g, ", "),
+                    },
+                ];
+            } catch {
+                return [];
+            }
+        });
 }
 
 const decode = (b64: unknown) => (typeof b64 === "string" ? Buffer.from(b64, "base64").toString("utf8") : undefined);
 
 /** Days left as an expiry check: expired fails, inside the warning window warns. */
-function expiryCheck(side: ClusterSide, what: string, notAfter: Date, opts: CheckOptions, renew: string): Check {
+function expiryCheck(side: LinkEnd, what: string, notAfter: Date, opts: CheckOptions, renew: string): Check {
     const days = Math.floor((notAfter.getTime() - opts.now.getTime()) / DAY_MS);
     const state = days < 0 ? CheckState.Fail : days <= opts.warnDays ? CheckState.Warn : CheckState.Ok;
     return check(side, {
@@ -47,7 +50,7 @@ function expiryCheck(side: ClusterSide, what: string, notAfter: Date, opts: Chec
 
 /** The link Secret: present, holding the certificate the stack issued, trusting the peer's CA, not near its end. */
 export function secretChecks(
-    side: ClusterSide,
+    side: LinkEnd,
     link: DeployedLink,
     objects: AppliedObject[],
     live: Map<string, LiveObject>,

@@ -1,13 +1,14 @@
 // The gateway pods a link's Gateway selects, and the disruption budget that keeps one through a drain.
 import type { Check } from "../report";
 import { CheckState } from "../report";
-import type { AppliedObject, ClusterSide } from "../deployment";
-import type { Cluster } from "../cluster";
+import type { LinkEnd } from "../../common/types";
+import type { AppliedObject } from "../deployment";
+import { Cluster, conditionOf, labelsMatch } from "../cluster";
 import { isIstioKind } from "../drift";
 import { check } from "./common";
 
 /** The gateway pods the link's Gateway selects: Ready out of desired, and a budget that keeps one through a drain. */
-export async function gatewayChecks(side: ClusterSide, cluster: Cluster, objects: AppliedObject[]): Promise<Check[]> {
+export async function gatewayChecks(side: LinkEnd, cluster: Cluster, objects: AppliedObject[]): Promise<Check[]> {
     const gw = objects.find((o) => o.kind === "Gateway" && isIstioKind(o.apiVersion));
     const spec = gw?.fields.spec as { selector?: Record<string, string> } | undefined;
     if (!gw?.namespace || !spec?.selector) return [];
@@ -19,17 +20,9 @@ export async function gatewayChecks(side: ClusterSide, cluster: Cluster, objects
     const pods = (await cluster.list("v1", "Pod", gw.namespace, selectorText)).filter(
         (p) => !p.metadata.annotations?.["crossmesh.io/probe"],
     );
-    const ready = pods.filter(
-        (p) =>
-            !p.metadata.deletionTimestamp &&
-            (p.status?.conditions ?? []).some(
-                (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
-            ),
-    ).length;
-    const matches = (labels: Record<string, string> | undefined) =>
-        Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+    const ready = pods.filter((p) => !p.metadata.deletionTimestamp && conditionOf(p, "Ready")).length;
     const deployments = (await cluster.list("apps/v1", "Deployment", gw.namespace)).filter((d) =>
-        matches(d.spec?.template?.metadata?.labels),
+        labelsMatch(selector, d.spec?.template?.metadata?.labels),
     );
     const desired = deployments.length ? deployments.reduce((n, d) => n + (d.spec?.replicas ?? 1), 0) : pods.length;
     const podCheck = check(side, {
@@ -45,7 +38,7 @@ export async function gatewayChecks(side: ClusterSide, cluster: Cluster, objects
     const podLabels = pods[0]?.metadata.labels ?? selector;
     const pdb = (await cluster.list("policy/v1", "PodDisruptionBudget", gw.namespace)).find((b) => {
         const m: Record<string, string> = b.spec?.selector?.matchLabels ?? {};
-        return Object.keys(m).length > 0 && Object.entries(m).every(([k, v]) => podLabels[k] === v);
+        return Object.keys(m).length > 0 && labelsMatch(m, podLabels);
     });
     const budget = pdb
         ? `${pdb.spec.minAvailable !== undefined ? `minAvailable ${pdb.spec.minAvailable}` : `maxUnavailable ${pdb.spec.maxUnavailable}`}, ${pdb.status?.disruptionsAllowed ?? "?"} disruption(s) allowed`

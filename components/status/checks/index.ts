@@ -3,7 +3,8 @@
 // applied object present and unchanged, the EKS load balancer and the GKE ServiceEntries that point at it.
 import type { Check } from "../report";
 import { CheckState } from "../report";
-import type { AppliedObject, ClusterSide, DeployedLink } from "../deployment";
+import type { LinkEnd } from "../../common/types";
+import type { AppliedObject, DeployedLink } from "../deployment";
 import { Cluster, ClusterUnreachable, LiveObject } from "../cluster";
 import { CheckOptions, EksFacts, check, keyOf } from "./common";
 import { secretChecks } from "./credentials";
@@ -27,7 +28,7 @@ async function liveObjects(cluster: Cluster, objects: AppliedObject[]): Promise<
 /** Every check of one side; a cluster that cannot be reached gives one `unknown` check saying so. */
 export async function checkSide(
     link: DeployedLink,
-    side: ClusterSide,
+    side: LinkEnd,
     cluster: Cluster,
     opts: CheckOptions,
     eks: EksFacts = {},

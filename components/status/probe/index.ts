@@ -4,7 +4,7 @@
 // `runProbe` drives a cluster. A probe that did not run is reported as such, never as passed.
 import * as crypto from "node:crypto";
 import { MANAGED_BY_CROSSMESH } from "../../common/kube";
-import { ClusterUnreachable } from "../cluster";
+import { ClusterUnreachable, conditionOf } from "../cluster";
 import type { Cluster, LiveObject } from "../cluster";
 import type { DeployedLink } from "../deployment";
 import { Check, CheckState, ProbeFigures } from "../report";
@@ -18,9 +18,7 @@ export * from "./verdict";
 function whyNotDone(pod: LiveObject | undefined): string {
     if (!pod) return "the pod disappeared";
     const phase: string = pod.status?.phase ?? "Pending";
-    const unscheduled = (pod.status?.conditions ?? []).find(
-        (c: { type: string; status: string }) => c.type === "PodScheduled" && c.status === "False",
-    ) as { reason?: string; message?: string } | undefined;
+    const unscheduled = conditionOf(pod, "PodScheduled", "False");
     if (unscheduled)
         return `${phase}: not scheduled (${unscheduled.reason ?? ""}${unscheduled.message ? `: ${unscheduled.message}` : ""})`;
     const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
