@@ -1,5 +1,5 @@
 // Each Helm release IstioInstall registers, rendered by the REAL helm with Istio's OWN charts (both built
-// by ../shared/tools/real-validators/build-all.sh into ~/.cache/crossmesh-real-validators), from values
+// by `test/real/build.sh helm charts` into ~/.cache/crossmesh-real-validators), from values
 // made by the very builders the component uses (installSettings → releasePlan). Asserts what a node drain
 // or a zone outage needs (2+ gateways and istiods, PDBs that select exactly their pods, zone and node
 // spread) and, with mirror settings, that no rendered image and no chart source lies outside the mirror.
@@ -79,10 +79,10 @@ const HELM = path.join(REAL_HOME, "bin", "helm");
 const CHARTS = path.join(REAL_HOME, "work", "charts", DEFAULT_ISTIO_VERSION);
 
 function missing(): string | undefined {
-    if (!fs.existsSync(HELM)) return `no real helm at ${HELM} (build it: ../shared/tools/real-validators/build-all.sh)`;
+    if (!fs.existsSync(HELM)) return `no real helm at ${HELM} (build it: test/real/build.sh helm charts)`;
     for (const c of ["base", "istiod", "gateway"]) {
         if (!fs.existsSync(path.join(CHARTS, c, "Chart.yaml")))
-            return `no Istio ${DEFAULT_ISTIO_VERSION} chart ${c} under ${CHARTS} (prepare-charts.sh exports them)`;
+            return `no Istio ${DEFAULT_ISTIO_VERSION} chart ${c} under ${CHARTS} (test/real/build.sh charts exports them)`;
     }
     return undefined;
 }

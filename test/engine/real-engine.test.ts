@@ -1,5 +1,5 @@
 // crossmesh under a REAL Pulumi engine (CLI, Node.js language host, kubernetes and tls providers built
-// from source by ../shared/tools/real-engine/build.sh) against two local control planes standing for EKS
+// or linked by test/real/build.sh) against two local control planes (test/real/clusters-up.sh) standing for EKS
 // and GKE, with adopted meshes. What the mocks cannot show: the provider's own create/update/replace
 // decisions with unknown values in a real preview, server-side apply, secrets in the state file.
 //
@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
-const TOOLS = path.join(ROOT, "..", "shared", "tools", "real-engine");
+const TOOLS = path.join(ROOT, "test", "real");
 const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
 const BIN = path.join(REAL_HOME, "bin");
 const NEEDED = [
@@ -38,7 +38,7 @@ function skipReason(): string | undefined {
     if (!fs.existsSync(TOOLS)) return `no ${TOOLS} (the real-engine tools)`;
     const missing = NEEDED.filter((b) => !fs.existsSync(path.join(BIN, b)));
     if (missing.length)
-        return `missing in ${BIN}: ${missing.join(", ")} (build them with ${TOOLS}/build.sh; see its README)`;
+        return `missing in ${BIN}: ${missing.join(", ")} (build them with test/real/build.sh; see its header)`;
     return undefined;
 }
 const SKIP = skipReason();

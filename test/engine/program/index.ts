@@ -1,7 +1,7 @@
 // A user's program: CrossMeshLink between two clusters that already run Istio (adopted gateways),
 // exporting existing HTTPS upstreams, with strict mTLS and the EKS mesh's AWS API egress. Run by
 // test/engine/real-engine.test.ts under the real Pulumi CLI against the local clusters of
-// ../shared/tools/real-engine; the kubeconfig files come from EKS_KUBECONFIG and GKE_KUBECONFIG.
+// test/real/clusters-up.sh; the kubeconfig files come from EKS_KUBECONFIG and GKE_KUBECONFIG.
 // Config: `services` (how many upstreams each link exports, default 2), `links` (comma-separated
 // link names, default "payments"), `callers` (comma-separated extra namespaces allowed to call).
 import * as fs from "node:fs";
