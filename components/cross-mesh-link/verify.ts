@@ -122,6 +122,9 @@ export function verifyObjects(args: VerifyObjectsArgs): {
                                 name: "verify",
                                 image: args.image ?? VERIFY_IMAGE,
                                 command: ["/bin/sh", "-c", verifyScript(args.targets)],
+                                // The kubelet keeps the script's last lines (its FAIL lines) in the pod's
+                                // status, so the provider's error for a failed Job, and `pulumi up`, show them.
+                                terminationMessagePolicy: "FallbackToLogsOnError",
                                 securityContext: curlSecurityContext(),
                             },
                         ],

@@ -4,8 +4,9 @@
 # Complete, deletion), and kube-scheduler (same Kubernetes version as the API server) places pods, honouring spread
 # constraints, taints and resources. Nothing is executed inside a pod: there is no container runtime.
 #   nodes-up.sh NAME [N]      NAME = eks | gke | an extra name given to clusters-up.sh; N nodes (default 3)
-# JOB_PODS=fail (default complete): the containers of Job pods terminate with exit code 1 and, as the kubelet
-# reports it with terminationMessagePolicy FallbackToLogsOnError, the message $JOB_FAIL_MESSAGE (sidecars exit 0):
+# JOB_PODS=fail (default complete): the containers of Job pods terminate with exit code 1 and, where their
+# terminationMessagePolicy is FallbackToLogsOnError (the kubelet then reports the log's tail), the message
+# $JOB_FAIL_MESSAGE standing for that tail (sidecars exit 0):
 # a check Job whose calls fail. Running nodes-up.sh again with the other mode restarts KWOK with those stages.
 # Needs `test/real/build.sh kwok scheduler`. Stopped by clusters-down.sh. Idempotent.
 set -euo pipefail
@@ -62,9 +63,14 @@ spec:
             startedAt: {{ \$now | Quote }}
             {{ if eq \$item.name "istio-proxy" }}exitCode: 0
             reason: Completed{{ else }}exitCode: 1
-            reason: Error
-            message: $msg{{ end }}
+            reason: Error{{ if eq \$item.terminationMessagePolicy "FallbackToLogsOnError" }}
+            message: $msg{{ end }}{{ end }}
       {{ end }}
+      conditions:
+      - {type: Initialized, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+      - {type: Ready, status: "False", reason: PodFailed, lastTransitionTime: {{ \$now | Quote }}}
+      - {type: ContainersReady, status: "False", reason: PodFailed, lastTransitionTime: {{ \$now | Quote }}}
+      - {type: PodScheduled, status: "True", lastTransitionTime: {{ \$now | Quote }}}
       phase: Failed
 ---
 STAGE

@@ -74,7 +74,9 @@ export function verifyLink(
             metadata: objects.apply((o) => o.job.metadata),
             spec: objects.apply((o) => o.job.spec as k8s.types.input.batch.v1.JobSpec),
         },
-        { ...gke, dependsOn: [sa, ...everything] },
+        // The name is fixed by the fingerprint, so a re-run of an unchanged link's check (`pulumi up --replace`
+        // on this Job once a failure's cause is fixed) must delete the finished Job before creating it again.
+        { ...gke, dependsOn: [sa, ...everything], deleteBeforeReplace: true },
     );
     return job.metadata.name;
 }

@@ -3,7 +3,11 @@
 // test/engine/real-engine.test.ts under the real Pulumi CLI against the local clusters of
 // test/real/clusters-up.sh; the kubeconfig files come from EKS_KUBECONFIG and GKE_KUBECONFIG.
 // Config: `services` (how many upstreams each link exports, default 2), `links` (comma-separated
-// link names, default "payments"), `callers` (comma-separated extra namespaces allowed to call).
+// link names, default "payments"), `callers` (comma-separated extra namespaces allowed to call),
+// `istio` ("adopt", the default: the clusters' seeded gateways; "install": crossmesh installs Istio on both
+// from the local chart repository in CHART_REPOSITORY, with the webhooks served at EKS_WEBHOOK_URL and
+// GKE_WEBHOOK_URL under the CA in LOCAL_CA — Istio's external-control-plane values), `istioVersion`,
+// `highAvailability` (default true) and `verify` (default false).
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -28,6 +32,27 @@ function provider(name: string, env: string): k8s.Provider {
         ...LINK_PROVIDER_SETTINGS,
     });
 }
+/**
+ * The istiod chart's values for a control plane outside the cluster (Istio's external istiod): the
+ * injection and validation webhooks call this URL instead of the in-cluster istiod Service.
+ */
+function externalControlPlane(url: string, caFile: string) {
+    const caBundle = Buffer.from(fs.readFileSync(caFile)).toString("base64");
+    const validation = { validationURL: `${url}/validate`, validationCABundle: caBundle };
+    return {
+        base: { base: validation },
+        istiod: { istiodRemote: { injectionURL: `${url}/inject`, injectionCABundle: caBundle }, base: validation },
+    };
+}
+function required(env: string): string {
+    const value = process.env[env];
+    if (!value) throw new Error(`${env} is not set (istio: install needs the local chart repository and webhooks)`);
+    return value;
+}
+const install = config.get("istio") === "install";
+const istioVersion = config.get("istioVersion");
+const verify = config.getBoolean("verify") ?? false;
+
 const eksProvider = provider("eks", "EKS_KUBECONFIG");
 const gkeProvider = provider("gke", "GKE_KUBECONFIG");
 
@@ -44,18 +69,31 @@ for (const link of links) {
             upstream: { hostname: `${link}-${i + 1}.internal.example.com` },
             allowedSources: [{ namespace: "shop", serviceAccount: "checkout" }, ...extraCallers],
         })),
-        eksIstio: {
-            namespace: "istio-ingress",
-            selectorLabels: { istio: "ingressgateway", app: "istio-ingressgateway" },
-            serviceName: "istio-ingressgateway",
-            serviceAccount: "istio-ingressgateway",
-        },
-        gkeIstio: {
-            namespace: "istio-egress",
-            selectorLabels: { istio: "egressgateway", app: "istio-egressgateway" },
-            serviceName: "istio-egressgateway",
-            serviceAccount: "istio-egressgateway",
-        },
+        ...(install
+            ? {
+                  ...(istioVersion ? { istioVersion } : {}),
+                  istio: {
+                      chartRepository: required("CHART_REPOSITORY"),
+                      highAvailability: config.getBoolean("highAvailability") ?? true,
+                      eksValues: externalControlPlane(required("EKS_WEBHOOK_URL"), required("LOCAL_CA")),
+                      gkeValues: externalControlPlane(required("GKE_WEBHOOK_URL"), required("LOCAL_CA")),
+                  },
+              }
+            : {
+                  eksIstio: {
+                      namespace: "istio-ingress",
+                      selectorLabels: { istio: "ingressgateway", app: "istio-ingressgateway" },
+                      serviceName: "istio-ingressgateway",
+                      serviceAccount: "istio-ingressgateway",
+                  },
+                  gkeIstio: {
+                      namespace: "istio-egress",
+                      selectorLabels: { istio: "egressgateway", app: "istio-egressgateway" },
+                      serviceName: "istio-egressgateway",
+                      serviceAccount: "istio-egressgateway",
+                  },
+              }),
+        verify,
         // Mesh-wide settings belong to one link (the mesh's owner), not to each.
         ...(first ? { strictMtls: true, eksAwsEgress: { awsServices: ["sts", "s3"] } } : {}),
     });

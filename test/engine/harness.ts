@@ -1,0 +1,327 @@
+// What the real-engine tests share: where the tools are, a user's project in a scratch folder run by the real
+// Pulumi CLI, the steps table (time, Kubernetes objects replaced, link Secrets deleted), and watches on the
+// clusters (Secrets deleted; gateway and istiod pods Ready) that run while the steps do.
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const ROOT = path.join(__dirname, "..", "..");
+/** The repository's own scripts that build and start the real tools. */
+export const TOOLS = path.join(ROOT, "test", "real");
+export const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
+export const BIN = path.join(REAL_HOME, "bin");
+
+/** Why the tests cannot run here (binaries missing), or undefined. */
+export function skipReason(needed: string[]): string | undefined {
+    const missing = needed.filter((b) => !fs.existsSync(path.join(BIN, b)));
+    if (missing.length) return `missing in ${BIN}: ${missing.join(", ")} (build them with test/real/build.sh)`;
+    return undefined;
+}
+
+export interface ShOptions {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    allowFail?: boolean;
+}
+
+export function sh(cmd: string, args: string[], opts: ShOptions & { cwd: string }) {
+    const r = spawnSync(cmd, args, {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+    });
+    if (r.status !== 0 && !opts.allowFail) {
+        throw new Error(
+            `${path.basename(cmd)} ${args.join(" ")} exited ${r.status}:\n${(r.stdout ?? "").slice(-4000)}\n${(r.stderr ?? "").slice(-4000)}`,
+        );
+    }
+    return r;
+}
+
+/** A repository script (test/real/NAME) run from the repository root; its `KEY=value` lines as a record. */
+export function tool(name: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+    const r = sh(path.join(TOOLS, name), args, { cwd: ROOT, env });
+    return Object.fromEntries(
+        r.stdout
+            .split("\n")
+            .filter((l) => /^[A-Z_]+=/.test(l))
+            .map((l) => l.split("=", 2) as [string, string]),
+    );
+}
+
+/**
+ * The steps of a `--json` preview (one document with `steps`) or update (one engine event per line; each
+ * step is a `resourcePreEvent` with its operation and URN).
+ */
+export function stepsOf(stdout: string): { op: string; urn: string }[] {
+    const text = stdout.trim();
+    if (!text.startsWith("{")) return [];
+    if (!text.includes("\n{")) return (JSON.parse(text) as { steps?: { op: string; urn: string }[] }).steps ?? [];
+    return text
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { resourcePreEvent?: { metadata: { op: string; urn: string } } })
+        .flatMap((e) =>
+            e.resourcePreEvent ? [{ op: e.resourcePreEvent.metadata.op, urn: e.resourcePreEvent.metadata.urn }] : [],
+        );
+}
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
+/** Kubernetes objects (not the provider, not Helm releases) the steps replace. */
+export function replacedObjects(steps: { op: string; urn: string }[]): string[] {
+    const urns = steps
+        .filter(
+            (s) =>
+                REPLACE_OPS.has(s.op) &&
+                /::kubernetes:/.test(s.urn) &&
+                !/::pulumi:providers:/.test(s.urn) &&
+                !/::kubernetes:helm\.sh\//.test(s.urn),
+        )
+        .map((s) => s.urn.split("::").pop()!);
+    return [...new Set(urns)];
+}
+
+/** Kinds crossmesh labels `app.kubernetes.io/managed-by=crossmesh`. */
+export const CROSSMESH_KINDS =
+    "secrets,serviceaccounts,namespaces,gateways.networking.istio.io,virtualservices.networking.istio.io,destinationrules.networking.istio.io,serviceentries.networking.istio.io,authorizationpolicies.security.istio.io,peerauthentications.security.istio.io,sidecars.networking.istio.io,jobs.batch";
+
+/** One row of the closing table. */
+export interface StepResult {
+    step: string;
+    ok: boolean;
+    seconds: number;
+    /** Kubernetes objects the engine planned or performed a replacement of. */
+    replacedKubernetesObjects?: string[];
+    /** DELETED watch events on link Secrets while the step ran. */
+    deletedLinkSecrets?: string[];
+    /** Lowest count of Ready, not terminating pods per group while the step ran (see PodWatch). */
+    minReady?: Record<string, number>;
+    detail?: string;
+}
+
+/** A line-by-line `kubectl get … -w` running in the background; every line kept with its arrival time. */
+class Watch {
+    readonly lines: { at: number; line: string }[] = [];
+    private readonly proc: ChildProcess;
+    constructor(
+        readonly cluster: string,
+        kubeconfig: string,
+        args: string[],
+    ) {
+        this.proc = spawn(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], {
+            stdio: ["ignore", "pipe", "ignore"],
+        });
+        let buf = "";
+        this.proc.stdout!.on("data", (d: Buffer) => {
+            buf += d.toString();
+            const lines = buf.split("\n");
+            buf = lines.pop()!;
+            for (const line of lines) this.lines.push({ at: Date.now(), line });
+        });
+    }
+    stop() {
+        this.proc.kill();
+    }
+}
+
+/**
+ * Pods Ready and not terminating, per `<cluster>/<app label>`, replayed from a watch: what serves traffic
+ * (an endpoint of a terminating pod is not ready). `minReady(t0)` is the lowest count each group had at any
+ * moment from t0 on, i.e. during a drain.
+ */
+class PodWatch extends Watch {
+    constructor(cluster: string, kubeconfig: string) {
+        super(cluster, kubeconfig, [
+            "get",
+            "pods",
+            "-A",
+            "-w",
+            "--output-watch-events",
+            "--no-headers",
+            "-o",
+            'custom-columns=EV:.type,NS:.object.metadata.namespace,NAME:.object.metadata.name,APP:.object.metadata.labels.app,READY:.object.status.conditions[?(@.type=="Ready")].status,DELETING:.object.metadata.deletionTimestamp',
+        ]);
+    }
+    minReady(since: number, apps: string[]): Record<string, number> {
+        const serving = new Map<string, { app: string; ready: boolean }>();
+        const count = (app: string) => [...serving.values()].filter((p) => p.app === app && p.ready).length;
+        const min: Record<string, number> = {};
+        for (const { at, line } of this.lines) {
+            const [event, ns, name, app, ready, deleting] = line.trim().split(/\s+/);
+            if (!name || !app || !apps.includes(app)) continue;
+            if (event === "DELETED") serving.delete(`${ns}/${name}`);
+            else serving.set(`${ns}/${name}`, { app, ready: ready === "True" && deleting === "<none>" });
+            if (at >= since) min[app] = Math.min(min[app] ?? Infinity, count(app));
+        }
+        const seen = new Set(this.lines.map((l) => l.line.trim().split(/\s+/)[3]));
+        for (const app of apps) if (seen.has(app)) min[app] ??= count(app);
+        return Object.fromEntries(Object.entries(min).map(([app, n]) => [`${this.cluster}/${app}`, n]));
+    }
+}
+
+/**
+ * A user's project (the files of `program`) in a scratch folder, run by the real CLI with a local state,
+ * crossmesh's sources and node_modules beside it as symlinks; the steps it runs and their table.
+ */
+export class EngineSession {
+    readonly work: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly results: StepResult[] = [];
+    private readonly secretWatches: Watch[] = [];
+    private readonly podWatches: PodWatch[] = [];
+
+    constructor(
+        program: string,
+        readonly kubeconfigs: { eks: string; gke: string },
+        extraEnv: NodeJS.ProcessEnv = {},
+    ) {
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-engine-"));
+        this.work = path.join(scratch, "test", "engine", "program");
+        fs.mkdirSync(this.work, { recursive: true });
+        for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"])
+            fs.copyFileSync(path.join(program, f), path.join(this.work, f));
+        for (const link of ["components", "node_modules"])
+            fs.symlinkSync(path.join(ROOT, link), path.join(scratch, link));
+        fs.mkdirSync(path.join(scratch, "state"));
+        this.env = {
+            ...process.env,
+            PATH: `${BIN}:${process.env.PATH}`,
+            PULUMI_HOME: path.join(REAL_HOME, "pulumi-home"),
+            PULUMI_CONFIG_PASSPHRASE: "local",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_BACKEND_URL: `file://${path.join(scratch, "state")}`,
+            EKS_KUBECONFIG: kubeconfigs.eks,
+            GKE_KUBECONFIG: kubeconfigs.gke,
+            ...extraEnv,
+        };
+    }
+
+    sh(cmd: string, args: string[], opts: ShOptions = {}) {
+        return sh(cmd, args, { cwd: this.work, env: this.env, ...opts });
+    }
+    pulumi(...args: string[]) {
+        return this.sh(path.join(BIN, "pulumi"), [...args, "--non-interactive"]);
+    }
+    kubectl(kubeconfig: string, ...args: string[]) {
+        return this.sh(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], { allowFail: true });
+    }
+
+    /** `kubectl apply` of one object (its JSON on stdin); the result, failures included. */
+    apply(kubeconfig: string, object: unknown) {
+        return spawnSync(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, "apply", "-f", "-"], {
+            input: JSON.stringify(object),
+            encoding: "utf8",
+            env: this.env,
+        });
+    }
+
+    /** Starts the watches: Secrets (deletions) and pods (readiness) on both clusters. */
+    watch() {
+        for (const [cluster, kc] of Object.entries(this.kubeconfigs)) {
+            this.secretWatches.push(
+                new Watch(cluster, kc, ["get", "secrets", "-A", "-w", "--output-watch-events", "--no-headers"]),
+            );
+            this.podWatches.push(new PodWatch(cluster, kc));
+        }
+    }
+    stopWatches() {
+        for (const w of [...this.secretWatches, ...this.podWatches]) w.stop();
+    }
+    /**
+     * Lowest Ready count of each of `apps` on each cluster since `t0`. The watches are read by the event loop:
+     * call this after awaiting (not right after a synchronous command), or their latest lines are not in yet.
+     */
+    minReady(t0: number, apps: string[]): Record<string, number> {
+        return Object.assign({}, ...this.podWatches.map((w) => w.minReady(t0, apps)));
+    }
+
+    /** Runs one step, timing it and collecting DELETED events on link Secrets seen meanwhile. */
+    async step(
+        name: string,
+        body: () => Partial<StepResult> | void | Promise<Partial<StepResult> | void>,
+    ): Promise<StepResult> {
+        const t0 = Date.now();
+        let ok = false;
+        let extra: Partial<StepResult> = {};
+        let error: unknown;
+        try {
+            extra = (await body()) ?? {};
+            ok = true;
+        } catch (e) {
+            error = e;
+        }
+        await new Promise((r) => setTimeout(r, 1500)); // let the watches print what the step did
+        const deleted = this.secretWatches.flatMap((w) =>
+            w.lines
+                .filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link\s/.test(e.line))
+                .map((e) => `${w.cluster}: ${e.line.trim()}`),
+        );
+        const result: StepResult = {
+            step: name,
+            ok,
+            seconds: Math.round((Date.now() - t0) / 100) / 10,
+            ...extra,
+            deletedLinkSecrets: deleted,
+        };
+        if (error) result.detail = String(error instanceof Error ? error.message : error).slice(0, 2000);
+        this.results.push(result);
+        console.log(
+            `# ${ok ? "ok  " : "FAIL"} ${name} (${result.seconds}s)${result.replacedKubernetesObjects ? ` replaced k8s objects: ${result.replacedKubernetesObjects.length}` : ""} deleted link Secrets: ${deleted.length}`,
+        );
+        if (error) throw error;
+        return result;
+    }
+
+    /** A preview of `args` as JSON, then the update itself; the Kubernetes objects either replaces. */
+    previewThenUp(args: string[]): Partial<StepResult> {
+        const planned = replacedObjects(stepsOf(this.pulumi("preview", "--json", ...args).stdout));
+        const up = this.pulumi("up", "--yes", "--skip-preview", "--json", ...args);
+        const performed = replacedObjects(stepsOf(up.stdout));
+        return { replacedKubernetesObjects: [...new Set([...planned, ...performed])] };
+    }
+
+    urnsOf(type: string, name: RegExp): string[] {
+        const state = JSON.parse(this.pulumi("stack", "export").stdout) as {
+            deployment: { resources?: { urn: string; type: string }[] };
+        };
+        return (state.deployment.resources ?? [])
+            .filter((r) => r.type === type && name.test(r.urn.split("::").pop()!))
+            .map((r) => r.urn);
+    }
+
+    /** Objects crossmesh made (its managed-by label) on one cluster, as kind/name. */
+    leftovers(kubeconfig: string): string[] {
+        const r = this.kubectl(
+            kubeconfig,
+            "get",
+            CROSSMESH_KINDS,
+            "-A",
+            "-l",
+            "app.kubernetes.io/managed-by=crossmesh",
+            "-o",
+            "name",
+        );
+        return r.stdout.split("\n").filter(Boolean);
+    }
+
+    /** Writes the table to $REAL_HOME/work/<report> and prints it. */
+    report(file: string, extra: Record<string, unknown> = {}) {
+        const out = path.join(REAL_HOME, "work", file);
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        fs.writeFileSync(out, JSON.stringify({ steps: this.results, ...extra }, null, 2));
+        console.log(`# step results: ${out}`);
+        for (const r of this.results) {
+            const ready = r.minReady
+                ? `  min Ready: ${Object.entries(r.minReady)
+                      .map(([g, n]) => `${g}=${n}`)
+                      .join(" ")}`
+                : "";
+            console.log(
+                `#   ${r.ok ? "✓" : "✗"} ${r.step.padEnd(44)} ${String(r.seconds).padStart(6)} s` +
+                    `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0}${ready}`,
+            );
+        }
+    }
+}
