@@ -5,13 +5,14 @@ import * as assert from "node:assert/strict";
 import {
     InstallSettings,
     defaultTrustDomain,
-    gatewayPodSelectorLabels,
-    gatewayServiceSelector,
+    gatewaySelectorLabels,
     gatewayValues,
+    istiodReleaseName,
     istiodValues,
     revisionOf,
 } from "../components/istio-install/charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "../components/istio-install/load-balancer";
+import { revisionTagWebhook } from "../components/istio-install/revision-tag";
 
 const settings: InstallSettings = {
     gatewayRole: "ingress",
@@ -40,17 +41,42 @@ test("the default trust domain is derived from the component name, as a valid DN
     assert.ok(defaultTrustDomain("x".repeat(80)).split(".")[0].length <= 63);
 });
 
-test("selector labels are the gateway chart's: app = release name, istio = name without istio-, plus istio.io/rev on pods", () => {
-    assert.deepEqual(gatewayServiceSelector("istio-egressgateway"), {
+test("selector labels are the gateway chart's (app = release name, istio = name without istio-), without the revision, so an upgrade's pods still match", () => {
+    assert.deepEqual(gatewaySelectorLabels("istio-egressgateway"), {
         app: "istio-egressgateway",
         istio: "egressgateway",
     });
-    assert.deepEqual(gatewayServiceSelector("edge"), { app: "edge", istio: "edge" });
-    assert.deepEqual(gatewayPodSelectorLabels({ gatewayName: "istio-ingressgateway", revision: "1-30" }), {
-        app: "istio-ingressgateway",
-        istio: "ingressgateway",
-        "istio.io/rev": "1-30",
+    assert.deepEqual(gatewaySelectorLabels("edge"), { app: "edge", istio: "edge" });
+});
+
+test("istiod's release is named per revision, and carries no revision tag (crossmesh keeps the tag)", () => {
+    assert.equal(istiodReleaseName("1-30"), "istiod-1-30");
+    assert.equal(istiodValues(settings).revisionTags, undefined);
+});
+
+test("the revision tag default: the injector of the revision, by Service or by the istiodRemote URL", () => {
+    const tag = revisionTagWebhook("1-30");
+    assert.equal(tag.metadata.name, "istio-revision-tag-default");
+    assert.deepEqual(
+        tag.webhooks.map((w) => w.name),
+        [
+            "rev.namespace.sidecar-injector.istio.io",
+            "rev.object.sidecar-injector.istio.io",
+            "namespace.sidecar-injector.istio.io",
+            "object.sidecar-injector.istio.io",
+        ],
+    );
+    assert.deepEqual(tag.webhooks[2]!.clientConfig, {
+        service: { name: "istiod-1-30", namespace: "istio-system", path: "/inject", port: 443 },
     });
+    assert.deepEqual(tag.webhooks[2]!.namespaceSelector, {
+        matchExpressions: [{ key: "istio-injection", operator: "In", values: ["enabled"] }],
+    });
+    const remote = revisionTagWebhook("1-31", {
+        istiodRemote: { injectionURL: "https://x:1/inject", injectionCABundle: "Q0E=" },
+    });
+    assert.deepEqual(remote.webhooks[0]!.clientConfig, { url: "https://x:1/inject", caBundle: "Q0E=" });
+    assert.equal(remote.metadata.labels["istio.io/rev"], "1-31");
 });
 
 test("istiod values carry the mesh policy asked for; the gateway chart makes a Service only for the egress role", () => {

@@ -13,6 +13,7 @@ const TOKEN = "crossmesh:index:IstioInstall";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SERVICE = "kubernetes:core/v1:Service";
+const TAG = "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration";
 const REPO = "https://istio-release.storage.googleapis.com/charts";
 const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
 const GKE_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: gke_crossmesh_europe-west1_mesh-lab\n";
@@ -68,8 +69,8 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
     );
     assert.deepEqual(
         children.map((r) => r.type).sort(),
-        [RELEASE, RELEASE, RELEASE, NAMESPACE, NAMESPACE, SERVICE].sort(),
-        "exactly three releases, two namespaces and the NLB Service",
+        [RELEASE, RELEASE, RELEASE, NAMESPACE, NAMESPACE, SERVICE, TAG].sort(),
+        "exactly three releases, two namespaces, the NLB Service and the revision tag",
     );
     assert.deepEqual(
         of(NAMESPACE)
@@ -80,7 +81,7 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
 
     const expected = [
         { suffix: "base", chart: "base", release: "istio-base", namespace: "istio-system" },
-        { suffix: "istiod", chart: "istiod", release: "istiod", namespace: "istio-system" },
+        { suffix: "istiod", chart: "istiod", release: "istiod-1-30", namespace: "istio-system" },
         { suffix: "gateway", chart: "gateway", release: "istio-ingressgateway", namespace: "istio-ingress" },
     ];
     for (const e of expected) {
@@ -95,7 +96,6 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
     assert.deepEqual(inputs(child(RELEASE, "base")).values, { defaultRevision: "1-30" });
     assert.deepEqual(inputs(child(RELEASE, "istiod")).values, {
         revision: "1-30",
-        revisionTags: ["default"],
         meshConfig: {
             trustDomain: "eks.example.internal",
             outboundTrafficPolicy: { mode: "ALLOW_ANY" },
@@ -145,7 +145,9 @@ test("EKS graph: istiod waits for base, the gateway for istiod; the NLB Service 
     }
 
     const custom = children.filter((r) => r.custom);
-    assert.equal(custom.length, 6);
+    assert.equal(custom.length, 7);
+    const tag = child(TAG, "revision-tag");
+    assert.ok(sim.graph.waitsFor(tag, istiod), "the tag moves to the revision once its istiod is installed");
     for (const r of custom) assert.equal(r.provider, eks.ref, `${r.name} uses the EKS provider`);
 });
 
@@ -193,7 +195,6 @@ test("EKS NLB: AWS Load Balancer Controller annotations, 443 to the gateway pods
     assert.deepEqual(await valueOf(component.gateway.selectorLabels), {
         app: "istio-ingressgateway",
         istio: "ingressgateway",
-        "istio.io/rev": "1-30",
     });
     assert.equal(await valueOf(component.gateway.namespace), "istio-ingress");
     assert.equal(await valueOf(component.gateway.serviceName), "istio-ingressgateway");
@@ -278,7 +279,6 @@ test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, n
     assert.deepEqual(await valueOf(component.gateway.selectorLabels), {
         app: "istio-egressgateway",
         istio: "egressgateway",
-        "istio.io/rev": "1-30",
     });
     assert.equal(await valueOf(component.gateway.serviceName), "istio-egressgateway");
     assert.equal(await valueOf(component.gateway.namespace), "istio-egress");
@@ -299,8 +299,8 @@ test("version, revision and gateway names are overridable; the revision follows 
     assert.equal(gw.namespace, "edge");
     assert.deepEqual(
         await valueOf(older.component.gateway.selectorLabels),
-        { app: "mesh-egress", istio: "mesh-egress", "istio.io/rev": "1-29" },
-        "no istio- prefix to strip",
+        { app: "mesh-egress", istio: "mesh-egress" },
+        "no istio- prefix to strip; no revision (an upgrade's new pods still match)",
     );
 
     const pinned = await deploy(
@@ -309,6 +309,7 @@ test("version, revision and gateway names are overridable; the revision follows 
         { provider: gke.provider },
     );
     assert.equal(inputs(pinned.child(RELEASE, "istiod")).values.revision, "canary");
+    assert.equal(inputs(pinned.child(RELEASE, "istiod")).name, "istiod-canary", "one release per revision");
     assert.equal(inputs(pinned.child(RELEASE, "gateway")).values.revision, "canary");
     assert.equal(inputs(pinned.child(RELEASE, "base")).values.defaultRevision, "canary");
     assert.equal(await valueOf(pinned.component.revision), "canary");

@@ -182,7 +182,7 @@ test("an owned key in extra values is refused, naming the key path and why; noth
     await rejects(
         { gatewayRole: "ingress", values: { istiod: { revisionTags: [] } } },
         "values.istiod.revisionTags",
-        /tags its revision "default"/,
+        /keeps the tag "default" itself/,
     );
     await rejects(
         {

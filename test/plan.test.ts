@@ -53,6 +53,7 @@ test("the plan holds both clusters' objects, the Helm releases and the AWS side"
             "AuthorizationPolicy",
             "DestinationRule",
             "Gateway",
+            "MutatingWebhookConfiguration",
             "Namespace",
             "Secret",
             "Service",

@@ -17,7 +17,13 @@ export const ISTIO_SYSTEM_NAMESPACE = "istio-system";
 
 /** Helm release names of the control plane (the gateway release is named after the gateway). */
 export const BASE_RELEASE = "istio-base";
-export const ISTIOD_RELEASE = "istiod";
+/**
+ * istiod's release is named per revision ("istiod-1-30"), as Istio's canary upgrades name theirs: a new
+ * revision is a new release, installed beside the running one, which is removed once everything moved.
+ */
+export function istiodReleaseName(revision: string): string {
+    return `istiod-${revision}`;
+}
 
 export const GATEWAY_ROLES = ["ingress", "egress"];
 export const OUTBOUND_TRAFFIC_POLICIES = ["ALLOW_ANY", "REGISTRY_ONLY"];
@@ -148,10 +154,10 @@ export function baseValues(s: InstallSettings): Record<string, unknown> {
 }
 
 /**
- * istiod, revisioned. `revisionTags: ["default"]` makes this revision the one that injects namespaces
- * labelled `istio-injection=enabled` (what `istioctl tag set default` does); without it only
- * `istio.io/rev=<revision>` would select it. DNS capture lets sidecars answer for ServiceEntry hosts
- * (e.g. `lambda.external`), whose addresses Istio ≥ 1.25 auto-allocates by default.
+ * istiod, revisioned. The revision tag "default" (namespaces labelled `istio-injection=enabled`) is not set
+ * here but kept by crossmesh as its own object (revision-tag.ts), so two revisions' releases never both claim
+ * it. DNS capture lets sidecars answer for ServiceEntry hosts (e.g. `lambda.external`), whose addresses
+ * Istio ≥ 1.25 auto-allocates by default.
  * `global.hub` is also the hub of every injected proxy (sidecars and the gateways' `image: auto`), so
  * one setting moves every Istio image to the mirror. With highAvailability: an HPA from 2 replicas (the
  * chart then renders its PodDisruptionBudget, minAvailable 1) spread across zones and nodes.
@@ -159,7 +165,6 @@ export function baseValues(s: InstallSettings): Record<string, unknown> {
 export function istiodValues(s: InstallSettings): Record<string, unknown> {
     return {
         revision: s.revision,
-        revisionTags: ["default"],
         meshConfig: {
             trustDomain: s.trustDomain,
             outboundTrafficPolicy: { mode: s.outboundTrafficPolicy },
@@ -202,7 +207,7 @@ export function gatewayValues(s: InstallSettings): Record<string, unknown> {
             ? {
                   autoscaling: { enabled: true, minReplicas: HA_MIN_REPLICAS, maxReplicas: HA_MAX_REPLICAS },
                   podDisruptionBudget: { minAvailable: 1 },
-                  topologySpreadConstraints: spreadConstraints(gatewayServiceSelector(s.gatewayName)),
+                  topologySpreadConstraints: spreadConstraints(gatewaySelectorLabels(s.gatewayName)),
               }
             : {}),
         ...(s.imagePullSecrets.length > 0 ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : {}),
@@ -212,17 +217,10 @@ export function gatewayValues(s: InstallSettings): Record<string, unknown> {
 /**
  * The gateway chart's own selector labels (`gateway.selectorLabels` in its _helpers.tpl): `app` is the
  * release name, `istio` the release name without its "istio-" prefix. The Deployment selects its pods
- * with exactly these, so the Service crossmesh creates uses them too.
+ * with exactly these, so the Service crossmesh creates and the link's Istio `selector`s use them too. They
+ * do not name the revision: during a minor upgrade the gateway's pods roll from one revision to the next,
+ * and the link's Gateway, policies and routes keep binding to old and new pods alike.
  */
-export function gatewayServiceSelector(gatewayName: string): Record<string, string> {
+export function gatewaySelectorLabels(gatewayName: string): Record<string, string> {
     return { app: gatewayName, istio: gatewayName.replace(/^istio-/, "") };
-}
-
-/**
- * The gateway pods' labels for Istio `selector`s: the chart's selector labels plus the `istio.io/rev`
- * label it sets from `revision` (`gateway.sidecarInjectionLabels`), so policies bind only to the
- * gateway pods of this revision.
- */
-export function gatewayPodSelectorLabels(s: Pick<InstallSettings, "gatewayName" | "revision">): Record<string, string> {
-    return { ...gatewayServiceSelector(s.gatewayName), "istio.io/rev": s.revision };
 }

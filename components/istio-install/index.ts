@@ -9,9 +9,10 @@ import {
     ISTIO_SYSTEM_NAMESPACE,
     InstallSettings,
     chartReference,
-    gatewayPodSelectorLabels,
+    gatewaySelectorLabels,
 } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
+import { revisionTagWebhook } from "./revision-tag";
 import { strictMtlsPolicy } from "./mesh-policy";
 import { installSettings } from "./settings";
 import { validateIstioInstallArgs } from "./validate";
@@ -162,9 +163,20 @@ export class IstioInstall extends pulumi.ComponentResource {
         const istiod = release("istiod", [base]);
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
         release("gateway", [istiod]);
-        // A value that resolves once istiod is installed: what is built from it waits for the CRDs, the
-        // validating webhook and the injector, and for nothing the gateway release adds.
-        const afterIstiod = (value: pulumi.Output<string>) => pulumi.all([value, istiod.status]).apply(([v]) => v);
+        // The tag "default" moves to this revision once its istiod is installed (see revision-tag.ts).
+        const tag = settings.apply((s) => revisionTagWebhook(s.revision, s.extraValues.istiod));
+        const revisionTag = new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
+            `${name}-revision-tag`,
+            {
+                metadata: tag.metadata,
+                webhooks: tag.apply((t) => t.webhooks as k8s.types.input.admissionregistration.v1.MutatingWebhook[]),
+            },
+            { parent: this, dependsOn: [istiod] },
+        );
+        // A value that resolves once istiod is installed and tagged: what is built from it waits for the CRDs,
+        // the validating webhook and the injector, and for nothing the gateway release adds.
+        const afterIstiod = (value: pulumi.Output<string>) =>
+            pulumi.all([value, istiod.status, revisionTag.metadata]).apply(([v]) => v);
 
         let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (gatewayRole === "ingress") {
@@ -190,7 +202,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             // (objects sent while it cannot answer are rejected), not the gateway's pods: the gateway picks
             // its configuration and credentials up whenever it starts.
             namespace: afterIstiod(gatewayNamespace.metadata.name),
-            selectorLabels: settings.apply(gatewayPodSelectorLabels),
+            selectorLabels: settings.apply((s) => gatewaySelectorLabels(s.gatewayName)),
             // The gateway's Service (crossmesh's LoadBalancer Service for ingress, the chart's ClusterIP one for
             // egress) carries the gateway's name. Taken from the settings, not read back from the Service:
             // that read would make everything naming the gateway wait for the NLB.

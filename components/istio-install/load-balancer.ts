@@ -1,7 +1,7 @@
 // Pure builder of the EKS ingress gateway's Service: an internet-facing NLB made by the AWS Load Balancer
 // Controller, sending TLS on 443 straight to the gateway pods (IP targets), health-checked on the
 // Envoy readiness endpoint. Plain object in, plain object out; index.ts turns it into a resource.
-import { gatewayServiceSelector } from "./charts";
+import { gatewaySelectorLabels } from "./charts";
 
 const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
 
@@ -46,7 +46,7 @@ export interface LoadBalancerService {
  * IPs directly).
  */
 export function loadBalancerService(s: LoadBalancerServiceSettings): LoadBalancerService {
-    const selector = gatewayServiceSelector(s.gatewayName);
+    const selector = gatewaySelectorLabels(s.gatewayName);
     return {
         metadata: {
             name: s.gatewayName,

@@ -6,7 +6,7 @@
 import { invalid, known } from "../common/validation";
 import {
     BASE_RELEASE,
-    ISTIOD_RELEASE,
+    istiodReleaseName,
     ISTIO_CHARTS,
     ISTIO_SYSTEM_NAMESPACE,
     InstallSettings,
@@ -44,7 +44,7 @@ export function ownedValues(gatewayRole: string): Record<IstioChart, OwnedValue[
             },
             {
                 path: "revisionTags",
-                why: 'crossmesh tags its revision "default" so namespaces labelled istio-injection=enabled get its sidecars.',
+                why: 'crossmesh keeps the tag "default" itself (namespaces labelled istio-injection=enabled get its sidecars) and moves it to the next revision during an upgrade; a tag inside the release would be claimed by two revisions at once.',
             },
             {
                 path: "meshConfig.trustDomain",
@@ -213,7 +213,7 @@ export function releasePlan(s: InstallSettings): ReleaseSpec[] {
     });
     return [
         release("base", BASE_RELEASE, ISTIO_SYSTEM_NAMESPACE),
-        release("istiod", ISTIOD_RELEASE, ISTIO_SYSTEM_NAMESPACE),
+        release("istiod", istiodReleaseName(s.revision), ISTIO_SYSTEM_NAMESPACE),
         release("gateway", s.gatewayName, s.gatewayNamespace),
     ];
 }

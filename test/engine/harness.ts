@@ -140,9 +140,24 @@ class PodWatch extends Watch {
             "--output-watch-events",
             "--no-headers",
             "-o",
-            'custom-columns=EV:.type,NS:.object.metadata.namespace,NAME:.object.metadata.name,APP:.object.metadata.labels.app,READY:.object.status.conditions[?(@.type=="Ready")].status,DELETING:.object.metadata.deletionTimestamp',
+            'custom-columns=EV:.type,NS:.object.metadata.namespace,NAME:.object.metadata.name,APP:.object.metadata.labels.app,READY:.object.status.conditions[?(@.type=="Ready")].status,DELETING:.object.metadata.deletionTimestamp,REV:.object.metadata.labels.istio\\.io/rev',
         ]);
     }
+    /** The revisions (`istio.io/rev`) that had Ready `app` pods at the same moment, most at once, since `since`. */
+    revisionsAtOnce(since: number, app: string): string[] {
+        const serving = new Map<string, { revision: string; ready: boolean }>();
+        let most: string[] = [];
+        for (const { at, line } of this.lines) {
+            const [event, ns, name, podApp, ready, deleting, revision] = line.trim().split(/\s+/);
+            if (podApp !== app || !revision) continue;
+            if (event === "DELETED") serving.delete(`${ns}/${name}`);
+            else serving.set(`${ns}/${name}`, { revision, ready: ready === "True" && deleting === "<none>" });
+            const now = [...new Set([...serving.values()].filter((p) => p.ready).map((p) => p.revision))].sort();
+            if (at >= since && now.length > most.length) most = now;
+        }
+        return most;
+    }
+
     minReady(since: number, apps: string[]): Record<string, number> {
         const serving = new Map<string, { app: string; ready: boolean }>();
         const count = (app: string) => [...serving.values()].filter((p) => p.app === app && p.ready).length;
@@ -229,6 +244,11 @@ export class EngineSession {
     stopWatches() {
         for (const w of [...this.secretWatches, ...this.podWatches]) w.stop();
     }
+    /** Per cluster, the revisions of `app` that had Ready pods at the same moment since `t0` (most at once). */
+    revisionsAtOnce(t0: number, app: string): Record<string, string[]> {
+        return Object.fromEntries(this.podWatches.map((w) => [w.cluster, w.revisionsAtOnce(t0, app)]));
+    }
+
     /**
      * Lowest Ready count of each of `apps` on each cluster since `t0`. The watches are read by the event loop:
      * call this after awaiting (not right after a synchronous command), or their latest lines are not in yet.

@@ -90,7 +90,16 @@ build_istio_webhooks() {
 # ======== end build_istio_webhooks ========
 
 build_helm() { "$REAL_TOOLS/build-helm.sh"; }
-build_charts() { "$REAL_TOOLS/prepare-charts.sh"; }
+# The release the checks pin, and an older one for the real-engine upgrade test (1.29.x → 1.30.x). The module
+# proxy serves no release-1.29 commit of istio.io/istio: the older charts are those of the oldest commit it
+# serves (master of April 2026, before 1.30 branched), stamped 1.29.2 — charts that really differ from
+# 1.30.3's, under the version crossmesh's revision logic sees as the previous minor.
+UPGRADE_FROM_RELEASE="${UPGRADE_FROM_RELEASE:-1.29.2}"
+UPGRADE_FROM_MODULE="${UPGRADE_FROM_MODULE:-v0.0.0-20260423205519-b01690e6db7d}"
+build_charts() {
+  "$REAL_TOOLS/prepare-charts.sh"
+  ISTIO_RELEASE="$UPGRADE_FROM_RELEASE" ISTIO_MODULE="$UPGRADE_FROM_MODULE" "$REAL_TOOLS/prepare-charts.sh"
+}
 
 # ---------------------------------------------------------------- Prometheus
 build_promtool() {

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CrossMeshLink, LINK_PROVIDER_SETTINGS } from "../../../components";
+import { CrossMeshLink, DEFAULT_ISTIO_VERSION, LINK_PROVIDER_SETTINGS } from "../../../components";
 
 const config = new pulumi.Config();
 const serviceCount = config.getNumber("services") ?? 2;
@@ -34,14 +34,17 @@ function provider(name: string, env: string): k8s.Provider {
 }
 /**
  * The istiod chart's values for a control plane outside the cluster (Istio's external istiod): the
- * injection and validation webhooks call this URL instead of the in-cluster istiod Service.
+ * revision's injection and validation webhooks call this URL instead of the in-cluster istiod Service.
  */
-function externalControlPlane(url: string, caFile: string) {
+function externalControlPlane(url: string, revision: string, caFile: string) {
     const caBundle = Buffer.from(fs.readFileSync(caFile)).toString("base64");
-    const validation = { validationURL: `${url}/validate`, validationCABundle: caBundle };
+    const validation = { validationURL: `${url}/${revision}/validate`, validationCABundle: caBundle };
     return {
         base: { base: validation },
-        istiod: { istiodRemote: { injectionURL: `${url}/inject`, injectionCABundle: caBundle }, base: validation },
+        istiod: {
+            istiodRemote: { injectionURL: `${url}/${revision}/inject`, injectionCABundle: caBundle },
+            base: validation,
+        },
     };
 }
 function required(env: string): string {
@@ -50,7 +53,8 @@ function required(env: string): string {
     return value;
 }
 const install = config.get("istio") === "install";
-const istioVersion = config.get("istioVersion");
+const istioVersion = config.get("istioVersion") ?? DEFAULT_ISTIO_VERSION;
+const revision = istioVersion.split(".").slice(0, 2).join("-"); // crossmesh's revision: one per minor
 const verify = config.getBoolean("verify") ?? false;
 
 const eksProvider = provider("eks", "EKS_KUBECONFIG");
@@ -71,12 +75,12 @@ for (const link of links) {
         })),
         ...(install
             ? {
-                  ...(istioVersion ? { istioVersion } : {}),
+                  istioVersion,
                   istio: {
                       chartRepository: required("CHART_REPOSITORY"),
                       highAvailability: config.getBoolean("highAvailability") ?? true,
-                      eksValues: externalControlPlane(required("EKS_WEBHOOK_URL"), required("LOCAL_CA")),
-                      gkeValues: externalControlPlane(required("GKE_WEBHOOK_URL"), required("LOCAL_CA")),
+                      eksValues: externalControlPlane(required("EKS_WEBHOOK_URL"), revision, required("LOCAL_CA")),
+                      gkeValues: externalControlPlane(required("GKE_WEBHOOK_URL"), revision, required("LOCAL_CA")),
                   },
               }
             : {
