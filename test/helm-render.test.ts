@@ -18,6 +18,7 @@ import { DEFAULT_ISTIO_VERSION } from "../components/istio-install/charts";
 import { ReleaseSpec, releasePlan } from "../components/istio-install/values";
 import { PlainInstallArgs, installSettings } from "../components/istio-install/settings";
 import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
+import { revisionTagWebhook } from "../components/istio-install/revision-tag";
 
 /** One release as the plan records it (tools/plan/extract.ts): chart, repository, version, values. */
 interface PlannedRelease {
@@ -350,5 +351,34 @@ test(
             images(plan.gke.manifests).length >= 1,
             "the dev stack runs crossmesh's own pods in GKE (verify Job, test client)",
         );
+    },
+);
+
+test(
+    "the revision tag crossmesh keeps is the one Istio's own chart renders for revisionTags [default], webhook for webhook",
+    { skip },
+    () => {
+        for (const istiodRemote of [
+            {},
+            { injectionURL: "https://istiod.example:15017/inject", injectionCABundle: "Q0E=" },
+        ]) {
+            const spec = releasePlan(installSettings("eks", "ingress", { values: { istiod: { istiodRemote } } })).find(
+                (r) => r.chart === "istiod",
+            )!;
+            // The chart's own tag: the same release values with the tag asked of the chart.
+            const chartTag = render({ ...spec, values: { ...spec.values, revisionTags: ["default"] } }).find(
+                (o) => o.kind === "MutatingWebhookConfiguration" && o.metadata.name === "istio-revision-tag-default",
+            );
+            assert.ok(chartTag, "the chart renders the tag when asked");
+            assert.equal(
+                render(spec).some((o) => o.metadata.name === "istio-revision-tag-default"),
+                false,
+                "crossmesh's release renders no tag of its own",
+            );
+            const ours = revisionTagWebhook("1-30", spec.values);
+            assert.deepEqual(ours.webhooks, chartTag.webhooks, JSON.stringify(istiodRemote));
+            assert.equal(ours.metadata.name, chartTag.metadata.name);
+            assert.equal(ours.metadata.labels["istio.io/tag"], chartTag.metadata.labels?.["istio.io/tag"]);
+        }
     },
 );

@@ -57,7 +57,7 @@ function identityOf(r: RecordedInputs): unknown {
         kind: i.kind,
         name: m.name,
         namespace: m.namespace,
-        labels: m.labels,
+        // Labels are not identity: the provider updates them in place (a revision tag moving to a new revision).
         secretType: i.type,
     };
 }
@@ -93,6 +93,8 @@ const SCENARIOS = {
     addService: { change: "add-service" },
     allowedSources: { change: "allowed-sources" },
     consumerCidrs: { change: "consumer-cidrs" },
+    istioMinor: { change: "istio-minor" },
+    noHighAvailability: { change: "no-high-availability" },
     renewalImmutableSecrets: { replace: ["-server-cert$", "-client-cert$"], immutableSecrets: true },
 } satisfies Record<string, PreviewRun>;
 const previews = new Map<string, RecordedInputs[]>();
@@ -258,6 +260,29 @@ test("changing the consumer CIDRs (the NLB's source ranges): the load balancer h
     );
     assert.ok(remoteEntries.length === 2 && remoteEntries.every((r) => unknownIn(r.inputs.spec)));
     assert.deepEqual([d.replacedUpstream, d.unknownIdentity, d.replacedObjects], [[], [], []]);
+});
+
+test("an Istio minor upgrade or a change of the installs' settings: the releases change, no link object is replaced", () => {
+    for (const scenario of ["istioMinor", "noHighAvailability"] as const) {
+        const d = day2(scenario);
+        const releases = d.after.filter((r) => isRelease(r) && r.changed).map((r) => r.name);
+        assert.ok(releases.length >= 2, `${scenario}: the Istio releases change (${releases.join(", ")})`);
+        // Their outputs (status) are unknown in the preview; no identity of the link may wait for them.
+        assert.deepEqual(
+            [
+                d.unknownIdentity.filter((n) => !/-istiod$/.test(n)),
+                d.replacedObjects.filter((n) => !/-istiod$/.test(n)),
+            ],
+            [[], []],
+            scenario,
+        );
+    }
+    const upgrade = day2("istioMinor");
+    assert.deepEqual(
+        upgrade.after.filter((r) => isRelease(r) && /-istiod$/.test(r.name)).map((r) => (peel(r.inputs) as any).name),
+        ["istiod-1-29", "istiod-1-29"],
+        "istiod's release is renamed to the new revision's: a new release beside the old one",
+    );
 });
 
 test("two links on the same clusters (adopted meshes): no two Kubernetes objects share kind, namespace and name", () => {

@@ -173,10 +173,12 @@ export class IstioInstall extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [istiod] },
         );
-        // A value that resolves once istiod is installed and tagged: what is built from it waits for the CRDs,
-        // the validating webhook and the injector, and for nothing the gateway release adds.
+        // A value that resolves once istiod is installed and tagged (the tag waits for istiod): what is built from
+        // it waits for the CRDs, the validating webhook and the injector, and for nothing the gateway release adds.
+        // It waits on the tag's name, not on the release's status: a preview knows the name, while a release being
+        // upgraded has an unknown status there, which made every object in the gateway's namespace look replaced.
         const afterIstiod = (value: pulumi.Output<string>) =>
-            pulumi.all([value, istiod.status, revisionTag.metadata]).apply(([v]) => v);
+            pulumi.all([value, revisionTag.metadata.name]).apply(([v]) => v);
 
         let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (gatewayRole === "ingress") {

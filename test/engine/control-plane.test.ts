@@ -15,7 +15,7 @@ import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { BIN, EngineSession, ROOT, TOOLS, replacedObjects, sh, skipReason, stepsOf, tool } from "./harness";
+import { BIN, EngineSession, ROOT, TOOLS, replaced, replacedObjects, sh, skipReason, stepsOf, tool } from "./harness";
 
 const SKIP = skipReason([
     "pulumi",
@@ -207,7 +207,7 @@ test("a drain without high availability takes the link down (0 Ready gateways fo
 });
 
 test("the HA defaults: 2 replicas spread over nodes, PDBs; a second preview has nothing to do", opts, async () => {
-    await s.step("up (highAvailability: true)", () => {
+    const ha = await s.step("up (highAvailability: true)", () => {
         s.pulumi("config", "set", "highAvailability", "true");
         const r = s.previewThenUp([]);
         assertInstalled(2);
@@ -223,6 +223,11 @@ test("the HA defaults: 2 replicas spread over nodes, PDBs; a second preview has 
         }
         return r;
     });
+    assert.deepEqual(
+        [ha.replacedKubernetesObjects, ha.deletedLinkSecrets],
+        [[], []],
+        "the installs change, the link does not",
+    );
     await s.step("preview --expect-no-changes (after install)", () => void s.pulumi("preview", "--expect-no-changes"));
 });
 
@@ -292,6 +297,7 @@ test(
     "a minor upgrade of Istio keeps the link: both revisions side by side, the gateways move, nothing of the link replaced or deleted, the old revision removed",
     opts,
     async () => {
+        let releasesReplaced: string[] = [];
         const r = await s.step(`upgrade Istio ${FROM_VERSION} → ${TO_VERSION}`, async () => {
             const t0 = Date.now();
             s.pulumi("config", "set", "istioVersion", TO_VERSION);
@@ -299,18 +305,19 @@ test(
             const up = stepsOf(s.pulumi("up", "--yes", "--skip-preview", "--json").stdout);
             await new Promise((done) => setTimeout(done, 2000)); // the watches catch up
             // The check Job is replaced by design (a changed link runs its check again); Helm releases are counted apart.
-            const replaced = replacedObjects([...planned, ...up]).filter((n) => !/-verify$/.test(n));
-            const releases = [...planned, ...up]
-                .filter(
-                    (step) => step.op === "create-replacement" && /::kubernetes:helm\.sh\/v3:Release::/.test(step.urn),
-                )
-                .map((step) => step.urn.split("::").pop()!);
+            const objects = replacedObjects([...planned, ...up]).filter((n) => !/-verify$/.test(n));
+            releasesReplaced = replaced([...planned, ...up], (type) => type === "kubernetes:helm.sh/v3:Release").sort();
             return {
-                replacedKubernetesObjects: replaced,
+                replacedKubernetesObjects: objects,
                 minReady: s.minReady(t0, GROUPS),
-                detail: `releases replaced: ${[...new Set(releases)].join(", ")}; istiod revisions Ready at once: ${JSON.stringify(s.revisionsAtOnce(t0, "istiod"))}`,
+                detail: `Helm releases replaced: ${releasesReplaced.join(", ")}; istiod revisions Ready at once: ${JSON.stringify(s.revisionsAtOnce(t0, "istiod"))}`,
             };
         });
+        assert.deepEqual(
+            releasesReplaced,
+            ["payments-eks-istio-istiod", "payments-gke-istio-istiod"],
+            "the new revision's istiod is a new release (created first, the old one deleted last); base and gateway upgrade in place",
+        );
         assert.deepEqual(r.replacedKubernetesObjects, [], "no link object replaced");
         assert.deepEqual(r.deletedLinkSecrets, [], "no link Secret deleted");
         for (const group of ["eks/istio-ingressgateway", "gke/istio-egressgateway"])

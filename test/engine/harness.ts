@@ -68,18 +68,23 @@ export function stepsOf(stdout: string): { op: string; urn: string }[] {
         );
 }
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
-/** Kubernetes objects (not the provider, not Helm releases) the steps replace. */
-export function replacedObjects(steps: { op: string; urn: string }[]): string[] {
-    const urns = steps
-        .filter(
-            (s) =>
-                REPLACE_OPS.has(s.op) &&
-                /::kubernetes:/.test(s.urn) &&
-                !/::pulumi:providers:/.test(s.urn) &&
-                !/::kubernetes:helm\.sh\//.test(s.urn),
-        )
+/**
+ * A URN's resource type: the last `$`-separated part of its qualified type (a child's URN carries its parents'
+ * types first: `…::crossmesh:index:CrossMeshLink$kubernetes:core/v1:Secret::payments-link`).
+ */
+export function typeOf(urn: string): string {
+    return urn.split("::")[2]!.split("$").pop()!;
+}
+/** The names of the resources the steps replace whose type `matches`. */
+export function replaced(steps: { op: string; urn: string }[], matches: (type: string) => boolean): string[] {
+    const names = steps
+        .filter((s) => REPLACE_OPS.has(s.op) && matches(typeOf(s.urn)))
         .map((s) => s.urn.split("::").pop()!);
-    return [...new Set(urns)];
+    return [...new Set(names)];
+}
+/** Kubernetes objects (not Helm releases, which are counted apart) the steps replace. */
+export function replacedObjects(steps: { op: string; urn: string }[]): string[] {
+    return replaced(steps, (type) => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/"));
 }
 
 /** Kinds crossmesh labels `app.kubernetes.io/managed-by=crossmesh`. */

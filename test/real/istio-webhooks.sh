@@ -26,6 +26,9 @@ PORT="${3:?usage: istio-webhooks.sh up NAME PORT}"
 [[ -s "$RUN/kubeconfig" ]] || { echo "no cluster $NAME: run clusters-up.sh first" >&2; exit 2; }
 eval "$("$TOOLS/local-ca.sh" | sed 's/^/export /')"
 if ! alive "$PID"; then
+  if curl -s -o /dev/null --max-time 2 -k "https://localhost:$PORT/"; then
+    echo "port $PORT already answers (another istio-webhooks left running?): stop it first" >&2; exit 1
+  fi
   # Native sidecars off: the injector would otherwise watch Nodes through istiod's multicluster controller.
   ENABLE_NATIVE_SIDECARS=false setsid "$BIN/istio-webhooks" --kubeconfig "$RUN/kubeconfig" \
     --listen "127.0.0.1:$PORT" --cert "$LOCAL_CERT" --key "$LOCAL_KEY" </dev/null >"$RUN/istio-webhooks.log" 2>&1 &
@@ -36,5 +39,6 @@ for _ in $(seq 1 50); do
   [[ "$code" == 200 ]] && break
   sleep 0.2
 done
-[[ "$code" == 200 ]] || { echo "istio-webhooks did not start: $(tail -5 "$RUN/istio-webhooks.log")" >&2; exit 1; }
+# Ready, and answered by this process (not by another left on the port).
+[[ "$code" == 200 ]] && alive "$PID" || { echo "istio-webhooks did not start: $(tail -5 "$RUN/istio-webhooks.log")" >&2; exit 1; }
 echo "WEBHOOK_URL=https://localhost:$PORT"
