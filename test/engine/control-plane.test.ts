@@ -15,22 +15,21 @@ import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { BIN, EngineSession, ROOT, TOOLS, replaced, replacedObjects, sh, skipReason, stepsOf, tool } from "./harness";
+import {
+    BIN,
+    EngineSession,
+    ROOT,
+    TOOLS,
+    replaced,
+    replacedObjects,
+    sh,
+    skipReason,
+    stepsOf,
+    tool,
+    ENGINE_BINARIES,
+} from "./harness";
 
-const SKIP = skipReason([
-    "pulumi",
-    "pulumi-language-nodejs",
-    "pulumi-resource-kubernetes",
-    "pulumi-resource-tls",
-    "kubectl",
-    "etcd",
-    "kube-apiserver",
-    "kube-controller-manager",
-    "kube-scheduler",
-    "kwok",
-    "helm",
-    "istio-webhooks",
-]);
+const SKIP = skipReason([...ENGINE_BINARIES, "kube-scheduler", "kwok", "helm", "istio-webhooks"]);
 if (SKIP) console.log(`# control-plane test skipped: ${SKIP}`);
 const opts = { skip: SKIP };
 
@@ -81,15 +80,7 @@ before(() => {
 
 after(() => {
     if (SKIP || !s) return;
-    s.stopWatches();
-    if (!s.results.some((r) => r.step === "destroy")) {
-        try {
-            s.pulumi("destroy", "--yes", "--skip-preview");
-        } catch (e) {
-            console.log(`# cleanup destroy failed: ${String(e).slice(0, 500)}`);
-        }
-    }
-    s.report("control-plane-report.json");
+    s.finish("control-plane-report.json");
     for (const name of ["eks", "gke"]) tool("istio-webhooks.sh", ["down", name]);
     tool("load-balancers.sh", ["down", "eks"]);
     tool("chart-repo.sh", ["down"]);

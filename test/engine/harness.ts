@@ -12,6 +12,18 @@ export const TOOLS = path.join(ROOT, "test", "real");
 export const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
 export const BIN = path.join(REAL_HOME, "bin");
 
+/** What every real-engine test runs: the CLI, the language host, the providers, the local control planes. */
+export const ENGINE_BINARIES = [
+    "pulumi",
+    "pulumi-language-nodejs",
+    "pulumi-resource-kubernetes",
+    "pulumi-resource-tls",
+    "kubectl",
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+];
+
 /** Why the tests cannot run here (binaries missing), or undefined. */
 export function skipReason(needed: string[]): string | undefined {
     const missing = needed.filter((b) => !fs.existsSync(path.join(BIN, b)));
@@ -329,6 +341,19 @@ export class EngineSession {
             "name",
         );
         return r.stdout.split("\n").filter(Boolean);
+    }
+
+    /** The end of a test file: watches stopped, the stack destroyed unless a step did, the table written. */
+    finish(file: string, extra: Record<string, unknown> = {}) {
+        this.stopWatches();
+        if (!this.results.some((r) => r.step === "destroy")) {
+            try {
+                this.pulumi("destroy", "--yes", "--skip-preview");
+            } catch (e) {
+                console.log(`# cleanup destroy failed: ${String(e).slice(0, 500)}`);
+            }
+        }
+        this.report(file, extra);
     }
 
     /** Writes the table to $REAL_HOME/work/<report> and prints it. */

@@ -30,18 +30,10 @@ import {
     skipReason,
     stepsOf,
     tool,
+    ENGINE_BINARIES,
 } from "./harness";
 
-const SKIP = skipReason([
-    "pulumi",
-    "pulumi-language-nodejs",
-    "pulumi-resource-kubernetes",
-    "pulumi-resource-tls",
-    "kubectl",
-    "etcd",
-    "kube-apiserver",
-    "kube-controller-manager",
-]);
+const SKIP = skipReason(ENGINE_BINARIES);
 if (SKIP) console.log(`# real-engine test skipped: ${SKIP}`);
 
 let s: EngineSession;
@@ -81,15 +73,7 @@ before(() => {
 
 after(() => {
     if (SKIP || !s) return;
-    s.stopWatches();
-    if (!s.results.some((r) => r.step === "destroy")) {
-        try {
-            s.pulumi("destroy", "--yes", "--skip-preview");
-        } catch (e) {
-            console.log(`# cleanup destroy failed: ${String(e).slice(0, 500)}`);
-        }
-    }
-    s.report("engine-report.json", { status: statusRows });
+    s.finish("engine-report.json", { status: statusRows });
     for (const r of statusRows)
         console.log(`#   status | ${r.fault.padEnd(52)} | exit ${r.exitCode} | ${r.named.join("; ") || "all ok"}`);
     if (startedClusters) sh(path.join(TOOLS, "clusters-down.sh"), [], { cwd: ROOT, allowFail: true });
