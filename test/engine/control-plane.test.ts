@@ -108,6 +108,28 @@ function pods(kubeconfig: string, namespace: string): PodRow[] {
 }
 
 /**
+ * `crossmesh status` (no probe: nothing runs inside KWOK's pods) on the installed meshes: exit 0, and the gateway
+ * checks found the chart's own Deployment, pods and PDB on each side.
+ */
+function statusHealthy(label: string) {
+    const r = s.status(label, ["--no-probe"]);
+    assert.equal(r.exitCode, 0, r.named.join("\n"));
+    const checks = r.report.links[0].checks as { side: string; check: string; state: string; detail?: string }[];
+    for (const side of ["eks", "gke"])
+        for (const check of ["gateway-pods", "gateway-disruption-budget"])
+            assert.ok(
+                checks.some((c) => c.side === side && c.check === check && c.state === "ok"),
+                `${side}/${check} ok`,
+            );
+    return {
+        detail: checks
+            .filter((c) => c.check === "gateway-pods")
+            .map((c) => `${c.side}: ${c.detail}`)
+            .join("; "),
+    };
+}
+
+/**
  * Drains every node of both clusters in turn (evictions through the PDBs), uncordoning each after. Async, so
  * the pod watches are read while the drains run; resolves to the lowest Ready counts seen meanwhile.
  */
@@ -220,6 +242,7 @@ test("the HA defaults: 2 replicas spread over nodes, PDBs; a second preview has 
         "the installs change, the link does not",
     );
     await s.step("preview --expect-no-changes (after install)", () => void s.pulumi("preview", "--expect-no-changes"));
+    await s.step("crossmesh status over the installed meshes", () => statusHealthy("installed, HA"));
 });
 
 test("drains keep the link: ≥ 1 Ready ingress gateway, egress gateway and istiod at every moment", opts, async () => {
@@ -371,6 +394,7 @@ test(
             "preview --expect-no-changes (after the upgrade)",
             () => void s.pulumi("preview", "--expect-no-changes"),
         );
+        await s.step("crossmesh status after the upgrade", () => statusHealthy("after the upgrade"));
     },
 );
 

@@ -192,6 +192,13 @@ class PodWatch extends Watch {
     }
 }
 
+/** One row of the status table: the fault, the exit code, the checks status named. */
+export interface StatusRow {
+    fault: string;
+    exitCode: number | null;
+    named: string[];
+}
+
 /**
  * A user's project (the files of `program`) in a scratch folder, run by the real CLI with a local state,
  * crossmesh's sources and node_modules beside it as symlinks; the steps it runs and their table.
@@ -200,6 +207,7 @@ export class EngineSession {
     readonly work: string;
     readonly env: NodeJS.ProcessEnv;
     readonly results: StepResult[] = [];
+    readonly statusRows: StatusRow[] = [];
     private readonly secretWatches: Watch[] = [];
     private readonly podWatches: PodWatch[] = [];
 
@@ -343,6 +351,43 @@ export class EngineSession {
         return r.stdout.split("\n").filter(Boolean);
     }
 
+    /**
+     * `crossmesh status` as a user runs it from the project directory: the real Pulumi CLI reads the state
+     * (no passphrase given: it decrypts nothing), kubectl reads both clusters. `label` names the row.
+     */
+    status(label: string, extra: string[] = [], gkeKubeconfig = this.kubeconfigs.gke): StatusRow & { report: any } {
+        const { PULUMI_CONFIG_PASSPHRASE: _passphrase, ...noPassphrase } = this.env;
+        void _passphrase;
+        const args = ["status", "--stack", "local", "--cwd", this.work, "--eks-kubeconfig", this.kubeconfigs.eks];
+        const r = spawnSync(
+            process.execPath,
+            [
+                "--import",
+                "tsx",
+                path.join(ROOT, "components", "status", "cli.ts"),
+                ...args,
+                "--gke-kubeconfig",
+                gkeKubeconfig,
+                "--json",
+                ...extra,
+            ],
+            { cwd: ROOT, env: { ...noPassphrase, KUBECTL: path.join(BIN, "kubectl") }, encoding: "utf8" },
+        );
+        const report = JSON.parse(r.stdout || "{}");
+        const named = (report.links ?? [])
+            .flatMap((l: any) => l.checks)
+            .filter((c: any) => c.state !== "ok")
+            .map(
+                (c: any) =>
+                    `${c.side}/${c.check}${c.host ? ` ${c.host}` : ""}${c.object ? ` ${c.object}` : ""}${c.field ? ` (${c.field})` : ""}`,
+            );
+        const row = { fault: label, exitCode: r.status, named: [...named, ...(report.errors ?? [])] };
+        this.statusRows.push(row);
+        console.log(`# status [${label}] exit ${r.status}: ${row.named.join("; ") || "all checks ok"}`);
+        if (r.stderr.trim()) console.log(`# status stderr: ${r.stderr.trim().slice(0, 500)}`);
+        return { ...row, report };
+    }
+
     /** The end of a test file: watches stopped, the stack destroyed unless a step did, the table written. */
     finish(file: string, extra: Record<string, unknown> = {}) {
         this.stopWatches();
@@ -360,7 +405,7 @@ export class EngineSession {
     report(file: string, extra: Record<string, unknown> = {}) {
         const out = path.join(REAL_HOME, "work", file);
         fs.mkdirSync(path.dirname(out), { recursive: true });
-        fs.writeFileSync(out, JSON.stringify({ steps: this.results, ...extra }, null, 2));
+        fs.writeFileSync(out, JSON.stringify({ steps: this.results, status: this.statusRows, ...extra }, null, 2));
         console.log(`# step results: ${out}`);
         for (const r of this.results) {
             const ready = r.minReady

@@ -19,7 +19,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-    BIN,
     CROSSMESH_KINDS,
     EngineSession,
     REAL_HOME,
@@ -73,8 +72,8 @@ before(() => {
 
 after(() => {
     if (SKIP || !s) return;
-    s.finish("engine-report.json", { status: statusRows });
-    for (const r of statusRows)
+    s.finish("engine-report.json");
+    for (const r of s.statusRows)
         console.log(`#   status | ${r.fault.padEnd(52)} | exit ${r.exitCode} | ${r.named.join("; ") || "all ok"}`);
     if (startedClusters) sh(path.join(TOOLS, "clusters-down.sh"), [], { cwd: ROOT, allowFail: true });
 });
@@ -111,56 +110,6 @@ test("refresh finds no drift, and the preview after it is clean", opts, async ()
     });
 });
 
-/** One row of the status table: the fault, the exit code, the checks status named. */
-interface StatusRow {
-    fault: string;
-    exitCode: number | null;
-    named: string[];
-}
-const statusRows: StatusRow[] = [];
-
-/**
- * `crossmesh status` as a user runs it from the project directory: the real Pulumi CLI reads the state
- * (no passphrase given: it decrypts nothing), kubectl reads both clusters.
- */
-function status(fault: string, extra: string[] = [], gkeKubeconfig = GKE()): StatusRow & { report: any } {
-    const { PULUMI_CONFIG_PASSPHRASE: _passphrase, ...noPassphrase } = s.env;
-    void _passphrase;
-    const r = spawnSync(
-        process.execPath,
-        [
-            "--import",
-            "tsx",
-            path.join(ROOT, "components", "status", "cli.ts"),
-            "status",
-            "--stack",
-            "local",
-            "--cwd",
-            s.work,
-            "--eks-kubeconfig",
-            EKS(),
-            "--gke-kubeconfig",
-            gkeKubeconfig,
-            "--json",
-            ...extra,
-        ],
-        { cwd: ROOT, env: { ...noPassphrase, KUBECTL: path.join(BIN, "kubectl") }, encoding: "utf8" },
-    );
-    const report = JSON.parse(r.stdout || "{}");
-    const named = (report.links ?? [])
-        .flatMap((l: any) => l.checks)
-        .filter((c: any) => c.state !== "ok")
-        .map(
-            (c: any) =>
-                `${c.side}/${c.check}${c.host ? ` ${c.host}` : ""}${c.object ? ` ${c.object}` : ""}${c.field ? ` (${c.field})` : ""}`,
-        );
-    const row = { fault, exitCode: r.status, named: [...named, ...(report.errors ?? [])] };
-    statusRows.push(row);
-    console.log(`# status [${fault}] exit ${r.status}: ${row.named.join("; ") || "all checks ok"}`);
-    if (r.stderr.trim()) console.log(`# status stderr: ${r.stderr.trim().slice(0, 500)}`);
-    return { ...row, report };
-}
-
 /** Injects one fault, runs status, undoes the fault (with the fix status names), and checks status is clean again. */
 async function fault(
     name: string,
@@ -171,7 +120,7 @@ async function fault(
 ) {
     await s.step(`status: ${name}`, () => {
         inject();
-        const r = status(name, extra);
+        const r = s.status(name, extra);
         assert.equal(r.exitCode, expect.exitCode, r.named.join("\n"));
         for (const n of expect.named)
             assert.ok(
@@ -179,7 +128,7 @@ async function fault(
                 `${n} among:\n${r.named.join("\n")}`,
             );
         undo();
-        const again = status(`${name}, undone`, ["--no-probe"]);
+        const again = s.status(`${name}, undone`, ["--no-probe"]);
         assert.equal(again.exitCode, 0, again.named.join("\n"));
     });
 }
@@ -204,7 +153,7 @@ const apPrincipals = (op: "add" | "remove") =>
 
 test("crossmesh status: after up, every check green (exit 0)", opts, async () => {
     await s.step("status: healthy", () => {
-        const r = status("none (after up)", ["--no-probe"]);
+        const r = s.status("none (after up)", ["--no-probe"]);
         assert.equal(r.exitCode, 0, r.named.join("\n"));
         const checks = r.report.links[0].checks.map((c: any) => `${c.side}/${c.check}`);
         for (const want of [
@@ -330,19 +279,19 @@ test(
                     .readFileSync(GKE(), "utf8")
                     .replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1"),
             );
-            const r = status("GKE cluster unreachable", ["--no-probe"], bad);
+            const r = s.status("GKE cluster unreachable", ["--no-probe"], bad);
             assert.equal(r.exitCode, 2, r.named.join("\n"));
             assert.ok(r.named.some((n) => /^gke\/cluster$/.test(n)));
         });
         await s.step("status: probe as an allowed caller whose service account does not exist", () => {
-            const r = status("probe, allowed caller shop/checkout has no service account", ["--probe-timeout", "15"]);
+            const r = s.status("probe, allowed caller shop/checkout has no service account", ["--probe-timeout", "15"]);
             assert.equal(r.exitCode, 2, r.named.join("\n"));
             const allowed = r.report.links[0].checks.find((c: any) => c.check === "probe-allowed");
             assert.match(allowed.detail, /serviceaccount "checkout" not found/);
         });
         await s.step("status: probe on clusters where pods never start", () => {
             s.kubectl(GKE(), "-n", "shop", "create", "serviceaccount", "checkout");
-            const r = status("probe (no kubelet: pods stay Pending)", ["--probe-timeout", "15"]);
+            const r = s.status("probe (no kubelet: pods stay Pending)", ["--probe-timeout", "15"]);
             assert.equal(r.exitCode, 2, r.named.join("\n"));
             const probe = r.report.links[0].checks.filter((c: any) => c.side === "probe");
             assert.ok(probe.length > 0 && probe.every((c: any) => c.state === "unknown"), "never reported as passed");

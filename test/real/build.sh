@@ -16,7 +16,7 @@
 # scheduler       kube-scheduler (from kube's build module)                      ~3 min after kube  nodes-up.sh
 # kwok            kwok (KWOK: nodes without a kubelet)                           ~2 min          nodes-up.sh
 # istioctl        istioctl, istio-analyze-runtime (build-istioctl.sh)            ~8 min          istio-check.sh
-# istio-webhooks  istio-webhooks, from test/real/istio-webhooks.go when present  ~1 min after istioctl
+# istio-webhooks  istio-webhooks, from test/real/istio-webhooks.go                ~1 min after istioctl
 # helm            helm (build-helm.sh)                                           ~1 min          istio-check.sh, test/helm-render.test.ts
 # charts          Istio's base, istiod and gateway charts, in                    seconds         istio-check.sh, test/helm-render.test.ts
 #                 $REAL_HOME/work/charts/<release>/ (prepare-charts.sh)
@@ -70,14 +70,12 @@ build_kwok() {
 # ---------------------------------------------------------------- Istio
 build_istioctl() { "$REAL_TOOLS/build-istioctl.sh"; }
 
-# ======== build_istio_webhooks ========
 # istio-webhooks: Istio's injection and validation webhooks served from outside a cluster. Its source,
 # test/real/istio-webhooks.go, is built exactly as build-istioctl.sh builds istio-analyze-runtime.go: in the same
 # module ($WORK/istioctl-build, so the same Istio version), `go build -p 2 -trimpath -ldflags "-s -w"`.
-# Skipped, with a message, while that file does not exist. Rebuilt when the source is newer than the binary.
+# Rebuilt when the source is newer than the binary.
 build_istio_webhooks() {
   local src="$REAL_TOOLS/istio-webhooks.go" out="$BIN/istio-webhooks" D="$WORK/istioctl-build"
-  [[ -f "$src" ]] || { log "istio-webhooks: no $src (not written yet): skipped"; return 0; }
   if [[ "${FORCE:-}" != 1 && -x "$out" && ! "$src" -nt "$out" ]]; then log "istio-webhooks exists"; return 0; fi
   "$REAL_TOOLS/build-istioctl.sh" --module-only >&2
   export GOFLAGS=-mod=mod
@@ -87,7 +85,6 @@ build_istio_webhooks() {
   mv "$out.tmp" "$out"
   log "built $out"
 }
-# ======== end build_istio_webhooks ========
 
 build_helm() { "$REAL_TOOLS/build-helm.sh"; }
 # The release the checks pin, and an older one for the real-engine upgrade test (1.29.x → 1.30.x). The module
