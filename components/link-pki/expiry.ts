@@ -48,7 +48,7 @@ export function expiryWarning(
     }
     return (
         `crossmesh ${c.what} expires at ${c.validityEndTime} (in ${left.toFixed(1)} days); the first \`pulumi up\` from ${day(renewFrom)} renews it. ` +
-        `Make sure one runs then (the scheduled up of .github/workflows/up.yml).${ca}`
+        `Make sure one runs by then, e.g. a scheduled \`pulumi up\` in CI.${ca}`
     );
 }
 

@@ -14,6 +14,11 @@ import { defaultWorld } from "../simulator/world";
 import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
 import { clusterPlans, cloudResources, redact } from "./extract";
 import { Topology, mermaid } from "./diagram";
+import { runAt } from "./clock";
+
+/** The first line of every plan file. */
+export const SIMULATED =
+    "Simulated by crossmesh's offline plan (npm run plan): no cloud was called; IDs, account numbers, addresses and hostnames are the simulator's.";
 
 /** The plan's clock: fixed, so certificate validity and timestamps are the same on every run. */
 export const PLAN_EPOCH = new Date("2026-01-01T00:00:00Z");
@@ -29,13 +34,17 @@ async function main() {
     const stack = arg("stack");
     if (!stack) throw new Error(`usage: npm run plan -- --stack <${listStacks().join("|")}> [--out dir]`);
     const out = path.resolve(REPO_ROOT, arg("out", path.join("plan", stack))!);
+    runAt(PLAN_EPOCH); // one clock for the simulator and the program: the certificates it issues are new
     const run = await runStack({ stack, world: defaultWorld({ now: () => PLAN_EPOCH }) });
     fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
     const plans = clusterPlans(run.graph);
     const written: string[] = [];
+    // Every file says what it is: the simulator's values (IDs, the account, addresses, hostnames) stand in for the
+    // clouds', and nothing was called.
     const write = (file: string, text: string) => {
-        fs.writeFileSync(path.join(out, file), text);
+        const mark = file.endsWith(".md") ? `<!-- ${SIMULATED} -->\n` : `# ${SIMULATED}\n`;
+        fs.writeFileSync(path.join(out, file), mark + text);
         written.push(file);
     };
     for (const [cluster, plan] of Object.entries(plans).sort()) {
