@@ -1,0 +1,102 @@
+// The docs are true about the repository: every relative link and every repository path they name exists, and
+// every crossmesh name the user-facing docs mention is exported from the package (components/index.ts) — a
+// name a user reads about and cannot import is a broken promise.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+const ROOT = path.join(__dirname, "..");
+const DOCS = [
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    "docs/ARCHITECTURE.md",
+    "docs/operating.md",
+    "docs/istio-production.md",
+    "test/engine/README.md",
+    "test/real/README.md",
+];
+/** What a user reads to use the package: the names there must be importable. */
+const USER_DOCS = ["README.md", "docs/operating.md", "docs/istio-production.md"];
+
+const text = (doc: string) => fs.readFileSync(path.join(ROOT, doc), "utf8");
+const exists = (p: string) => fs.existsSync(path.join(ROOT, p));
+
+/** Markdown links to files of the repository, resolved from the document's folder. */
+function relativeLinks(doc: string): string[] {
+    return [...text(doc).matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => m[1]!)
+        .filter((href) => !/^[a-z]+:|^#/.test(href))
+        .map((href) => path.normalize(path.join(path.dirname(doc), href.split("#")[0]!)));
+}
+
+const TOP = ["components/", "tools/", "test/", "stacks/", "docs/", ".github/", ".ci/"];
+/** Paths of the repository named in code spans (`test/real/build.sh kwok` names test/real/build.sh). */
+function namedPaths(doc: string): string[] {
+    return [...text(doc).matchAll(/`([^`\n]+)`/g)]
+        .map((m) =>
+            m[1]!
+                .trim()
+                .split(/\s+/)[0]!
+                .replace(/[.,:;)]+$/, ""),
+        )
+        .filter((p) => TOP.some((t) => p.startsWith(t)) && !/[<>*…{}$]/.test(p));
+}
+
+/** Names the package exports (values and types), read by the TypeScript checker from components/index.ts. */
+function publicNames(): Set<string> {
+    const index = path.join(ROOT, "components", "index.ts");
+    const program = ts.createProgram([index], { strict: true, noEmit: true });
+    const checker = program.getTypeChecker();
+    const module = checker.getSymbolAtLocation(program.getSourceFile(index)!)!;
+    return new Set(checker.getExportsOfModule(module).map((s) => s.name));
+}
+
+/** Names declared `export`ed somewhere in components/: crossmesh's own vocabulary. */
+function declaredNames(): Set<string> {
+    const names = new Set<string>();
+    const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const p = path.join(dir, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (p.endsWith(".ts"))
+                for (const m of fs
+                    .readFileSync(p, "utf8")
+                    .matchAll(/^export (?:declare )?(?:const|function|class|interface|type|enum) (\w+)/gm))
+                    names.add(m[1]!);
+        }
+    };
+    walk(path.join(ROOT, "components"));
+    return names;
+}
+
+test("every relative link in the docs points at a file of the repository", () => {
+    const broken = DOCS.flatMap((doc) =>
+        relativeLinks(doc)
+            .filter((p) => !exists(p))
+            .map((p) => `${doc}: ${p}`),
+    );
+    assert.deepEqual(broken, []);
+});
+
+test("every repository path the docs name exists", () => {
+    const missing = DOCS.flatMap((doc) =>
+        namedPaths(doc)
+            .filter((p) => !exists(p))
+            .map((p) => `${doc}: ${p}`),
+    );
+    assert.deepEqual(missing, []);
+});
+
+test("every crossmesh name the user-facing docs mention can be imported from the package", () => {
+    const exported = publicNames();
+    const declared = declaredNames();
+    const unexported = USER_DOCS.flatMap((doc) =>
+        [...new Set([...text(doc).matchAll(/`(\w+)`/g)].map((m) => m[1]!))]
+            .filter((name) => declared.has(name) && !exported.has(name))
+            .map((name) => `${doc}: ${name}`),
+    );
+    assert.deepEqual(unexported, []);
+});
