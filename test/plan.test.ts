@@ -82,7 +82,9 @@ test("the plan holds both clusters' objects, the Helm releases and the AWS side"
     const outputs = parse(read(a, "outputs.yaml"));
     assert.match(
         read(a, "topology.md"),
-        new RegExp(`^<!--[^\\n]*-->\\n\`\`\`mermaid\\nflowchart LR[\\s\\S]*${outputs.eksGatewayHostname.replace(/\./g, "\\.")}`),
+        new RegExp(
+            `^<!--[^\\n]*-->\\n\`\`\`mermaid\\nflowchart LR[\\s\\S]*${outputs.eksGatewayHostname.replace(/\./g, "\\.")}`,
+        ),
     );
 });
 
