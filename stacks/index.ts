@@ -25,7 +25,8 @@ export const exportedHosts = link.exportedHosts;
 export const services = link.services;
 export const serverCaPem = link.serverCaPem;
 export const clientCaPem = link.clientCaPem;
-// Every certificate of the link and when it ends: the drift workflow fails a run when the first is near.
+// Every certificate of the link and when it ends: the drift workflow warns (and skips its check) when the first is
+// inside its renewal window; the scheduled up renews it.
 export const certificatesExpireAt = pulumi.all({
     server: link.serverCertExpiresAt,
     client: link.clientCertExpiresAt,
