@@ -175,6 +175,15 @@ test("a large change is listed up to a bound, not beyond what a GitHub comment h
     assert.match(body, new RegExp(`\\| … \\| ${500 + 2 - MAX_ROWS} more`));
 });
 
+test("two single-stack plan folders compare as one stack; folders holding no plan are refused, not reported empty", () => {
+    const { base, head } = roots();
+    const body = commentFromPlanRoots(path.join(base, "dev"), path.join(head, "dev"), OPTIONS);
+    assert.match(body, /### Stack `dev`/);
+    assert.match(body, /#### EKS: 0 added, 0 removed, 2 changed/);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-plan-diff-empty-"));
+    assert.throws(() => commentFromPlanRoots(empty, empty), /no plan in/);
+});
+
 test("the command line writes the same body to --out", () => {
     const { base, head } = roots();
     const out = path.join(path.dirname(base), "comment.md");

@@ -222,8 +222,23 @@ export function stacksIn(baseRoot: string, headRoot: string): string[] {
 }
 
 /** The whole comment from two plan roots (`<root>/<stack>/` each). */
+/** A folder `npm run plan` wrote for one stack (rather than a root holding one such folder per stack). */
+export function isPlanFolder(dir: string): boolean {
+    return fs.existsSync(path.join(dir, "aws.yaml")) || fs.existsSync(path.join(dir, "outputs.yaml"));
+}
+
 export function commentFromPlanRoots(baseRoot: string, headRoot: string, options: CommentOptions = {}): string {
-    const diffs = stacksIn(baseRoot, headRoot).map((stack) => {
+    // Two single-stack plans (`diff` of plan/before and plan/after): one stack, named after the head's folder.
+    if (isPlanFolder(baseRoot) || isPlanFolder(headRoot)) {
+        const read = (dir: string) => (isPlanFolder(dir) ? readPlan(dir) : undefined);
+        return renderComment([diffStack(path.basename(headRoot), read(baseRoot), read(headRoot))], options);
+    }
+    const stacks = stacksIn(baseRoot, headRoot);
+    if (stacks.length === 0)
+        throw new Error(
+            `no plan in ${baseRoot} or ${headRoot}: give two plan folders (npm run plan -- --out DIR) or two roots holding one per stack`,
+        );
+    const diffs = stacks.map((stack) => {
         const b = path.join(baseRoot, stack);
         const h = path.join(headRoot, stack);
         return diffStack(stack, fs.existsSync(b) ? readPlan(b) : undefined, fs.existsSync(h) ? readPlan(h) : undefined);

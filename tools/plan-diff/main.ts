@@ -1,4 +1,5 @@
-// Writes the PR comment body comparing two plan roots (one subdirectory per stack, from `npm run plan`).
+// Writes the PR comment body comparing two plan roots (one subdirectory per stack, from `npm run plan`), or two
+// single-stack plan folders (e.g. plan/before and plan/after).
 // Usage: tsx tools/plan-diff/main.ts --base plans/base --head plans/head [--note "…"] [--base-ref sha]
 //        [--head-ref sha] [--out comment.md]      (without --out: to stdout)
 import * as fs from "node:fs";
@@ -17,11 +18,17 @@ if (!base || !head) {
     );
     process.exit(2);
 }
-const body = commentFromPlanRoots(base, head, {
-    note: arg("note") || undefined,
-    baseRef: arg("base-ref"),
-    headRef: arg("head-ref"),
-});
+let body: string;
+try {
+    body = commentFromPlanRoots(base, head, {
+        note: arg("note") || undefined,
+        baseRef: arg("base-ref"),
+        headRef: arg("head-ref"),
+    });
+} catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+}
 const out = arg("out");
 if (out) fs.writeFileSync(out, body);
 else process.stdout.write(body);
