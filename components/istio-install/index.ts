@@ -12,7 +12,7 @@ import {
     gatewaySelectorLabels,
 } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
-import { revisionTagWebhook } from "./revision-tag";
+import { REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revision-tag";
 import { strictMtlsPolicy } from "./mesh-policy";
 import { installSettings } from "./settings";
 import { validateIstioInstallArgs } from "./validate";
@@ -168,7 +168,7 @@ export class IstioInstall extends pulumi.ComponentResource {
         const revisionTag = new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
             `${name}-revision-tag`,
             {
-                metadata: tag.metadata,
+                metadata: { name: REVISION_TAG_WEBHOOK, labels: tag.apply((t) => t.metadata.labels) },
                 webhooks: tag.apply((t) => t.webhooks as k8s.types.input.admissionregistration.v1.MutatingWebhook[]),
             },
             { parent: this, dependsOn: [istiod] },

@@ -9,7 +9,9 @@ import { ISTIO_SYSTEM_NAMESPACE } from "./charts";
 import { MANAGED_BY_CROSSMESH } from "../common/kube";
 
 /** The tag crossmesh keeps on the revision it installs. */
-export const DEFAULT_REVISION_TAG = "default";
+const TAG = "default";
+/** The tag's webhook configuration, named as `istioctl tag set` and the chart name it: a plain, fixed name. */
+export const REVISION_TAG_WEBHOOK = `istio-revision-tag-${TAG}`;
 
 /** Where the revision's injector answers: its in-cluster Service, or the istiod chart's `istiodRemote` URL. */
 function injectorClientConfig(revision: string, istiodValues: HelmValues | undefined): Record<string, unknown> {
@@ -40,7 +42,6 @@ const NOT_OPTED_OUT = { key: "sidecar.istio.io/inject", operator: "NotIn", value
  * revision's own webhook.
  */
 export function revisionTagWebhook(revision: string, istiodValues?: HelmValues) {
-    const tag = DEFAULT_REVISION_TAG;
     const webhook = (name: string, namespaceSelector: unknown[], objectSelector: unknown[]) => ({
         name,
         clientConfig: injectorClientConfig(revision, istiodValues),
@@ -56,14 +57,14 @@ export function revisionTagWebhook(revision: string, istiodValues?: HelmValues) 
         apiVersion: "admissionregistration.k8s.io/v1",
         kind: "MutatingWebhookConfiguration",
         metadata: {
-            name: `istio-revision-tag-${tag}`,
-            labels: { ...MANAGED_BY_CROSSMESH, "istio.io/tag": tag, "istio.io/rev": revision, app: "sidecar-injector" },
+            name: REVISION_TAG_WEBHOOK,
+            labels: { ...MANAGED_BY_CROSSMESH, "istio.io/tag": TAG, "istio.io/rev": revision, app: "sidecar-injector" },
         },
         webhooks: [
             webhook(
                 "rev.namespace.sidecar-injector.istio.io",
                 [
-                    { key: "istio.io/rev", operator: "In", values: [tag] },
+                    { key: "istio.io/rev", operator: "In", values: [TAG] },
                     { key: "istio-injection", operator: "DoesNotExist" },
                 ],
                 [NOT_OPTED_OUT],
@@ -74,7 +75,7 @@ export function revisionTagWebhook(revision: string, istiodValues?: HelmValues) 
                     { key: "istio.io/rev", operator: "DoesNotExist" },
                     { key: "istio-injection", operator: "DoesNotExist" },
                 ],
-                [NOT_OPTED_OUT, { key: "istio.io/rev", operator: "In", values: [tag] }],
+                [NOT_OPTED_OUT, { key: "istio.io/rev", operator: "In", values: [TAG] }],
             ),
             webhook(
                 "namespace.sidecar-injector.istio.io",

@@ -160,36 +160,53 @@ class PodWatch extends Watch {
             'custom-columns=EV:.type,NS:.object.metadata.namespace,NAME:.object.metadata.name,APP:.object.metadata.labels.app,READY:.object.status.conditions[?(@.type=="Ready")].status,DELETING:.object.metadata.deletionTimestamp,REV:.object.metadata.labels.istio\\.io/rev',
         ]);
     }
+    /**
+     * The watch replayed event by event: after each, the event's time and app, and every pod seen so far
+     * (serving = Ready and not terminating; a deleted pod is gone).
+     */
+    private *replay(): Generator<{ at: number; app: string; pods: PodState[] }> {
+        const pods = new Map<string, PodState>();
+        for (const { at, line } of this.lines) {
+            const [event, ns, name, app, ready, deleting, revision] = line.trim().split(/\s+/);
+            if (!name || !app || !revision) continue;
+            if (event === "DELETED") pods.delete(`${ns}/${name}`);
+            else pods.set(`${ns}/${name}`, { app, revision, serving: ready === "True" && deleting === "<none>" });
+            yield { at, app, pods: [...pods.values()] };
+        }
+    }
+
     /** The revisions (`istio.io/rev`) that had Ready `app` pods at the same moment, most at once, since `since`. */
     revisionsAtOnce(since: number, app: string): string[] {
-        const serving = new Map<string, { revision: string; ready: boolean }>();
         let most: string[] = [];
-        for (const { at, line } of this.lines) {
-            const [event, ns, name, podApp, ready, deleting, revision] = line.trim().split(/\s+/);
-            if (podApp !== app || !revision) continue;
-            if (event === "DELETED") serving.delete(`${ns}/${name}`);
-            else serving.set(`${ns}/${name}`, { revision, ready: ready === "True" && deleting === "<none>" });
-            const now = [...new Set([...serving.values()].filter((p) => p.ready).map((p) => p.revision))].sort();
-            if (at >= since && now.length > most.length) most = now;
+        for (const e of this.replay()) {
+            if (e.app !== app) continue;
+            const now = [...new Set(e.pods.filter((p) => p.app === app && p.serving).map((p) => p.revision))].sort();
+            if (e.at >= since && now.length > most.length) most = now;
         }
         return most;
     }
 
     minReady(since: number, apps: string[]): Record<string, number> {
-        const serving = new Map<string, { app: string; ready: boolean }>();
-        const count = (app: string) => [...serving.values()].filter((p) => p.app === app && p.ready).length;
+        const count = (pods: PodState[], app: string) => pods.filter((p) => p.app === app && p.serving).length;
         const min: Record<string, number> = {};
-        for (const { at, line } of this.lines) {
-            const [event, ns, name, app, ready, deleting] = line.trim().split(/\s+/);
-            if (!name || !app || !apps.includes(app)) continue;
-            if (event === "DELETED") serving.delete(`${ns}/${name}`);
-            else serving.set(`${ns}/${name}`, { app, ready: ready === "True" && deleting === "<none>" });
-            if (at >= since) min[app] = Math.min(min[app] ?? Infinity, count(app));
+        let last: PodState[] = [];
+        const seen = new Set<string>();
+        for (const e of this.replay()) {
+            last = e.pods;
+            seen.add(e.app);
+            if (apps.includes(e.app) && e.at >= since)
+                min[e.app] = Math.min(min[e.app] ?? Infinity, count(e.pods, e.app));
         }
-        const seen = new Set(this.lines.map((l) => l.line.trim().split(/\s+/)[3]));
-        for (const app of apps) if (seen.has(app)) min[app] ??= count(app);
+        for (const app of apps) if (seen.has(app)) min[app] ??= count(last, app);
         return Object.fromEntries(Object.entries(min).map(([app, n]) => [`${this.cluster}/${app}`, n]));
     }
+}
+
+/** A pod as the watch last reported it. */
+interface PodState {
+    app: string;
+    revision: string;
+    serving: boolean;
 }
 
 /** One row of the status table: the fault, the exit code, the checks status named. */

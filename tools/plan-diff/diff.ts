@@ -221,12 +221,12 @@ export function stacksIn(baseRoot: string, headRoot: string): string[] {
     return [...new Set([...dirs(baseRoot), ...dirs(headRoot)])].sort();
 }
 
-/** The whole comment from two plan roots (`<root>/<stack>/` each). */
 /** A folder `npm run plan` wrote for one stack (rather than a root holding one such folder per stack). */
 export function isPlanFolder(dir: string): boolean {
     return fs.existsSync(path.join(dir, "aws.yaml")) || fs.existsSync(path.join(dir, "outputs.yaml"));
 }
 
+/** The whole comment from two plan roots (`<root>/<stack>/` each), or from two single-stack plan folders. */
 export function commentFromPlanRoots(baseRoot: string, headRoot: string, options: CommentOptions = {}): string {
     // Two single-stack plans (`diff` of plan/before and plan/after): one stack, named after the head's folder.
     if (isPlanFolder(baseRoot) || isPlanFolder(headRoot)) {
