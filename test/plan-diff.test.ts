@@ -33,6 +33,8 @@ interface PlanFiles {
     helm: Record<string, unknown[]>;
     aws: unknown[];
     topology?: string;
+    /** simulated.yaml: the values only the simulator made up (plans written before it have none). */
+    simulated?: { what: string; value: string; compare?: string }[];
 }
 
 function writePlan(dir: string, p: PlanFiles, reverse = false): void {
@@ -50,6 +52,7 @@ function writePlan(dir: string, p: PlanFiles, reverse = false): void {
     );
     fs.writeFileSync(path.join(dir, "aws.yaml"), stringify(order(p.aws)));
     if (p.topology) fs.writeFileSync(path.join(dir, "topology.md"), p.topology);
+    if (p.simulated) fs.writeFileSync(path.join(dir, "simulated.yaml"), stringify(order(p.simulated)));
 }
 
 const BASE: PlanFiles = {
@@ -88,7 +91,7 @@ function roots(reverse = false): { base: string; head: string } {
 const EXPECTED = `${MARKER}
 ## crossmesh offline plan: what this pull request changes
 
-Objects per cluster from the stack programs run under the provider simulator (no cloud credentials), base \`b1\` → head \`h2\`. Values are redacted where secret.
+Objects per cluster from the stack programs run under the provider simulator (no cloud credentials), base \`b1\` → head \`h2\`. Values are redacted where secret; values only the simulator made up (IDs, ARNs, hostnames) are compared by what they stand for.
 
 > [!NOTE]
 > Live preview skipped: this pull request comes from a fork.
@@ -210,4 +213,71 @@ test("the command line writes the same body to --out", () => {
     );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(fs.readFileSync(out, "utf8"), EXPECTED);
+});
+
+// A plan whose objects refer to simulated values: the ALB's DNS name, the VPC id, a certificate time.
+function simulatedPlan(alb: string, vpc: string, expires: string, listed: "listed" | "unlisted", albWhat = "alb") {
+    const plan: PlanFiles = {
+        eks: [{ ...entry("upstream.external"), spec: { hosts: [alb] } }],
+        gke: [],
+        helm: { eks: [], gke: [] },
+        aws: [{ type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", inputs: { vpcId: vpc, expires } }],
+        topology: '```mermaid\nflowchart LR\n  up1["internal ALB<br/>' + alb + '"]\n```\n',
+    };
+    if (listed === "listed")
+        plan.simulated = [
+            { what: `DNS name of LoadBalancer ${albWhat}`, value: alb },
+            { what: "VPC id of EKS cluster eks", value: vpc },
+            { what: "certificate time on the simulator's clock", value: expires, compare: "by value" },
+        ];
+    return plan;
+}
+
+test("simulated values are compared by what they stand for: another made-up value is no change", () => {
+    const base = simulatedPlan("internal-alb-1.elb.amazonaws.com", "vpc-aaa", "2026-04-01T00:00:00Z", "listed");
+    const cases: { name: string; base: PlanFiles; head: PlanFiles; changed: string[] }[] = [
+        {
+            name: "other simulated values for the same things",
+            base,
+            head: simulatedPlan("internal-alb-2.elb.amazonaws.com", "vpc-bbb", "2026-04-01T00:00:00Z", "listed"),
+            changed: [],
+        },
+        {
+            name: "a base written before plans listed their simulated values",
+            base: simulatedPlan("internal-alb-1.elb.amazonaws.com", "vpc-aaa", "2026-04-01T00:00:00Z", "unlisted"),
+            head: base,
+            changed: [],
+        },
+        {
+            name: "a reference to another load balancer",
+            base,
+            head: simulatedPlan(
+                "internal-alb2-1.elb.amazonaws.com",
+                "vpc-aaa",
+                "2026-04-01T00:00:00Z",
+                "listed",
+                "alb2",
+            ),
+            changed: ["networking.istio.io/v1 ServiceEntry istio-egress/crossmesh-upstream-external"],
+        },
+        {
+            name: "a time on the plan's clock, compared by value",
+            base,
+            head: simulatedPlan("internal-alb-1.elb.amazonaws.com", "vpc-aaa", "2026-03-02T00:00:00Z", "listed"),
+            changed: ["aws:ec2/securityGroup:SecurityGroup sg"],
+        },
+    ];
+    for (const c of cases) {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-plan-diff-sim-"));
+        writePlan(path.join(tmp, "base", "dev"), c.base);
+        writePlan(path.join(tmp, "head", "dev"), c.head);
+        const body = commentFromPlanRoots(path.join(tmp, "base"), path.join(tmp, "head"));
+        const rows = [...body.matchAll(/^\| \w+ \| `([^`]+)` \|/gm)].map((m) => m[1]);
+        assert.deepEqual(rows, c.changed, c.name);
+        assert.equal(
+            /\| `dev` \|[^\n]*\| changed \|$/m.test(body),
+            c.changed.length > 0 && c.name.includes("load balancer"),
+            `${c.name}: topology`,
+        );
+    }
 });

@@ -39,6 +39,7 @@ test("the plan for the same config is byte-identical across runs", () => {
         "gke.yaml",
         "helm-releases.yaml",
         "outputs.yaml",
+        "simulated.yaml",
         "topology.md",
     ]);
     for (const f of files(a)) assert.equal(read(a, f), read(b, f), `${f} differs between runs`);
@@ -79,13 +80,77 @@ test("the plan holds both clusters' objects, the Helm releases and the AWS side"
     assert.ok(
         awsTypes.includes("aws:lb/loadBalancer:LoadBalancer") && awsTypes.includes("aws:lambda/function:Function"),
     );
-    const outputs = parse(read(a, "outputs.yaml"));
     assert.match(
         read(a, "topology.md"),
-        new RegExp(
-            `^<!--[^\\n]*-->\\n\`\`\`mermaid\\nflowchart LR[\\s\\S]*${outputs.eksGatewayHostname.replace(/\./g, "\\.")}`,
-        ),
+        /^<!--[^\n]*-->\n```mermaid\nflowchart LR[\s\S]*\[simulated: load balancer hostname of Service istio-ingress\/istio-ingressgateway\]/,
     );
+});
+
+// Values only the simulator made up, where the dev plan shows them, and what each is marked as.
+const SIMULATED_CASES: { file: string; line: RegExp; what: string }[] = [
+    { file: "aws.yaml", line: /^ {4}vpcId: vpc-/, what: "VPC id of EKS cluster eks-lab5" },
+    { file: "aws.yaml", line: /^ {6}- subnet-/, what: "subnet id of EKS cluster eks-lab5 (eks-lab5-private-eu-west-1" },
+    {
+        file: "aws.yaml",
+        line: /referencedSecurityGroupId: sg-/,
+        what: "cluster security group id of EKS cluster eks-lab5",
+    },
+    // The account inside an ARN inside a JSON policy: the whole ARN is the log group's.
+    {
+        file: "aws.yaml",
+        line: /^ {4}policy: .*arn:aws:logs:/,
+        what: "ARN of LogGroup crossmesh-lambdas-lambda-external-logs",
+    },
+    { file: "aws.yaml", line: /^ {4}role: arn:aws:iam::/, what: "ARN of Role crossmesh-lambdas-lambda-external-role" },
+    { file: "eks.yaml", line: /^ {2}host: internal-/, what: "DNS name of LoadBalancer crossmesh-lambdas-alb" },
+    {
+        file: "gke.yaml",
+        line: /address: k8s-/,
+        what: "load balancer hostname of Service istio-ingress/istio-ingressgateway",
+    },
+    {
+        file: "outputs.yaml",
+        line: /^eksGatewayHostname: /,
+        what: "load balancer hostname of Service istio-ingress/istio-ingressgateway",
+    },
+    {
+        file: "outputs.yaml",
+        line: /^ {4}functionName: /,
+        what: "auto-name (random suffix) of Function crossmesh-lambdas-lambda-external-fn",
+    },
+    { file: "outputs.yaml", line: /^ {2}server: 2026-/, what: "certificate time on the simulator's clock" },
+];
+
+test("each value only the simulator made up is marked where it appears, with what it stands for", () => {
+    for (const c of SIMULATED_CASES) {
+        const lines = read(a, c.file)
+            .split("\n")
+            .filter((l) => c.line.test(l));
+        assert.ok(lines.length > 0, `${c.file}: no line ${c.line}`);
+        for (const l of lines) assert.ok(l.includes(` # simulated: ${c.what}`), `${c.file}: ${l}`);
+    }
+});
+
+test("every AWS-shaped value is marked simulated, and only lines holding a value of simulated.yaml are", () => {
+    const listed = parse(read(a, "simulated.yaml")) as { what: string; value: string }[];
+    assert.ok(listed.length > 10, "simulated.yaml lists the simulated values");
+    const aws = /\b(vpc|subnet|sg)-[0-9a-f]{17}\b|\b123456789012\b|\.elb\.amazonaws\.com\b|\barn:aws:/;
+    for (const f of files(a).filter((f) => f.endsWith(".yaml") && f !== "simulated.yaml")) {
+        for (const l of read(a, f)
+            .split("\n")
+            .filter((l) => !l.startsWith("#"))) {
+            const [value, comment] = l.split(" # simulated: ");
+            if (aws.test(value!)) assert.ok(comment, `${f}: unmarked AWS value: ${l}`);
+            if (comment) {
+                // (A value inside another, e.g. an auto-name inside its ARN, is marked as the outer one.)
+                const holds = listed.filter((s) => value!.includes(s.value) && comment.includes(s.what));
+                assert.ok(holds.length > 0, `${f}: marked but holds no simulated value it names: ${l}`);
+            }
+        }
+    }
+    // The diagram shows what they stand for instead of the values.
+    const topology = read(a, "topology.md");
+    for (const s of listed) assert.ok(!topology.includes(s.value), `topology.md shows ${s.value}`);
 });
 
 test("no private key, certificate body or credential in any plan file", () => {
@@ -126,4 +191,36 @@ test("the diagram draws one node per upstream: hosts sharing an ALB meet at it a
     assert.match(text, /up1 -- "Host: a\.external" --> fn_a_external/);
     assert.match(text, /up1 -- "Host: b\.external" --> fn_b_external/);
     assert.match(text, /igw -- "c\.external → TLS" --> up2/);
+});
+
+test("simulated values are found whole and longest first; marking them changes no value", async () => {
+    const { findSimulated, markedYaml } = await import("../tools/plan/simulated");
+    const { parse: parseYaml } = await import("yaml");
+    const simulated = new Map([
+        ["123456789012", "AWS account id"],
+        ["arn:aws:iam::123456789012:role/r-1a2b3c4", "ARN of Role r"],
+        ["10.96.3.4", "cluster IP of Service a/b"],
+    ]);
+    const cases: { text: string; found: string[] }[] = [
+        { text: "arn:aws:iam::123456789012:role/r-1a2b3c4", found: ["ARN of Role r"] },
+        { text: '{"Resource":"arn:aws:logs:eu-west-1:123456789012:log-group:x"}', found: ["AWS account id"] },
+        { text: "10.96.3.45 and 110.96.3.4", found: [] },
+        { text: "a 10.96.3.4, b 10.96.3.4", found: ["cluster IP of Service a/b", "cluster IP of Service a/b"] },
+        { text: "1234567890123", found: [] },
+    ];
+    for (const c of cases)
+        assert.deepEqual(
+            findSimulated(c.text, simulated).map((f) => f.what),
+            c.found,
+            c.text,
+        );
+    const value = {
+        role: "arn:aws:iam::123456789012:role/r-1a2b3c4",
+        script: "#!/bin/sh\ncurl 10.96.3.4\n",
+        list: ["# not a comment 123456789012", "plain"],
+        n: 123456789012,
+    };
+    const text = markedYaml(value, simulated);
+    assert.match(text, /^role: .* # simulated: ARN of Role r$/m);
+    assert.deepEqual(parseYaml(text), value, "the comments change no value");
 });

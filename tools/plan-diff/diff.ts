@@ -2,10 +2,13 @@
 // as `npm run plan` writes them) in, the markdown of ONE pull-request comment out: per stack and per
 // cluster (EKS, GKE, AWS), which objects the PR adds, removes or changes, and the head's topology.
 // Pure and deterministic: everything is sorted, nothing depends on time or the file system order.
+// Values only the simulator made up (IDs, ARNs, hostnames: a plan's simulated.yaml) are compared by what they
+// stand for, so a different simulated value is never reported as a change.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse, parseAllDocuments } from "yaml";
+import { Simulated, normalizeSimulated, replaceSimulated } from "../plan/simulated";
 
 /** The hidden marker the commenting workflow finds its own comment by, to update it in place. */
 export const MARKER = "<!-- crossmesh-plan-review -->";
@@ -21,12 +24,14 @@ export const CLUSTERS: Cluster[] = ["EKS", "GKE", "AWS"];
 export interface StackPlan {
     objects: Record<Cluster, Map<string, unknown>>;
     topology?: string;
+    /** The plan's simulated values compared by what they stand for (simulated.yaml; none in older plans). */
+    simulated: Simulated;
 }
 
 const CLUSTER_OF_FILE: Record<string, Cluster> = { eks: "EKS", gke: "GKE" };
 
 function emptyPlan(): StackPlan {
-    return { objects: { EKS: new Map(), GKE: new Map(), AWS: new Map() } };
+    return { objects: { EKS: new Map(), GKE: new Map(), AWS: new Map() }, simulated: new Map() };
 }
 
 function put(map: Map<string, unknown>, key: string, value: unknown): void {
@@ -64,7 +69,27 @@ export function readPlan(dir: string): StackPlan {
             put(plan.objects.AWS, `${r.type} ${r.name}`, r.inputs ?? {});
     }
     if (fs.existsSync(path.join(dir, "topology.md"))) plan.topology = read("topology.md");
+    if (fs.existsSync(path.join(dir, "simulated.yaml"))) {
+        const listed = (parse(read("simulated.yaml")) ?? []) as { value: string; what: string; compare?: string }[];
+        for (const s of listed) if (s.compare !== "by value") plan.simulated.set(String(s.value), String(s.what));
+    }
     return plan;
+}
+
+/**
+ * Both plans with every simulated value replaced by what it stands for. The two lists are merged (a base plan
+ * written before plans listed them is read with the head's list): a value is simulated on both sides or neither.
+ */
+function normalized(base: StackPlan, head: StackPlan): [StackPlan, StackPlan] {
+    const simulated: Simulated = new Map([...base.simulated, ...head.simulated]);
+    const norm = (p: StackPlan): StackPlan => ({
+        objects: Object.fromEntries(
+            CLUSTERS.map((c) => [c, new Map([...p.objects[c]].map(([k, v]) => [k, normalizeSimulated(v, simulated)]))]),
+        ) as Record<Cluster, Map<string, unknown>>,
+        topology: p.topology === undefined ? undefined : replaceSimulated(p.topology, simulated),
+        simulated,
+    });
+    return [norm(base), norm(head)];
 }
 
 export interface ClusterDiff {
@@ -110,8 +135,7 @@ export interface StackDiff {
 }
 
 export function diffStack(stack: string, base: StackPlan | undefined, head: StackPlan | undefined): StackDiff {
-    const b = base ?? emptyPlan();
-    const h = head ?? emptyPlan();
+    const [b, h] = normalized(base ?? emptyPlan(), head ?? emptyPlan());
     const clusters = Object.fromEntries(CLUSTERS.map((c) => [c, diffCluster(b.objects[c], h.objects[c])])) as Record<
         Cluster,
         ClusterDiff
@@ -166,7 +190,7 @@ export function renderComment(diffs: StackDiff[], options: CommentOptions = {}):
     const stacks = [...diffs].sort((a, b) => a.stack.localeCompare(b.stack));
     const lines = [MARKER, "## crossmesh offline plan: what this pull request changes", ""];
     lines.push(
-        `Objects per cluster from the stack programs run under the provider simulator (no cloud credentials)${options.baseRef && options.headRef ? `, base ${code(options.baseRef)} → head ${code(options.headRef)}` : ""}. Values are redacted where secret.`,
+        `Objects per cluster from the stack programs run under the provider simulator (no cloud credentials)${options.baseRef && options.headRef ? `, base ${code(options.baseRef)} → head ${code(options.headRef)}` : ""}. Values are redacted where secret; values only the simulator made up (IDs, ARNs, hostnames) are compared by what they stand for.`,
         "",
     );
     if (options.note) lines.push(`> [!NOTE]`, `> ${options.note.replace(/\n/g, "\n> ")}`, "");

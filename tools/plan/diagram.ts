@@ -1,15 +1,28 @@
 // A Mermaid diagram of one link: who may call each exported host in GKE, the egress gateway, the mTLS
 // hop to the EKS gateway's load balancer, and the upstreams (the shared ALB → a Lambda per Host, or an
-// existing service).
+// existing service). Values only the simulator made up (the load balancers' hostnames, auto-named functions)
+// are drawn as `[simulated: <what>]`.
 
 import type { LinkTopology } from "../../components/cross-mesh-link";
+import { Simulated, findSimulated, replaceSimulated } from "./simulated";
 
 export type Topology = LinkTopology;
 
-const id = (s: string) => s.replace(/[^a-zA-Z0-9]/g, "_");
-const label = (s: string) => s.replace(/"/g, "'");
+export interface DiagramOptions {
+    /** Simulated values to draw as `[simulated: <what>]` (tools/plan/simulated.ts). */
+    simulated?: Simulated;
+    /** Collects the simulated values the diagram replaced. */
+    shown?: Set<string>;
+}
 
-export function mermaid(t: Topology): string {
+const id = (s: string) => s.replace(/[^a-zA-Z0-9]/g, "_");
+
+export function mermaid(t: Topology, options: DiagramOptions = {}): string {
+    const simulated = options.simulated ?? new Map<string, string>();
+    const label = (s: string) => {
+        for (const f of findSimulated(s, simulated)) options.shown?.add(f.value);
+        return replaceSimulated(s, simulated).replace(/"/g, "'");
+    };
     const lines = ["flowchart LR"];
     lines.push("  subgraph GKE[\"GKE mesh\"]");
     const callers = new Map<string, string>();

@@ -6,6 +6,9 @@
 //   <out>/aws.yaml                   AWS and certificate resources with their inputs
 //   <out>/outputs.yaml               the stack outputs
 //   <out>/topology.md                a Mermaid diagram of the topology and request path
+//   <out>/simulated.yaml             every value the simulator made up that the plan shows, and what it is
+// Values only the simulator made up (IDs, ARNs, the account, hostnames…) are kept, so the manifests stay
+// applicable, and marked where they appear: `# simulated: <what>` in YAML, `[simulated: <what>]` in the diagram.
 // Usage: npm run plan -- --stack dev [--out plan/dev]
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +18,7 @@ import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
 import { clusterPlans, cloudResources, redact } from "./extract";
 import { Topology, mermaid } from "./diagram";
 import { runAt } from "./clock";
+import { Simulated, markedYaml } from "./simulated";
 
 /** The first line of every plan file. */
 export const SIMULATED =
@@ -28,7 +32,9 @@ function arg(name: string, fallback?: string): string | undefined {
     return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-const yaml = (doc: unknown) => stringify(doc, { sortMapEntries: true, lineWidth: 0 });
+/** The second line of every plan file that shows a simulated value. */
+export const MARKED =
+    "Values only the simulator made up are marked `# simulated: <what>` (all listed in simulated.yaml); a real deployment gets other ones.";
 
 async function main() {
     const stack = arg("stack");
@@ -39,11 +45,17 @@ async function main() {
     fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
     const plans = clusterPlans(run.graph);
+    const invented = run.simulator.invented.entries();
+    const simulated: Simulated = new Map(invented.map((v) => [v.value, v.what]));
+    const byValue = new Set(invented.filter((v) => v.byValue).map((v) => v.value));
+    const shown = new Set<string>(); // the simulated values the plan files show
+    const yaml = (doc: unknown) => markedYaml(doc, simulated, shown);
     const written: string[] = [];
     // Every file says what it is: the simulator's values (IDs, the account, addresses, hostnames) stand in for the
     // clouds', and nothing was called.
     const write = (file: string, text: string) => {
-        const mark = file.endsWith(".md") ? `<!-- ${SIMULATED} -->\n` : `# ${SIMULATED}\n`;
+        const marked = shown.size > 0 && /# simulated: /.test(text) ? `# ${MARKED}\n` : "";
+        const mark = file.endsWith(".md") ? `<!-- ${SIMULATED} -->\n` : `# ${SIMULATED}\n${marked}`;
         fs.writeFileSync(path.join(out, file), mark + text);
         written.push(file);
     };
@@ -57,7 +69,21 @@ async function main() {
     const stackResource = run.graph.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     write("outputs.yaml", yaml(redact(stackResource?.rawOutputs ?? {})));
     const topology = (run.outputs.topology ?? undefined) as Topology | undefined;
-    if (topology) write("topology.md", "```mermaid\n" + mermaid(topology) + "```\n");
+    if (topology) write("topology.md", "```mermaid\n" + mermaid(topology, { simulated, shown }) + "```\n");
+    // The legend of the marks: each simulated value the plan shows, by what it stands for.
+    const legend = [...shown].map((value) => ({
+        what: simulated.get(value)!,
+        value,
+        ...(byValue.has(value) ? { compare: "by value" } : {}),
+    }));
+    legend.sort((a, b) => a.what.localeCompare(b.what) || a.value.localeCompare(b.value));
+    write(
+        "simulated.yaml",
+        "# Every value only the simulator made up that this plan shows, and what it stands for. tools/plan-diff compares\n" +
+            "# them by what they stand for (a different simulated value is no change), except `compare: by value` ones:\n" +
+            "# times on the plan's one clock, where a difference is the program's.\n" +
+            stringify(legend, { lineWidth: 0 }),
+    );
     console.log(`plan for stack ${stack}: ${run.graph.resources.filter((r) => r.custom).length} resources → ${path.relative(REPO_ROOT, out)}/{${written.join(",")}}`);
     process.exit(0);
 }

@@ -5,11 +5,13 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSimulator } from "./aws";
 import { KubernetesSimulator } from "./kubernetes";
+import { Invented } from "./invented";
 import { GraphRecorder, unsecret } from "./recorder";
 import * as tls from "./tls";
 import { SimWorld, defaultWorld, digest } from "./world";
 
 export { GraphRecorder, RecordedResource, SECRET_SIG, plainMatches, unsecret } from "./recorder";
+export { Invented } from "./invented";
 export { SimWorld, defaultWorld, digest } from "./world";
 export { clusterKindOf, ISTIO_CHART_VERSIONS } from "./kubernetes";
 
@@ -18,12 +20,15 @@ type Inputs = Record<string, any>;
 export class ProviderSimulator implements pulumi.runtime.Mocks {
     readonly aws: AwsSimulator;
     readonly kubernetes: KubernetesSimulator;
+    /** Every value the simulator made up (IDs, ARNs, the account, hostnames…), for the offline plan to mark. */
+    readonly invented = new Invented();
     /** Provider resources by ID: the kubeconfig/region a resource's `provider` reference points at. */
     private readonly providers = new Map<string, Inputs>();
 
     constructor(readonly world: SimWorld) {
         this.aws = new AwsSimulator(world);
         this.kubernetes = new KubernetesSimulator(world);
+        this.invented.addWorld(world);
     }
 
     async newResource(
@@ -36,6 +41,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         const provider = args.provider ? this.providers.get(args.provider.split("::").pop()!) : undefined;
         const created = await this.create(type, name, inputs, provider, args.id);
         if (!created) throw new Error(`simulator: no model for resource type ${type} (add one in tools/simulator)`);
+        this.invented.addResource(type, name, inputs, created);
         // Remember what a provider points at (its name too: "eks"/"gke" when the kubeconfig is encrypted).
         if (type.startsWith("pulumi:providers:")) this.providers.set(created.id, { ...inputs, resourceName: name });
         return { id: created.id, state: created.state };
@@ -108,6 +114,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
                 ? this.aws.call(args.token, unsecret(args.inputs) as Inputs)
                 : undefined;
             if (!result) throw new Error(`simulator: no model for invoke ${args.token} (add one in tools/simulator)`);
+            this.invented.addInvoke(args.token, unsecret(args.inputs) as Inputs, result);
             return result;
         } catch (e) {
             // The SDK reports a failed invoke by the gRPC error's `details`, as a real provider sends it.
