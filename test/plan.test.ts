@@ -6,18 +6,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { parseAllDocuments, parse } from "yaml";
+import { parseAllDocuments, parse, stringify } from "yaml";
 
 const ROOT = path.join(__dirname, "..");
-function plan(stack: string, out: string): void {
+function plan(stack: string, out: string, ...args: string[]): string {
     const run = spawnSync(
         process.execPath,
-        ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", stack, "--out", out],
+        ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", stack, "--out", out, ...args],
         { cwd: ROOT, encoding: "utf8" },
     );
     assert.equal(run.status, 0, run.stderr);
     // One clock: the certificates the plan just issued are not reported expired or near expiry.
     assert.doesNotMatch(run.stdout + run.stderr, /certificate (expired|expires)/);
+    return run.stdout;
 }
 const files = (dir: string) => fs.readdirSync(dir).sort();
 const read = (dir: string, f: string) => fs.readFileSync(path.join(dir, f), "utf8");
@@ -39,6 +40,7 @@ test("the plan for the same config is byte-identical across runs", () => {
         "gke.yaml",
         "helm-releases.yaml",
         "outputs.yaml",
+        "providers.yaml",
         "simulated.yaml",
         "topology.md",
     ]);
@@ -223,4 +225,50 @@ test("simulated values are found whole and longest first; marking them changes n
     const text = markedYaml(value, simulated);
     assert.match(text, /^role: .* # simulated: ARN of Role r$/m);
     assert.deepEqual(parseYaml(text), value, "the comments change no value");
+});
+
+test("--base prints the change view: per cluster, each object's action as pulumi preview would say", () => {
+    // A base as an older plan would be (no simulated.yaml, no providers.yaml, no marks), three changes away.
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-plan-base-"));
+    for (const f of ["eks.yaml", "gke.yaml", "helm-releases.yaml", "outputs.yaml", "topology.md"])
+        fs.copyFileSync(path.join(a, f), path.join(base, f));
+    const eks = parseAllDocuments(read(a, "eks.yaml")).map((d) => d.toJSON() as any);
+    eks.find((o) => o.kind === "Gateway").spec.servers[0].port.number = 8443;
+    eks.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "old-namespace" } });
+    fs.writeFileSync(path.join(base, "eks.yaml"), eks.map((o) => stringify(o)).join("---\n"));
+    const aws = parse(read(a, "aws.yaml"));
+    aws.find((r: any) => r.type === "aws:lb/loadBalancer:LoadBalancer").inputs.internal = false;
+    fs.writeFileSync(path.join(base, "aws.yaml"), stringify(aws));
+
+    const out = plan("dev", path.join(path.dirname(a), "with-base"), "--base", base);
+    const view = out.slice(out.indexOf("Stack dev"));
+    assert.match(view, /^ {4}~ {2}update {2}networking\.istio\.io\/v1 Gateway istio-ingress\/crossmesh-export$/m);
+    assert.match(view, /^ {4}- {2}delete {2}v1 Namespace old-namespace$/m);
+    assert.match(
+        view,
+        /^ {4}\+- replace aws:lb\/loadBalancer:LoadBalancer crossmesh-lambdas-alb\n {15}internal forces replacement$/m,
+    );
+    // The new ALB gets a new ARN and DNS name: what holds them follows (the simulator keeps the values).
+    assert.match(
+        view,
+        /^ {4}\+- replace aws:lb\/listener:Listener crossmesh-lambdas-https\n {15}loadBalancerArn forces replacement\n.*\n {15}new values from the replaced LoadBalancer crossmesh-lambdas-alb$/m,
+    );
+    assert.match(
+        view,
+        /^ {4}~ {2}update {2}networking\.istio\.io\/v1 ServiceEntry istio-ingress\/crossmesh-upstream-lambdas\n {15}changed: spec\.hosts\[0\]\n {15}new values from the replaced LoadBalancer crossmesh-lambdas-alb$/m,
+    );
+    // Nothing else (the simulated values the older base shows unmarked are no change): the three edits, and 3
+    // updates (DestinationRule, ServiceEntry, VirtualService) and 3 replacements (listener, rule, CSR) following.
+    assert.match(view, /^ {2}Changes: 4 to update, 4 to replace, 1 to delete$/m);
+});
+
+test("--base must be a plan folder the new plan does not overwrite", () => {
+    const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", path.join(ROOT, "tools", "plan", "main.ts"), "--stack", "dev", "--out", a, "--base", a],
+        { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /--base .*: not a plan folder outside --out/);
+    assert.equal(read(a, "aws.yaml"), read(b, "aws.yaml"), "the base is left as it was");
 });

@@ -1,6 +1,7 @@
 // The credential-free PR review: two offline plans (the PR's base and head, one directory per stack,
 // as `npm run plan` writes them) in, the markdown of ONE pull-request comment out: per stack and per
-// cluster (EKS, GKE, AWS), which objects the PR adds, removes or changes, and the head's topology.
+// cluster (EKS, GKE, AWS), what the PR does to each object — create, update, replace or delete, as
+// `pulumi preview` would say (replacement.ts) — and the head's topology; or the same change view as text.
 // Pure and deterministic: everything is sorted, nothing depends on time or the file system order.
 // Values only the simulator made up (IDs, ARNs, hostnames: a plan's simulated.yaml) are compared by what they
 // stand for, so a different simulated value is never reported as a change.
@@ -9,6 +10,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse, parseAllDocuments } from "yaml";
 import { Simulated, normalizeSimulated, replaceSimulated } from "../plan/simulated";
+import { KubernetesSettings, PlanEntry, forcingField, replacedBecause } from "./replacement";
 
 /** The hidden marker the commenting workflow finds its own comment by, to update it in place. */
 export const MARKER = "<!-- crossmesh-plan-review -->";
@@ -20,10 +22,16 @@ export const MAX_ROWS = 40;
 export type Cluster = "EKS" | "GKE" | "AWS";
 export const CLUSTERS: Cluster[] = ["EKS", "GKE", "AWS"];
 
-/** One stack's plan as objects keyed by a stable identity, per cluster; plus its diagram. */
+/**
+ * One stack's plan as entries keyed by their identity, per cluster (a Kubernetes object's apiVersion, kind,
+ * namespace and name; a Helm release's namespace and name; a cloud resource's type and Pulumi name); plus its
+ * diagram and its kubernetes providers' settings.
+ */
 export interface StackPlan {
-    objects: Record<Cluster, Map<string, unknown>>;
+    objects: Record<Cluster, Map<string, PlanEntry>>;
     topology?: string;
+    /** providers.yaml: whether Secret/ConfigMap data updates in place (none in older plans: the provider's default). */
+    settings: Partial<Record<Cluster, KubernetesSettings>>;
     /** The plan's simulated values compared by what they stand for (simulated.yaml; none in older plans). */
     simulated: Simulated;
 }
@@ -31,10 +39,10 @@ export interface StackPlan {
 const CLUSTER_OF_FILE: Record<string, Cluster> = { eks: "EKS", gke: "GKE" };
 
 function emptyPlan(): StackPlan {
-    return { objects: { EKS: new Map(), GKE: new Map(), AWS: new Map() }, simulated: new Map() };
+    return { objects: { EKS: new Map(), GKE: new Map(), AWS: new Map() }, settings: {}, simulated: new Map() };
 }
 
-function put(map: Map<string, unknown>, key: string, value: unknown): void {
+function put(map: Map<string, PlanEntry>, key: string, value: PlanEntry): void {
     // Two objects with one identity would hide each other; keep both, numbered in file order.
     let k = key;
     for (let i = 2; map.has(k); i++) k = `${key} #${i}`;
@@ -52,7 +60,8 @@ export function readPlan(dir: string): StackPlan {
             const o = doc.toJSON() as Record<string, any> | null;
             if (!o || typeof o !== "object" || !o.kind) continue;
             const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : "";
-            put(plan.objects[cluster], `${o.apiVersion} ${o.kind} ${ns}${o.metadata?.name ?? "(generated name)"}`, o);
+            const key = `${o.apiVersion} ${o.kind} ${ns}${o.metadata?.name ?? "(generated name)"}`;
+            put(plan.objects[cluster], key, { source: "kubernetes", value: o });
         }
     }
     if (fs.existsSync(path.join(dir, "helm-releases.yaml"))) {
@@ -61,14 +70,19 @@ export function readPlan(dir: string): StackPlan {
             const cluster = CLUSTER_OF_FILE[file];
             if (!cluster) continue;
             for (const r of list ?? [])
-                put(plan.objects[cluster], `Helm release ${r.namespace}/${r.name} (chart ${r.chart})`, r);
+                put(plan.objects[cluster], `Helm release ${r.namespace}/${r.name}`, { source: "helm", value: r });
         }
     }
     if (fs.existsSync(path.join(dir, "aws.yaml"))) {
         for (const r of (parse(read("aws.yaml")) ?? []) as Record<string, any>[])
-            put(plan.objects.AWS, `${r.type} ${r.name}`, r.inputs ?? {});
+            put(plan.objects.AWS, `${r.type} ${r.name}`, { source: "cloud", type: r.type, value: r.inputs ?? {} });
     }
     if (fs.existsSync(path.join(dir, "topology.md"))) plan.topology = read("topology.md");
+    if (fs.existsSync(path.join(dir, "providers.yaml"))) {
+        const providers = (parse(read("providers.yaml")) ?? {}) as Record<string, KubernetesSettings>;
+        for (const [file, settings] of Object.entries(providers))
+            if (CLUSTER_OF_FILE[file]) plan.settings[CLUSTER_OF_FILE[file]] = settings ?? {};
+    }
     if (fs.existsSync(path.join(dir, "simulated.yaml"))) {
         const listed = (parse(read("simulated.yaml")) ?? []) as { value: string; what: string; compare?: string }[];
         for (const s of listed) if (s.compare !== "by value") plan.simulated.set(String(s.value), String(s.what));
@@ -82,21 +96,46 @@ export function readPlan(dir: string): StackPlan {
  */
 function normalized(base: StackPlan, head: StackPlan): [StackPlan, StackPlan] {
     const simulated: Simulated = new Map([...base.simulated, ...head.simulated]);
+    const entry = (e: PlanEntry): PlanEntry => ({ ...e, value: normalizeSimulated(e.value, simulated) as any });
     const norm = (p: StackPlan): StackPlan => ({
+        ...p,
         objects: Object.fromEntries(
-            CLUSTERS.map((c) => [c, new Map([...p.objects[c]].map(([k, v]) => [k, normalizeSimulated(v, simulated)]))]),
-        ) as Record<Cluster, Map<string, unknown>>,
+            CLUSTERS.map((c) => [c, new Map([...p.objects[c]].map(([k, e]) => [k, entry(e)]))]),
+        ) as Record<Cluster, Map<string, PlanEntry>>,
         topology: p.topology === undefined ? undefined : replaceSimulated(p.topology, simulated),
         simulated,
     });
     return [norm(base), norm(head)];
 }
 
+/** What the provider does to one object, as `pulumi preview` says it. */
+export type Action = "create" | "update" | "replace" | "delete";
+/** The order of a summary, as `pulumi preview` prints it. */
+export const ACTIONS: Action[] = ["create", "update", "replace", "delete"];
+/** The order of the rows: what destroys something first. */
+const ROW_ORDER: Action[] = ["delete", "replace", "update", "create"];
+/** `pulumi preview`'s signs. */
+export const SIGN: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+
+export interface Change {
+    action: Action;
+    key: string;
+    /** Update and replace: the paths (at most three levels deep) whose values differ. */
+    fields: string[];
+    /** Replace: the changed fields that force it. */
+    replacedBecause: string[];
+    /** Replace of a Kubernetes object under the same name: deleted before its replacement is created. */
+    deletedFirst: boolean;
+    /**
+     * Replaced resources whose new identifiers (ARN, DNS name… in simulated values) this object takes: the
+     * simulator gives a replacement the same values, a real provider new ones.
+     */
+    follows: string[];
+}
+
 export interface ClusterDiff {
-    added: string[];
-    removed: string[];
-    /** Changed objects with the paths (at most three levels deep) whose values differ. */
-    changed: { key: string; fields: string[] }[];
+    /** Destructive first (delete, replace, update, create), then by key. */
+    changes: Change[];
 }
 
 /** Paths where two values differ, cut at `depth` levels (spec.servers[0] rather than every leaf). */
@@ -114,15 +153,105 @@ export function changedFields(a: unknown, b: unknown, depth = 3, prefix = ""): s
     return keys.flatMap((k) => changedFields((a as any)[k], (b as any)[k], depth - 1, prefix ? `${prefix}.${k}` : k));
 }
 
-export function diffCluster(base: Map<string, unknown>, head: Map<string, unknown>): ClusterDiff {
-    const sorted = (xs: Iterable<string>) => [...xs].sort();
-    return {
-        added: sorted([...head.keys()].filter((k) => !base.has(k))),
-        removed: sorted([...base.keys()].filter((k) => !head.has(k))),
-        changed: sorted(
-            [...head.keys()].filter((k) => base.has(k) && !isDeepStrictEqual(base.get(k), head.get(k))),
-        ).map((key) => ({ key, fields: changedFields(base.get(key), head.get(key)) })),
-    };
+/**
+ * The change of each object: a key only the head has is created, one only the base has is deleted (so a renamed
+ * object is a delete and a create); a changed object is replaced when a field its provider cannot update changed
+ * (replacement.ts), otherwise updated.
+ */
+export function diffCluster(
+    base: Map<string, PlanEntry>,
+    head: Map<string, PlanEntry>,
+    settings: KubernetesSettings = {},
+): ClusterDiff {
+    const changes: Change[] = [];
+    const change = (action: Action, key: string, fields: string[] = [], because: string[] = []): Change => ({
+        action,
+        key,
+        fields,
+        replacedBecause: because,
+        // A named Kubernetes object keeps its name: the provider must delete it before creating the replacement.
+        deletedFirst:
+            action === "replace" && head.get(key)?.source === "kubernetes" && !key.endsWith("(generated name)"),
+        follows: [],
+    });
+    for (const [key, h] of head) {
+        const b = base.get(key);
+        if (!b) changes.push(change("create", key));
+        else if (!isDeepStrictEqual(b.value, h.value)) {
+            const because = replacedBecause(b, h, settings);
+            changes.push(change(because.length ? "replace" : "update", key, changedFields(b.value, h.value), because));
+        }
+    }
+    for (const key of base.keys()) if (!head.has(key)) changes.push(change("delete", key));
+    return { changes: sortChanges(changes) };
+}
+
+const sortChanges = (changes: Change[]) =>
+    changes.sort((x, y) => ROW_ORDER.indexOf(x.action) - ROW_ORDER.indexOf(y.action) || x.key.localeCompare(y.key));
+
+/** How simulated values name a resource (tools/simulator/invented.ts): "LoadBalancer alb", "Service ns/name". */
+function simulatedOwner(key: string, entry: PlanEntry): string | undefined {
+    if (entry.source === "cloud") return `${entry.type.split(":")[2]} ${key.slice(key.indexOf(" ") + 1)}`;
+    if (entry.source === "helm") return undefined;
+    const m = entry.value.metadata ?? {};
+    return `${entry.value.kind} ${m.namespace ? `${m.namespace}/` : ""}${m.name}`;
+}
+
+/** The paths of `value` holding a simulated value of one of `owners` (normalized: "[simulated: … of <owner>]"). */
+function references(value: unknown, owners: Set<string>, prefix = ""): { path: string; owner: string }[] {
+    if (typeof value === "string")
+        return [...value.matchAll(/\[simulated: [^\]]*? of ([^\]]+)\]/g)]
+            .filter((m) => owners.has(m[1]!))
+            .map((m) => ({ path: prefix, owner: m[1]! }));
+    if (Array.isArray(value)) return value.flatMap((v, i) => references(v, owners, `${prefix}[${i}]`));
+    if (value && typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => references(v, owners, prefix ? `${prefix}.${k}` : k));
+    return [];
+}
+
+/**
+ * A replaced resource gets new identifiers (a new ARN, DNS name, hostname, auto-name); every object that holds one
+ * changes too, and is replaced itself when it holds it in a field its provider cannot update (a listener's
+ * loadBalancerArn) — in a chain, across clusters. The simulator gives the replacement the same values, so this
+ * follows the plans' simulated values by what they stand for.
+ */
+function followReplacements(
+    clusters: Record<Cluster, ClusterDiff>,
+    head: StackPlan,
+    settings: (c: Cluster) => KubernetesSettings,
+): void {
+    for (let grew = true; grew;) {
+        grew = false;
+        const replaced = new Set(
+            CLUSTERS.flatMap((c) =>
+                clusters[c].changes
+                    .filter((x) => x.action === "replace")
+                    .map((x) => simulatedOwner(x.key, head.objects[c].get(x.key)!)),
+            ).filter((o): o is string => o !== undefined),
+        );
+        for (const c of CLUSTERS) {
+            for (const [key, entry] of head.objects[c]) {
+                const current = clusters[c].changes.find((x) => x.key === key);
+                if (current && current.action === "create") continue;
+                const self = simulatedOwner(key, entry);
+                const refs = references(entry.value, replaced).filter((r) => r.owner !== self);
+                const follows = [...new Set([...(current?.follows ?? []), ...refs.map((r) => r.owner)])].sort();
+                if (refs.length === 0 || follows.length === (current?.follows.length ?? 0)) continue;
+                const forced = refs.map((r) => forcingField(entry, r.path, settings(c))).filter((f) => f !== undefined);
+                const because = [...new Set([...(current?.replacedBecause ?? []), ...forced])].sort();
+                const next: Change = {
+                    action: because.length ? "replace" : "update",
+                    key,
+                    fields: [...new Set([...(current?.fields ?? []), ...refs.map((r) => r.path)])].sort(),
+                    replacedBecause: because,
+                    deletedFirst: because.length > 0 && entry.source === "kubernetes",
+                    follows,
+                };
+                clusters[c].changes = sortChanges([...clusters[c].changes.filter((x) => x !== current), next]);
+                grew = true;
+            }
+        }
+    }
 }
 
 export interface StackDiff {
@@ -136,10 +265,12 @@ export interface StackDiff {
 
 export function diffStack(stack: string, base: StackPlan | undefined, head: StackPlan | undefined): StackDiff {
     const [b, h] = normalized(base ?? emptyPlan(), head ?? emptyPlan());
-    const clusters = Object.fromEntries(CLUSTERS.map((c) => [c, diffCluster(b.objects[c], h.objects[c])])) as Record<
-        Cluster,
-        ClusterDiff
-    >;
+    // The head's provider settings decide (they make the change); a base-only stack's are all there is.
+    const settings = (c: Cluster) => h.settings[c] ?? b.settings[c] ?? {};
+    const clusters = Object.fromEntries(
+        CLUSTERS.map((c) => [c, diffCluster(b.objects[c], h.objects[c], settings(c))]),
+    ) as Record<Cluster, ClusterDiff>;
+    followReplacements(clusters, h, settings);
     return {
         stack,
         clusters,
@@ -149,28 +280,56 @@ export function diffStack(stack: string, base: StackPlan | undefined, head: Stac
     };
 }
 
-const count = (d: ClusterDiff) => d.added.length + d.removed.length + d.changed.length;
-const cell = (d: ClusterDiff) =>
-    count(d) === 0 ? "–" : `+${d.added.length} −${d.removed.length} ~${d.changed.length}`;
+const counts = (d: ClusterDiff): Record<Action, number> =>
+    Object.fromEntries(ACTIONS.map((a) => [a, d.changes.filter((c) => c.action === a).length])) as Record<
+        Action,
+        number
+    >;
+/** "1 to create, 2 to update" (no zeros), as `pulumi preview` summarizes. */
+export function summary(d: ClusterDiff): string {
+    const n = counts(d);
+    return ACTIONS.filter((a) => n[a] > 0)
+        .map((a) => `${n[a]} to ${a}`)
+        .join(", ");
+}
+const cell = (d: ClusterDiff) => {
+    const n = counts(d);
+    return d.changes.length === 0
+        ? "–"
+        : ACTIONS.filter((a) => n[a] > 0)
+              .map((a) => `${SIGN[a]}${n[a]}`)
+              .join(" ");
+};
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 
+/** Why a replace happens: the fields that force it and, for a Kubernetes object, the gap it leaves. */
+function replaceNote(c: Change, field = (f: string) => f): string {
+    return `${c.replacedBecause.map(field).join(", ")} forces replacement${c.deletedFirst ? " (deleted, then re-created)" : ""}`;
+}
+
+/** Which replaced resources' new identifiers an object takes. */
+const followsNote = (c: Change, name = (o: string) => o) =>
+    c.follows.length ? `new values from the replaced ${c.follows.map(name).join(", ")}` : "";
+
+function fieldsCell(c: Change): string {
+    const more = c.fields.length > 6 ? `, … ${c.fields.length - 6} more` : "";
+    const fields = [c.fields.slice(0, 6).map(code).join(", ") + more, followsNote(c, code)].filter(Boolean).join("; ");
+    return c.action === "replace" ? `**${replaceNote(c, code)}**; ${fields}` : fields;
+}
+
 function clusterSection(cluster: Cluster, d: ClusterDiff): string[] {
-    if (count(d) === 0) return [];
-    const rows = [
-        ...d.added.map((k) => `| added | ${code(k)} | |`),
-        ...d.removed.map((k) => `| removed | ${code(k)} | |`),
-        ...d.changed.map(
-            (c) =>
-                `| changed | ${code(c.key)} | ${c.fields.slice(0, 6).map(code).join(", ")}${c.fields.length > 6 ? `, … ${c.fields.length - 6} more` : ""} |`,
-        ),
-    ];
+    if (d.changes.length === 0) return [];
+    const rows = d.changes.map((c) => {
+        const fields = fieldsCell(c);
+        return `| ${c.action} | ${code(c.key)} |${fields ? ` ${fields} ` : " "}|`;
+    });
     const shown = rows.slice(0, MAX_ROWS);
     if (rows.length > shown.length)
         shown.push(`| … | ${rows.length - shown.length} more (see the plan-review artifact) | |`);
     return [
-        `#### ${cluster}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+        `#### ${cluster}: ${summary(d)}`,
         "",
-        "| | object | changed fields |",
+        "| action | object | changed fields |",
         "|---|---|---|",
         ...shown,
         "",
@@ -203,7 +362,7 @@ export function renderComment(diffs: StackDiff[], options: CommentOptions = {}):
     }
     lines.push(
         "",
-        "`+added −removed ~changed` objects (Kubernetes objects and Helm releases per cluster; AWS and certificate resources).",
+        "Objects to `+` create, `~` update, `+-` replace, `-` delete, as `pulumi preview` would say (Kubernetes objects and Helm releases per cluster; AWS and certificate resources).",
         "",
     );
     for (const s of stacks) {
@@ -233,6 +392,29 @@ export function renderComment(diffs: StackDiff[], options: CommentOptions = {}):
     return body;
 }
 
+/** The change view on a terminal: per stack and cluster, one line per object with its action, as `pulumi preview`. */
+export function renderText(diffs: StackDiff[]): string {
+    const lines: string[] = [];
+    for (const s of [...diffs].sort((a, b) => a.stack.localeCompare(b.stack))) {
+        const status = s.status === "present" ? "" : ` (${s.status})`;
+        lines.push(`Stack ${s.stack}${status}: offline plan against the base (simulated; \`pulumi preview\` decides)`);
+        for (const cluster of CLUSTERS) {
+            const d = s.clusters[cluster];
+            lines.push(`  ${cluster}${d.changes.length ? "" : ": no changes"}`);
+            for (const c of d.changes) {
+                lines.push(`    ${SIGN[c.action].padEnd(2)} ${c.action.padEnd(7)} ${c.key}`);
+                if (c.action === "replace") lines.push(`               ${replaceNote(c)}`);
+                if (c.fields.length) lines.push(`               changed: ${c.fields.join(", ")}`);
+                if (c.follows.length) lines.push(`               ${followsNote(c)}`);
+            }
+        }
+        if (s.topologyChanged) lines.push("  topology: changed");
+        const all: ClusterDiff = { changes: CLUSTERS.flatMap((c) => s.clusters[c].changes) };
+        lines.push(`  Changes: ${summary(all) || "none"}`, "");
+    }
+    return lines.join("\n");
+}
+
 /** Stacks present on either side: the subdirectories of the two plan roots, sorted. */
 export function stacksIn(baseRoot: string, headRoot: string): string[] {
     const dirs = (root: string) =>
@@ -250,22 +432,26 @@ export function isPlanFolder(dir: string): boolean {
     return fs.existsSync(path.join(dir, "aws.yaml")) || fs.existsSync(path.join(dir, "outputs.yaml"));
 }
 
-/** The whole comment from two plan roots (`<root>/<stack>/` each), or from two single-stack plan folders. */
-export function commentFromPlanRoots(baseRoot: string, headRoot: string, options: CommentOptions = {}): string {
+/** The diff of two plan roots (`<root>/<stack>/` each), or of two single-stack plan folders. */
+export function diffPlanRoots(baseRoot: string, headRoot: string): StackDiff[] {
     // Two single-stack plans (`diff` of plan/before and plan/after): one stack, named after the head's folder.
     if (isPlanFolder(baseRoot) || isPlanFolder(headRoot)) {
         const read = (dir: string) => (isPlanFolder(dir) ? readPlan(dir) : undefined);
-        return renderComment([diffStack(path.basename(headRoot), read(baseRoot), read(headRoot))], options);
+        return [diffStack(path.basename(headRoot), read(baseRoot), read(headRoot))];
     }
     const stacks = stacksIn(baseRoot, headRoot);
     if (stacks.length === 0)
         throw new Error(
             `no plan in ${baseRoot} or ${headRoot}: give two plan folders (npm run plan -- --out DIR) or two roots holding one per stack`,
         );
-    const diffs = stacks.map((stack) => {
+    return stacks.map((stack) => {
         const b = path.join(baseRoot, stack);
         const h = path.join(headRoot, stack);
         return diffStack(stack, fs.existsSync(b) ? readPlan(b) : undefined, fs.existsSync(h) ? readPlan(h) : undefined);
     });
-    return renderComment(diffs, options);
+}
+
+/** The whole comment from two plan roots (`<root>/<stack>/` each), or from two single-stack plan folders. */
+export function commentFromPlanRoots(baseRoot: string, headRoot: string, options: CommentOptions = {}): string {
+    return renderComment(diffPlanRoots(baseRoot, headRoot), options);
 }

@@ -1,9 +1,10 @@
 // Writes the PR comment body comparing two plan roots (one subdirectory per stack, from `npm run plan`), or two
-// single-stack plan folders (e.g. plan/before and plan/after).
+// single-stack plan folders (e.g. plan/before and plan/after); with --text, the change view for a terminal instead.
 // Usage: tsx tools/plan-diff/main.ts --base plans/base --head plans/head [--note "…"] [--base-ref sha]
 //        [--head-ref sha] [--out comment.md]      (without --out: to stdout)
+//        tsx tools/plan-diff/main.ts --base plan/before --head plan/after --text
 import * as fs from "node:fs";
-import { commentFromPlanRoots } from "./diff";
+import { diffPlanRoots, renderComment, renderText } from "./diff";
 
 function arg(name: string): string | undefined {
     const i = process.argv.indexOf(`--${name}`);
@@ -14,17 +15,16 @@ const base = arg("base");
 const head = arg("head");
 if (!base || !head) {
     console.error(
-        "usage: tsx tools/plan-diff/main.ts --base <plan root> --head <plan root> [--note text] [--base-ref sha] [--head-ref sha] [--out file]",
+        "usage: tsx tools/plan-diff/main.ts --base <plan root> --head <plan root> [--text] [--note text] [--base-ref sha] [--head-ref sha] [--out file]",
     );
     process.exit(2);
 }
 let body: string;
 try {
-    body = commentFromPlanRoots(base, head, {
-        note: arg("note") || undefined,
-        baseRef: arg("base-ref"),
-        headRef: arg("head-ref"),
-    });
+    const diffs = diffPlanRoots(base, head);
+    body = process.argv.includes("--text")
+        ? renderText(diffs)
+        : renderComment(diffs, { note: arg("note") || undefined, baseRef: arg("base-ref"), headRef: arg("head-ref") });
 } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
     process.exit(2);

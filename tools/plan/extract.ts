@@ -80,6 +80,23 @@ export function clusterPlans(graph: GraphRecorder): Record<string, ClusterPlan> 
     return plans;
 }
 
+/**
+ * The kubernetes providers' settings that decide whether a change of Secret or ConfigMap data is made in place or
+ * by replacing the object (pulumi-kubernetes' enableSecretMutable / enableConfigMapMutable), by provider name.
+ */
+export function kubernetesSettings(graph: GraphRecorder): Record<string, Record<string, boolean>> {
+    const settings: Record<string, Record<string, boolean>> = {};
+    for (const r of graph.ofType("pulumi:providers:kubernetes")) {
+        // Provider inputs reach the engine as strings ("true").
+        const flag = (k: string) => String(unsecret(r.rawInputs[k]) ?? "false") === "true";
+        settings[r.name] = {
+            enableConfigMapMutable: flag("enableConfigMapMutable"),
+            enableSecretMutable: flag("enableSecretMutable"),
+        };
+    }
+    return settings;
+}
+
 /** AWS (and certificate) resources: type, Pulumi name, inputs as sent, redacted. */
 export function cloudResources(graph: GraphRecorder): Record<string, unknown>[] {
     return graph.resources

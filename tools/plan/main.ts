@@ -7,15 +7,19 @@
 //   <out>/outputs.yaml               the stack outputs
 //   <out>/topology.md                a Mermaid diagram of the topology and request path
 //   <out>/simulated.yaml             every value the simulator made up that the plan shows, and what it is
+//   <out>/providers.yaml             the kubernetes providers' settings that decide update vs replace
 // Values only the simulator made up (IDs, ARNs, the account, hostnames…) are kept, so the manifests stay
 // applicable, and marked where they appear: `# simulated: <what>` in YAML, `[simulated: <what>]` in the diagram.
-// Usage: npm run plan -- --stack dev [--out plan/dev]
+// With --base, a plan folder written before (e.g. on the main branch), it then prints the change view: per
+// cluster, each object to create, update, replace or delete (tools/plan-diff).
+// Usage: npm run plan -- --stack dev [--out plan/dev] [--base plan/main]
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { defaultWorld } from "../simulator/world";
 import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
-import { clusterPlans, cloudResources, redact } from "./extract";
+import { clusterPlans, cloudResources, kubernetesSettings, redact } from "./extract";
+import { diffStack, isPlanFolder, readPlan, renderText } from "../plan-diff/diff";
 import { Topology, mermaid } from "./diagram";
 import { runAt } from "./clock";
 import { Simulated, markedYaml } from "./simulated";
@@ -38,8 +42,12 @@ export const MARKED =
 
 async function main() {
     const stack = arg("stack");
-    if (!stack) throw new Error(`usage: npm run plan -- --stack <${listStacks().join("|")}> [--out dir]`);
+    if (!stack) throw new Error(`usage: npm run plan -- --stack <${listStacks().join("|")}> [--out dir] [--base dir]`);
     const out = path.resolve(REPO_ROOT, arg("out", path.join("plan", stack))!);
+    const base = arg("base") === undefined ? undefined : path.resolve(REPO_ROOT, arg("base")!);
+    // The plan replaces its folder: a base in it would be gone before it is read.
+    if (base !== undefined && (!isPlanFolder(base) || path.relative(out, base).split(path.sep)[0] !== ".."))
+        throw new Error(`--base ${base}: not a plan folder outside --out ${out} (write one with npm run plan -- --out)`);
     runAt(PLAN_EPOCH); // one clock for the simulator and the program: the certificates it issues are new
     const run = await runStack({ stack, world: defaultWorld({ now: () => PLAN_EPOCH }) });
     fs.rmSync(out, { recursive: true, force: true });
@@ -66,6 +74,11 @@ async function main() {
     }
     write("helm-releases.yaml", yaml(Object.fromEntries(Object.entries(plans).sort().map(([c, p]) => [c, p.helmReleases]))));
     write("aws.yaml", yaml(cloudResources(run.graph)));
+    write(
+        "providers.yaml",
+        "# Whether the kubernetes providers change Secret/ConfigMap data in place (else they replace the object).\n" +
+            yaml(kubernetesSettings(run.graph)),
+    );
     const stackResource = run.graph.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     write("outputs.yaml", yaml(redact(stackResource?.rawOutputs ?? {})));
     const topology = (run.outputs.topology ?? undefined) as Topology | undefined;
@@ -85,6 +98,7 @@ async function main() {
             stringify(legend, { lineWidth: 0 }),
     );
     console.log(`plan for stack ${stack}: ${run.graph.resources.filter((r) => r.custom).length} resources → ${path.relative(REPO_ROOT, out)}/{${written.join(",")}}`);
+    if (base !== undefined) console.log("\n" + renderText([diffStack(stack, readPlan(base), readPlan(out))]));
     process.exit(0);
 }
 
