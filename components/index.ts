@@ -26,7 +26,7 @@ export {
     LambdaHostFunction,
     MAX_FUNCTIONS_PER_ALB,
 } from "./lambda-hosts-alb";
-export { LinkPki, LinkPkiArgs } from "./link-pki";
+export { LinkPki, LinkPkiArgs, LinkPkiIssued } from "./link-pki";
 export {
     IstioInstall,
     IstioInstallArgs,
@@ -47,6 +47,7 @@ export {
     GatewayRole,
     OutboundTrafficPolicy,
     AwsEgressMode,
+    AwsService,
     EndpointProtocol,
     KeyAlgorithm,
     RsaBits,
@@ -57,6 +58,7 @@ export {
     LinkEnd,
 } from "./common/types";
 export { LINK_PROVIDER_SETTINGS } from "./common/kube";
+export { CURL_IMAGE, curlImage } from "./istio-install/client-pods";
 export { eksKubeconfig, gkeClusterKubeconfig } from "./common/kubeconfigs";
 export {
     checkStack,

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
-import { validateLinkSettings } from "../components/cross-mesh-link/validate";
+import { RENAMED_FIELDS, validateLinkSettings } from "../components/cross-mesh-link/validate";
 import { Problem, throwProblems } from "../components/common/validation";
 import { LINK_NAME, PROJECT, StackConfig, stackConfigSchema } from "./schema";
 
@@ -105,6 +105,13 @@ export function readStackConfig(
                     reason: `is in namespace "${namespace}", not "${PROJECT}", so crossmesh would ignore it; did you mean ${PROJECT}:${key}? Run \`pulumi config rm ${fullKey}\` and set ${PROJECT}:${key}.`,
                 });
             }
+            continue;
+        }
+        if (RENAMED_FIELDS[key] !== undefined) {
+            problems.push({
+                propertyPath: fullKey,
+                reason: `was renamed ${PROJECT}:${RENAMED_FIELDS[key]} in crossmesh 1.0; move the value: \`pulumi config get ${fullKey}\` then \`pulumi config set --path ${PROJECT}:${RENAMED_FIELDS[key]} …\` (or rename the key in Pulumi.<stack>.yaml) and \`pulumi config rm ${fullKey}\`.`,
+            });
             continue;
         }
         if (!known.includes(key)) {

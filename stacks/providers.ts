@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "./schema";
-import { LINK_PROVIDER_SETTINGS, eksKubeconfig, gkeClusterKubeconfig } from "../components";
+import { eksKubeconfig, gkeClusterKubeconfig } from "../components";
 
 export function awsProvider(config: StackConfig): aws.Provider {
     return new aws.Provider("aws", { region: config.awsRegion as aws.Region });
@@ -20,8 +20,6 @@ export function kubernetesProvider(
         kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
         context,
         enableServerSideApply: true,
-        // The link Secrets update in place on renewal instead of delete-then-create (see LINK_PROVIDER_SETTINGS).
-        ...LINK_PROVIDER_SETTINGS,
     });
 }
 

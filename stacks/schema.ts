@@ -4,6 +4,17 @@
 import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
 import { SEED_SERVICES } from "../components/cross-mesh-link/defaults";
+import {
+    AlertRulesFormat,
+    AwsEgressMode,
+    AwsService,
+    EndpointProtocol,
+    KeyAlgorithm,
+    LinkEnd,
+    RsaBits,
+    TolerationEffect,
+    TolerationOperator,
+} from "../components/common/types";
 
 export const PROJECT = "crossmesh";
 /** The name of the stack's CrossMeshLink (its object names derive from it). */
@@ -44,8 +55,8 @@ const adoptedGateway = z
     .strict();
 const pki = z
     .object({
-        keyAlgorithm: z.enum(["ECDSA", "RSA"]).optional(),
-        rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
+        keyAlgorithm: z.nativeEnum(KeyAlgorithm).optional(),
+        rsaBits: z.nativeEnum(RsaBits).optional(),
         caValidityDays: z.number().optional(),
         caRenewBeforeDays: z.number().optional(),
         leafValidityDays: z.number().optional(),
@@ -54,13 +65,15 @@ const pki = z
         clientTrustsExtraCaPems: z.array(z.string()).optional(),
     })
     .strict();
-const extraHost = z.object({ host: z.string(), port: z.number().optional(), protocol: z.string().optional() }).strict();
+const extraHost = z
+    .object({ host: z.string(), port: z.number().optional(), protocol: z.nativeEnum(EndpointProtocol).optional() })
+    .strict();
 const awsEgress = z
     .object({
-        awsServices: z.array(z.string()).optional(),
+        awsServices: z.array(z.nativeEnum(AwsService)).optional(),
         extraHosts: z.array(extraHost).optional(),
         imds: z.boolean().optional(),
-        mode: z.string().optional(),
+        mode: z.nativeEnum(AwsEgressMode).optional(),
     })
     .strict();
 const chartValues = z.record(z.unknown());
@@ -83,9 +96,9 @@ const istio = z
 const toleration = z
     .object({
         key: z.string().optional(),
-        operator: z.enum(["Exists", "Equal"]).optional(),
+        operator: z.nativeEnum(TolerationOperator).optional(),
         value: z.string().optional(),
-        effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+        effect: z.nativeEnum(TolerationEffect).optional(),
     })
     .strict();
 const podPlacement = z
@@ -93,9 +106,9 @@ const podPlacement = z
     .strict();
 const monitoring = z
     .object({
-        alerts: z.enum(["PrometheusRule", "ConfigMap"]).optional(),
+        alerts: z.nativeEnum(AlertRulesFormat).optional(),
         dashboard: z.boolean().optional(),
-        dashboardCluster: z.enum(["eks", "gke"]).optional(),
+        dashboardCluster: z.nativeEnum(LinkEnd).optional(),
         namespace: z.string().optional(),
         labels: labels.optional(),
         certificateWarnDays: z.number().optional(),
@@ -133,8 +146,8 @@ const linkKeys = {
     services: z.array(service).default(() => structuredClone(SEED_SERVICES) as z.input<typeof service>[]),
     istioVersion: z.string().optional(),
     istio: istio.optional(),
-    eksIstio: adoptedGateway.optional(),
-    gkeIstio: adoptedGateway.optional(),
+    eksExistingGateway: adoptedGateway.optional(),
+    gkeExistingGateway: adoptedGateway.optional(),
     eksTrustDomain: z.string().optional(),
     gkeTrustDomain: z.string().optional(),
     consumerEgressCidrs: z.array(z.string()).optional(),

@@ -1,8 +1,9 @@
 // AwsEgress builders without Pulumi: the endpoint table per region and partition, and the Istio
 // objects per mode, checked field by field and against Istio's published CRD schemas.
+import { AwsService, enumValues } from "../components/common/types";
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { AWS_SERVICES, AwsEndpoint, IMDS, partitionOf, resolveEndpoints } from "../components/aws-egress/endpoints";
+import { AwsEndpoint, IMDS, partitionOf, resolveEndpoints } from "../components/aws-egress/endpoints";
 import { appUrl, buildAwsEgressObjects, sdkEnvironment } from "../components/aws-egress/objects";
 import { dnsLabel } from "../components/common/names";
 import { validateIstioObject } from "./support/istio-schema";
@@ -69,7 +70,7 @@ test("regions map to their partition's DNS suffix; malformed and isolated region
 
 test("named services resolve to the regional endpoint of each region and partition", () => {
     for (const [region, hosts] of Object.entries(EXPECTED)) {
-        const table = resolveEndpoints(region, Object.keys(hosts), [], false);
+        const table = resolveEndpoints(region, Object.keys(hosts) as AwsService[], [], false);
         assert.deepEqual(
             table.map((e) => [e.key, e.host, e.port, e.protocol]),
             Object.entries(hosts).map(([k, h]) => [k, h, 443, "HTTPS"]),
@@ -78,7 +79,7 @@ test("named services resolve to the regional endpoint of each region and partiti
     }
     assert.equal(resolveEndpoints("us-east-1", ["sts-global"], [], false)[0].host, "sts.amazonaws.com");
     // Every table entry yields a concrete FQDN under the partition suffix (no wildcard can slip in).
-    for (const name of Object.keys(AWS_SERVICES).filter((n) => n !== "sts-global")) {
+    for (const name of enumValues(AwsService).filter((n) => n !== "sts-global")) {
         const [e] = resolveEndpoints("cn-north-1", [name], [], false);
         assert.match(e.host, /^[a-z0-9.-]+\.cn-north-1\.amazonaws\.com\.cn$/, name);
     }
@@ -87,7 +88,7 @@ test("named services resolve to the regional endpoint of each region and partiti
 test("passthrough: one ServiceEntry per endpoint, port 443 TLS (SNI-routed), DNS, MESH_EXTERNAL, no DestinationRule", () => {
     for (const [region, hosts] of Object.entries(EXPECTED)) {
         const objects = buildAwsEgressObjects(
-            resolveEndpoints(region, Object.keys(hosts), [], false),
+            resolveEndpoints(region, Object.keys(hosts) as AwsService[], [], false),
             opts("passthrough"),
         );
         assert.deepEqual(
@@ -118,7 +119,7 @@ test("passthrough: one ServiceEntry per endpoint, port 443 TLS (SNI-routed), DNS
 test("originate: the app's port 443 is HTTP and a DestinationRule originates TLS there with SNI and SAN verification", () => {
     for (const [region, hosts] of Object.entries(EXPECTED)) {
         const objects = buildAwsEgressObjects(
-            resolveEndpoints(region, Object.keys(hosts), [], false),
+            resolveEndpoints(region, Object.keys(hosts) as AwsService[], [], false),
             opts("originate"),
         );
         assert.equal(objects.length, 2 * Object.keys(hosts).length, region);

@@ -50,6 +50,7 @@ test("a wildcard S3 bucket host is refused with the path-style fix", async () =>
 
 test("an unknown service name is refused, pointing at extraHosts with its likely FQDN", async () => {
     await refused(
+        // @ts-expect-error: the type refuses it too; untyped callers (JS, YAML, Python) meet the run-time check
         { awsServices: ["dynamodb", "textract"] },
         "awsServices[1]",
         /not a service AwsEgress knows.*extraHosts, e\.g\. \{ host: "textract\.us-east-1\.amazonaws\.com" \}/s,
@@ -125,6 +126,7 @@ test("a host listed twice is refused: twice in services, and a service's endpoin
 });
 
 test("an unknown mode is refused, listing the two modes", async () => {
+    // @ts-expect-error: the type refuses it too; untyped callers (JS, YAML, Python) meet the run-time check
     await refused({ mode: "Originate", awsServices: ["dynamodb"] }, "mode", /"passthrough".*"originate"/s);
 });
 
@@ -142,6 +144,7 @@ test("a missing kubernetes provider is refused instead of using ~/.kube/config",
 });
 
 test("values that decide which objects exist must be plain, not Outputs", async () => {
+    // @ts-expect-error: the type refuses it too; untyped callers (JS, YAML, Python) meet the run-time check
     await refused({ awsServices: pulumi.output(["dynamodb"]) }, "awsServices", /plain value, not an Output/);
 });
 

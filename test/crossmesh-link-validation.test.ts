@@ -48,13 +48,29 @@ test("the same trust domain on both sides", () =>
     ));
 test("source ranges for an adopted EKS gateway would be ignored", () =>
     rejects(
-        { eksIstio: adopted, consumerEgressCidrs: ["203.0.113.0/28"] },
+        { eksExistingGateway: adopted, consumerEgressCidrs: ["203.0.113.0/28"] },
         "consumerEgressCidrs",
         /set loadBalancerSourceRanges on that Service yourself/,
     ));
+// 1.0 renames: an untyped caller (JS, YAML, Python) still using the 0.x name is told the new one.
+for (const [old, renamed] of [
+    ["eksIstio", "eksExistingGateway"],
+    ["gkeIstio", "gkeExistingGateway"],
+]) {
+    test(`the 0.x field ${old} is refused, naming ${renamed}`, () =>
+        rejects(
+            { [old]: adopted },
+            old,
+            new RegExp(`renamed to ${renamed} in crossmesh 1\\.0.*its value stays the same`),
+        ));
+}
 test("registryOnly with both meshes adopted", () =>
     rejects(
-        { eksIstio: adopted, gkeIstio: { ...adopted, namespace: "istio-egress" }, registryOnly: true },
+        {
+            eksExistingGateway: adopted,
+            gkeExistingGateway: { ...adopted, namespace: "istio-egress" },
+            registryOnly: true,
+        },
         "registryOnly",
         /installs no Istio/,
     ));
@@ -123,10 +139,10 @@ test("an unpublished istioVersion is refused before Helm would fail", () =>
     rejects({ istioVersion: "1.29.7" }, "istioVersion", /not a published release/));
 test("pki.leafValidityDays, not LinkPki's leafValidityDays", () =>
     rejects({ pki: { leafValidityDays: 5000 } }, "pki.leafValidityDays", /from 2 to 3650/));
-test("eksIstio.namespace, not IstioInstall's existingGateway.namespace", () =>
+test("eksExistingGateway.namespace, not IstioInstall's existingGateway.namespace", () =>
     rejects(
-        { eksIstio: { ...adopted, namespace: "Istio_Ingress" } },
-        "eksIstio.namespace",
+        { eksExistingGateway: { ...adopted, namespace: "Istio_Ingress" } },
+        "eksExistingGateway.namespace",
         /not a valid Kubernetes name/,
     ));
 test("istio.chartRepository, not IstioInstall's chartRepository", () =>
@@ -183,3 +199,37 @@ test("an owned chart value is refused under istio.eksValues", () =>
         "istio.eksValues.istiod.meshConfig.trustDomain",
         /.+/,
     ));
+
+test("a second link asking for STRICT mTLS on a mesh another link already owns it on: refused before it registers anything", async () => {
+    const k8s = await import("@pulumi/kubernetes");
+    const { CrossMeshLink } = await import("../components");
+    const eksProvider = new k8s.Provider("eks-shared", {
+        context: "arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5",
+    });
+    const gkeProvider = new k8s.Provider("gke-shared", { context: "gke_p_z_c" });
+    const link = (name: string, over: Record<string, unknown>) =>
+        new CrossMeshLink(name, {
+            eksProvider,
+            gkeProvider,
+            eksClusterName: "eks-lab5",
+            eksExistingGateway: adopted,
+            gkeExistingGateway: { ...adopted, namespace: "istio-egress" },
+            gkeTrustDomain: "gke.example.internal",
+            eksTrustDomain: "eks.example.internal",
+            consumerEgressCidrs: undefined,
+            services: [{ host: `${name}.external`, lambda: {}, allowedSources: [{ namespace: "sleep" }] }],
+            ...over,
+        } as any);
+    link("payments", { strictMtls: true });
+    link("orders", {}); // the same mesh without the setting: fine
+    const reason = await expectRefused(
+        sim.graph,
+        () => link("billing", { strictMtls: true }),
+        "strictMtls",
+        /keep strictMtls on one link/,
+    );
+    assert.match(
+        reason,
+        /PeerAuthentication istio-system\/default, which IstioInstall "payments-gke-istio" already creates/,
+    );
+});

@@ -100,3 +100,16 @@ test("every crossmesh name the user-facing docs mention can be imported from the
     );
     assert.deepEqual(unexported, []);
 });
+
+test("a release agrees with itself: package.json's version has its CHANGELOG section and is what the README installs", () => {
+    const { version } = JSON.parse(text("package.json")) as { version: string };
+    assert.match(
+        text("CHANGELOG.md"),
+        new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\] - \\d{4}-\\d{2}-\\d{2}$`, "m"),
+    );
+    const installs = [
+        ...text("README.md").matchAll(/crossmesh[#@]v(\d+\.\d+\.\d+)|crossmesh-(\d+\.\d+\.\d+)\.tgz/g),
+    ].map((m) => m[1] ?? m[2]);
+    assert.ok(installs.length >= 3, `the README's install lines name a version: ${installs.join(", ")}`);
+    assert.deepEqual([...new Set(installs)], [version], "every install line names the package's version");
+});

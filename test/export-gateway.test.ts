@@ -14,6 +14,7 @@ import {
     CLIENT_SPIFFE_ID,
     INGRESS,
     PUBLIC_UPSTREAM,
+    contentNamed,
 } from "./support/link-fixture";
 
 const sim = startSimulation();
@@ -50,7 +51,7 @@ function args(overrides: Partial<Args> = {}): Args {
 }
 
 const object = (r: RecordedResource) =>
-    unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any };
+    unsecret(r.rawInputs) as { apiVersion: string; kind: string; metadata: any; spec: any; immutable?: boolean };
 
 test("registers one resource per object, all on the EKS provider, Istio objects schema-valid as sent", async () => {
     const { ExportGateway, provider, providerRef } = await ready;
@@ -86,11 +87,15 @@ test("registers one resource per object, all on the EKS provider, Istio objects 
         assert.equal(o.metadata.namespace, "istio-ingress");
     }
     const gateway = object(sim.graph.one("kubernetes:networking.istio.io/v1:Gateway", "link-gateway-link-export"));
+    const secret = object(sim.graph.one("kubernetes:core/v1:Secret", "link-secret-link-link"));
+    assert.match(secret.metadata.name, contentNamed("link-link"), "the credential is named by its content");
+    assert.equal(secret.immutable, true, "a content-addressed Secret never changes: new content is a new Secret");
     assert.deepEqual(gateway.spec.servers[0].tls, {
         mode: "MUTUAL",
-        credentialName: "link-link",
+        credentialName: secret.metadata.name,
         subjectAltNames: [CLIENT_SPIFFE_ID],
     });
+    assert.equal(await valueOf(gw.credentialName), secret.metadata.name, "credentialName is the live Secret's name");
 });
 
 test("Secret data is secret in the recorded inputs: no private key or CA in plain state", async () => {
@@ -303,13 +308,11 @@ test("services naming one upstream share its ServiceEntry, DestinationRule and C
     );
     const [dr] = ofKind("DestinationRule");
     assert.equal(ofKind("DestinationRule").length, 1);
-    assert.equal(dr.spec.trafficPolicy.portLevelSettings[0].tls.credentialName, "shared-upstream-ca-lambdas");
-    assert.deepEqual(
-        ofKind("Secret")
-            .map((o) => o.metadata.name)
-            .sort(),
-        ["shared-link", "shared-upstream-ca-lambdas"],
-    );
+    const [credential, ca] = ofKind("Secret").map((o) => o.metadata.name);
+    assert.equal(ofKind("Secret").length, 2);
+    assert.match(credential, contentNamed("shared-link"));
+    assert.match(ca, contentNamed("shared-upstream-ca-lambdas"));
+    assert.equal(dr.spec.trafficPolicy.portLevelSettings[0].tls.credentialName, ca);
     const routes = ofKind("VirtualService");
     assert.deepEqual(routes.map((o) => o.spec.hosts[0]).sort(), ["a.external", "b.external"]);
     for (const vs of routes) assert.equal(vs.spec.http[0].route[0].destination.host, ALB);
@@ -345,7 +348,7 @@ test("two gateways on one cluster: names follow the component name; the same lin
         sim.graph.children(sim.graph.one(COMPONENT, link).urn).map((r) => `${r.type} ${object(r).metadata.name}`);
     const shared = names("payments").filter((n) => names("orders").includes(n));
     assert.deepEqual(shared, [], "no object of one link is also the other's");
-    assert.ok(names("orders").includes("kubernetes:core/v1:Secret orders-link"));
+    assert.ok(names("orders").some((n) => /^kubernetes:core\/v1:Secret orders-link-[0-9a-f]{10}$/.test(n)));
     await expectRefused(
         sim.graph,
         () => new ExportGateway("payments-again", args({ linkName: "payments" }), { provider }),

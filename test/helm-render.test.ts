@@ -17,6 +17,7 @@ import { parseAllDocuments } from "yaml";
 import { DEFAULT_ISTIO_VERSION } from "../components/istio-install/charts";
 import { ReleaseSpec, releasePlan } from "../components/istio-install/values";
 import { PlainInstallArgs, installSettings } from "../components/istio-install/settings";
+import type { GatewayRole } from "../components/common/types";
 import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
 import { revisionTagWebhook } from "../components/istio-install/revision-tag";
 
@@ -114,13 +115,9 @@ function render(r: ReleaseSpec): Obj[] {
         .filter((o) => o && typeof o === "object" && o.kind);
 }
 
-function plan(
-    name: string,
-    role: string,
-    args: PlainInstallArgs = {},
-): Record<string, { spec: ReleaseSpec; objects: Obj[] }> {
+function plan(role: GatewayRole, args: PlainInstallArgs = {}): Record<string, { spec: ReleaseSpec; objects: Obj[] }> {
     return Object.fromEntries(
-        releasePlan(installSettings(name, role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]),
+        releasePlan(installSettings(role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]),
     );
 }
 
@@ -180,7 +177,7 @@ for (const [side, role] of [
         `${side} (${role}), defaults: each gateway and istiod has min replicas ≥ 2, a PDB over exactly its pods, zone and node spread`,
         { skip },
         () => {
-            const p = plan(side, role);
+            const p = plan(role);
             assertHighlyAvailable(p.gateway.objects, `${side} gateway`);
             assertHighlyAvailable(p.istiod.objects, `${side} istiod`);
             const gw = one(p.gateway.objects, "Deployment", "gateway").spec.template.spec.containers[0];
@@ -198,7 +195,7 @@ test(
     "highAvailability: false renders the lab shape the assertions above must refuse (1 replica, no PDB)",
     { skip },
     () => {
-        const p = plan("lab", "ingress", { highAvailability: false });
+        const p = plan("ingress", { highAvailability: false });
         for (const chart of ["gateway", "istiod"]) {
             assert.equal(
                 p[chart].objects.some((o) => o.kind === "PodDisruptionBudget"),
@@ -218,7 +215,7 @@ for (const [side, role] of [
         `${side} (${role}) with mirrors: no rendered image and no chart source outside the mirror; pull secrets reach the pods`,
         { skip },
         () => {
-            const p = plan(side, role, { chartRepository: OCI, imageRegistry: ECR, imagePullSecrets: ["mirror-pull"] });
+            const p = plan(role, { chartRepository: OCI, imageRegistry: ECR, imagePullSecrets: ["mirror-pull"] });
             for (const { spec, objects } of Object.values(p)) {
                 assert.ok(
                     spec.source.chart.startsWith(`${OCI}/`),
@@ -270,7 +267,7 @@ for (const [side, role] of [
 }
 
 test("extra values reach the rendered objects and crossmesh's own settings survive them", { skip }, () => {
-    const p = plan("extra", "ingress", {
+    const p = plan("ingress", {
         values: {
             gateway: {
                 nodeSelector: { pool: "edge" },
@@ -362,7 +359,7 @@ test(
             {},
             { injectionURL: "https://istiod.example:15017/inject", injectionCABundle: "Q0E=" },
         ]) {
-            const spec = releasePlan(installSettings("eks", "ingress", { values: { istiod: { istiodRemote } } })).find(
+            const spec = releasePlan(installSettings("ingress", { values: { istiod: { istiodRemote } } })).find(
                 (r) => r.chart === "istiod",
             )!;
             // The chart's own tag: the same release values with the tag asked of the chart.

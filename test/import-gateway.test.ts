@@ -14,6 +14,7 @@ import {
     EGRESS,
     GKE_TRUST_DOMAIN,
     INGRESS,
+    contentNamed,
 } from "./support/link-fixture";
 
 const sim = startSimulation();
@@ -138,6 +139,23 @@ test("the ServiceEntries wait for the EKS load balancer Service, and nothing els
     const ns = sim.graph.one("kubernetes:core/v1:Namespace", "gke-egress-ns");
     assert.ok(children.every((r) => sim.graph.waitsFor(r, ns)));
     for (const r of children.filter((c) => c.type.includes(".istio.io/"))) validateIstioObject(object(r));
+});
+
+test("client Secret: content-addressed and immutable; each origination DestinationRule names it and waits for it to exist", async () => {
+    await settle();
+    const secret = sim.graph.one("kubernetes:core/v1:Secret", "gke-link-secret-gke-link-link");
+    const live = unsecret(secret.rawInputs) as any;
+    assert.match(live.metadata.name, contentNamed("gke-link-link"));
+    assert.equal(live.immutable, true);
+    const originations = childrenOf("crossmesh:index:ImportGateway", "gke-link").filter(
+        (r) => r.type.endsWith(":DestinationRule") && !r.name.includes("egress-gateway"),
+    );
+    assert.equal(originations.length, 2, "one per imported host");
+    for (const dr of originations) {
+        const tls = object(dr).spec.trafficPolicy.portLevelSettings[0].tls;
+        assert.equal(tls.credentialName, live.metadata.name, dr.name);
+        assert.ok(sim.graph.waitsFor(dr, secret), `${dr.name} moves to a credential only once it exists`);
+    }
 });
 
 test("client Secret data is secret in the recorded inputs", async () => {

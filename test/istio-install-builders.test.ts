@@ -4,7 +4,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
     InstallSettings,
-    defaultTrustDomain,
+    DEFAULT_EKS_TRUST_DOMAIN,
+    DEFAULT_GKE_TRUST_DOMAIN,
     gatewaySelectorLabels,
     gatewayValues,
     istiodReleaseName,
@@ -13,6 +14,7 @@ import {
 } from "../components/istio-install/charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "../components/istio-install/load-balancer";
 import { revisionTagWebhook } from "../components/istio-install/revision-tag";
+import { installSettings } from "../components/istio-install/settings";
 
 const settings: InstallSettings = {
     gatewayRole: "ingress",
@@ -34,11 +36,14 @@ test("one revision per minor version", () => {
     assert.equal(revisionOf("1.28.0"), "1-28");
 });
 
-test("the default trust domain is derived from the component name, as a valid DNS label", () => {
-    assert.equal(defaultTrustDomain("eks"), "eks.crossmesh.local");
-    assert.equal(defaultTrustDomain("Link_GKE-istio"), "link-gke-istio.crossmesh.local");
-    assert.equal(defaultTrustDomain("___"), "mesh.crossmesh.local");
-    assert.ok(defaultTrustDomain("x".repeat(80)).split(".")[0].length <= 63);
+test("the default trust domain follows the gateway's role, never a name: the link's and LinkPki's defaults agree", () => {
+    assert.equal(installSettings("ingress", {}).trustDomain, DEFAULT_EKS_TRUST_DOMAIN);
+    assert.equal(installSettings("egress", {}).trustDomain, DEFAULT_GKE_TRUST_DOMAIN);
+    assert.deepEqual(
+        [DEFAULT_EKS_TRUST_DOMAIN, DEFAULT_GKE_TRUST_DOMAIN],
+        ["eks.crossmesh.local", "gke.crossmesh.local"],
+    );
+    assert.equal(installSettings("egress", { trustDomain: "payments.example" }).trustDomain, "payments.example");
 });
 
 test("selector labels are the gateway chart's (app = release name, istio = name without istio-), without the revision, so an upgrade's pods still match", () => {

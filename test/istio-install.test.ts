@@ -249,7 +249,7 @@ test("objects placed in the gateway namespace wait for istiod (CRDs, validating 
     assert.equal(sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-gateway")), false);
 });
 
-test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, no load balancer, default trust domain from the name", async () => {
+test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, no load balancer, the egress role's default trust domain", async () => {
     const gke = await cluster("gke");
     const { component, children, child, of } = await deploy(
         "gke",
@@ -283,6 +283,18 @@ test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, n
     assert.equal(await valueOf(component.gateway.serviceName), "istio-egressgateway");
     assert.equal(await valueOf(component.gateway.namespace), "istio-egress");
     assert.equal(await valueOf(component.trustDomain), "gke.crossmesh.local");
+});
+
+test("renaming an IstioInstall (with aliases) changes no trust domain: the mesh's SPIFFE identity is not its Pulumi name", async () => {
+    const gke = await cluster("gke");
+    const renamed = await deploy(
+        "consumer-mesh",
+        { gatewayRole: "egress" },
+        { provider: gke.provider, aliases: [{ name: "gke" }] },
+    );
+    const istiod = inputs(renamed.child(RELEASE, "istiod")).values;
+    assert.equal(istiod.meshConfig.trustDomain, "gke.crossmesh.local", "the same as under its old name");
+    assert.equal(await valueOf(renamed.component.trustDomain), "gke.crossmesh.local");
 });
 
 test("version, revision and gateway names are overridable; the revision follows the version unless given", async () => {

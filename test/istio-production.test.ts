@@ -391,7 +391,7 @@ test("the component registers exactly what releasePlan(installSettings(…)) giv
         values: { gateway: { nodeSelector: { pool: "edge" } } },
     };
     const { release } = await deploy("same-plan", args);
-    for (const spec of releasePlan(installSettings("same-plan", "ingress", args))) {
+    for (const spec of releasePlan(installSettings("ingress", args))) {
         const r = release(spec.chart);
         assert.deepEqual(
             {

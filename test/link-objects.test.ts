@@ -4,10 +4,10 @@
 // build them (each payload sees only the slots it declares). No Pulumi here.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { exportObjects } from "../components/export-gateway/objects";
+import { exportObjects, upstreamCaSecretName } from "../components/export-gateway/objects";
 import { importObjects, importPlan } from "../components/import-gateway/objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, testClientObjects } from "../components/import-gateway/test-client";
-import type { LinkObject } from "../components/link-routing/objects";
+import { type LinkObject, credentialSecretName } from "../components/link-routing/objects";
 import { objectName } from "../components/link-routing/names";
 import { validateIstioObject } from "./support/istio-schema";
 import {
@@ -23,6 +23,7 @@ import {
     exportSettings,
     gkeObjects,
     importSettings,
+    contentNamed,
 } from "./support/link-fixture";
 
 const get = (objs: LinkObject[], kind: string, name: string) => {
@@ -61,13 +62,36 @@ test("the schema check is not a rubber stamp: a wrong enum in a built object is 
     assert.throws(() => validateIstioObject(gw), /mode|enum|allowed/i);
 });
 
+// Credential Secrets are content-addressed (one rule, tested here; the builders' tests use it).
+const SERVER_SECRET = credentialSecretName("crossmesh-link", BUNDLE);
+const CLIENT_SECRET = credentialSecretName("crossmesh-link", BUNDLE);
+const ALB_CA_SECRET = upstreamCaSecretName("crossmesh", "lambda.external", ALB_CA);
+
+test("a credential Secret is named by its public content: new certificate or CA, new name; the key never feeds the name", () => {
+    const name = credentialSecretName("crossmesh-link", BUNDLE);
+    assert.match(name, contentNamed("crossmesh-link"));
+    assert.equal(credentialSecretName("crossmesh-link", { ...BUNDLE }), name, "same content, same name");
+    assert.notEqual(credentialSecretName("crossmesh-link", { ...BUNDLE, certPem: "renewed" }), name, "renewal");
+    assert.notEqual(credentialSecretName("crossmesh-link", { ...BUNDLE, caPem: "rotated" }), name, "CA rotation");
+    assert.equal(
+        credentialSecretName("crossmesh-link", { ...BUNDLE, privateKeyPem: "another key" } as typeof BUNDLE),
+        name,
+        "no key material in a name",
+    );
+    assert.match(
+        upstreamCaSecretName("crossmesh", "lambda.external", ALB_CA),
+        contentNamed("crossmesh-upstream-ca-lambda-external"),
+    );
+    assert.notEqual(upstreamCaSecretName("crossmesh", "lambda.external", "other CA"), ALB_CA_SECRET);
+});
+
 test("EKS side: server Secret, CA-only Secret for the private upstream only, everything in the ingress namespace", () => {
     const objs = eksObjects();
     assert.deepEqual(
         objs.map((o) => `${o.kind}/${o.metadata.name}`),
         [
-            "Secret/crossmesh-link",
-            "Secret/crossmesh-upstream-ca-lambda-external",
+            `Secret/${SERVER_SECRET}`,
+            `Secret/${ALB_CA_SECRET}`,
             "ServiceEntry/crossmesh-upstream-lambda-external",
             "DestinationRule/crossmesh-upstream-lambda-external",
             "ServiceEntry/crossmesh-upstream-orders-external",
@@ -83,10 +107,11 @@ test("EKS side: server Secret, CA-only Secret for the private upstream only, eve
             (o) => o.metadata.namespace === "istio-ingress" && o.metadata.labels?.["crossmesh.io/link"] === "crossmesh",
         ),
     );
-    const server = get(objs, "Secret", "crossmesh-link");
+    const server = get(objs, "Secret", SERVER_SECRET);
     assert.equal(server.type, "kubernetes.io/tls");
     assert.deepEqual(server.stringData, BUNDLE_SECRET_DATA);
-    const ca = get(objs, "Secret", "crossmesh-upstream-ca-lambda-external");
+    assert.equal(server.immutable, true);
+    const ca = get(objs, "Secret", ALB_CA_SECRET);
     assert.deepEqual([ca.type, ca.stringData], ["Opaque", { "ca.crt": ALB_CA }]);
 });
 
@@ -111,7 +136,7 @@ test("EKS side: upstream ServiceEntry and TLS origination with sni, SANs and the
                         mode: "SIMPLE",
                         sni: ALB,
                         subjectAltNames: [ALB],
-                        credentialName: "crossmesh-upstream-ca-lambda-external",
+                        credentialName: ALB_CA_SECRET,
                     },
                 },
             ],
@@ -140,7 +165,7 @@ test("EKS side: one MUTUAL Gateway for all hosts pinning the client SAN, a route
             {
                 port: { number: 443, name: "https-crossmesh", protocol: "HTTPS" },
                 hosts: ["./lambda.external", "./orders.external"],
-                tls: { mode: "MUTUAL", credentialName: "crossmesh-link", subjectAltNames: [CLIENT_SPIFFE_ID] },
+                tls: { mode: "MUTUAL", credentialName: SERVER_SECRET, subjectAltNames: [CLIENT_SPIFFE_ID] },
             },
         ],
     });
@@ -192,7 +217,7 @@ test("GKE side: MUTUAL origination, ISTIO_MUTUAL egress Gateway and subsets with
                     port: { number: 80 },
                     tls: {
                         mode: "MUTUAL",
-                        credentialName: "crossmesh-link",
+                        credentialName: CLIENT_SECRET,
                         sni: "lambda.external",
                         subjectAltNames: ["lambda.external"],
                     },

@@ -198,7 +198,7 @@ test('standalone defaults fit together: LinkPki\'s client identity is the egress
     const { installSettings } = await import("../components/istio-install/settings");
     const { requireClientSpiffeId } = await import("../components/export-gateway/validate");
     const { pki } = await built;
-    const gke = installSettings("gke", "egress", {});
+    const gke = installSettings("egress", {});
     const id = await valueOf(pki.clientSpiffeId);
     assert.equal(id, `spiffe://${gke.trustDomain}/ns/${gke.gatewayNamespace}/sa/${gke.gatewayName}`);
     assert.doesNotThrow(() => requireClientSpiffeId("clientSpiffeId", id));

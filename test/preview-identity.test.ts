@@ -4,10 +4,12 @@
 // once as an update (the stack as deployed), then as a preview of a day-2 change in which every
 // resource whose inputs changed (or that `up --replace` names) has unknown outputs. The Kubernetes
 // provider replaces an object when its identity (apiVersion, kind, name, namespace) or a Secret's
-// immutable `type` changes or is unknown, and — unless the provider sets enableSecretMutable — when a
-// Secret's data changes (pulumi-kubernetes forceNewProperties); so every identity must be known and
-// unchanged, the providers must carry LINK_PROVIDER_SETTINGS, and only the payload (certificate data, a
-// new SAN's consequences, routes, callers) may wait.
+// immutable `type` changes or is unknown, and — unless the provider sets enableSecretMutable, or always
+// when the Secret is `immutable` — when a Secret's data changes (pulumi-kubernetes forceNewProperties).
+// Under the same name that replacement deletes the live object first; under a new name the new object
+// is created first and the old one deleted at the end of the update. So every identity must be known and
+// unchanged, except the content-addressed credential Secrets, which must never be replaced under their
+// live name; only the payload (certificate data, a Secret's new name, routes, callers) may wait.
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -75,8 +77,12 @@ function peel(v: unknown): unknown {
 const unknownIn = (v: unknown) => JSON.stringify(v).includes(UNKNOWN);
 
 interface Day2 {
-    /** Kubernetes objects (by resource name) the provider would replace: identity unknown or changed. */
+    /** Kubernetes objects (by resource name) the provider would replace, except superseded credentials. */
     replacedObjects: string[];
+    /** Secrets the provider would delete and re-create under the same name: a live credential gone. */
+    deletedLive: string[];
+    /** Content-addressed Secrets under a new name: created first, the old one deleted after the gateways moved. */
+    superseded: string[];
     /** Objects whose identity is not known in the preview. */
     unknownIdentity: string[];
     /** Upstream resources the change replaces (tls resources: every input forces a new one). */
@@ -95,7 +101,8 @@ const SCENARIOS = {
     consumerCidrs: { change: "consumer-cidrs" },
     istioMinor: { change: "istio-minor" },
     noHighAvailability: { change: "no-high-availability" },
-    renewalImmutableSecrets: { replace: ["-server-cert$", "-client-cert$"], immutableSecrets: true },
+    renewalMutableSecrets: { replace: ["-server-cert$", "-client-cert$"], mutableSecrets: true },
+    rotationMutableSecrets: { replace: ["-ca-key$", "-ca$"], mutableSecrets: true },
 } satisfies Record<string, PreviewRun>;
 const previews = new Map<string, RecordedInputs[]>();
 let twoLinks: RecordedInputs[] = [];
@@ -122,7 +129,8 @@ function day2(scenario: keyof typeof SCENARIOS): Day2 {
     const after = previews.get(scenario)!;
     const old = new Map(deployed.map((r) => [`${r.type}::${r.name}`, r]));
     const k8s = after.filter((r) => isObject(r) || isRelease(r));
-    const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r))).map((r) => r.name);
+    const contentAddressed = (r: RecordedInputs) => (peel(r.inputs) as any).immutable === true;
+    const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r)) && !contentAddressed(r)).map((r) => r.name);
     const providers = after.filter((r) => r.type === "pulumi:providers:kubernetes");
     assert.equal(providers.length, 2, "the program's two kubernetes providers are recorded");
     const secretsMutable = providers.every(
@@ -130,28 +138,29 @@ function day2(scenario: keyof typeof SCENARIOS): Day2 {
     );
     const dataOf = (r: RecordedInputs) =>
         JSON.stringify(peel({ data: (r.inputs as any).data, stringData: (r.inputs as any).stringData }));
-    const replacedObjects = k8s
-        .filter((r) => {
-            const was = old.get(`${r.type}::${r.name}`);
-            if (
-                unknownIn(identityOf(r)) ||
-                (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)))
-            )
-                return true;
-            // The provider's default for Secrets: new data means a new object (delete, then create under the same name).
-            return (
-                r.type === "kubernetes:core/v1:Secret" &&
-                !secretsMutable &&
-                was !== undefined &&
-                (unknownIn(dataOf(r)) || dataOf(was) !== dataOf(r))
-            );
-        })
-        .map((r) => r.name);
+    const identityMoves = (r: RecordedInputs, was: RecordedInputs | undefined) =>
+        unknownIn(identityOf(r)) ||
+        (was !== undefined && JSON.stringify(identityOf(was)) !== JSON.stringify(identityOf(r)));
+    const replacedObjects: string[] = [];
+    const deletedLive: string[] = [];
+    const superseded: string[] = [];
+    for (const r of k8s) {
+        const was = old.get(`${r.type}::${r.name}`);
+        if (identityMoves(r, was)) (contentAddressed(r) ? superseded : replacedObjects).push(r.name);
+        else if (
+            // The provider's rule for Secrets: new data means a new object under the same name (delete, then create).
+            r.type === "kubernetes:core/v1:Secret" &&
+            (!secretsMutable || contentAddressed(r)) &&
+            was !== undefined &&
+            (unknownIn(dataOf(r)) || dataOf(was) !== dataOf(r))
+        )
+            deletedLive.push(r.name);
+    }
     const replacedUpstream = after
         .filter((r) => r.type.startsWith("tls:") && r.changed)
         .map((r) => r.name)
         .sort();
-    return { replacedObjects, unknownIdentity, replacedUpstream, after };
+    return { replacedObjects, deletedLive, superseded: superseded.sort(), unknownIdentity, replacedUpstream, after };
 }
 
 const secretData = (rs: RecordedInputs[], name: RegExp) =>
@@ -176,15 +185,80 @@ test("a preview with no change: nothing replaced, nothing updated", () => {
     );
 });
 
-test("certificate renewal (up --replace on both leaf certificates): the link Secrets are updated in place, nothing Kubernetes is replaced", () => {
-    const d = day2("renewal");
-    assert.deepEqual(d.replacedUpstream, ["payments-pki-client-cert", "payments-pki-server-cert"]);
-    assert.deepEqual(d.unknownIdentity, []);
-    assert.deepEqual(d.replacedObjects, []);
-    // The renewed certificate is unknown in the preview: the Secrets' data waits for it, their identity does not.
-    const link = secretData(d.after, /-secret-payments-link$/);
-    assert.equal(link.length, 2);
-    assert.ok(link.every(unknownIn), "the credential data is unknown until the new certificate exists");
+const LINK_SECRETS = ["payments-export-secret-payments-link", "payments-import-secret-payments-link"];
+
+/** What points at a credential: the EKS Gateway and the GKE origination DestinationRules (one per host). */
+const credentialRefs = (rs: RecordedInputs[]) =>
+    rs.filter(
+        (r) =>
+            (r.type.endsWith(":Gateway") && r.name.startsWith("payments-export-")) ||
+            (r.type.endsWith(":DestinationRule") &&
+                r.name.startsWith("payments-import-") &&
+                !/egress-gateway/.test(r.name)),
+    );
+
+// Renewal and CA rotation, with bare providers and with the 0.x setting: the result must not depend on it.
+for (const [scenario, what] of [
+    ["renewal", "renewal, bare providers"],
+    ["renewalMutableSecrets", "renewal, providers with enableSecretMutable"],
+    ["rotation", "CA rotation, bare providers"],
+    ["rotationMutableSecrets", "CA rotation, providers with enableSecretMutable"],
+] as const) {
+    test(`${what}: no live link Secret is deleted; each credential is superseded by a new Secret; nothing else is replaced`, () => {
+        const d = day2(scenario);
+        assert.deepEqual(
+            d.replacedUpstream,
+            /rotation/.test(scenario)
+                ? [
+                      "payments-pki-client-ca",
+                      "payments-pki-client-ca-key",
+                      "payments-pki-client-cert",
+                      "payments-pki-server-ca",
+                      "payments-pki-server-ca-key",
+                      "payments-pki-server-cert",
+                  ]
+                : ["payments-pki-client-cert", "payments-pki-server-cert"],
+        );
+        assert.deepEqual(d.deletedLive, [], "no Secret is deleted under its live name");
+        assert.deepEqual(d.superseded, LINK_SECRETS, "a new Secret per side, named by the new certificates");
+        assert.deepEqual([d.unknownIdentity, d.replacedObjects], [[], []]);
+        // The gateway objects move to the new name in place: their name is known, the credential they read is not yet.
+        const refs = credentialRefs(d.after);
+        assert.ok(refs.length >= 2, refs.map((r) => r.name).join(", "));
+        for (const r of refs) assert.ok(unknownIn(r.inputs.spec) && !unknownIn(identityOf(r)), r.name);
+        assert.ok(
+            secretData(d.after, /-secret-payments-link$/).every(unknownIn),
+            "the data waits for the new certificate",
+        );
+    });
+}
+
+test("the method sees a deleted live credential: a Secret under a fixed name, renewed with bare providers, would be", () => {
+    // The same preview, with the credential Secrets' content addressing taken off (as 0.x named them).
+    const after = previews.get("renewal")!.map((r) => {
+        if (!LINK_SECRETS.includes(r.name)) return r;
+        const inputs = peel(r.inputs) as any;
+        return {
+            ...r,
+            inputs: { ...inputs, immutable: undefined, metadata: { ...inputs.metadata, name: "payments-link" } },
+        };
+    });
+    previews.set("renewalFixedName", after);
+    const fixedBefore = deployed.map((r) => {
+        if (!LINK_SECRETS.includes(r.name)) return r;
+        const inputs = peel(r.inputs) as any;
+        return {
+            ...r,
+            inputs: { ...inputs, immutable: undefined, metadata: { ...inputs.metadata, name: "payments-link" } },
+        };
+    });
+    const saved = deployed;
+    deployed = fixedBefore;
+    try {
+        assert.deepEqual(day2("renewalFixedName" as keyof typeof SCENARIOS).deletedLive.sort(), LINK_SECRETS);
+    } finally {
+        deployed = saved;
+    }
 });
 
 test("with verify on, a renewal re-runs the end-to-end check (a new Job), and no change leaves it alone", () => {
@@ -195,35 +269,12 @@ test("with verify on, a renewal re-runs the end-to-end check (a new Job), and no
     assert.ok(unknownIn(job("renewal").inputs.metadata), "renewal: the check runs again with the new certificates");
 });
 
-test("without LINK_PROVIDER_SETTINGS on the providers, renewal replaces both link Secrets (why crossmesh asks for enableSecretMutable)", () => {
-    const d = day2("renewalImmutableSecrets");
-    assert.deepEqual(d.unknownIdentity, []);
-    assert.deepEqual(d.replacedObjects.sort(), [
-        "payments-export-secret-payments-link",
-        "payments-import-secret-payments-link",
-    ]);
-});
-
-test("CA rotation (new CA keys and certificates on both sides): the leaves follow, no Kubernetes object is replaced", () => {
-    const d = day2("rotation");
-    assert.deepEqual(d.replacedUpstream, [
-        "payments-pki-client-ca",
-        "payments-pki-client-ca-key",
-        "payments-pki-client-cert",
-        "payments-pki-server-ca",
-        "payments-pki-server-ca-key",
-        "payments-pki-server-cert",
-    ]);
-    assert.deepEqual(d.unknownIdentity, []);
-    assert.deepEqual(d.replacedObjects, []);
-    assert.ok(secretData(d.after, /-secret-payments-link$/).every(unknownIn));
-});
-
-test("adding a service: the server certificate is re-issued for the new SAN, its Secret updated; the running services' objects untouched", () => {
+test("adding a service: the server certificate is re-issued for the new SAN, a new server Secret supersedes the old; the running services' objects untouched", () => {
     const d = day2("addService");
     assert.ok(d.replacedUpstream.includes("payments-pki-server-cert"), d.replacedUpstream.join(", "));
     assert.deepEqual(d.unknownIdentity, []);
     assert.deepEqual(d.replacedObjects, []);
+    assert.deepEqual([d.deletedLive, d.superseded], [[], ["payments-export-secret-payments-link"]]);
     const added = d.after
         .filter((r) => isObject(r) && !deployed.some((o) => o.type === r.type && o.name === r.name))
         .map((r) => r.name);

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { LinkObject } from "../components/link-routing/objects";
+import { upstreamCaSecretName } from "../components/export-gateway/objects";
 import { TraceInput, traceRequest } from "./support/trace";
 import {
     ALB,
@@ -16,6 +17,8 @@ import {
     copy,
     eksObjects,
     gkeObjects,
+    ALB_CA,
+    contentNamed,
 } from "./support/link-fixture";
 
 const STEPS = [
@@ -103,7 +106,7 @@ test("the SNI and SANs the objects demand are exactly the exported host and the 
     if (!priv.ok || !pub.ok) return;
     assert.deepEqual(
         [priv.demands.upstreamSni, priv.demands.upstreamSans, priv.demands.upstreamCaSecret],
-        [ALB, [ALB], "crossmesh-upstream-ca-lambda-external"],
+        [ALB, [ALB], upstreamCaSecretName("crossmesh", "lambda.external", ALB_CA)],
     );
     assert.deepEqual(
         [pub.demands.upstreamSni, pub.demands.upstreamSans, pub.demands.upstreamCaSecret],
@@ -168,13 +171,13 @@ test("break: the client credential Secret sits in another namespace than the egr
     expectBroken(
         input(HOSTS[0], { gke }),
         "link origination",
-        /credentialName "crossmesh-link" has no Secret in namespace istio-egress/,
+        /credentialName "crossmesh-link-[0-9a-f]{10}" has no Secret in namespace istio-egress/,
     );
 });
 
 test("break: the server credential Secret lacks its CA key", () => {
     const eks = copy(eksObjects());
-    delete find(eks, "Secret", (o) => o.metadata.name === "crossmesh-link").stringData!["ca.crt"];
+    delete find(eks, "Secret", (o) => contentNamed("crossmesh-link").test(o.metadata.name)).stringData!["ca.crt"];
     expectBroken(input(HOSTS[0], { eks }), "EKS Gateway", /has no ca\.crt/);
 });
 
@@ -203,7 +206,9 @@ test("break: the EKS Gateway pins a client SAN the link's client certificate doe
 });
 
 test("break: the upstream's CA-only Secret is missing", () => {
-    const eks = copy(eksObjects()).filter((o) => o.metadata.name !== "crossmesh-upstream-ca-lambda-external");
+    const eks = copy(eksObjects()).filter(
+        (o) => !contentNamed("crossmesh-upstream-ca-lambda-external").test(o.metadata.name),
+    );
     expectBroken(input(HOSTS[0], { eks }), "upstream TLS", /has no Secret in namespace istio-ingress/);
 });
 

@@ -107,9 +107,29 @@ test("an invalid consumer CIDR", () =>
     rejects({ consumerEgressCidrs: ["203.0.113.0/33"] }, "crossmesh:consumerEgressCidrs[0]", /not a CIDR block/));
 test("an adopted gateway without selector labels", () =>
     rejects(
-        { eksIstio: { namespace: "istio-ingress", selectorLabels: {}, serviceName: "gw", serviceAccount: "gw" } },
-        "crossmesh:eksIstio.selectorLabels",
+        {
+            eksExistingGateway: {
+                namespace: "istio-ingress",
+                selectorLabels: {},
+                serviceName: "gw",
+                serviceAccount: "gw",
+            },
+        },
+        "crossmesh:eksExistingGateway.selectorLabels",
         /gateway pods' labels|is empty/,
+    ));
+test("a 0.x config key renamed in 1.0 is refused with the move to make", () =>
+    rejects(
+        {
+            eksIstio: {
+                namespace: "istio-ingress",
+                selectorLabels: { istio: "ingressgateway" },
+                serviceName: "gw",
+                serviceAccount: "gw",
+            },
+        },
+        "crossmesh:eksIstio",
+        /renamed crossmesh:eksExistingGateway in crossmesh 1\.0; move the value/,
     ));
 test("rsaBits with ECDSA keys", () =>
     rejects({ pki: { rsaBits: 2048 } }, "crossmesh:pki.rsaBits", /applies to RSA keys only/));

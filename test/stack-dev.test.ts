@@ -181,14 +181,6 @@ test("every custom resource names its provider explicitly: no ambient default pr
     }
 });
 
-test("both cluster providers update Secrets in place (LINK_PROVIDER_SETTINGS), so renewal never deletes a live link credential", () => {
-    for (const cluster of ["eks", "gke"]) {
-        const provider = run.graph.one("pulumi:providers:kubernetes", cluster);
-        // The engine hands provider config to the plugin as strings.
-        assert.equal(String(provider.rawInputs.enableSecretMutable), "true", cluster);
-    }
-});
-
 test("certificatesExpireAt: both leaves and both CAs, as the drift workflow reads them (leaves renew long before the CAs end)", () => {
     const ends = run.outputs.certificatesExpireAt as Record<string, string>;
     assert.deepEqual(Object.keys(ends).sort(), ["client", "clientCa", "server", "serverCa"]);

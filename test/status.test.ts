@@ -51,6 +51,15 @@ async function status(
     });
 }
 
+/** The live (content-addressed) link Secret's name in `namespace`. */
+function linkSecret(cluster: MemoryCluster, namespace: string): string {
+    const names = [...cluster.objects.keys()]
+        .filter((k) => k.startsWith(`Secret/${namespace}/`))
+        .map((k) => k.split("/")[2]!)
+        .filter((n) => /^crossmesh-link-[0-9a-f]{10}$/.test(n));
+    assert.equal(names.length, 1, names.join(", "));
+    return names[0]!;
+}
 const failing = (r: StatusReport) => r.links.flatMap((l) => l.checks).filter((c) => c.state !== "ok");
 const named = (c: Check) => `${c.side}/${c.check}${c.host ? ` ${c.host}` : ""}${c.object ? ` ${c.object}` : ""}`;
 
@@ -138,8 +147,8 @@ const FAULTS: {
 }[] = [
     {
         fault: "the EKS link Secret deleted",
-        inject: (c) => void c.eks.objects.delete("Secret/istio-ingress/crossmesh-link"),
-        expect: [/^eks\/link-secret Secret istio-ingress\/crossmesh-link$/],
+        inject: (c) => void c.eks.objects.delete(`Secret/istio-ingress/${linkSecret(c.eks, "istio-ingress")}`),
+        expect: [/^eks\/link-secret Secret istio-ingress\/crossmesh-link-[0-9a-f]{10}$/],
         exitCode: 1,
     },
     {
@@ -155,11 +164,11 @@ const FAULTS: {
                 },
                 { now: () => new Date() },
             );
-            c.gke.find("Secret", "istio-egress", "crossmesh-link")!.data["tls.crt"] = Buffer.from(
+            c.gke.find("Secret", "istio-egress", linkSecret(c.gke, "istio-egress"))!.data["tls.crt"] = Buffer.from(
                 other.certPem,
             ).toString("base64");
         },
-        expect: [/^gke\/link-secret Secret istio-egress\/crossmesh-link$/],
+        expect: [/^gke\/link-secret Secret istio-egress\/crossmesh-link-[0-9a-f]{10}$/],
         exitCode: 1,
     },
     {
@@ -295,11 +304,11 @@ test("no link in the stack is a 'could not check' (exit 2), not a pass", async (
 
 test("the human report puts the verdict first and names every failing check with its fix", async () => {
     const c = await clusters();
-    c.eks.objects.delete("Secret/istio-ingress/crossmesh-link");
+    c.eks.objects.delete(`Secret/istio-ingress/${linkSecret(c.eks, "istio-ingress")}`);
     const text = renderReport(await status(c, { probe: false }));
     const lines = text.split("\n");
     assert.match(lines[0], /^FAILING — stack multi: 1 link\(s\), \d+ fail.*\(exit 1: degraded or failing\)$/);
-    assert.ok(lines.some((l) => /✗ link-secret +Secret istio-ingress\/crossmesh-link is missing/.test(l)));
+    assert.ok(lines.some((l) => /✗ link-secret +Secret istio-ingress\/crossmesh-link-[0-9a-f]{10} is missing/.test(l)));
     assert.ok(lines.some((l) => /→ run `pulumi up --refresh` on the stack to re-create it/.test(l)));
     assert.ok(!text.includes("\u001b["), "no colour unless asked");
 });

@@ -1,6 +1,7 @@
 // Where AWS APIs live: partitions, regions and the host names of the services AwsEgress knows.
 // Pure data and functions; no Pulumi. The table follows the AWS SDKs' endpoint rules for the plain
 // (non-FIPS, non-dual-stack) regional endpoints, which is what an SDK calls when only a region is set.
+import type { AwsService } from "../common/types";
 
 /** An AWS partition: regions in it share one DNS suffix. */
 export interface AwsPartition {
@@ -66,7 +67,7 @@ const regional = (prefix: string) => (region: string, p: AwsPartition) => `${pre
  * Names are the SDKs' endpoint prefixes, except `sts-global` (the legacy global STS endpoint) and
  * `ecr.api` (the ECR control API; image pulls are made by the kubelet, not by pods).
  */
-export const AWS_SERVICES: Record<string, AwsServiceDefinition> = {
+export const AWS_SERVICES: Record<AwsService, AwsServiceDefinition> = {
     dynamodb: {
         host: regional("dynamodb"),
         sdkEndpointVariable: "AWS_ENDPOINT_URL_DYNAMODB",
@@ -184,7 +185,7 @@ export interface ExtraHost {
 /** The endpoint table for a validated request: named services first, then extra hosts, then IMDS. */
 export function resolveEndpoints(
     region: string | undefined,
-    services: readonly string[],
+    services: readonly AwsService[],
     extraHosts: readonly ExtraHost[],
     imds: boolean,
 ): AwsEndpoint[] {

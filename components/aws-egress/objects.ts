@@ -14,9 +14,11 @@
 import { dnsLabel } from "../common/names";
 import type { KubeObject } from "../common/kube";
 import type { AwsEndpoint } from "./endpoints";
+import { AwsEgressMode, enumValues } from "../common/types";
 
 import { ISTIO_NETWORKING_V1, MANAGED_BY_CROSSMESH } from "../common/kube";
-export const MODES = ["passthrough", "originate"];
+/** @deprecated Use the `AwsEgressMode` enum. */
+export const MODES: AwsEgressMode[] = enumValues(AwsEgressMode);
 
 export interface EgressObjectOptions {
     /** Prefix of every object name (the component's name, as a DNS label). */

@@ -15,10 +15,12 @@ import {
 } from "../common/validation";
 import { AWS_SERVICES, AwsEndpoint, ExtraHost, IMDS, IMDS_ALIASES, partitionOf, resolveEndpoints } from "./endpoints";
 import { dnsLabel } from "../common/names";
-import { MODES, objectName } from "./objects";
+import { objectName } from "./objects";
+import { AwsEgressMode, AwsService, EndpointProtocol, enumValues, isEnumValue } from "../common/types";
 import type { AwsEgressArgs, AwsEgressExtraHostArgs } from "./args";
 
-export const EXTRA_HOST_PROTOCOLS = ["HTTPS", "HTTP"];
+/** @deprecated Use the `EndpointProtocol` enum. */
+export const EXTRA_HOST_PROTOCOLS: EndpointProtocol[] = enumValues(EndpointProtocol);
 
 /** What the component builds from, once the args passed. */
 export interface AwsEgressPlan {
@@ -54,7 +56,7 @@ export function validateAwsEgressArgs(
     const namePrefix = dnsLabel(name, 40) || "aws-egress";
     requireKubernetesProvider("AwsEgress", opts);
     const mode = plain("mode", args.mode, "a mode string") ?? "passthrough";
-    if (!MODES.includes(mode)) {
+    if (!isEnumValue(AwsEgressMode, mode)) {
         invalid(
             "mode",
             `"${mode}" is not a mode: use "passthrough" (the app speaks HTTPS; the mesh only allows it) or "originate" (the app speaks plain HTTP to port 443 and its sidecar originates TLS).`,
@@ -69,7 +71,7 @@ export function validateAwsEgressArgs(
     requireKubernetesName("namespace", namespace);
 
     const region = plain("region", args.region, "a region string");
-    const services = plainList<string>("awsServices", args.awsServices, "service names");
+    const services = plainList<AwsService>("awsServices", args.awsServices, "service names");
     const extraHosts = plainList<AwsEgressExtraHostArgs>("extraHosts", args.extraHosts, "host objects").map((h, i) =>
         checkExtraHost(`extraHosts[${i}]`, h, mode),
     );
@@ -148,8 +150,7 @@ export function checkExportTo(path: string, ns: string): void {
 }
 
 function checkService(path: string, name: string, region: string, partition: string, dnsSuffix: string): void {
-    const def = AWS_SERVICES[name];
-    if (!def) {
+    if (!isEnumValue(AwsService, name)) {
         const guess = /^[a-z0-9-]+$/.test(name)
             ? `${name}.${region}.${dnsSuffix}`
             : `<endpoint>.${region}.${dnsSuffix}`;
@@ -158,6 +159,7 @@ function checkService(path: string, name: string, region: string, partition: str
             `"${name}" is not a service AwsEgress knows (${Object.keys(AWS_SERVICES).join(", ")}). For another service give its full endpoint host in extraHosts, e.g. { host: "${guess}" } (check the exact name in the AWS endpoints reference).`,
         );
     }
+    const def = AWS_SERVICES[name];
     if (def.partitions && !def.partitions.includes(partition)) {
         invalid(
             path,
@@ -204,7 +206,7 @@ function checkExtraHost(path: string, entry: AwsEgressExtraHostArgs, mode: strin
     requireConcreteHostname(`${path}.host`, host);
     if (typeof port !== "number") invalid(`${path}.port`, "give the port as a number, e.g. 443.");
     requireIntegerInRange(`${path}.port`, port, 1, 65535, "ports");
-    if (!EXTRA_HOST_PROTOCOLS.includes(protocol)) {
+    if (!isEnumValue(EndpointProtocol, protocol)) {
         invalid(
             `${path}.protocol`,
             `"${protocol}" is not a protocol: use "HTTPS" (the endpoint speaks TLS on its port; default) or "HTTP" (plain HTTP).`,

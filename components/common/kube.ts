@@ -67,12 +67,10 @@ export function customObject(
 }
 
 /**
- * Settings every kubernetes provider of a link's clusters needs. `enableSecretMutable`: by default the
- * kubernetes provider replaces a Secret whose data changes — delete, then create under the same name — so a
- * certificate renewal, a CA rotation or a new service would leave the gateways without their link credential
- * between the two calls (and for good if the update fails in between). With it, the link Secrets are updated
- * in place and Istio's SDS hands the gateways the new certificate without a dropped call. Spread it into
- * your providers: `new k8s.Provider("eks", { kubeconfig, ...LINK_PROVIDER_SETTINGS })`.
+ * @deprecated Since 1.0 no provider setting is needed: link credentials are content-addressed, immutable
+ * Secrets (a renewal creates a new Secret, moves the gateways to it, then deletes the old one), so a renewal
+ * never deletes a live credential whatever the kubernetes provider's settings. Spreading this into a
+ * provider stays harmless (it only sets `enableSecretMutable`); drop it when convenient.
  */
 export const LINK_PROVIDER_SETTINGS = { enableSecretMutable: true } as const;
 

@@ -68,6 +68,31 @@ export const AwsEgressMode = {
 } as const;
 export type AwsEgressMode = (typeof AwsEgressMode)[keyof typeof AwsEgressMode];
 
+/** The AWS services AwsEgress knows by name (its `awsServices`); anything else goes in `extraHosts`. */
+export const AwsService = {
+    Dynamodb: "dynamodb",
+    Sts: "sts",
+    /** The legacy global STS endpoint (only for SDKs that still default to it). */
+    StsGlobal: "sts-global",
+    /** S3, regional endpoint, path-style bucket addressing only. */
+    S3: "s3",
+    Sqs: "sqs",
+    Sns: "sns",
+    Kms: "kms",
+    SecretsManager: "secretsmanager",
+    Ssm: "ssm",
+    Logs: "logs",
+    /** CloudWatch metrics. */
+    Monitoring: "monitoring",
+    /** The ECR control API (image pulls are the kubelet's, not the pods'). */
+    EcrApi: "ecr.api",
+    Lambda: "lambda",
+    Events: "events",
+    Kinesis: "kinesis",
+    Ec2: "ec2",
+} as const;
+export type AwsService = (typeof AwsService)[keyof typeof AwsService];
+
 /** What an egress endpoint speaks on its port. */
 export const EndpointProtocol = {
     /** TLS (the default). */
@@ -138,3 +163,13 @@ export const LinkEnd = {
     Gke: "gke",
 } as const;
 export type LinkEnd = (typeof LinkEnd)[keyof typeof LinkEnd];
+
+/** Every value of an enum object: the one list a check of that enum reads (the enum is type and check). */
+export function enumValues<E extends Record<string, string | number>>(e: E): E[keyof E][] {
+    return Object.values(e) as E[keyof E][];
+}
+
+/** True when `value` is one of the enum's values. */
+export function isEnumValue<E extends Record<string, string | number>>(e: E, value: unknown): value is E[keyof E] {
+    return (Object.values(e) as unknown[]).includes(value);
+}

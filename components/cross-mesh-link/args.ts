@@ -87,9 +87,9 @@ export interface CrossMeshLinkArgs {
     /** Installation settings for the Istio crossmesh installs (HA, mirrors, extra chart values). */
     istio?: LinkIstioSettings;
     /** Adopt the existing EKS ingress gateway instead of installing Istio there. */
-    eksIstio?: AdoptedGatewayArgs;
+    eksExistingGateway?: AdoptedGatewayArgs;
     /** Adopt the existing GKE egress gateway instead of installing Istio there. */
-    gkeIstio?: AdoptedGatewayArgs;
+    gkeExistingGateway?: AdoptedGatewayArgs;
     /** SPIFFE trust domain of the EKS mesh. Default "eks.crossmesh.local". */
     eksTrustDomain?: string;
     /** SPIFFE trust domain of the GKE mesh. Default "gke.crossmesh.local"; never "cluster.local". */

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CrossMeshLinkArgs } from "./args";
 import type { LinkTopology, LinkedService } from "./outputs";
-import { installMeshes } from "./steps/meshes";
+import { claimMeshWide, installMeshes } from "./steps/meshes";
 import { issueLinkPki } from "./steps/pki";
 import { routeLink } from "./steps/routing";
 import { monitorLink } from "./steps/monitoring";
@@ -63,6 +63,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
 
     constructor(name: string, args: CrossMeshLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = validateCrossMeshLinkArgs(name, args);
+        claimMeshWide(name, args, plan);
         super(CROSS_MESH_LINK_TOKEN, name, {}, opts);
 
         const meshes = installMeshes(this, name, args, plan);
@@ -70,7 +71,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         const targets = createTargets({ parent: this, name, eksClusterName: args.eksClusterName }, args.services);
         const routing = routeLink(this, name, args, plan, meshes, pki, targets);
         monitorLink(this, name, args, plan, meshes, pki, targets);
-        if (args.consumerEgressCidrs === undefined && !args.eksIstio) {
+        if (args.consumerEgressCidrs === undefined && !args.eksExistingGateway) {
             // mTLS still guards the gateway, but its NLB then answers the whole internet on 443.
             pulumi.log.warn(
                 "consumerEgressCidrs is not set: the EKS gateway's internet-facing NLB accepts connections from any address on port 443 (only clients with the link's certificate get through). Set it to the GKE cluster's egress (Cloud NAT) CIDRs.",

@@ -44,6 +44,22 @@ export function requireAwsRegion(path: string, region: string): void {
     }
 }
 
+/** Fields renamed in 1.0 (see CHANGELOG): an untyped caller (JS, YAML, Python, a stack config) still using one is told the new name. */
+export const RENAMED_FIELDS: Readonly<Record<string, string>> = {
+    eksIstio: "eksExistingGateway",
+    gkeIstio: "gkeExistingGateway",
+};
+
+function refuseRenamedFields(args: LinkSettings): void {
+    for (const [old, renamed] of Object.entries(RENAMED_FIELDS)) {
+        if (old in args)
+            invalid(
+                old,
+                `renamed to ${renamed} in crossmesh 1.0 (it adopts a running gateway instead of installing Istio on that side); rename the field, its value stays the same.`,
+            );
+    }
+}
+
 /** Validates everything and returns the link's resolved plan; throws every problem found at once. */
 export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs): LinkPlan {
     if (!args || typeof args !== "object")
@@ -58,6 +74,7 @@ export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs)
  */
 export function validateLinkSettings(name: string, args: LinkSettings): void {
     const own = collectProblems([
+        () => refuseRenamedFields(args),
         () => {
             if (args.eksClusterName === undefined || args.eksClusterName === "")
                 invalid("eksClusterName", 'name the EKS cluster whose VPC hosts the internal ALBs, e.g. "eks-lab5".');
@@ -82,15 +99,19 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
         () => requireTrustDomains(args),
         () => args.consumerEgressCidrs?.forEach((c, i) => requireCidr(`consumerEgressCidrs[${i}]`, c)),
         () => {
-            if (args.eksIstio && args.consumerEgressCidrs !== undefined && args.consumerEgressCidrs.length > 0) {
+            if (
+                args.eksExistingGateway &&
+                args.consumerEgressCidrs !== undefined &&
+                args.consumerEgressCidrs.length > 0
+            ) {
                 invalid(
                     "consumerEgressCidrs",
-                    "with an adopted EKS gateway (eksIstio) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.",
+                    "with an adopted EKS gateway (eksExistingGateway) crossmesh does not own its load balancer Service, so these ranges would be ignored; set loadBalancerSourceRanges on that Service yourself and remove consumerEgressCidrs.",
                 );
             }
         },
         () => {
-            if (args.eksIstio && args.gkeIstio && args.registryOnly) {
+            if (args.eksExistingGateway && args.gkeExistingGateway && args.registryOnly) {
                 invalid(
                     "registryOnly",
                     "both meshes are adopted, so crossmesh installs no Istio to configure; set outboundTrafficPolicy in your own installs and remove registryOnly.",
@@ -98,7 +119,7 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
             }
         },
         () => {
-            if (args.eksIstio && args.gkeIstio && args.istio !== undefined) {
+            if (args.eksExistingGateway && args.gkeExistingGateway && args.istio !== undefined) {
                 invalid(
                     "istio",
                     "both meshes are adopted, so crossmesh installs no Istio these settings could apply to; remove istio.",

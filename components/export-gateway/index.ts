@@ -2,11 +2,21 @@
 // admit only the allowed client identities, and route each host to its upstream (the internal ALB) over TLS.
 import * as pulumi from "@pulumi/pulumi";
 import { invalid, requireConcreteHostname } from "../common/validation";
-import { claimObjects, planClaims } from "../link-routing/claims";
+import { claimObjects } from "../common/claims";
+import { planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
 import { resolveGateway } from "../link-routing/resolve";
-import { SlotSource, createPlanned } from "../link-routing/resources";
-import { ExportPlanSettings, ExportedService, exportNames, exportPlan, upstreamKeyOf, upstreamSniOf } from "./objects";
+import { SlotSource, createPlan } from "../link-routing/resources";
+import { credentialSecretName } from "../link-routing/objects";
+import {
+    ExportPlanSettings,
+    ExportedService,
+    exportNames,
+    exportPlan,
+    upstreamCaSecretName,
+    upstreamKeyOf,
+    upstreamSniOf,
+} from "./objects";
 import { requireClientSpiffeId, validateExportGatewayArgs } from "./validate";
 import type { ExportGatewayArgs } from "./args";
 
@@ -23,7 +33,7 @@ export class ExportGateway extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     /** Name of the Istio Gateway object serving the link. */
     readonly gatewayName: pulumi.Output<string>;
-    /** Name of the server credential Secret. */
+    /** Name of the live server credential Secret: `<credentialName>-<content hash>`, new at each renewal. */
     readonly credentialName: pulumi.Output<string>;
     readonly exportedHosts: pulumi.Output<string[]>;
     readonly allowedClientPrincipals: pulumi.Output<string[]>;
@@ -59,19 +69,26 @@ export class ExportGateway extends pulumi.ComponentResource {
                     return principals;
                 case "bundle":
                     return pulumi.output(args.serverBundle);
+                case "credentialSecret":
+                    // From the public certificates only: the name is not a secret.
+                    return pulumi.unsecret(
+                        pulumi.output(args.serverBundle).apply((b) => credentialSecretName(credentialName, b)),
+                    );
                 case "services":
                     return checked[Number(key)];
                 case "upstreamCaPems":
                     return pulumi.output(caOf.get(key)).apply((pem) => pem ?? "");
+                case "upstreamCaSecrets":
+                    return pulumi.output(caOf.get(key)).apply((pem) => upstreamCaSecretName(linkName, key, pem ?? ""));
                 default:
                     throw new Error(`ExportGateway: no source for slot ${slot}`);
             }
         };
-        for (const p of plan) createPlanned(name, p, source, { parent: this });
+        const secrets = createPlan(name, plan, source, { parent: this });
 
         this.namespace = pulumi.output(args.gateway.namespace);
         this.gatewayName = pulumi.output(exportNames.gateway(linkName));
-        this.credentialName = pulumi.output(credentialName);
+        this.credentialName = secrets.get("credentialSecret")!;
         this.exportedHosts = pulumi.output(args.services.map((s) => s.host));
         this.allowedClientPrincipals = principals;
         this.registerOutputs({

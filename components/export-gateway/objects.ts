@@ -5,7 +5,7 @@
 // build the same entries with plain values (`exportObjects`).
 import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
-import { LinkObject, credentialData } from "../link-routing/objects";
+import { LinkObject, contentAddressedName, credentialData, credentialSecretName } from "../link-routing/objects";
 import { authorityValues, linkLabels, objectName, principalOf } from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
@@ -44,10 +44,14 @@ export interface ExportValues {
     allowedClientPrincipals: string[];
     /** The server credential (a secret). */
     bundle: TlsBundle;
+    /** The credential Secret's name: `credentialSecretName(credentialName, bundle)`. */
+    credentialSecret: string;
     /** Each service resolved, in the order of the settings. */
     services: ExportedService[];
     /** PEM of each private upstream CA, by upstream name. */
     upstreamCaPems: Record<string, string>;
+    /** The Secret name of each private upstream CA, by upstream name (content-addressed, like the credential). */
+    upstreamCaSecrets: Record<string, string>;
 }
 
 /** The whole side with resolved values: the shape the fixtures and the request tracer use. */
@@ -105,6 +109,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
         {
             // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the client CA).
             identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
+            nameFrom: "credentialSecret",
             reads: ["bundle"],
             payload: (v) => ({ stringData: credentialData(v.bundle) }),
         },
@@ -113,6 +118,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
             .map((o): PlannedObject<ExportValues, N> => ({
                 // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
                 identity: id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
+                nameFrom: `upstreamCaSecrets.${o.key}`,
                 reads: [`upstreamCaPems.${o.key}`],
                 payload: (v) => {
                     const pem = v.upstreamCaPems[o.key];
@@ -128,16 +134,20 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
             },
             {
                 identity: id(ISTIO_NETWORKING_V1, "DestinationRule", exportNames.upstream(s.linkName, o.key)),
-                reads: ["gateway", `services.${o.i}`],
+                reads: [
+                    "gateway",
+                    `services.${o.i}`,
+                    ...(o.svc.privateUpstreamCa ? [`upstreamCaSecrets.${o.key}` as const] : []),
+                ],
                 payload: (v) => ({
-                    spec: upstreamDestinationRuleSpec(s.linkName, o.key, v.services[o.i], v.gateway),
+                    spec: upstreamDestinationRuleSpec(v.services[o.i], v.gateway, v.upstreamCaSecrets?.[o.key]),
                 }),
             },
         ]),
         {
             identity: id(ISTIO_NETWORKING_V1, "Gateway", exportNames.gateway(s.linkName)),
-            reads: ["gateway", "allowedClientPrincipals"],
-            payload: (v) => ({ spec: exportGatewaySpec(s.linkName, s.credentialName, hosts, v) }),
+            reads: ["gateway", "allowedClientPrincipals", "credentialSecret"],
+            payload: (v) => ({ spec: exportGatewaySpec(s.linkName, hosts, v) }),
         },
         ...s.services.map((svc, i): PlannedObject<ExportValues, N> => ({
             identity: id(ISTIO_NETWORKING_V1, "VirtualService", exportNames.route(s.linkName, svc.host)),
@@ -173,15 +183,14 @@ function upstreamServiceEntrySpec(svc: ExportedService): Record<string, unknown>
  * the gateway's pods: only the gateway calls the upstream, and only a gateway can read a `credentialName`.
  */
 function upstreamDestinationRuleSpec(
-    linkName: string,
-    key: string,
     svc: ExportedService,
     gateway: Pick<GatewayRef, "selectorLabels">,
+    caSecret: string | undefined,
 ): Record<string, unknown> {
     const sni = upstreamSniOf(svc);
     const tls: Record<string, unknown> = { mode: "SIMPLE", sni, subjectAltNames: [sni] };
     // The resolved flag: a CA Input that resolves to nothing means a publicly trusted upstream.
-    if (svc.privateUpstreamCa) tls.credentialName = exportNames.upstreamCaSecret(linkName, key);
+    if (svc.privateUpstreamCa && caSecret !== undefined) tls.credentialName = caSecret;
     return {
         host: svc.upstreamHost,
         exportTo: ["."],
@@ -198,10 +207,10 @@ function upstreamDestinationRuleSpec(
  */
 function exportGatewaySpec(
     linkName: string,
-    credentialName: string,
     hosts: string[],
-    v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">,
+    v: Pick<ExportValues, "gateway" | "allowedClientPrincipals" | "credentialSecret">,
 ): Record<string, unknown> {
+    const credentialName = v.credentialSecret;
     return {
         selector: { ...v.gateway.selectorLabels },
         servers: [
@@ -268,8 +277,20 @@ export function exportObjects(
         gateway: s.gateway,
         allowedClientPrincipals: s.allowedClientPrincipals,
         bundle,
+        credentialSecret: credentialSecretName(s.credentialName, bundle),
         services: s.services,
         upstreamCaPems,
+        upstreamCaSecrets: Object.fromEntries(
+            distinctUpstreams(s.services)
+                .filter((svc) => svc.privateUpstreamCa)
+                .map((svc) => upstreamKeyOf(svc))
+                .map((key) => [key, upstreamCaSecretName(s.linkName, key, upstreamCaPems[key] ?? "")]),
+        ),
     };
     return plan.map((p) => buildPlanned(p, values));
+}
+
+/** A private upstream CA's Secret name: content-addressed, like the link credential. */
+export function upstreamCaSecretName(linkName: string, upstream: string, pem: string): string {
+    return contentAddressedName(exportNames.upstreamCaSecret(linkName, upstream), [pem]);
 }

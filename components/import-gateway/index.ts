@@ -4,11 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { requireConcreteHostname } from "../common/validation";
-import { claimObjects, planClaims } from "../link-routing/claims";
+import { claimObjects } from "../common/claims";
+import { planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
-import { pick } from "../link-routing/objects";
+import { credentialSecretName, pick } from "../link-routing/objects";
 import { resolveGateway } from "../link-routing/resolve";
-import { SlotSource, createObject, createPlanned } from "../link-routing/resources";
+import { SlotSource, createObject, createPlan } from "../link-routing/resources";
 import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
 import { validateImportGatewayArgs } from "./validate";
@@ -27,6 +28,7 @@ export class ImportGateway extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     /** Name of the Istio Gateway object on the egress gateway. */
     readonly gatewayName: pulumi.Output<string>;
+    /** Name of the live client credential Secret: `<credentialName>-<content hash>`, new at each renewal. */
     readonly credentialName: pulumi.Output<string>;
     readonly importedHosts: pulumi.Output<string[]>;
     /** The EKS load balancer hostname the ServiceEntries point at. */
@@ -71,18 +73,23 @@ export class ImportGateway extends pulumi.ComponentResource {
                     return remote;
                 case "bundle":
                     return pulumi.output(args.clientBundle);
+                case "credentialSecret":
+                    // From the public certificates only: the name is not a secret.
+                    return pulumi.unsecret(
+                        pulumi.output(args.clientBundle).apply((b) => credentialSecretName(credentialName, b)),
+                    );
                 case "services":
                     return services[Number(key)];
                 default:
                     throw new Error(`ImportGateway: no source for slot ${slot}`);
             }
         };
-        for (const p of plan) createPlanned(name, p, source, child);
+        const secrets = createPlan(name, plan, source, child);
         if (testClient) this.deployTestClient(name, linkName, args, gateway, child);
 
         this.namespace = pulumi.output(args.gateway.namespace);
         this.gatewayName = pulumi.output(importNames.gateway(linkName));
-        this.credentialName = pulumi.output(credentialName);
+        this.credentialName = secrets.get("credentialSecret")!;
         this.importedHosts = pulumi.output(args.services.map((s) => s.host));
         this.remoteGatewayHostname = remote;
         this.registerOutputs({

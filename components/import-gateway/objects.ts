@@ -5,7 +5,7 @@
 // callers). ImportGateway creates exactly these entries; the tests build them with plain values.
 import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
-import { LinkObject, credentialData } from "../link-routing/objects";
+import { LinkObject, credentialData, credentialSecretName } from "../link-routing/objects";
 import { authorityValues, gatewayServiceHost, linkLabels, objectName, subsetName } from "../link-routing/names";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
@@ -39,6 +39,8 @@ export interface ImportValues {
     remoteHostname: string;
     /** The client credential (a secret). */
     bundle: TlsBundle;
+    /** The credential Secret's name: `credentialSecretName(credentialName, bundle)`. */
+    credentialSecret: string;
     /** Each imported host with its callers, in the order of the settings. */
     services: ImportedService[];
 }
@@ -91,6 +93,7 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
         {
             // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the server CA).
             identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
+            nameFrom: "credentialSecret",
             reads: ["bundle"],
             payload: (v) => ({ stringData: credentialData(v.bundle) }),
         },
@@ -103,8 +106,8 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
             },
             {
                 identity: id(ISTIO_NETWORKING_V1, "DestinationRule", importNames.host(s.linkName, host)),
-                reads: ["gateway"],
-                payload: (v) => ({ spec: originationDestinationRuleSpec(host, s.credentialName, v.gateway) }),
+                reads: ["gateway", "credentialSecret"],
+                payload: (v) => ({ spec: originationDestinationRuleSpec(host, v.credentialSecret, v.gateway) }),
             },
             {
                 identity: id(ISTIO_NETWORKING_V1, "VirtualService", importNames.host(s.linkName, host)),
@@ -286,6 +289,7 @@ export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostna
         remotePort: s.remotePort,
         remoteHostname,
         bundle,
+        credentialSecret: credentialSecretName(s.credentialName, bundle),
         services: s.services,
     };
     return plan.map((p) => buildPlanned(p, values));

@@ -12,14 +12,19 @@ export interface ExistingGatewayArgs extends GatewayRefInput {
 export interface IstioInstallArgs {
     /**
      * "ingress" (EKS side: ingress gateway in "istio-ingress" behind an internet-facing NLB) or "egress"
-     * (GKE side: egress gateway in "istio-egress", ClusterIP). Required; a plain string.
+     * (GKE side: egress gateway in "istio-egress", ClusterIP). Required; a plain value (it decides which
+     * resources exist).
      */
-    gatewayRole: pulumi.Input<GatewayRole>;
+    gatewayRole: GatewayRole;
     /** Istio release, MAJOR.MINOR.PATCH, 1.25.0 or newer. Default "1.30.3". Pins all three charts. */
     version?: pulumi.Input<string>;
     /** Istio revision (istiod's `revision`, the pods' `istio.io/rev`). Default from the version: "1.30.3" → "1-30". With adoptExisting: the adopted revision's label value, default "default". */
     revision?: pulumi.Input<string>;
-    /** SPIFFE trust domain of this mesh (meshConfig.trustDomain); distinct per mesh. Default "<component name>.crossmesh.local". Required with adoptExisting. */
+    /**
+     * SPIFFE trust domain of this mesh (meshConfig.trustDomain); distinct per mesh. Default by role, never
+     * from the component's name: "eks.crossmesh.local" (ingress), "gke.crossmesh.local" (egress).
+     * Required with adoptExisting.
+     */
     trustDomain?: pulumi.Input<string>;
     /** meshConfig.outboundTrafficPolicy.mode: "ALLOW_ANY" (default) or "REGISTRY_ONLY" (only registered hosts, e.g. ServiceEntries, are reachable). */
     outboundTrafficPolicy?: pulumi.Input<OutboundTrafficPolicy>;
@@ -30,7 +35,7 @@ export interface IstioInstallArgs {
     /** Ingress role: CIDRs allowed to reach the NLB (the consumer cluster's egress IPs, e.g. its Cloud NAT addresses). Default: unrestricted. */
     loadBalancerSourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
     /** Adopt a running Istio instead of installing one: nothing is created, `existingGateway` is passed on. Default false; a plain boolean. */
-    adoptExisting?: pulumi.Input<boolean>;
+    adoptExisting?: boolean;
     /** With adoptExisting: the running gateway. */
     existingGateway?: ExistingGatewayArgs;
     /**

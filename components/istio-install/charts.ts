@@ -1,7 +1,13 @@
 // Pure builders for the three official Istio Helm charts (base, istiod, gateway): plain values objects
 // from plain settings, so tests (and `pulumi preview`) see exactly what Helm receives. Value names are
 // those of the charts in istio/istio `manifests/charts/{base,istio-control/istio-discovery,gateway}`.
-import { slug } from "../common/names";
+import {
+    GatewayRole as GatewayRoleEnum,
+    OutboundTrafficPolicy as OutboundTrafficPolicyEnum,
+    enumValues,
+    type GatewayRole,
+    type OutboundTrafficPolicy,
+} from "../common/types";
 
 /** The official chart repository; fixed, so a release can only come from Istio's own charts. */
 export const ISTIO_HELM_REPO = "https://istio-release.storage.googleapis.com/charts";
@@ -25,8 +31,10 @@ export function istiodReleaseName(revision: string): string {
     return `istiod-${revision}`;
 }
 
-export const GATEWAY_ROLES = ["ingress", "egress"];
-export const OUTBOUND_TRAFFIC_POLICIES = ["ALLOW_ANY", "REGISTRY_ONLY"];
+/** @deprecated Use the `GatewayRole` enum (`Object.values(GatewayRole)`). */
+export const GATEWAY_ROLES: GatewayRole[] = enumValues(GatewayRoleEnum);
+/** @deprecated Use the `OutboundTrafficPolicy` enum. */
+export const OUTBOUND_TRAFFIC_POLICIES: OutboundTrafficPolicy[] = enumValues(OutboundTrafficPolicyEnum);
 
 /** Name and namespace of the gateway per role when the user does not override them. */
 export const ROLE_DEFAULTS: Record<string, { gatewayName: string; gatewayNamespace: string }> = {
@@ -96,18 +104,18 @@ export function revisionOf(version: string): string {
     return `${major}-${minor}`;
 }
 
-/** Default trust domain: distinct per IstioInstall in a stack, e.g. "eks.crossmesh.local" for "eks". */
-export function defaultTrustDomain(componentName: string): string {
-    const label = slug(componentName).slice(0, 63).replace(/-+$/, "");
-    return `${label || "mesh"}.crossmesh.local`;
-}
-
 /**
- * The trust domains of the meshes of IstioInstall components named "eks" and "gke" (the names the docs
- * use): CrossMeshLink's defaults, and LinkPki's default for the GKE side, so standalone defaults fit together.
+ * Default trust domain of an installed mesh, by the gateway's role: "eks.crossmesh.local" for the
+ * exporting (ingress) mesh, "gke.crossmesh.local" for the consuming (egress) mesh. Never from the
+ * component's name, so renaming the Pulumi resource (with `aliases`) leaves the mesh's SPIFFE identity
+ * alone; CrossMeshLink's and LinkPki's defaults are the same two values, so standalone defaults agree.
  */
-export const DEFAULT_EKS_TRUST_DOMAIN = defaultTrustDomain("eks");
-export const DEFAULT_GKE_TRUST_DOMAIN = defaultTrustDomain("gke");
+export const DEFAULT_TRUST_DOMAINS: Record<GatewayRole, string> = {
+    ingress: "eks.crossmesh.local",
+    egress: "gke.crossmesh.local",
+};
+export const DEFAULT_EKS_TRUST_DOMAIN = DEFAULT_TRUST_DOMAINS.ingress;
+export const DEFAULT_GKE_TRUST_DOMAIN = DEFAULT_TRUST_DOMAINS.egress;
 
 /** Minimum and maximum replicas of each gateway and of istiod with highAvailability (the HPA's bounds). */
 export const HA_MIN_REPLICAS = 2;

@@ -13,10 +13,11 @@ import {
 } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
 import { REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revision-tag";
-import { strictMtlsPolicy } from "./mesh-policy";
+import { claimMeshWideObjects, strictMtlsPolicy } from "./mesh-policy";
 import { installSettings } from "./settings";
 import { validateIstioInstallArgs } from "./validate";
 import type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
+import type { GatewayRole } from "../common/types";
 
 export type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
 import { releasePlan } from "./values";
@@ -69,6 +70,7 @@ export class IstioInstall extends pulumi.ComponentResource {
 
     constructor(name: string, args: IstioInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = validateIstioInstallArgs(args, opts);
+        claimMeshWideObjects(`IstioInstall "${name}"`, args, opts);
         super(ISTIO_INSTALL_TOKEN, name, {}, opts);
 
         if (plan.adopt) {
@@ -85,7 +87,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             this.trustDomain = pulumi.output(args.trustDomain!);
             this.version = pulumi.output(args.version);
         } else {
-            const settings = resolveInstallSettings(name, args, plan.gatewayRole);
+            const settings = resolveInstallSettings(args, plan.gatewayRole);
             const installed = this.install(name, settings, plan.gatewayRole, args.chartRepository ?? ISTIO_HELM_REPO);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
@@ -233,11 +235,7 @@ function hostnameOf(service: k8s.core.v1.Service): pulumi.Output<string> {
  * Defaults applied and every value checked, including those that were Outputs at construction (a
  * failure here fails the deployment: the limit of validating Outputs).
  */
-function resolveInstallSettings(
-    name: string,
-    args: IstioInstallArgs,
-    gatewayRole: string,
-): pulumi.Output<InstallSettings> {
+function resolveInstallSettings(args: IstioInstallArgs, gatewayRole: GatewayRole): pulumi.Output<InstallSettings> {
     // Every arg resolved (most are plain already); the builders then see plain values only.
-    return pulumi.output(args).apply((resolved) => installSettings(name, gatewayRole, resolved));
+    return pulumi.output(args).apply((resolved) => installSettings(gatewayRole, resolved));
 }

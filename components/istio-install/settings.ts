@@ -2,12 +2,13 @@
 // component calls it once its Output arguments resolve; the real-helm render test calls it directly, so
 // both feed Helm exactly the same values.
 import { requireCidr } from "../common/validation";
+import type { GatewayRole } from "../common/types";
 import {
     DEFAULT_ISTIO_VERSION,
     ISTIO_HELM_REPO,
     InstallSettings,
     ROLE_DEFAULTS,
-    defaultTrustDomain,
+    DEFAULT_TRUST_DOMAINS,
     revisionOf,
 } from "./charts";
 import type { IstioInstallArgs } from "./args";
@@ -45,16 +46,15 @@ export type PlainInstallArgs = Omit<
 
 /**
  * Defaults applied and every value checked, including those that were Outputs at construction (a
- * failure here fails the deployment: the limit of validating Outputs). `name` is the component's name
- * (the default trust domain derives from it).
+ * failure here fails the deployment: the limit of validating Outputs).
  */
-export function installSettings(name: string, gatewayRole: string, args: PlainInstallArgs): InstallSettings {
+export function installSettings(gatewayRole: GatewayRole, args: PlainInstallArgs): InstallSettings {
     const defaults = ROLE_DEFAULTS[gatewayRole];
     const version = args.version ?? DEFAULT_ISTIO_VERSION;
     requireIstioVersion("version", version);
     const revision = args.revision ?? revisionOf(version);
     requireRevision("revision", revision);
-    const trustDomain = args.trustDomain ?? defaultTrustDomain(name);
+    const trustDomain = args.trustDomain ?? DEFAULT_TRUST_DOMAINS[gatewayRole];
     requireTrustDomain("trustDomain", trustDomain);
     const outboundTrafficPolicy = args.outboundTrafficPolicy ?? "ALLOW_ANY";
     requireOutboundTrafficPolicy("outboundTrafficPolicy", outboundTrafficPolicy);

@@ -7,21 +7,16 @@ import { requireKubernetesProvider } from "../common/kube";
 export { requireTrustDomain } from "../common/identity";
 import { requireTrustDomain } from "../common/identity";
 import { invalid, known, knownArray, requireCidr, requireKubernetesName } from "../common/validation";
-import {
-    GATEWAY_ROLES,
-    ISTIO_HELM_REPO,
-    ISTIO_SYSTEM_NAMESPACE,
-    MIN_ISTIO_MINOR,
-    OUTBOUND_TRAFFIC_POLICIES,
-} from "./charts";
+import { ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, MIN_ISTIO_MINOR } from "./charts";
 import { requireImageRegistry, requireSecretNames } from "./client-pods";
 import type { IstioInstallArgs } from "./args";
+import { GatewayRole, OutboundTrafficPolicy, isEnumValue } from "../common/types";
 import { validateExtraValues } from "./values";
 
 /** What decides which resources exist; all must be plain values. */
 export interface InstallPlan {
     adopt: boolean;
-    gatewayRole: string;
+    gatewayRole: GatewayRole;
     strictMtls: boolean;
 }
 
@@ -102,7 +97,7 @@ export function requireRevision(path: string, revision: string): void {
 }
 
 export function requireOutboundTrafficPolicy(path: string, mode: string): void {
-    if (!OUTBOUND_TRAFFIC_POLICIES.includes(mode)) {
+    if (!isEnumValue(OutboundTrafficPolicy, mode)) {
         invalid(
             path,
             `"${mode}" is not an outbound traffic policy; use "ALLOW_ANY" (default: sidecars pass unknown destinations through) or "REGISTRY_ONLY" (only hosts in the service registry, e.g. ServiceEntries, are reachable).`,
@@ -147,7 +142,7 @@ export function validateIstioInstallArgs(
             "gatewayRole",
             "pass a plain string: the role decides which resources exist, so it must be known when the program runs.",
         );
-    if (!GATEWAY_ROLES.includes(role)) {
+    if (!isEnumValue(GatewayRole, role)) {
         invalid(
             "gatewayRole",
             `"${role}" is not a gateway role; use "ingress" (EKS: ingress gateway with an NLB) or "egress" (GKE: egress gateway, ClusterIP).`,

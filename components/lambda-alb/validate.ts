@@ -12,6 +12,7 @@ import {
     requireIntegerInRange,
 } from "../common/validation";
 import type { InternalAlbArgs } from "./alb";
+import { HttpListenerMode, isEnumValue } from "../common/types";
 import type { LambdaFunctionArgs } from "./function";
 
 /**
@@ -46,8 +47,6 @@ export const LAMBDA_RUNTIMES: readonly string[] = Object.values(aws.lambda.Runti
 export const LOG_RETENTION_DAYS = [
     0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-
-export const HTTP_LISTENER_MODES = ["off", "redirect"];
 
 export function validateLambdaAlbArgs(args: InternalAlbArgs & LambdaFunctionArgs): void {
     validateInternalAlbArgs(args);
@@ -114,7 +113,7 @@ export function validateInternalAlbArgs(args: InternalAlbArgs): void {
     }
     if (known(args.domainName)) requireConcreteHostname("domainName", args.domainName);
 
-    if (known(args.httpListener) && !HTTP_LISTENER_MODES.includes(args.httpListener)) {
+    if (known(args.httpListener) && !isEnumValue(HttpListenerMode, args.httpListener)) {
         invalid(
             "httpListener",
             `"${args.httpListener}" is not a mode; use "off" (no port 80, the default) or "redirect" (port 80 answers with a redirect to HTTPS).`,

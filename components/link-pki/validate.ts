@@ -19,9 +19,7 @@ import {
 } from "./renewal";
 import { requireTrustDomain } from "./spiffe";
 import type { LinkPkiArgs } from "./args";
-
-export const KEY_ALGORITHMS = ["ECDSA", "RSA"];
-export const RSA_BITS = [2048, 3072, 4096];
+import { KeyAlgorithm, RsaBits, isEnumValue } from "../common/types";
 
 /** Checks the exported hosts: at least one, each a concrete lowercase FQDN, no duplicates. */
 export function requireExportedHosts(hosts: readonly string[]): void {
@@ -39,7 +37,7 @@ export function keySettings(
     rsaBits: number | undefined,
 ): { algorithm: string; ecdsaCurve?: string; rsaBits?: number } {
     const alg = algorithm ?? "ECDSA";
-    if (!KEY_ALGORITHMS.includes(alg)) {
+    if (!isEnumValue(KeyAlgorithm, alg)) {
         invalid(
             "keyAlgorithm",
             `"${alg}" is not supported; use "ECDSA" (P-256, the default) or "RSA" (with rsaBits 2048, 3072 or 4096).`,
@@ -51,7 +49,8 @@ export function keySettings(
         return { algorithm: "ECDSA", ecdsaCurve: "P256" };
     }
     const bits = rsaBits ?? 2048;
-    if (!RSA_BITS.includes(bits)) invalid("rsaBits", `${bits} is not supported; use 2048 (the default), 3072 or 4096.`);
+    if (!isEnumValue(RsaBits, bits))
+        invalid("rsaBits", `${bits} is not supported; use 2048 (the default), 3072 or 4096.`);
     return { algorithm: "RSA", rsaBits: bits };
 }
 

@@ -3,6 +3,25 @@
 import type { TlsBundle } from "../common/types";
 import { linkLabels } from "./names";
 import type { ObjectSpec } from "../common/kube";
+import { shortHash } from "../common/names";
+
+/** Hex digits of the content hash a content-addressed Secret's name ends in. */
+export const CONTENT_HASH_LENGTH = 10;
+
+/**
+ * The name of a content-addressed Secret: `<family>-<hash>`, the hash over public content only (the
+ * certificates, never a key). A renewal or CA rotation changes the name, so the kubernetes provider creates
+ * the new Secret, the gateway objects move to it, and only then is the old one deleted: no live
+ * credential is ever deleted, with or without `enableSecretMutable` on the provider.
+ */
+export function contentAddressedName(family: string, publicContent: readonly string[]): string {
+    return `${family}-${shortHash(publicContent.join("\n"), CONTENT_HASH_LENGTH)}`;
+}
+
+/** A gateway credential's Secret name: its family and a hash of the certificate and the CA it trusts. */
+export function credentialSecretName(family: string, bundle: Pick<TlsBundle, "certPem" | "caPem">): string {
+    return contentAddressedName(family, [bundle.certPem, bundle.caPem]);
+}
 
 // A type alias, not an interface, so it also fits `Record<string, unknown>` (e.g. the schema validator's input).
 export type ObjectMeta = {
@@ -19,6 +38,8 @@ export interface LinkObject {
     spec?: ObjectSpec;
     /** Secrets only. */
     type?: string;
+    /** Content-addressed Secrets: a new content is a new Secret (see `contentAddressedName`). */
+    immutable?: boolean;
     stringData?: Record<string, string>;
 }
 
@@ -26,34 +47,6 @@ export function meta(linkName: string, name: string, namespace?: string): Object
     return namespace === undefined
         ? { name, labels: linkLabels(linkName) }
         : { name, namespace, labels: linkLabels(linkName) };
-}
-
-/**
- * A gateway credential: `kubernetes.io/tls` with `ca.crt` beside `tls.crt`/`tls.key`, the layout Istio
- * reads for MUTUAL (server: CA that signs client certificates; client: CA that signs the server's).
- */
-export function credentialSecret(linkName: string, name: string, namespace: string, bundle: TlsBundle): LinkObject {
-    return {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: meta(linkName, name, namespace),
-        type: "kubernetes.io/tls",
-        stringData: credentialData(bundle),
-    };
-}
-
-/**
- * A CA-only credential for SIMPLE TLS origination to a privately signed upstream. Opaque, because a
- * `kubernetes.io/tls` Secret must carry a key pair; Istio reads `ca.crt` alone as a validation context.
- */
-export function caOnlySecret(linkName: string, name: string, namespace: string, caPem: string): LinkObject {
-    return {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: meta(linkName, name, namespace),
-        type: "Opaque",
-        stringData: caPem ? { "ca.crt": caPem } : {},
-    };
 }
 
 /** Finds the one object of `kind` named `name`; throws when there is none (a builder/component mismatch). */

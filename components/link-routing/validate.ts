@@ -4,10 +4,20 @@ import type * as pulumi from "@pulumi/pulumi";
 import { requireKubernetesProvider } from "../common/kube";
 import { invalid, known, requireHostList, requireKubernetesName } from "../common/validation";
 import { MAX_LINK_NAME, objectName } from "./names";
+import { CONTENT_HASH_LENGTH } from "./objects";
 
-/** A credential Secret name: a valid Kubernetes name that Istio will not mistake for a CA-only companion. */
+/**
+ * A credential Secret name: a valid Kubernetes name that Istio will not mistake for a CA-only companion,
+ * with room for the content hash the live Secret's name ends in.
+ */
 export function requireCredentialName(propertyPath: string, name: string): void {
     requireKubernetesName(propertyPath, name);
+    const max = 253 - 1 - CONTENT_HASH_LENGTH;
+    if (name.length > max)
+        invalid(
+            propertyPath,
+            `"${name}" is ${name.length} characters; keep it to ${max}: the live Secret is named "<credentialName>-<${CONTENT_HASH_LENGTH}-digit content hash>".`,
+        );
     if (name.endsWith("-cacert")) {
         invalid(
             propertyPath,

@@ -190,7 +190,7 @@ test("install mode: up installs Istio on both clusters from the chart repository
         assertInstalled(1);
         for (const kc of [EKS(), GKE()])
             assert.ok(
-                s.leftovers(kc).some((o) => /secret\/payments-link$/.test(o)),
+                s.leftovers(kc).some((o) => /secret\/payments-link-[0-9a-f]{10}$/.test(o)),
                 "the link Secret exists",
             );
         const releases = s.kubectl(EKS(), "get", "secrets", "-A", "-l", "owner=helm", "-o", "name").stdout;

@@ -94,9 +94,20 @@ export function replaced(steps: { op: string; urn: string }[], matches: (type: s
         .map((s) => s.urn.split("::").pop()!);
     return [...new Set(names)];
 }
-/** Kubernetes objects (not Helm releases, which are counted apart) the steps replace. */
+/** A link's content-addressed credential Secret (by its Pulumi name): new content is a new Secret, by design. */
+const CREDENTIAL_SECRET = /-secret-.+-(link|upstream-ca-.+)$/;
+/**
+ * Kubernetes objects (not Helm releases, which are counted apart) the steps replace, except the link's
+ * content-addressed credential Secrets (see `supersededSecrets`).
+ */
 export function replacedObjects(steps: { op: string; urn: string }[]): string[] {
-    return replaced(steps, (type) => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/"));
+    return replaced(steps, (type) => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/")).filter(
+        (name) => !CREDENTIAL_SECRET.test(name),
+    );
+}
+/** The credential Secrets the steps supersede: a new Secret under a new name, the old one deleted after. */
+export function supersededSecrets(steps: { op: string; urn: string }[]): string[] {
+    return replaced(steps, (type) => type === "kubernetes:core/v1:Secret").filter((n) => CREDENTIAL_SECRET.test(n));
 }
 
 /** Kinds crossmesh labels `app.kubernetes.io/managed-by=crossmesh`. */
@@ -112,6 +123,10 @@ export interface StepResult {
     replacedKubernetesObjects?: string[];
     /** DELETED watch events on link Secrets while the step ran. */
     deletedLinkSecrets?: string[];
+    /** Of those, the Secrets a Gateway or DestinationRule still named when they were deleted (a live credential). */
+    deletedLiveSecrets?: string[];
+    /** Content-addressed credential Secrets the step superseded (a new one created, the old deleted after). */
+    supersededSecrets?: string[];
     /** Lowest count of Ready, not terminating pods per group while the step ran (see PodWatch). */
     minReady?: Record<string, number>;
     detail?: string;
@@ -120,6 +135,9 @@ export interface StepResult {
 /** A line-by-line `kubectl get … -w` running in the background; every line kept with its arrival time. */
 class Watch {
     readonly lines: { at: number; line: string }[] = [];
+    /** What kubectl said on stderr, and whether it ended on its own (a watch that died measures nothing). */
+    stderr = "";
+    ended = false;
     private readonly proc: ChildProcess;
     constructor(
         readonly cluster: string,
@@ -127,8 +145,10 @@ class Watch {
         args: string[],
     ) {
         this.proc = spawn(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], {
-            stdio: ["ignore", "pipe", "ignore"],
+            stdio: ["ignore", "pipe", "pipe"],
         });
+        this.proc.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
+        this.proc.on("exit", () => (this.ended = true));
         let buf = "";
         this.proc.stdout!.on("data", (d: Buffer) => {
             buf += d.toString();
@@ -138,8 +158,55 @@ class Watch {
         });
     }
     stop() {
+        this.proc.removeAllListeners("exit");
         this.proc.kill();
     }
+}
+
+/**
+ * `kubectl get … -w -o json --output-watch-events`: the JSON events kubectl prints (one object over many
+ * lines), parsed as they arrive, each with its arrival time.
+ */
+class JsonWatch {
+    readonly events: { at: number; type: string; object: Record<string, any> }[] = [];
+    private readonly watch: Watch;
+    private pending = "";
+    private consumed = 0;
+    constructor(cluster: string, kubeconfig: string, args: string[]) {
+        this.watch = new Watch(cluster, kubeconfig, [...args, "-w", "-o", "json", "--output-watch-events"]);
+    }
+    /** Every event so far (kubectl starts each object with "{" and ends it with "}" at column 0). */
+    all() {
+        if (this.watch.ended) throw new Error(`a watch of ${this.watch.cluster} ended: ${this.watch.stderr.trim()}`);
+        for (; this.consumed < this.watch.lines.length; this.consumed++) {
+            const { at, line } = this.watch.lines[this.consumed];
+            this.pending += line + "\n";
+            if (line === "}") {
+                const e = JSON.parse(this.pending) as { type: string; object: Record<string, any> };
+                this.events.push({ at, ...e });
+                this.pending = "";
+            }
+        }
+        return this.events;
+    }
+    stop() {
+        this.watch.stop();
+    }
+}
+
+/** The Secret names an Istio Gateway or DestinationRule reads (`credentialName`), wherever it sits in the spec. */
+function credentialNamesOf(spec: unknown): string[] {
+    const found: string[] = [];
+    const walk = (v: unknown) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === "object")
+            for (const [k, x] of Object.entries(v)) {
+                if (k === "credentialName") found.push(String(x));
+                else walk(x);
+            }
+    };
+    walk(spec);
+    return found;
 }
 
 /**
@@ -226,6 +293,8 @@ export class EngineSession {
     readonly results: StepResult[] = [];
     readonly statusRows: StatusRow[] = [];
     private readonly secretWatches: Watch[] = [];
+    /** Per cluster, one watch per kind that names credentials (kubectl watches one resource type at a time). */
+    private readonly referenceWatches = new Map<string, JsonWatch[]>();
     private readonly podWatches: PodWatch[] = [];
 
     constructor(
@@ -261,6 +330,10 @@ export class EngineSession {
     pulumi(...args: string[]) {
         return this.sh(path.join(BIN, "pulumi"), [...args, "--non-interactive"]);
     }
+    /** The same, for a command expected to fail: its result, whatever its exit code. */
+    pulumiMayFail(...args: string[]) {
+        return this.sh(path.join(BIN, "pulumi"), [...args, "--non-interactive"], { allowFail: true });
+    }
     kubectl(kubeconfig: string, ...args: string[]) {
         return this.sh(path.join(BIN, "kubectl"), ["--kubeconfig", kubeconfig, ...args], { allowFail: true });
     }
@@ -281,10 +354,29 @@ export class EngineSession {
                 new Watch(cluster, kc, ["get", "secrets", "-A", "-w", "--output-watch-events", "--no-headers"]),
             );
             this.podWatches.push(new PodWatch(cluster, kc));
+            this.referenceWatches.set(
+                cluster,
+                ["gateways.networking.istio.io", "destinationrules.networking.istio.io"].map(
+                    (kind) => new JsonWatch(cluster, kc, ["get", kind, "-A"]),
+                ),
+            );
         }
     }
     stopWatches() {
-        for (const w of [...this.secretWatches, ...this.podWatches]) w.stop();
+        for (const w of [...this.secretWatches, ...this.podWatches, ...[...this.referenceWatches.values()].flat()])
+            w.stop();
+    }
+    /** Whether, at time `at`, a Gateway or DestinationRule of `namespace` on `cluster` named Secret `name`. */
+    private referencedAt(cluster: string, namespace: string, name: string, at: number): boolean {
+        const latest = new Map<string, string[]>();
+        const events = (this.referenceWatches.get(cluster) ?? []).flatMap((w) => w.all()).sort((a, b) => a.at - b.at);
+        for (const e of events) {
+            if (e.at > at) break;
+            const key = `${e.object.kind}/${e.object.metadata.namespace}/${e.object.metadata.name}`;
+            if (e.type === "DELETED") latest.delete(key);
+            else if (e.object.metadata.namespace === namespace) latest.set(key, credentialNamesOf(e.object.spec));
+        }
+        return [...latest.values()].some((names) => names.includes(name));
     }
     /** Per cluster, the revisions of `app` that had Ready pods at the same moment since `t0` (most at once). */
     revisionsAtOnce(t0: number, app: string): Record<string, string[]> {
@@ -315,22 +407,35 @@ export class EngineSession {
             error = e;
         }
         await new Promise((r) => setTimeout(r, 1500)); // let the watches print what the step did
-        const deleted = this.secretWatches.flatMap((w) =>
+        for (const w of this.secretWatches)
+            if (w.ended) throw new Error(`the Secret watch of ${w.cluster} ended: ${w.stderr.trim()}`);
+        const deletions = this.secretWatches.flatMap((w) =>
             w.lines
-                .filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link\s/.test(e.line))
-                .map((e) => `${w.cluster}: ${e.line.trim()}`),
+                .filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link(-[0-9a-f]{10})?\s/.test(e.line))
+                .map((e) => ({
+                    cluster: w.cluster,
+                    at: e.at,
+                    line: e.line.trim(),
+                    fields: e.line.trim().split(/\s+/),
+                })),
         );
+        const deleted = deletions.map((d) => `${d.cluster}: ${d.line}`);
+        // DELETED <namespace> <name> …: live when a gateway object still named it at that moment.
+        const live = deletions
+            .filter((d) => this.referencedAt(d.cluster, d.fields[1], d.fields[2], d.at))
+            .map((d) => `${d.cluster}: ${d.line}`);
         const result: StepResult = {
             step: name,
             ok,
             seconds: Math.round((Date.now() - t0) / 100) / 10,
             ...extra,
             deletedLinkSecrets: deleted,
+            deletedLiveSecrets: live,
         };
         if (error) result.detail = String(error instanceof Error ? error.message : error).slice(0, 2000);
         this.results.push(result);
         console.log(
-            `# ${ok ? "ok  " : "FAIL"} ${name} (${result.seconds}s)${result.replacedKubernetesObjects ? ` replaced k8s objects: ${result.replacedKubernetesObjects.length}` : ""} deleted link Secrets: ${deleted.length}`,
+            `# ${ok ? "ok  " : "FAIL"} ${name} (${result.seconds}s)${result.replacedKubernetesObjects ? ` replaced k8s objects: ${result.replacedKubernetesObjects.length}` : ""} deleted link Secrets: ${deleted.length} (live: ${live.length})${result.supersededSecrets?.length ? ` superseded: ${result.supersededSecrets.length}` : ""}`,
         );
         if (error) throw error;
         return result;
@@ -338,10 +443,13 @@ export class EngineSession {
 
     /** A preview of `args` as JSON, then the update itself; the Kubernetes objects either replaces. */
     previewThenUp(args: string[]): Partial<StepResult> {
-        const planned = replacedObjects(stepsOf(this.pulumi("preview", "--json", ...args).stdout));
+        const planned = stepsOf(this.pulumi("preview", "--json", ...args).stdout);
         const up = this.pulumi("up", "--yes", "--skip-preview", "--json", ...args);
-        const performed = replacedObjects(stepsOf(up.stdout));
-        return { replacedKubernetesObjects: [...new Set([...planned, ...performed])] };
+        const performed = stepsOf(up.stdout);
+        return {
+            replacedKubernetesObjects: [...new Set([...replacedObjects(planned), ...replacedObjects(performed)])],
+            supersededSecrets: [...new Set([...supersededSecrets(planned), ...supersededSecrets(performed)])].sort(),
+        };
     }
 
     urnsOf(type: string, name: RegExp): string[] {
@@ -432,7 +540,7 @@ export class EngineSession {
                 : "";
             console.log(
                 `#   ${r.ok ? "✓" : "✗"} ${r.step.padEnd(44)} ${String(r.seconds).padStart(6)} s` +
-                    `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0}${ready}`,
+                    `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0} (live: ${r.deletedLiveSecrets?.length ?? 0})${r.supersededSecrets?.length ? `  superseded: ${r.supersededSecrets.length}` : ""}${ready}`,
             );
         }
     }

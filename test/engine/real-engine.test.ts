@@ -30,6 +30,7 @@ import {
     stepsOf,
     tool,
     ENGINE_BINARIES,
+    type StepResult,
 } from "./harness";
 
 const SKIP = skipReason(ENGINE_BINARIES);
@@ -79,6 +80,49 @@ after(() => {
 });
 
 const opts = { skip: SKIP };
+/** The link's two credential Secrets, by their Pulumi names (the resource stays; its Kubernetes name follows the content). */
+const SERVER_SECRET = "payments-export-secret-payments-link";
+const LINK_SECRETS = [SERVER_SECRET, "payments-import-secret-payments-link"];
+
+/**
+ * New certificates under bare providers: each credential Secret is superseded (a new Secret, the gateway
+ * objects moved to it, the old one deleted after), no Secret a gateway object still named is deleted, and
+ * nothing else is replaced.
+ */
+function assertSuperseded(r: StepResult, secrets: string[]) {
+    assert.deepEqual(r.replacedKubernetesObjects, [], "no Kubernetes object replaced");
+    assert.deepEqual(r.supersededSecrets, secrets, "each credential superseded by a new Secret");
+    assert.deepEqual(r.deletedLiveSecrets, [], "no live link Secret deleted (watch)");
+    assert.equal(
+        r.deletedLinkSecrets?.length,
+        secrets.length,
+        "the superseded Secrets are gone once nothing names them",
+    );
+}
+/** A link's live credential Secret, content-addressed: `payments-link-<hash>`. */
+const LINK_SECRET = /secret\/payments-link-[0-9a-f]{10}$/;
+/** The live link Secret's name in `namespace` (the one the link's label and the tls type pick out). */
+function linkSecretName(kubeconfig: string, namespace: string): string {
+    const names = s
+        .kubectl(
+            kubeconfig,
+            "-n",
+            namespace,
+            "get",
+            "secrets",
+            "-l",
+            "crossmesh.io/link=payments",
+            "--field-selector",
+            "type=kubernetes.io/tls",
+            "-o",
+            "name",
+        )
+        .stdout.trim()
+        .split("\n")
+        .filter(Boolean);
+    assert.equal(names.length, 1, `one live link Secret in ${namespace}: ${names.join(", ")}`);
+    return names[0].replace(/^secret\//, "");
+}
 
 test("up: the link goes up against both clusters", opts, async () => {
     const r = await s.step("up", () => {
@@ -89,11 +133,11 @@ test("up: the link goes up against both clusters", opts, async () => {
         };
     });
     assert.ok(
-        s.leftovers(EKS()).some((o) => /secret\/payments-link$/.test(o)),
+        s.leftovers(EKS()).some((o) => LINK_SECRET.test(o)),
         "the EKS link Secret exists",
     );
     assert.ok(
-        s.leftovers(GKE()).some((o) => /secret\/payments-link$/.test(o)),
+        s.leftovers(GKE()).some((o) => LINK_SECRET.test(o)),
         "the GKE link Secret exists",
     );
     assert.deepEqual(r.deletedLinkSecrets, []);
@@ -174,9 +218,9 @@ test("crossmesh status: after up, every check green (exit 0)", opts, async () =>
 test("crossmesh status: each fault alone is named (exit 1), undone by the fix it names", opts, async () => {
     await fault(
         "link Secret deleted on EKS",
-        () => void s.kubectl(EKS(), "-n", "istio-ingress", "delete", "secret", "payments-link"),
+        () => void s.kubectl(EKS(), "-n", "istio-ingress", "delete", "secret", linkSecretName(EKS(), "istio-ingress")),
         upRefresh,
-        { exitCode: 1, named: [/^eks\/link-secret Secret istio-ingress\/payments-link$/] },
+        { exitCode: 1, named: [/^eks\/link-secret Secret istio-ingress\/payments-link-[0-9a-f]{10}$/] },
         ["--no-probe"],
     );
     await fault(
@@ -201,20 +245,33 @@ test("crossmesh status: each fault alone is named (exit 1), undone by the fix it
                 path.join(dir, "c.pem"),
             ]);
             const crt = Buffer.from(fs.readFileSync(path.join(dir, "c.pem"))).toString("base64");
-            s.kubectl(
+            // The link Secret is immutable: a patch is refused, so the impostor replaces it (delete + create).
+            const name = linkSecretName(GKE(), "istio-egress");
+            const patched = s.kubectl(GKE(), "-n", "istio-egress", "patch", "secret", name, "--type=merge", "-p", "{}");
+            assert.equal(patched.status, 0, "an empty patch is accepted");
+            const refused = s.kubectl(
                 GKE(),
                 "-n",
                 "istio-egress",
                 "patch",
                 "secret",
-                "payments-link",
+                name,
                 "--type=merge",
                 "-p",
                 JSON.stringify({ data: { "tls.crt": crt } }),
             );
+            assert.match(refused.stderr, /immutable/, "an immutable Secret refuses new data");
+            const secret = JSON.parse(
+                s.kubectl(GKE(), "-n", "istio-egress", "get", "secret", name, "-o", "json").stdout,
+            );
+            secret.data["tls.crt"] = crt;
+            delete secret.metadata.resourceVersion;
+            const f = path.join(dir, "secret.json");
+            fs.writeFileSync(f, JSON.stringify(secret));
+            assert.equal(s.kubectl(GKE(), "replace", "--force", "-f", f).status, 0);
         },
         upRefresh,
-        { exitCode: 1, named: [/^gke\/link-secret Secret istio-egress\/payments-link$/] },
+        { exitCode: 1, named: [/^gke\/link-secret Secret istio-egress\/payments-link-[0-9a-f]{10}$/] },
         ["--no-probe"],
     );
     await fault(
@@ -309,7 +366,7 @@ test(
 );
 
 test(
-    "certificate renewal (up --replace on both leaf certificates): 0 Kubernetes objects replaced, no link Secret deleted",
+    "certificate renewal (up --replace on both leaf certificates), bare providers: no live link Secret deleted, each credential superseded, 0 other objects replaced",
     opts,
     async () => {
         const r = await s.step("renewal (replace both leaf certificates)", () => {
@@ -317,12 +374,12 @@ test(
             assert.equal(leaves.length, 2, "one leaf certificate per side");
             return s.previewThenUp(leaves.flatMap((u) => ["--replace", u]));
         });
-        assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+        assertSuperseded(r, LINK_SECRETS);
     },
 );
 
 test(
-    "CA rotation (new CA keys and certificates on both sides): 0 Kubernetes objects replaced, no link Secret deleted",
+    "CA rotation (new CA keys and certificates on both sides), bare providers: no live link Secret deleted, each credential superseded, 0 other objects replaced",
     opts,
     async () => {
         const r = await s.step("CA rotation (replace both CAs)", () => {
@@ -333,21 +390,25 @@ test(
             assert.equal(cas.length, 4, "a key and a certificate per CA");
             return s.previewThenUp(cas.flatMap((u) => ["--replace", u]));
         });
-        assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+        assertSuperseded(r, LINK_SECRETS);
     },
 );
 
-test("adding a service: 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
-    const r = await s.step("add a service", () => {
-        s.pulumi("config", "set", "services", "3");
-        return s.previewThenUp([]);
-    });
-    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
-    assert.ok(
-        s.leftovers(EKS()).some((o) => /virtualservice.*payments-payments-3-external$/.test(o)),
-        "the new route exists",
-    );
-});
+test(
+    "adding a service: the server credential (new SAN) superseded, no live link Secret deleted, 0 objects replaced",
+    opts,
+    async () => {
+        const r = await s.step("add a service", () => {
+            s.pulumi("config", "set", "services", "3");
+            return s.previewThenUp([]);
+        });
+        assertSuperseded(r, [SERVER_SECRET]);
+        assert.ok(
+            s.leftovers(EKS()).some((o) => /virtualservice.*payments-payments-3-external$/.test(o)),
+            "the new route exists",
+        );
+    },
+);
 
 test("changing who may call: 0 Kubernetes objects replaced, no link Secret deleted", opts, async () => {
     const r = await s.step("change allowed sources", () => {
@@ -357,12 +418,12 @@ test("changing who may call: 0 Kubernetes objects replaced, no link Secret delet
     assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
 });
 
-test("removing a service: its objects go, the rest stay in place, no link Secret deleted", opts, async () => {
+test("removing a service: its objects go, the rest stay in place, no live link Secret deleted", opts, async () => {
     const r = await s.step("remove a service", () => {
         s.pulumi("config", "set", "services", "2");
         return s.previewThenUp([]);
     });
-    assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
+    assertSuperseded(r, [SERVER_SECRET]);
     const eks = s.leftovers(EKS());
     assert.ok(!eks.some((o) => /payments-payments-3-external$/.test(o)), "the removed host's route is gone");
     assert.ok(
@@ -378,7 +439,7 @@ test("a second link on the same clusters goes up beside the first", opts, async 
     });
     assert.deepEqual([r.replacedKubernetesObjects, r.deletedLinkSecrets], [[], []]);
     assert.ok(
-        s.leftovers(EKS()).some((o) => /secret\/orders-link$/.test(o)),
+        s.leftovers(EKS()).some((o) => /secret\/orders-link-[0-9a-f]{10}$/.test(o)),
         "the second link has its own Secret",
     );
     await s.step(
@@ -386,6 +447,45 @@ test("a second link on the same clusters goes up beside the first", opts, async 
         () => void s.pulumi("preview", "--expect-no-changes"),
     );
 });
+
+test(
+    "a second link asking for STRICT mTLS the first owns on that mesh: refused before it registers anything",
+    opts,
+    async () => {
+        await s.step("second link asks for strictMtls too: refused", () => {
+            const urns = () =>
+                (JSON.parse(s.pulumi("stack", "export").stdout).deployment.resources as { urn: string }[])
+                    .map((r) => r.urn)
+                    .sort(); // the engine rewrites the state in registration order: compare the sets
+            const before = { state: urns(), eks: s.leftovers(EKS()), gke: s.leftovers(GKE()) };
+            s.pulumi("config", "set", "strictMtls", "payments,orders");
+            try {
+                const run = s.pulumiMayFail("up", "--yes", "--skip-preview");
+                assert.notEqual(run.status, 0, "the update fails");
+                const said = run.stdout + run.stderr;
+                assert.match(said, /strictMtls/);
+                assert.match(
+                    said,
+                    /PeerAuthentication istio-system\/default, which IstioInstall "payments-gke-istio" already creates/,
+                );
+                assert.match(said, /keep strictMtls on one link/);
+                assert.deepEqual(
+                    urns(),
+                    before.state,
+                    "the state holds what it held: nothing registered, nothing deleted",
+                );
+                assert.deepEqual(
+                    [s.leftovers(EKS()), s.leftovers(GKE())],
+                    [before.eks, before.gke],
+                    "the clusters are as they were",
+                );
+            } finally {
+                s.pulumi("config", "rm", "strictMtls");
+            }
+            return { detail: "refused by the program; state and clusters unchanged" };
+        });
+    },
+);
 
 test("no private key in plain text in the state", opts, async () => {
     await s.step("state: no plain private key", () => {

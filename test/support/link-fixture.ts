@@ -86,3 +86,8 @@ export function gkeObjects(s = importSettings()): LinkObject[] {
 export function copy<T>(value: T): T {
     return JSON.parse(JSON.stringify(value)) as T;
 }
+
+/** A content-addressed Secret's name: its family and the 10-digit hash of its public content. */
+export function contentNamed(family: string): RegExp {
+    return new RegExp(`^${family}-[0-9a-f]{10}$`);
+}

@@ -41,7 +41,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         const provider = args.provider ? this.providers.get(args.provider.split("::").pop()!) : undefined;
         const created = await this.create(type, name, inputs, provider, args.id);
         if (!created) throw new Error(`simulator: no model for resource type ${type} (add one in tools/simulator)`);
-        this.invented.addResource(type, name, inputs, created);
+        this.invented.addResource(type, name, inputs, created, args.id);
         // Remember what a provider points at (its name too: "eks"/"gke" when the kubeconfig is encrypted).
         if (type.startsWith("pulumi:providers:")) this.providers.set(created.id, { ...inputs, resourceName: name });
         return { id: created.id, state: created.state };

@@ -111,8 +111,17 @@ export class Invented {
         }
     }
 
-    /** A created resource's computed identifiers, unless the program sent the same value at the same path. */
-    addResource(type: string, name: string, inputs: Inputs, created: { id: string; state: Inputs }): void {
+    /**
+     * A created resource's computed identifiers, unless the program sent the same value at the same path. A read
+     * (`Resource.get`) sends no inputs but its ID, which names the object ("<namespace>/<name>").
+     */
+    addResource(
+        type: string,
+        name: string,
+        inputs: Inputs,
+        created: { id: string; state: Inputs },
+        readId?: string,
+    ): void {
         const kind = type.split(":")[2] ?? type;
         const meta = created.state.metadata as Inputs | undefined;
         // Kubernetes objects by what the cluster knows them as; others by their Pulumi name.
@@ -122,7 +131,7 @@ export class Invented {
         const whole = { ...created.state, id: created.id };
         for (const rule of COMPUTED.filter((r) => r.type.test(type))) {
             for (const path of rule.paths) {
-                const sent = new Set(at(inputs, path));
+                const sent = new Set([...at(inputs, path), ...(readId ? [readId, ...readId.split("/")] : [])]);
                 for (const v of at(whole, path))
                     if (!sent.has(v)) this.add(v, `${PROPERTY_WORDS[path] ?? path} of ${who}`);
             }

@@ -3,6 +3,7 @@
 import type { LinkEnd } from "../../common/types";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioInstall, IstioInstallArgs } from "../../istio-install";
+import { claimMeshWideObjects } from "../../istio-install/mesh-policy";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
 import type { LinkPlan } from "./plan";
 
@@ -11,7 +12,7 @@ export type Side = LinkEnd;
 
 /** IstioInstall's args for one side; an adopted install keeps its own mesh settings. */
 export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan): IstioInstallArgs {
-    const adopted = side === "eks" ? args.eksIstio : args.gkeIstio;
+    const adopted = side === "eks" ? args.eksExistingGateway : args.gkeExistingGateway;
     const common: IstioInstallArgs = {
         gatewayRole: side === "eks" ? "ingress" : "egress",
         trustDomain: side === "eks" ? plan.eksTrustDomain : plan.gkeTrustDomain,
@@ -42,7 +43,7 @@ export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan)
 
 /** The child-path → link-path renames for one side's IstioInstall, so errors name what the user wrote. */
 export function istioFieldPath(side: Side, childPath: string): string {
-    const adopted = side === "eks" ? "eksIstio" : "gkeIstio";
+    const adopted = side === "eks" ? "eksExistingGateway" : "gkeExistingGateway";
     const renames: [RegExp, string][] = [
         [/^existingGateway/, adopted],
         [/^version/, "istioVersion"],
@@ -55,6 +56,21 @@ export function istioFieldPath(side: Side, childPath: string): string {
     ];
     for (const [from, to] of renames) if (from.test(childPath)) return childPath.replace(from, to);
     return childPath;
+}
+
+/** The name of a side's IstioInstall child. */
+export function meshName(link: string, side: Side): string {
+    return `${link}-${side}-istio`;
+}
+
+/**
+ * Claims the GKE mesh's mesh-wide objects for the link's GKE IstioInstall, before the link registers
+ * anything: two links asking for STRICT mTLS on one mesh are refused up front.
+ */
+export function claimMeshWide(name: string, args: CrossMeshLinkArgs, plan: LinkPlan): void {
+    claimMeshWideObjects(`IstioInstall "${meshName(name, "gke")}"`, istioInstallArgs("gke", args, plan), {
+        provider: args.gkeProvider,
+    });
 }
 
 export interface Meshes {
@@ -70,11 +86,11 @@ export function installMeshes(
     args: CrossMeshLinkArgs,
     plan: LinkPlan,
 ): Meshes {
-    const eks = new IstioInstall(`${name}-eks-istio`, istioInstallArgs("eks", args, plan), {
+    const eks = new IstioInstall(meshName(name, "eks"), istioInstallArgs("eks", args, plan), {
         parent,
         provider: args.eksProvider,
     });
-    const gke = new IstioInstall(`${name}-gke-istio`, istioInstallArgs("gke", args, plan), {
+    const gke = new IstioInstall(meshName(name, "gke"), istioInstallArgs("gke", args, plan), {
         parent,
         provider: args.gkeProvider,
     });

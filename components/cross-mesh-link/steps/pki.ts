@@ -21,8 +21,8 @@ export function pkiFieldPath(childPath: string): string {
     if (host) return `services[${host[1]}].host`;
     if (childPath === "exportedHosts") return "services";
     if (childPath === "clientTrustDomain") return "gkeTrustDomain";
-    if (childPath === "clientNamespace") return "gkeIstio.namespace";
-    if (childPath === "clientServiceAccount") return "gkeIstio.serviceAccount";
+    if (childPath === "clientNamespace") return "gkeExistingGateway.namespace";
+    if (childPath === "clientServiceAccount") return "gkeExistingGateway.serviceAccount";
     return `pki.${childPath}`;
 }
 

@@ -23,8 +23,11 @@ export interface LinkPlan {
 export function planLink(name: string, args: LinkSettings): LinkPlan {
     const linkName = defaultLinkName(name);
     // The gateway chart names its service account after the release, i.e. the gateway.
-    const egress = args.gkeIstio
-        ? { namespace: args.gkeIstio.namespace as string, serviceAccount: args.gkeIstio.serviceAccount as string }
+    const egress = args.gkeExistingGateway
+        ? {
+              namespace: args.gkeExistingGateway.namespace as string,
+              serviceAccount: args.gkeExistingGateway.serviceAccount as string,
+          }
         : { namespace: ROLE_DEFAULTS.egress.gatewayNamespace, serviceAccount: ROLE_DEFAULTS.egress.gatewayName };
     return {
         linkName,

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CrossMeshLink, DEFAULT_ISTIO_VERSION, LINK_PROVIDER_SETTINGS } from "../../../components";
+import { AwsService, CrossMeshLink, DEFAULT_ISTIO_VERSION } from "../../../components";
 
 const config = new pulumi.Config();
 const serviceCount = config.getNumber("services") ?? 2;
@@ -26,11 +26,8 @@ function provider(name: string, env: string): k8s.Provider {
     const file = process.env[env];
     if (!file) throw new Error(`${env} is not set: give the kubeconfig file of the ${name} cluster`);
     // The kubeconfig holds a client key: a secret in the state like any other.
-    // LINK_PROVIDER_SETTINGS: link Secrets are updated in place, never deleted and re-created.
-    return new k8s.Provider(name, {
-        kubeconfig: pulumi.secret(fs.readFileSync(file, "utf8")),
-        ...LINK_PROVIDER_SETTINGS,
-    });
+    // Bare providers (no enableSecretMutable): the link's credentials must be safe whatever the settings.
+    return new k8s.Provider(name, { kubeconfig: pulumi.secret(fs.readFileSync(file, "utf8")) });
 }
 /**
  * The istiod chart's values for a control plane outside the cluster (Istio's external istiod): the
@@ -61,6 +58,8 @@ const eksProvider = provider("eks", "EKS_KUBECONFIG");
 const gkeProvider = provider("gke", "GKE_KUBECONFIG");
 
 export const gatewayHostnames: Record<string, pulumi.Output<string>> = {};
+// The links that ask for mesh-wide STRICT mTLS (default: the first). Two of them is a conflict the link refuses.
+const strictLinks = (config.get("strictMtls") ?? links[0]).split(",");
 for (const link of links) {
     const first = link === links[0];
     const crossMeshLink = new CrossMeshLink(link, {
@@ -84,13 +83,13 @@ for (const link of links) {
                   },
               }
             : {
-                  eksIstio: {
+                  eksExistingGateway: {
                       namespace: "istio-ingress",
                       selectorLabels: { istio: "ingressgateway", app: "istio-ingressgateway" },
                       serviceName: "istio-ingressgateway",
                       serviceAccount: "istio-ingressgateway",
                   },
-                  gkeIstio: {
+                  gkeExistingGateway: {
                       namespace: "istio-egress",
                       selectorLabels: { istio: "egressgateway", app: "istio-egressgateway" },
                       serviceName: "istio-egressgateway",
@@ -99,7 +98,8 @@ for (const link of links) {
               }),
         verify,
         // Mesh-wide settings belong to one link (the mesh's owner), not to each.
-        ...(first ? { strictMtls: true, eksAwsEgress: { awsServices: ["sts", "s3"] } } : {}),
+        ...(strictLinks.includes(link) ? { strictMtls: true } : {}),
+        ...(first ? { eksAwsEgress: { awsServices: [AwsService.Sts, AwsService.S3] } } : {}),
     });
     gatewayHostnames[link] = crossMeshLink.eksGatewayHostname;
 }
