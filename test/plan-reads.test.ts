@@ -43,3 +43,16 @@ test("the adopted gateway Service the stack reads is named in a comment, not app
         .filter((o) => o?.kind === "Service" && o.metadata?.name === "istio-ingressgateway");
     assert.deepEqual(services, [], "the read Service is not a manifest of the plan");
 });
+
+test("the adopted gateway's exposure is not claimed, and names the stack reads are not marked simulated", () => {
+    const topology = fs.readFileSync(path.join(out, "topology.md"), "utf8");
+    assert.match(
+        topology,
+        /nlb\["EKS gateway adopted Service istio-ingress\/istio-ingressgateway: its exposure is not in this plan<br\/>/,
+    );
+    assert.doesNotMatch(topology, /sources\(/);
+    // The read Service's name is the program's (its ID), though the simulator made up the rest of it.
+    const listed = fs.readFileSync(path.join(out, "simulated.yaml"), "utf8");
+    assert.doesNotMatch(listed, /value: istio-ingressgateway$/m);
+    assert.match(listed, /what: load balancer hostname of Service istio-ingress\/istio-ingressgateway/);
+});

@@ -272,3 +272,90 @@ test("--base must be a plan folder the new plan does not overwrite", () => {
     assert.match(run.stderr, /--base .*: not a plan folder outside --out/);
     assert.equal(read(a, "aws.yaml"), read(b, "aws.yaml"), "the base is left as it was");
 });
+
+const gatewayService = (annotations: Record<string, string>, spec: Record<string, unknown> = {}) => ({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "istio-ingressgateway", namespace: "istio-ingress", annotations },
+    spec: { type: "LoadBalancer", ports: [{ name: "https", port: 443, protocol: "TCP" }], ...spec },
+});
+const LBC = "service.beta.kubernetes.io/aws-load-balancer-type";
+const SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme";
+
+// The gateway Service as a plan holds it, and what the diagram must say about its load balancer.
+const EXPOSURE_CASES: { name: string; service?: Record<string, any>; label: string; sources?: string }[] = [
+    {
+        name: "internet-facing without source ranges",
+        service: gatewayService({ [LBC]: "external", [SCHEME]: "internet-facing" }),
+        label: "NLB, internet-facing, open to 0.0.0.0/0",
+        sources: "anyone on the internet: 0.0.0.0/0",
+    },
+    {
+        name: "internet-facing with source ranges",
+        service: gatewayService(
+            { [LBC]: "external", [SCHEME]: "internet-facing" },
+            { loadBalancerSourceRanges: ["203.0.113.0/28", "198.51.100.0/24"] },
+        ),
+        label: "NLB, internet-facing, source ranges 203.0.113.0/28, 198.51.100.0/24",
+        sources: "only 203.0.113.0/28, 198.51.100.0/24",
+    },
+    {
+        name: "source ranges as the annotation",
+        service: gatewayService({
+            [LBC]: "external",
+            [SCHEME]: "internet-facing",
+            "service.beta.kubernetes.io/load-balancer-source-ranges": "203.0.113.0/28",
+        }),
+        label: "NLB, internet-facing, source ranges 203.0.113.0/28",
+        sources: "only 203.0.113.0/28",
+    },
+    {
+        name: "internal scheme",
+        service: gatewayService({ [LBC]: "external", [SCHEME]: "internal" }),
+        label: "NLB, internal",
+    },
+    {
+        name: "no scheme, AWS Load Balancer Controller",
+        service: gatewayService({ [LBC]: "external" }),
+        label: "NLB, internal (no scheme annotation: the controller's default for a new NLB)",
+    },
+    {
+        name: "no annotations: the in-tree controller",
+        service: gatewayService({}),
+        label: "Classic ELB, internet-facing, open to 0.0.0.0/0",
+        sources: "anyone on the internet: 0.0.0.0/0",
+    },
+    {
+        name: "in-tree, internal annotation",
+        service: gatewayService({ "service.beta.kubernetes.io/aws-load-balancer-internal": "true" }),
+        label: "Classic ELB, internal",
+    },
+    {
+        name: "an adopted Service the plan does not hold",
+        label: "adopted Service istio-ingress/istio-ingressgateway: its exposure is not in this plan",
+    },
+];
+
+test("the diagram says how the gateway's load balancer is exposed, from its Service's spec and annotations", async () => {
+    const { gatewayExposure, mermaid } = await import("../tools/plan/diagram");
+    const topology = {
+        eksGatewayHostname: "nlb.example",
+        eksIngressGateway: "istio-ingressgateway.istio-ingress",
+        gkeEgressGateway: "istio-egressgateway.istio-egress",
+        services: [{ host: "a.external", upstreamHost: "a.internal", allowedSources: [{ namespace: "x" }] }],
+    };
+    for (const c of EXPOSURE_CASES) {
+        const exposure = gatewayExposure(c.service, "istio-ingress/istio-ingressgateway");
+        const text = mermaid(topology, { exposure });
+        assert.ok(text.includes(`nlb["EKS gateway ${c.label}<br/>nlb.example"]`), `${c.name}:\n${text}`);
+        if (c.sources) {
+            assert.ok(text.includes(`sources(["${c.sources}"])\n  sources -. "TCP 443" .-> nlb`), c.name);
+        } else assert.doesNotMatch(text, /sources/, c.name);
+        assert.equal(text.includes("style nlb stroke:#d00"), c.label.includes("open to 0.0.0.0/0"), c.name);
+    }
+});
+
+test("the dev plan's diagram says its NLB is internet-facing and open to 0.0.0.0/0 (no consumerEgressCidrs)", () => {
+    assert.match(read(a, "topology.md"), /nlb\["EKS gateway NLB, internet-facing, open to 0\.0\.0\.0\/0<br\/>/);
+    assert.match(read(a, "topology.md"), /sources\(\["anyone on the internet: 0\.0\.0\.0\/0"\]\)/);
+});

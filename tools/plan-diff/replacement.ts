@@ -5,7 +5,7 @@
 // (apiVersion, kind, namespace, name) is the plan's key, so a renamed object is a delete and a create. A named
 // object that is replaced is deleted before its replacement is created (same name): it is absent in between.
 // Secrets and ConfigMaps: their data forces a replacement unless the provider has enableSecretMutable /
-// enableConfigMapMutable (crossmesh's LINK_PROVIDER_SETTINGS set the first) and the object is not `immutable`.
+// enableConfigMapMutable (the plan's providers.yaml) and the object is not `immutable`.
 //
 // AWS: the fields the AWS provider marks ForceNew (terraform-provider-aws schemas) for the types crossmesh creates.
 // TLS: every input of the tls provider's resources forces a new key or certificate, except earlyRenewalHours.

@@ -1,6 +1,7 @@
 // A Mermaid diagram of one link: who may call each exported host in GKE, the egress gateway, the mTLS
 // hop to the EKS gateway's load balancer, and the upstreams (the shared ALB → a Lambda per Host, or an
-// existing service). Values only the simulator made up (the load balancers' hostnames, auto-named functions)
+// existing service). The gateway's load balancer says how it is exposed, read from its Service in the plan
+// (gatewayExposure). Values only the simulator made up (the load balancers' hostnames, auto-named functions)
 // are drawn as `[simulated: <what>]`.
 
 import type { LinkTopology } from "../../components/cross-mesh-link";
@@ -13,6 +14,60 @@ export interface DiagramOptions {
     simulated?: Simulated;
     /** Collects the simulated values the diagram replaced. */
     shown?: Set<string>;
+    /** How the EKS gateway's load balancer is exposed (gatewayExposure); unsaid when absent. */
+    exposure?: Exposure;
+}
+
+/** How the EKS gateway's load balancer is exposed: what the diagram says on it. */
+export interface Exposure {
+    /** "NLB, internet-facing, open to 0.0.0.0/0", "NLB, internal", … */
+    label: string;
+    /** Who may connect, when it is internet-facing: "0.0.0.0/0" or the source ranges. */
+    sources?: string[];
+    /** Its ports, "TCP 443". */
+    ports: string[];
+}
+
+const ANNOTATION = "service.beta.kubernetes.io/";
+
+/**
+ * How a LoadBalancer Service is exposed on AWS, from its spec and annotations as the plan has them. The AWS Load
+ * Balancer Controller (aws-load-balancer-type external/nlb-ip, or the service.k8s.aws/nlb class) makes an NLB,
+ * internal unless aws-load-balancer-scheme says internet-facing (its default since v2.2; an existing NLB keeps its
+ * scheme when the annotation is absent); the in-tree controller makes an internet-facing load balancer unless
+ * aws-load-balancer-internal is set. Sources: spec.loadBalancerSourceRanges, else the
+ * load-balancer-source-ranges annotation, else anyone (0.0.0.0/0). `undefined`: a Service the plan does not hold
+ * (an adopted gateway's, read not managed).
+ */
+export function gatewayExposure(service: Record<string, any> | undefined, name: string): Exposure {
+    if (!service) return { label: `adopted Service ${name}: its exposure is not in this plan`, ports: [] };
+    const spec = service.spec ?? {};
+    const a: Record<string, string> = service.metadata?.annotations ?? {};
+    const ports = (spec.ports ?? []).map((p: any) => `${p.protocol ?? "TCP"} ${p.port}`);
+    if (spec.type !== "LoadBalancer") return { label: `no load balancer (Service type ${spec.type ?? "ClusterIP"})`, ports };
+    const controller =
+        ["external", "nlb-ip"].includes(a[`${ANNOTATION}aws-load-balancer-type`] ?? "") ||
+        spec.loadBalancerClass === "service.k8s.aws/nlb";
+    const kind = controller || a[`${ANNOTATION}aws-load-balancer-type`] === "nlb" ? "NLB" : "Classic ELB";
+    const internalAnnotation = a[`${ANNOTATION}aws-load-balancer-internal`];
+    const scheme =
+        a[`${ANNOTATION}aws-load-balancer-scheme`] ??
+        (internalAnnotation !== undefined && internalAnnotation !== "false"
+            ? "internal"
+            : controller
+              ? "internal (no scheme annotation: the controller's default for a new NLB)"
+              : "internet-facing");
+    const ranges: string[] =
+        spec.loadBalancerSourceRanges ??
+        (a[`${ANNOTATION}load-balancer-source-ranges`] ?? "")
+            .split(",")
+            .map((r) => r.trim())
+            .filter(Boolean);
+    if (scheme !== "internet-facing")
+        return { label: `${kind}, ${scheme}${ranges.length ? `, source ranges ${ranges.join(", ")}` : ""}`, ports };
+    return ranges.length
+        ? { label: `${kind}, internet-facing, source ranges ${ranges.join(", ")}`, sources: ranges, ports }
+        : { label: `${kind}, internet-facing, open to 0.0.0.0/0`, sources: ["0.0.0.0/0"], ports };
 }
 
 const id = (s: string) => s.replace(/[^a-zA-Z0-9]/g, "_");
@@ -33,7 +88,15 @@ export function mermaid(t: Topology, options: DiagramOptions = {}): string {
     for (const [nodeId, who] of [...callers].sort()) lines.push(`    ${nodeId}["workloads ${label(who)}"]`);
     lines.push(`    egw["egress gateway ${label(t.gkeEgressGateway)}"]`);
     lines.push("  end");
-    lines.push(`  nlb["EKS gateway load balancer<br/>${label(t.eksGatewayHostname)}"]`);
+    const exposure = options.exposure;
+    lines.push(`  nlb["EKS gateway ${exposure ? label(exposure.label) : "load balancer"}<br/>${label(t.eksGatewayHostname)}"]`);
+    if (exposure?.sources) {
+        // Who may connect to it: the internet, or only the source ranges.
+        const open = exposure.sources.includes("0.0.0.0/0");
+        lines.push(`  sources(["${open ? "anyone on the internet: 0.0.0.0/0" : `only ${label(exposure.sources.join(", "))}`}"])`);
+        lines.push(`  sources -. "${label(exposure.ports.join(", ") || "connects")}" .-> nlb`);
+        if (open) lines.push("  style nlb stroke:#d00,stroke-width:3px");
+    }
     lines.push("  subgraph EKS[\"EKS VPC\"]");
     lines.push(`    igw["ingress gateway ${label(t.eksIngressGateway)}"]`);
     // One node per upstream: the Lambda-backed hosts share an ALB, which routes by Host to each function.

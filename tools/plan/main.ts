@@ -20,7 +20,7 @@ import { defaultWorld } from "../simulator/world";
 import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
 import { clusterPlans, cloudResources, kubernetesSettings, redact } from "./extract";
 import { diffStack, isPlanFolder, readPlan, renderText } from "../plan-diff/diff";
-import { Topology, mermaid } from "./diagram";
+import { Topology, gatewayExposure, mermaid } from "./diagram";
 import { runAt } from "./clock";
 import { Simulated, markedYaml } from "./simulated";
 
@@ -82,7 +82,15 @@ async function main() {
     const stackResource = run.graph.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     write("outputs.yaml", yaml(redact(stackResource?.rawOutputs ?? {})));
     const topology = (run.outputs.topology ?? undefined) as Topology | undefined;
-    if (topology) write("topology.md", "```mermaid\n" + mermaid(topology, { simulated, shown }) + "```\n");
+    if (topology) {
+        // The gateway's load balancer Service ("<name>.<namespace>"), if this stack manages it.
+        const [name, namespace] = topology.eksIngressGateway.split(".", 2);
+        const service = Object.values(plans)
+            .flatMap((p) => p.manifests)
+            .find((m: any) => m.kind === "Service" && m.metadata?.name === name && m.metadata?.namespace === namespace);
+        const exposure = gatewayExposure(service, `${namespace}/${name}`);
+        write("topology.md", "```mermaid\n" + mermaid(topology, { simulated, shown, exposure }) + "```\n");
+    }
     // The legend of the marks: each simulated value the plan shows, by what it stands for.
     const legend = [...shown].map((value) => ({
         what: simulated.get(value)!,
