@@ -15,11 +15,12 @@ const DOCS = [
     "docs/ARCHITECTURE.md",
     "docs/operating.md",
     "docs/istio-production.md",
+    "examples/README.md",
     "test/engine/README.md",
     "test/real/README.md",
 ];
 /** What a user reads to use the package: the names there must be importable. */
-const USER_DOCS = ["README.md", "docs/operating.md", "docs/istio-production.md"];
+const USER_DOCS = ["README.md", "docs/operating.md", "docs/istio-production.md", "examples/README.md"];
 
 const text = (doc: string) => fs.readFileSync(path.join(ROOT, doc), "utf8");
 const exists = (p: string) => fs.existsSync(path.join(ROOT, p));
