@@ -121,6 +121,13 @@ const SIMULATED_CASES: { file: string; line: RegExp; what: string }[] = [
         what: "auto-name (random suffix) of Function crossmesh-lambdas-lambda-external-fn",
     },
     { file: "outputs.yaml", line: /^ {2}server: 2026-/, what: "certificate time on the simulator's clock" },
+    // A name the program derives from the simulator's certificates (a content-addressed Secret), where it is
+    // defined and where the gateway refers to it.
+    {
+        file: "eks.yaml",
+        line: /^ {2}name: crossmesh-link-[0-9a-f]+ |credentialName: crossmesh-link-/,
+        what: "content-addressed name of Secret crossmesh-link (a hash of the simulator's certificates)",
+    },
 ];
 
 test("each value only the simulator made up is marked where it appears, with what it stands for", () => {

@@ -1,6 +1,7 @@
 // Turns a recorded simulation into what a reviewer reads: Kubernetes manifests per cluster, Helm
 // releases, and a summary of the AWS resources, with secrets and key material redacted. Pure
 // functions of the recorded graph, ordered deterministically.
+import { createHash } from "node:crypto";
 import { GraphRecorder, RecordedResource, SECRET_SIG, unsecret } from "../simulator/recorder";
 
 export const REDACTED = "[secret]";
@@ -95,6 +96,34 @@ export function kubernetesSettings(graph: GraphRecorder): Record<string, Record<
         };
     }
     return settings;
+}
+
+/**
+ * Names the program derives from the simulator's certificates: an immutable Secret named `<family>-<hex>` where
+ * the hex starts the SHA-256 of its own certificates, joined by newlines in some order (crossmesh's
+ * content-addressed credential Secrets). Checked against the Secret's content, never guessed from the shape alone.
+ * A real deployment hashes other certificates; the simulator issues the same ones for the same program, so these
+ * are compared by value: a new name is a new certificate.
+ */
+export function contentHashedNames(graph: GraphRecorder): { value: string; what: string }[] {
+    const found: { value: string; what: string }[] = [];
+    for (const r of graph.ofType("kubernetes:core/v1:Secret")) {
+        const o = unsecret(r.rawInputs) as Record<string, any>;
+        const name = String(o.metadata?.name ?? "");
+        const m = /^(.+)-([0-9a-f]{6,64})$/.exec(name);
+        if (!m || o.immutable !== true) continue;
+        const values = [
+            ...Object.values<string>(o.stringData ?? {}),
+            ...Object.values<string>(o.data ?? {}).map((v) => Buffer.from(v, "base64").toString("utf8")),
+        ].filter((v) => v.includes("-----BEGIN CERTIFICATE-----"));
+        const orders = (xs: string[]): string[][] =>
+            xs.length === 0 ? [[]] : xs.flatMap((x, i) => orders(xs.filter((_, j) => j !== i)).map((o) => [x, ...o]));
+        const subsets = orders(values).flatMap((o) => o.map((_, i) => o.slice(0, i + 1)));
+        const hashes = (xs: string[]) => createHash("sha256").update(xs.join("\n")).digest("hex");
+        if (subsets.some((xs) => hashes(xs).startsWith(m[2]!)))
+            found.push({ value: name, what: `content-addressed name of Secret ${m[1]} (a hash of the simulator's certificates)` });
+    }
+    return found;
 }
 
 /** AWS (and certificate) resources: type, Pulumi name, inputs as sent, redacted. */

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { defaultWorld } from "../simulator/world";
 import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
-import { clusterPlans, cloudResources, kubernetesSettings, redact } from "./extract";
+import { clusterPlans, cloudResources, contentHashedNames, kubernetesSettings, redact } from "./extract";
 import { diffStack, isPlanFolder, readPlan, renderText } from "../plan-diff/diff";
 import { Topology, gatewayExposure, mermaid } from "./diagram";
 import { runAt } from "./clock";
@@ -53,7 +53,10 @@ async function main() {
     fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
     const plans = clusterPlans(run.graph);
-    const invented = run.simulator.invented.entries();
+    const invented = [
+        ...run.simulator.invented.entries(),
+        ...contentHashedNames(run.graph).map((n) => ({ ...n, byValue: true })),
+    ];
     const simulated: Simulated = new Map(invented.map((v) => [v.value, v.what]));
     const byValue = new Set(invented.filter((v) => v.byValue).map((v) => v.value));
     const shown = new Set<string>(); // the simulated values the plan files show

@@ -60,11 +60,11 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             case "pulumi:providers:random":
                 return { id: digest(`provider/${name}`, 36), state: inputs };
             case "tls:index/privateKey:PrivateKey": {
-                const state = tls.privateKey(inputs);
+                const state = tls.privateKey(inputs, name);
                 return { id: state.id, state };
             }
             case "tls:index/selfSignedCert:SelfSignedCert": {
-                const state = await tls.selfSignedCert(inputs, clock);
+                const state = await tls.selfSignedCert(inputs, clock, name);
                 return { id: state.id, state };
             }
             case "tls:index/certRequest:CertRequest": {
@@ -72,7 +72,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
                 return { id: digest(state.certRequestPem, 40), state };
             }
             case "tls:index/locallySignedCert:LocallySignedCert": {
-                const state = await tls.locallySignedCert(inputs, clock);
+                const state = await tls.locallySignedCert(inputs, clock, name);
                 return { id: state.id, state };
             }
             case "random:index/randomId:RandomId": {

@@ -1,14 +1,117 @@
 // The `tls` provider, for real: keys from node:crypto, certificates and CSRs from @peculiar/x509.
 // Field names and semantics follow the Terraform/Pulumi tls provider (PEM encodings, allowed_uses,
 // validity and early-renewal windows), so what tests do with the output is what a real handshake does.
+//
+// Given a seed (the resource's name, as the simulator passes it), a key, a serial number and an ECDSA signature
+// are derived from it and the inputs instead of drawn at random: the same program on the same clock issues the
+// same certificates, as one real stack keeps its keys and certificates from one `up` to the next. The offline
+// plan relies on it: what is named by a hash of a certificate (content-addressed Secrets) stays the same for
+// the same program, and changes when the certificate would. RSA keys stay random (no seeded prime search).
 import "reflect-metadata"; // @peculiar/x509 resolves its ASN.1 codecs through tsyringe
 import * as crypto from "node:crypto";
 import * as x509 from "@peculiar/x509";
 import { Clock } from "./world";
 
 type CryptoKey = crypto.webcrypto.CryptoKey;
-x509.cryptoProvider.set(crypto.webcrypto as any);
 const subtle = crypto.webcrypto.subtle;
+
+/** Curve orders and node's ECDH names: what a derived key and a deterministic ECDSA signature need. */
+const EC: Record<string, { n: bigint; ecdh: string; bytes: number }> = {
+    "P-256": {
+        n: BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"),
+        ecdh: "prime256v1",
+        bytes: 32,
+    },
+    "P-384": {
+        n: BigInt("0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973"),
+        ecdh: "secp384r1",
+        bytes: 48,
+    },
+    "P-521": {
+        n: BigInt(
+            "0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+        ),
+        ecdh: "secp521r1",
+        bytes: 66,
+    },
+};
+
+const big = (b: Buffer) => BigInt(`0x${b.toString("hex") || "0"}`);
+const bytesOf = (v: bigint, length: number) => Buffer.from(v.toString(16).padStart(length * 2, "0"), "hex");
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+    let r = 1n;
+    for (b %= m; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
+    return r;
+}
+/** A scalar in [1, n-1] from a seed, long enough for any curve. */
+function scalar(seed: string | Buffer, n: bigint): bigint {
+    const wide = Buffer.concat([0, 1].map((i) => crypto.createHmac("sha512", seed).update(String(i)).digest()));
+    return (big(wide) % (n - 1n)) + 1n;
+}
+
+/** An EC private key whose scalar derives from `seed`; node's ECDH computes its public point. */
+function derivedEcKey(curve: string, seed: string): crypto.KeyObject {
+    const { n, ecdh, bytes } = EC[curve]!;
+    const d = bytesOf(scalar(seed, n), bytes);
+    const point = crypto.createECDH(ecdh);
+    point.setPrivateKey(d);
+    const pub = point.getPublicKey(); // 04 || x || y
+    const b64 = (b: Buffer) => b.toString("base64url");
+    const jwk = {
+        kty: "EC",
+        crv: curve,
+        d: b64(d),
+        x: b64(pub.subarray(1, 1 + bytes)),
+        y: b64(pub.subarray(1 + bytes)),
+    };
+    return crypto.createPrivateKey({ key: jwk, format: "jwk" });
+}
+
+/**
+ * An ECDSA signature (IEEE P1363 r||s, as WebCrypto returns it) with a nonce derived from the key and the message
+ * (in the spirit of RFC 6979): the same key signing the same bytes gives the same signature. k·G comes from node's
+ * ECDH (the "public key" of k), the rest is arithmetic modulo the curve order.
+ */
+function deterministicEcdsa(key: crypto.KeyObject, hash: string, data: Buffer): Buffer {
+    const jwk = key.export({ format: "jwk" });
+    const { n, ecdh, bytes } = EC[jwk.crv!]!;
+    const d = big(Buffer.from(jwk.d!, "base64url"));
+    const digest = crypto.createHash(hash.replace("-", "").toLowerCase()).update(data).digest();
+    const excess = digest.length * 8 - n.toString(2).length;
+    const z = excess > 0 ? big(digest) >> BigInt(excess) : big(digest);
+    for (let attempt = 0; ; attempt++) {
+        const k = scalar(Buffer.concat([bytesOf(d, bytes), digest, Buffer.from([attempt])]), n);
+        const kg = crypto.createECDH(ecdh);
+        kg.setPrivateKey(bytesOf(k, bytes));
+        const r = big(kg.getPublicKey().subarray(1, 1 + bytes)) % n;
+        const s = (modPow(k, n - 2n, n) * (z + r * d)) % n;
+        if (r !== 0n && s !== 0n) return Buffer.concat([bytesOf(r, bytes), bytesOf(s, bytes)]);
+    }
+}
+
+// WebCrypto for @peculiar/x509, its ECDSA signatures deterministic (above); everything else is node's.
+x509.cryptoProvider.set({
+    getRandomValues: crypto.webcrypto.getRandomValues.bind(crypto.webcrypto),
+    randomUUID: crypto.webcrypto.randomUUID.bind(crypto.webcrypto),
+    subtle: new Proxy(subtle, {
+        get(target, prop) {
+            if (prop !== "sign") return (target as any)[prop].bind(target);
+            return async (algorithm: any, key: CryptoKey, data: ArrayBuffer | ArrayBufferView) => {
+                // A key WebCrypto will not export (made outside the simulator) is signed by node, at random.
+                if (algorithm?.name !== "ECDSA" || !key.extractable) return target.sign(algorithm, key, data);
+                const pkcs8 = Buffer.from(await target.exportKey("pkcs8", key));
+                const keyObject = crypto.createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" });
+                const bytes = Buffer.from(
+                    ArrayBuffer.isView(data)
+                        ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
+                        : data,
+                );
+                const signature = deterministicEcdsa(keyObject, algorithm.hash?.name ?? algorithm.hash, bytes);
+                return signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength);
+            };
+        },
+    }),
+} as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 type Inputs = Record<string, any>;
 
@@ -18,8 +121,11 @@ const CURVES: Record<string, { named: string; hash: string }> = {
     P521: { named: "P-521", hash: "SHA-512" },
 };
 
-/** tls.PrivateKey: RSA (rsaBits, default 2048) or ECDSA (ecdsaCurve, default P224 as in the provider). */
-export function privateKey(inputs: Inputs): Inputs {
+/**
+ * tls.PrivateKey: RSA (rsaBits, default 2048) or ECDSA (ecdsaCurve, default P224 as in the provider). With a seed,
+ * an ECDSA or ED25519 key derives from it and the inputs.
+ */
+export function privateKey(inputs: Inputs, seed?: string): Inputs {
     const algorithm: string = inputs.algorithm;
     let keyObject: crypto.KeyObject;
     let state: Inputs;
@@ -33,10 +139,24 @@ export function privateKey(inputs: Inputs): Inputs {
         const curve = CURVES[ecdsaCurve];
         if (!curve)
             throw new Error(`tls: ecdsa_curve ${ecdsaCurve} is not modelled by the simulator (P256, P384, P521 are)`);
-        keyObject = crypto.generateKeyPairSync("ec", { namedCurve: curve.named }).privateKey;
+        keyObject =
+            seed === undefined
+                ? crypto.generateKeyPairSync("ec", { namedCurve: curve.named }).privateKey
+                : derivedEcKey(curve.named, `key/${seed}/${ecdsaCurve}`);
         state = { ecdsaCurve, privateKeyPem: keyObject.export({ type: "sec1", format: "pem" }) };
     } else if (algorithm === "ED25519") {
-        keyObject = crypto.generateKeyPairSync("ed25519").privateKey;
+        // A PKCS#8 Ed25519 key is a fixed prefix and its 32-byte seed.
+        keyObject =
+            seed === undefined
+                ? crypto.generateKeyPairSync("ed25519").privateKey
+                : crypto.createPrivateKey({
+                      key: Buffer.concat([
+                          Buffer.from("302e020100300506032b657004220420", "hex"),
+                          crypto.createHash("sha256").update(`key/${seed}/ED25519`).digest(),
+                      ]),
+                      format: "der",
+                      type: "pkcs8",
+                  });
         state = { privateKeyPem: keyObject.export({ type: "pkcs8", format: "pem" }) };
     } else {
         throw new Error(`tls: invalid algorithm "${algorithm}" (RSA, ECDSA, ED25519)`);
@@ -181,14 +301,23 @@ function validity(inputs: Inputs, clock: Clock) {
     };
 }
 
-function serial(): string {
-    const bytes = crypto.randomBytes(16);
+/** A certificate serial: random, or from the seed and what the certificate says (so a renewal gets a new one). */
+function serial(seed: string | undefined, inputs: Inputs, notBefore: Date): string {
+    const bytes =
+        seed === undefined
+            ? crypto.randomBytes(16)
+            : crypto
+                  .createHash("sha256")
+                  .update(JSON.stringify([seed, inputs, notBefore.toISOString()]))
+                  .digest()
+                  .subarray(0, 16);
     bytes[0] &= 0x7f; // positive INTEGER
+    bytes[0] |= 0x01; // and never zero
     return bytes.toString("hex");
 }
 
 /** tls.SelfSignedCert. */
-export async function selfSignedCert(inputs: Inputs, clock: Clock): Promise<Inputs> {
+export async function selfSignedCert(inputs: Inputs, clock: Clock, seed?: string): Promise<Inputs> {
     const keys = await importKeyPair(inputs.privateKeyPem);
     const { notBefore, notAfter, state } = validity(inputs, clock);
     const extensions: x509.Extension[] = [
@@ -199,7 +328,7 @@ export async function selfSignedCert(inputs: Inputs, clock: Clock): Promise<Inpu
     if (inputs.setSubjectKeyId) extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
     if (inputs.setAuthorityKeyId) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(keys.publicKey));
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
-        serialNumber: serial(),
+        serialNumber: serial(seed, inputs, notBefore),
         name: subjectName(inputs.subject),
         notBefore,
         notAfter,
@@ -229,7 +358,7 @@ export async function certRequest(inputs: Inputs): Promise<Inputs> {
 }
 
 /** tls.LocallySignedCert: signs the CSR's public key, subject and SANs with the CA's key. */
-export async function locallySignedCert(inputs: Inputs, clock: Clock): Promise<Inputs> {
+export async function locallySignedCert(inputs: Inputs, clock: Clock, seed?: string): Promise<Inputs> {
     const csr = new x509.Pkcs10CertificateRequest(inputs.certRequestPem);
     if (!(await csr.verify())) throw new Error("tls: cert_request_pem: the CSR's signature does not verify");
     const ca = new x509.X509Certificate(inputs.caCertPem);
@@ -249,7 +378,7 @@ export async function locallySignedCert(inputs: Inputs, clock: Clock): Promise<I
     ];
     if (inputs.setSubjectKeyId) extensions.push(await x509.SubjectKeyIdentifierExtension.create(csr.publicKey));
     const cert = await x509.X509CertificateGenerator.create({
-        serialNumber: serial(),
+        serialNumber: serial(seed, inputs, notBefore),
         subject: csr.subjectName,
         issuer: ca.subjectName,
         notBefore,
