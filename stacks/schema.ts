@@ -83,6 +83,7 @@ const istio = z
         chartRepository: z.string().optional(),
         imageRegistry: z.string().optional(),
         imagePullSecrets: z.array(z.string()).optional(),
+        retainedVersions: z.array(z.string()).optional(),
         eksValues: z
             .object({ base: chartValues.optional(), istiod: chartValues.optional(), gateway: chartValues.optional() })
             .strict()

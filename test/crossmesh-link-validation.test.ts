@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { startSimulation } from "../tools/simulator";
 import { expectRefused } from "./support/refused";
+import { runFixture } from "./support/run-fixture";
 
 const sim = startSimulation();
 
@@ -40,6 +41,12 @@ test("one provider for both clusters", async () => {
 });
 test("a GKE trust domain of cluster.local", () =>
     rejects({ gkeTrustDomain: "cluster.local" }, "gkeTrustDomain", /Istio rewrites cluster\.local principals/));
+test("an adopted GKE mesh on cluster.local: the refusal says the mesh must move to its own trust domain first, and how", () =>
+    rejects(
+        { gkeTrustDomain: "cluster.local", gkeExistingGateway: { ...adopted, namespace: "istio-egress" } },
+        "gkeTrustDomain",
+        /adopted mesh must run a distinct trust domain: move it first \(meshConfig\.trustDomain, with trustDomainAliases/,
+    ));
 test("the same trust domain on both sides", () =>
     rejects(
         { eksTrustDomain: "a.example.org", gkeTrustDomain: "a.example.org" },
@@ -64,6 +71,18 @@ for (const [old, renamed] of [
             new RegExp(`renamed to ${renamed} in crossmesh 1\\.0.*its value stays the same`),
         ));
 }
+test("a retained Istio version is checked on the link's own path (istio.retainedVersions)", async () => {
+    await rejects(
+        { istioVersion: "1.30.3", istio: { retainedVersions: ["1.30.1"] } },
+        "istio.retainedVersions[0]",
+        /the one being installed/,
+    );
+    await rejects(
+        { istioVersion: "1.30.3", istio: { retainedVersions: ["1.29.99"] } },
+        "istio.retainedVersions[0]",
+        /1\.29\.99/,
+    );
+});
 test("registryOnly with both meshes adopted", () =>
     rejects(
         {
@@ -231,5 +250,30 @@ test("a second link asking for STRICT mTLS on a mesh another link already owns i
     assert.match(
         reason,
         /PeerAuthentication istio-system\/default, which IstioInstall "payments-gke-istio" already creates/,
+    );
+});
+
+test("an awsRegion other than the AWS provider's fails the deployment, naming the provider's region", () => {
+    // The simulated AWS provider is in eu-west-1, as its getRegion answers; each program runs in its own process.
+    const run = (awsRegion: string) =>
+        runFixture<{ errors: string[] }>(
+            "run-link.ts",
+            JSON.stringify({
+                eksClusterName: "eks-lab5",
+                awsRegion,
+                eksAwsEgress: { awsServices: ["sts"] },
+                consumerEgressCidrs: ["203.0.113.0/28"],
+                services: [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }],
+            }),
+        ).errors;
+    assert.deepEqual(run("eu-west-1"), [], "the provider's own region passes");
+    const errors = run("us-east-1");
+    assert.ok(
+        errors.some((e) =>
+            /"us-east-1" is not the region of the AWS provider the link uses \("eu-west-1"\).*Set awsRegion to "eu-west-1"/.test(
+                e,
+            ),
+        ),
+        errors.join("\n"),
     );
 });

@@ -79,6 +79,9 @@ function asSpec(r: PlannedRelease): ReleaseSpec {
 const REAL_HOME = process.env.REAL_HOME ?? path.join(os.homedir(), ".cache", "crossmesh-real-validators");
 const HELM = path.join(REAL_HOME, "bin", "helm");
 const CHARTS = path.join(REAL_HOME, "work", "charts", DEFAULT_ISTIO_VERSION);
+/** Istio's charts of one version (`test/real/build.sh charts` exports 1.30.3 and 1.29.2). */
+const chartsOf = (version: string) => path.join(REAL_HOME, "work", "charts", version);
+const PREVIOUS_VERSION = "1.29.2";
 
 function missing(): string | undefined {
     if (!fs.existsSync(HELM)) return `no real helm at ${HELM} (build it: test/real/build.sh helm charts)`;
@@ -105,7 +108,7 @@ function render(r: ReleaseSpec): Obj[] {
     fs.writeFileSync(valuesFile, JSON.stringify(r.values));
     const run = spawnSync(
         HELM,
-        ["template", r.name, path.join(CHARTS, r.chart), "--namespace", r.namespace, "-f", valuesFile],
+        ["template", r.name, path.join(chartsOf(r.version), r.chart), "--namespace", r.namespace, "-f", valuesFile],
         { encoding: "utf8", maxBuffer: 64 << 20 },
     );
     fs.rmSync(dir, { recursive: true, force: true });
@@ -377,5 +380,51 @@ test(
             assert.equal(ours.metadata.name, chartTag.metadata.name);
             assert.equal(ours.metadata.labels["istio.io/tag"], chartTag.metadata.labels?.["istio.io/tag"]);
         }
+    },
+);
+
+const canarySkip =
+    skip ??
+    (fs.existsSync(path.join(chartsOf(PREVIOUS_VERSION), "istiod", "Chart.yaml"))
+        ? undefined
+        : `no ${PREVIOUS_VERSION} charts`);
+
+test(
+    `a canary upgrade (${PREVIOUS_VERSION} retained while ${DEFAULT_ISTIO_VERSION} installs): both istiods render clean with their own charts, side by side without a clash; the gateway runs the new revision`,
+    { skip: canarySkip },
+    () => {
+        const specs = releasePlan(installSettings("egress", { retainedVersions: [PREVIOUS_VERSION] }));
+        assert.deepEqual(
+            specs.map((r) => `${r.chart} ${r.name} ${r.version}`),
+            [
+                `base istio-base ${DEFAULT_ISTIO_VERSION}`,
+                `istiod istiod-1-30 ${DEFAULT_ISTIO_VERSION}`,
+                `istiod istiod-1-29 ${PREVIOUS_VERSION}`,
+                `gateway istio-egressgateway ${DEFAULT_ISTIO_VERSION}`,
+            ],
+        );
+        const rendered = specs.map((r) => ({ r, objects: render(r) }));
+        const [current, retained] = rendered.filter((x) => x.r.chart === "istiod");
+        for (const { r, objects } of [current, retained]) {
+            const deployment = one(objects, "Deployment", "istiod");
+            assert.equal(deployment.metadata.labels?.["istio.io/rev"], r.name.replace("istiod-", ""), r.name);
+            assert.match(deployment.spec.template.spec.containers[0].image, new RegExp(`pilot:${r.version}$`));
+        }
+        // Two revisions installed at once must not fight over any cluster-scoped or istio-system object.
+        const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+        const clash = current.objects.map(key).filter((k) => retained.objects.map(key).includes(k));
+        assert.deepEqual(clash, [], "no object rendered by both revisions");
+        assert.equal(
+            [current, retained].some(({ objects }) =>
+                objects.some((o) => o.metadata.name === "istio-revision-tag-default"),
+            ),
+            false,
+            "neither release renders the tag: crossmesh keeps it, on the new revision",
+        );
+        const gateway = rendered.find((x) => x.r.chart === "gateway")!;
+        assert.equal(
+            one(gateway.objects, "Deployment", "gateway").spec.template.metadata.labels["istio.io/rev"],
+            "1-30",
+        );
     },
 );

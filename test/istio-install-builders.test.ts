@@ -29,6 +29,7 @@ const settings: InstallSettings = {
     chartRepository: "https://istio-release.storage.googleapis.com/charts",
     imagePullSecrets: [],
     extraValues: {},
+    retainedVersions: [],
 };
 
 test("one revision per minor version", () => {

@@ -75,7 +75,7 @@ if (process.env.ISTIO_INSTALL_PROGRAM) {
                 .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
                 .map((r) => r.name)
                 .sort(),
-            ["program-base", "program-gateway", "program-istiod"],
+            ["program-base", "program-gateway", "program-istiod-1-30"],
         );
     });
 }

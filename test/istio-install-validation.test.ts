@@ -154,3 +154,41 @@ test("adoptExisting without existingGateway", () =>
         "existingGateway",
         /describe the running gateway/,
     ));
+
+// retainedVersions: a canary keeps other revisions' istiods; each entry must be a real, other revision.
+for (const [what, over, path, fix] of [
+    [
+        "the version being installed",
+        { retainedVersions: ["1.30.1"] },
+        "retainedVersions[0]",
+        /revision 1-30, the one being installed/,
+    ],
+    [
+        "two versions of one revision",
+        { retainedVersions: ["1.29.1", "1.29.2"] },
+        "retainedVersions[1]",
+        /like retainedVersions\[0\]; keep one version per revision/,
+    ],
+    ["not a version", { retainedVersions: ["1.29"] }, "retainedVersions[0]", /not an Istio release version/],
+    ["not a list", { retainedVersions: "1.29.2" }, "retainedVersions", /plain list of versions/],
+] as const) {
+    test(`retainedVersions: ${what} is refused`, () =>
+        rejects({ gatewayRole: "egress", version: "1.30.3", ...over }, path, fix));
+}
+test("retainedVersions on an adopted mesh is refused (crossmesh installs no istiod there)", () =>
+    rejects(
+        {
+            gatewayRole: "egress",
+            adoptExisting: true,
+            trustDomain: "gke.example",
+            existingGateway: {
+                namespace: "istio-egress",
+                selectorLabels: { istio: "egressgateway" },
+                serviceName: "gw",
+                serviceAccount: "gw",
+            },
+            retainedVersions: ["1.29.2"],
+        },
+        "retainedVersions",
+        /applies only when crossmesh installs Istio/,
+    ));

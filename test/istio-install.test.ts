@@ -81,7 +81,7 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
 
     const expected = [
         { suffix: "base", chart: "base", release: "istio-base", namespace: "istio-system" },
-        { suffix: "istiod", chart: "istiod", release: "istiod-1-30", namespace: "istio-system" },
+        { suffix: "istiod-1-30", chart: "istiod", release: "istiod-1-30", namespace: "istio-system" },
         { suffix: "gateway", chart: "gateway", release: "istio-ingressgateway", namespace: "istio-ingress" },
     ];
     for (const e of expected) {
@@ -94,7 +94,7 @@ test("EKS ingress: base, istiod and gateway from the official repo, pinned to 1.
     }
 
     assert.deepEqual(inputs(child(RELEASE, "base")).values, { defaultRevision: "1-30" });
-    assert.deepEqual(inputs(child(RELEASE, "istiod")).values, {
+    assert.deepEqual(inputs(child(RELEASE, "istiod-1-30")).values, {
         revision: "1-30",
         meshConfig: {
             trustDomain: "eks.example.internal",
@@ -126,7 +126,7 @@ test("EKS graph: istiod waits for base, the gateway for istiod; the NLB Service 
     const eks = await cluster("eks");
     const { children, child } = await deploy("eks-graph", { gatewayRole: "ingress" }, { provider: eks.provider });
     const base = child(RELEASE, "base");
-    const istiod = child(RELEASE, "istiod");
+    const istiod = child(RELEASE, "istiod-1-30");
     const gateway = child(RELEASE, "gateway");
     const service = child(SERVICE, "load-balancer");
     const gatewayNamespace = child(NAMESPACE, "gateway-namespace");
@@ -227,7 +227,7 @@ test("objects placed in the gateway namespace wait for istiod (CRDs, validating 
     await settle();
     const secret = sim.graph.one("kubernetes:core/v1:Secret", "consumer-secret");
     const configMap = sim.graph.one("kubernetes:core/v1:ConfigMap", "consumer-of-hostname");
-    assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-istiod")));
+    assert.ok(sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-istiod-1-30")));
     assert.ok(
         sim.graph.waitsFor(secret, sim.graph.one(RELEASE, "eks-consumer-base")),
         "the CRDs come with base, before istiod",
@@ -242,7 +242,7 @@ test("objects placed in the gateway namespace wait for istiod (CRDs, validating 
         "a reader of the hostname waits for the Service",
     );
     assert.equal(
-        sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-istiod")),
+        sim.graph.waitsFor(configMap, sim.graph.one(RELEASE, "eks-consumer-istiod-1-30")),
         false,
         "…and not for the install",
     );
@@ -269,7 +269,7 @@ test("GKE egress: ClusterIP gateway in istio-egress, REGISTRY_ONLY when asked, n
         podDisruptionBudget: { minAvailable: 1 },
         topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
     });
-    const istiod = inputs(child(RELEASE, "istiod")).values;
+    const istiod = inputs(child(RELEASE, "istiod-1-30")).values;
     assert.equal(istiod.meshConfig.outboundTrafficPolicy.mode, "REGISTRY_ONLY");
     assert.equal(istiod.meshConfig.trustDomain, "gke.crossmesh.local");
     assert.equal(istiod.meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE, "true");
@@ -292,7 +292,7 @@ test("renaming an IstioInstall (with aliases) changes no trust domain: the mesh'
         { gatewayRole: "egress" },
         { provider: gke.provider, aliases: [{ name: "gke" }] },
     );
-    const istiod = inputs(renamed.child(RELEASE, "istiod")).values;
+    const istiod = inputs(renamed.child(RELEASE, "istiod-1-30")).values;
     assert.equal(istiod.meshConfig.trustDomain, "gke.crossmesh.local", "the same as under its old name");
     assert.equal(await valueOf(renamed.component.trustDomain), "gke.crossmesh.local");
 });
@@ -305,7 +305,7 @@ test("version, revision and gateway names are overridable; the revision follows 
         { provider: gke.provider },
     );
     for (const r of older.of(RELEASE)) assert.equal(inputs(r).version, "1.29.2");
-    assert.equal(inputs(older.child(RELEASE, "istiod")).values.revision, "1-29");
+    assert.equal(inputs(older.child(RELEASE, "istiod-1-29")).values.revision, "1-29");
     const gw = inputs(older.child(RELEASE, "gateway"));
     assert.equal(gw.name, "mesh-egress");
     assert.equal(gw.namespace, "edge");
@@ -320,11 +320,39 @@ test("version, revision and gateway names are overridable; the revision follows 
         { gatewayRole: "egress", revision: "canary" },
         { provider: gke.provider },
     );
-    assert.equal(inputs(pinned.child(RELEASE, "istiod")).values.revision, "canary");
-    assert.equal(inputs(pinned.child(RELEASE, "istiod")).name, "istiod-canary", "one release per revision");
+    assert.equal(inputs(pinned.child(RELEASE, "istiod-canary")).values.revision, "canary");
+    assert.equal(inputs(pinned.child(RELEASE, "istiod-canary")).name, "istiod-canary", "one release per revision");
     assert.equal(inputs(pinned.child(RELEASE, "gateway")).values.revision, "canary");
     assert.equal(inputs(pinned.child(RELEASE, "base")).values.defaultRevision, "canary");
     assert.equal(await valueOf(pinned.component.revision), "canary");
+});
+
+test("a canary upgrade: the retained version's istiod beside the new one; the gateway and the tag on the new revision; namespaces keep the stable tag", async () => {
+    const gke = await cluster("gke");
+    const canary = await deploy(
+        "gke-upgrade",
+        { gatewayRole: "egress", version: "1.30.3", retainedVersions: ["1.29.2"] },
+        { provider: gke.provider },
+    );
+    const istiods = canary.of(RELEASE).filter((r) => inputs(r).chart === "istiod");
+    assert.deepEqual(
+        istiods.map((r) => [r.name, inputs(r).name, inputs(r).version, inputs(r).values.revision]).sort(),
+        [
+            ["gke-upgrade-istiod-1-29", "istiod-1-29", "1.29.2", "1-29"],
+            ["gke-upgrade-istiod-1-30", "istiod-1-30", "1.30.3", "1-30"],
+        ],
+        "one release per revision, the retained one at its own chart version",
+    );
+    assert.equal(inputs(canary.child(RELEASE, "gateway")).values.revision, "1-30", "the gateways move");
+    assert.equal(inputs(canary.child(RELEASE, "base")).version, "1.30.3", "the CRDs are the new version's");
+    const tag = inputs(canary.of(TAG)[0]);
+    assert.equal(tag.metadata.labels["istio.io/rev"], "1-30", "the tag moves to the new revision");
+    assert.equal(await valueOf(canary.component.revision), "1-30");
+    assert.equal(await valueOf(canary.component.injectionRevision), "default", "what namespaces use: the tag");
+    // The retained istiod waits for base (CRDs) only; the gateway waits for the new one.
+    const [retained] = istiods.filter((r) => r.name.endsWith("1-29"));
+    assert.ok(sim.graph.waitsFor(retained, canary.child(RELEASE, "base")));
+    assert.equal(sim.graph.waitsFor(canary.child(RELEASE, "gateway"), retained), false);
 });
 
 test("adopt on EKS: nothing installed, the given gateway passed on, the LB hostname read from its Service", async () => {

@@ -32,7 +32,9 @@ async function deploy(name: string, args: Record<string, unknown>, kind: "eks" |
     await Promise.all([valueOf(component.gateway.namespace), valueOf(component.revision)]);
     await settle();
     const children = sim.graph.children(sim.graph.one(TOKEN, name).urn);
-    const release = (chart: string) => inputs(sim.graph.one(RELEASE, `${name}-${chart}`));
+    // istiod's resource is named by its revision (1-30 at the default version).
+    const release = (chart: string) =>
+        inputs(sim.graph.one(RELEASE, `${name}-${chart}${chart === "istiod" ? "-1-30" : ""}`));
     return { component, children, release, of: (type: string) => children.filter((r) => r.type === type) };
 }
 
@@ -151,11 +153,7 @@ test("extra values are deep-merged over crossmesh's: objects merge, lists replac
     assert.deepEqual(gw.service, { type: "None" });
     const istiod = release("istiod").values;
     assert.equal(istiod.meshConfig.accessLogFile, "/dev/stdout");
-    assert.equal(
-        istiod.meshConfig.trustDomain,
-        "extra.crossmesh.local",
-        "crossmesh's meshConfig kept beside the user's",
-    );
+    assert.equal(istiod.meshConfig.trustDomain, "eks.crossmesh.local", "crossmesh's meshConfig kept beside the user's");
     assert.equal(istiod.meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE, "true");
     assert.equal(istiod.global.priorityClassName, "system-cluster-critical");
     assert.deepEqual(release("base").values, { defaultRevision: "1-30", base: { enableIstioConfigCRDs: true } });
@@ -348,7 +346,7 @@ test("strictMtls on an install: one PeerAuthentication default in istio-system, 
         [p.metadata.name, p.metadata.namespace, p.spec],
         ["default", "istio-system", { mtls: { mode: "STRICT" } }],
     );
-    assert.ok(sim.graph.waitsFor(policies[0], sim.graph.one(RELEASE, "strict-istiod")));
+    assert.ok(sim.graph.waitsFor(policies[0], sim.graph.one(RELEASE, "strict-istiod-1-30")));
 
     const off = await deploy("not-strict", { gatewayRole: "egress" }, "gke");
     assert.equal(off.of(PEER_AUTH).length, 0, "off by default");

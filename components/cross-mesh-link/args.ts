@@ -60,7 +60,7 @@ export interface LinkAwsEgressArgs extends Pick<AwsEgressArgs, "awsServices" | "
 /** How crossmesh installs Istio on a side it does not adopt (IstioInstall's settings). */
 export interface LinkIstioSettings extends Pick<
     IstioInstallArgs,
-    "highAvailability" | "chartRepository" | "imageRegistry" | "imagePullSecrets"
+    "highAvailability" | "chartRepository" | "imageRegistry" | "imagePullSecrets" | "retainedVersions"
 > {
     /** Extra Helm values for the EKS install (see IstioInstall `values`). */
     eksValues?: ExtraChartValues;
@@ -78,7 +78,10 @@ export interface CrossMeshLinkArgs {
     gkeProvider: k8s.Provider;
     /** The EKS cluster: its VPC hosts the internal ALBs of the Lambda-backed services. */
     eksClusterName: pulumi.Input<string>;
-    /** AWS region of the EKS cluster, e.g. "eu-west-1". Required with `eksAwsEgress`. */
+    /**
+     * AWS region whose API endpoints `eksAwsEgress` allows: the EKS cluster's, e.g. "eu-west-1". Required with
+     * `eksAwsEgress`; checked against the region of the AWS provider the link's Lambdas use.
+     */
     awsRegion?: string;
     /** The exported services. */
     services: LinkServiceArgs[];

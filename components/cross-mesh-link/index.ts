@@ -6,6 +6,7 @@
 // Dependencies follow data only: the AWS side, the certificates and both Istio installs start at once;
 // the GKE routing waits for nothing from EKS but the gateway load balancer's hostname.
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import type { CrossMeshLinkArgs } from "./args";
 import type { LinkTopology, LinkedService } from "./outputs";
 import { claimMeshWide, installMeshes } from "./steps/meshes";
@@ -108,7 +109,9 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.clientSpiffeId = pki.clientSpiffeId;
         this.eksIstioRevision = meshes.eks.revision;
         this.gkeIstioRevision = meshes.gke.revision;
-        this.lambdaAlbHostnames = pulumi.all(albs);
+        this.lambdaAlbHostnames = pulumi
+            .all([pulumi.all(albs), this.awsRegionChecked(args)])
+            .apply(([hostnames]) => hostnames);
         this.verificationJob = plan.verify
             ? verifyLink(
                   this,
@@ -154,6 +157,23 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             eksIstioRevision: this.eksIstioRevision,
             gkeIstioRevision: this.gkeIstioRevision,
             lambdaAlbHostnames: this.lambdaAlbHostnames,
+        });
+    }
+
+    /**
+     * `awsRegion` against the AWS provider the link's resources use: a region that differs would allow
+     * another region's API endpoints than the one the Lambdas run in. Checked when the link creates AWS
+     * resources (then that provider is configured); fails the deployment naming the field.
+     */
+    private awsRegionChecked(args: CrossMeshLinkArgs): pulumi.Output<void> {
+        const region = args.awsRegion;
+        if (region === undefined || !args.services.some((s) => s.lambda !== undefined)) return pulumi.output(undefined);
+        return aws.getRegionOutput({}, { parent: this }).region.apply((actual) => {
+            if (actual !== region)
+                throw new pulumi.InputPropertyError({
+                    propertyPath: "awsRegion",
+                    reason: `"${region}" is not the region of the AWS provider the link uses ("${actual}"): eksAwsEgress would allow ${region}'s API endpoints while the Lambdas run in ${actual}. Set awsRegion to "${actual}", or give the link an AWS provider for ${region} (opts.providers).`,
+                });
         });
     }
 }

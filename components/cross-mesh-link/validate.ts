@@ -86,6 +86,10 @@ export function validateLinkSettings(name: string, args: LinkSettings): void {
                 requirePublishedIstioVersion("istioVersion", args.istioVersion);
             }
         },
+        () =>
+            (Array.isArray(args.istio?.retainedVersions) ? args.istio.retainedVersions : []).forEach((v, i) => {
+                if (typeof v === "string") requirePublishedIstioVersion(`istio.retainedVersions[${i}]`, v);
+            }),
         () => {
             if (args.awsRegion !== undefined) requireAwsRegion("awsRegion", args.awsRegion);
         },
@@ -272,7 +276,9 @@ function requireTrustDomains(args: LinkSettings): void {
             if (args.gkeTrustDomain === "cluster.local") {
                 invalid(
                     "gkeTrustDomain",
-                    '"cluster.local" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh\'s own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. "gke.example.org" (and set the same meshConfig.trustDomain in GKE).',
+                    args.gkeExistingGateway
+                        ? '"cluster.local" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh\'s own trust domain, so the EKS gateway could not tell the GKE gateway apart. An adopted mesh must run a distinct trust domain: move it first (meshConfig.trustDomain, with trustDomainAliases: ["cluster.local"] while its workloads restart — Istio\'s trust-domain migration), then give that domain here, e.g. "gke.example.org".'
+                        : '"cluster.local" cannot name the GKE mesh across the link: Istio rewrites cluster.local principals to the local mesh\'s own trust domain, so the EKS gateway could not tell the GKE gateway apart. Use a distinct domain, e.g. "gke.example.org" (crossmesh installs the GKE mesh with it).',
                 );
             }
         },

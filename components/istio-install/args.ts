@@ -16,10 +16,21 @@ export interface IstioInstallArgs {
      * resources exist).
      */
     gatewayRole: GatewayRole;
-    /** Istio release, MAJOR.MINOR.PATCH, 1.25.0 or newer. Default "1.30.3". Pins all three charts. */
-    version?: pulumi.Input<string>;
-    /** Istio revision (istiod's `revision`, the pods' `istio.io/rev`). Default from the version: "1.30.3" → "1-30". With adoptExisting: the adopted revision's label value, default "default". */
-    revision?: pulumi.Input<string>;
+    /** Istio release, MAJOR.MINOR.PATCH, 1.25.0 or newer. Default "1.30.3". Pins all three charts. A plain string. */
+    version?: string;
+    /**
+     * Istio revision (istiod's `revision`, the gateway pods' `istio.io/rev`). Default from the version: "1.30.3" →
+     * "1-30". With adoptExisting: the adopted revision's label value, default "default". A plain string (it names
+     * the istiod release). Workloads do not use it: they use the stable tag (`injectionRevision`).
+     */
+    revision?: string;
+    /**
+     * A canary upgrade: versions whose istiod stays installed beside `version`'s, e.g. ["1.29.2"] while moving to
+     * 1.30.3. The gateways and the revision tag move to the new revision; workloads injected by a retained one keep
+     * their control plane until they restart. Remove the entry in a later `pulumi up` to uninstall that istiod.
+     * A retained istiod is left as it runs (its values are not updated). Install only; plain strings.
+     */
+    retainedVersions?: string[];
     /**
      * SPIFFE trust domain of this mesh (meshConfig.trustDomain); distinct per mesh. Default by role, never
      * from the component's name: "eks.crossmesh.local" (ingress), "gke.crossmesh.local" (egress).

@@ -83,6 +83,8 @@ export interface InstallSettings {
     imagePullSecrets: string[];
     /** The user's own chart values, merged over crossmesh's by `chartValues`. */
     extraValues: ExtraChartValues;
+    /** Versions whose istiod stays installed beside this one's (a canary upgrade), in the order given. */
+    retainedVersions: string[];
 }
 
 /**

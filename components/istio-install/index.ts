@@ -8,19 +8,20 @@ import {
     ISTIO_HELM_REPO,
     ISTIO_SYSTEM_NAMESPACE,
     InstallSettings,
+    IstioChart,
     chartReference,
     gatewaySelectorLabels,
 } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
-import { REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revision-tag";
+import { REVISION_TAG, REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revision-tag";
 import { claimMeshWideObjects, strictMtlsPolicy } from "./mesh-policy";
 import { installSettings } from "./settings";
-import { validateIstioInstallArgs } from "./validate";
+import { InstallPlan, validateIstioInstallArgs } from "./validate";
 import type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
 import type { GatewayRole } from "../common/types";
 
 export type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
-import { releasePlan } from "./values";
+import { ReleaseSpec, releasePlan } from "./values";
 
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
 export type { ExtraChartValues } from "./charts";
@@ -64,6 +65,12 @@ export class IstioInstall extends pulumi.ComponentResource {
      * an injected namespace, a client Deployment — waits for the injector and nothing more.
      */
     public readonly revision: pulumi.Output<string>;
+    /**
+     * The `istio.io/rev` value namespaces use to get sidecars, stable across upgrades: when crossmesh installs
+     * Istio, the revision tag "default" (it resolves once the tag points at the installed revision); when it
+     * adopts one, the adopted revision's label value. (`istio-injection=enabled` means the same tag.)
+     */
+    public readonly injectionRevision: pulumi.Output<string>;
     public readonly trustDomain: pulumi.Output<string>;
     /** The installed Istio version; with adoptExisting, the `version` given (if any). */
     public readonly version: pulumi.Output<string | undefined>;
@@ -84,14 +91,16 @@ export class IstioInstall extends pulumi.ComponentResource {
             this.loadBalancerHostname =
                 plan.gatewayRole === "ingress" ? this.readLoadBalancerHostname(name, gw) : pulumi.output(undefined);
             this.revision = pulumi.output(args.revision ?? "default");
+            this.injectionRevision = this.revision;
             this.trustDomain = pulumi.output(args.trustDomain!);
             this.version = pulumi.output(args.version);
         } else {
             const settings = resolveInstallSettings(args, plan.gatewayRole);
-            const installed = this.install(name, settings, plan.gatewayRole, args.chartRepository ?? ISTIO_HELM_REPO);
+            const installed = this.install(name, settings, plan, args.chartRepository ?? ISTIO_HELM_REPO);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
             this.revision = installed.revision;
+            this.injectionRevision = installed.injectionRevision;
             this.trustDomain = settings.trustDomain;
             this.version = settings.version;
         }
@@ -111,6 +120,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             gateway: this.gateway,
             loadBalancerHostname: this.loadBalancerHostname,
             revision: this.revision,
+            injectionRevision: this.injectionRevision,
             trustDomain: this.trustDomain,
             version: this.version,
         });
@@ -119,9 +129,10 @@ export class IstioInstall extends pulumi.ComponentResource {
     private install(
         name: string,
         settings: pulumi.Output<InstallSettings>,
-        gatewayRole: string,
+        plan: Pick<InstallPlan, "gatewayRole" | "revision" | "retainedRevisions">,
         chartRepository: string,
     ) {
+        const gatewayRole = plan.gatewayRole;
         const child = { parent: this };
         const systemNamespace = new k8s.core.v1.Namespace(
             `${name}-istio-system`,
@@ -140,14 +151,19 @@ export class IstioInstall extends pulumi.ComponentResource {
             istiod: systemNamespace.metadata.name,
             gateway: gatewayNamespace.metadata.name,
         };
-        // One Release per chart, every field from the same plan the render test feeds to the real helm.
-        const release = (chart: "base" | "istiod" | "gateway", dependsOn: pulumi.Resource[]) => {
-            const p = plans.apply((all) => all.find((r) => r.chart === chart)!);
+        // One Release per entry of the plan, every field from the same plan the render test feeds to the real helm.
+        const release = (
+            resourceName: string,
+            pick: (all: ReleaseSpec[]) => ReleaseSpec,
+            chart: IstioChart,
+            opts: pulumi.CustomResourceOptions,
+        ) => {
+            const p = plans.apply(pick);
             // The source is plain (chartRepository is a plain argument), so a preview shows it even while
             // other settings are unknown; releasePlan computes the same with the same function.
             const source = chartReference(chart, chartRepository);
             return new k8s.helm.v3.Release(
-                `${name}-${chart}`,
+                resourceName,
                 {
                     name: p.name,
                     chart: source.chart,
@@ -156,15 +172,33 @@ export class IstioInstall extends pulumi.ComponentResource {
                     namespace: namespaces[chart],
                     values: p.values,
                 },
-                { parent: this, dependsOn },
+                { parent: this, ...opts },
             );
         };
+        const first = (chart: IstioChart) => (all: ReleaseSpec[]) => all.find((r) => r.chart === chart)!;
 
-        const base = release("base", []);
-        // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order.
-        const istiod = release("istiod", [base]);
+        const base = release(`${name}-base`, first("base"), "base", {});
+        // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order. One
+        // Release resource per revision, named by it: the revision that is current today is a retained one after
+        // the next minor upgrade, under the same resource (so keeping it changes nothing).
+        const { revision: current, retainedRevisions: retained } = plan;
+        // 0.x named the one istiod resource `<name>-istiod`: the resource of the revision it held takes that over.
+        const legacy = { aliases: [{ name: `${name}-istiod` }] };
+        const istiod = release(`${name}-istiod-${current}`, first("istiod"), "istiod", {
+            dependsOn: [base],
+            ...(retained.length === 1 ? {} : legacy),
+        });
+        retained.forEach((rev, i) =>
+            release(
+                `${name}-istiod-${rev}`,
+                (all) => all.filter((r) => r.chart === "istiod")[i + 1]!,
+                "istiod",
+                // A retained revision is left as it runs (its values then were its own): only its removal is ours.
+                { dependsOn: [base], ignoreChanges: ["values"], ...(retained.length === 1 ? legacy : {}) },
+            ),
+        );
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
-        release("gateway", [istiod]);
+        release(`${name}-gateway`, first("gateway"), "gateway", { dependsOn: [istiod] });
         // The tag "default" moves to this revision once its istiod is installed (see revision-tag.ts).
         const tag = settings.apply((s) => revisionTagWebhook(s.revision, s.extraValues.istiod));
         const revisionTag = new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
@@ -214,7 +248,12 @@ export class IstioInstall extends pulumi.ComponentResource {
             // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
             serviceAccount: settings.gatewayName,
         };
-        return { gateway, loadBalancerHostname, revision: afterIstiod(settings.revision) };
+        return {
+            gateway,
+            loadBalancerHostname,
+            revision: afterIstiod(settings.revision),
+            injectionRevision: afterIstiod(pulumi.output(REVISION_TAG)),
+        };
     }
 
     /** An adopted ingress gateway's NLB hostname, read from its Service in the cluster. */

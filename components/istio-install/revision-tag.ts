@@ -8,8 +8,13 @@ import type { HelmValues } from "./charts";
 import { ISTIO_SYSTEM_NAMESPACE } from "./charts";
 import { MANAGED_BY_CROSSMESH } from "../common/kube";
 
-/** The tag crossmesh keeps on the revision it installs. */
-const TAG = "default";
+/**
+ * The tag crossmesh keeps on the revision it installs: the stable name workloads use (`istio-injection=enabled`
+ * or `istio.io/rev=default`), which follows every upgrade, unlike a revision ("1-30") that stops matching at the
+ * next minor.
+ */
+export const REVISION_TAG = "default";
+const TAG = REVISION_TAG;
 /** The tag's webhook configuration, named as `istioctl tag set` and the chart name it: a plain, fixed name. */
 export const REVISION_TAG_WEBHOOK = `istio-revision-tag-${TAG}`;
 

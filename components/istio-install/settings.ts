@@ -80,5 +80,6 @@ export function installSettings(gatewayRole: GatewayRole, args: PlainInstallArgs
         imageRegistry: args.imageRegistry,
         imagePullSecrets: args.imagePullSecrets ?? [],
         extraValues: args.values ?? {},
+        retainedVersions: args.retainedVersions ?? [],
     };
 }

@@ -7,7 +7,7 @@ import { requireKubernetesProvider } from "../common/kube";
 export { requireTrustDomain } from "../common/identity";
 import { requireTrustDomain } from "../common/identity";
 import { invalid, known, knownArray, requireCidr, requireKubernetesName } from "../common/validation";
-import { ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, MIN_ISTIO_MINOR } from "./charts";
+import { DEFAULT_ISTIO_VERSION, ISTIO_HELM_REPO, ISTIO_SYSTEM_NAMESPACE, MIN_ISTIO_MINOR, revisionOf } from "./charts";
 import { requireImageRegistry, requireSecretNames } from "./client-pods";
 import type { IstioInstallArgs } from "./args";
 import { GatewayRole, OutboundTrafficPolicy, isEnumValue } from "../common/types";
@@ -18,6 +18,9 @@ export interface InstallPlan {
     adopt: boolean;
     gatewayRole: GatewayRole;
     strictMtls: boolean;
+    /** Install only: the revision installed as current, and the revisions kept beside it (retainedVersions). */
+    revision: string;
+    retainedRevisions: string[];
 }
 
 const CHART_EXAMPLES = `e.g. "https://charts.example.internal/istio" (a Helm repository serving base, istiod and gateway) or "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/istio-charts" (an OCI registry holding <prefix>/base, <prefix>/istiod and <prefix>/gateway)`;
@@ -153,8 +156,12 @@ export function validateIstioInstallArgs(
     }
     const adopt = args.adoptExisting === true;
 
-    if (known(args.version)) requireIstioVersion("version", args.version);
-    if (known(args.revision)) requireRevision("revision", args.revision);
+    for (const field of ["version", "revision"] as const)
+        if (args[field] !== undefined && typeof args[field] !== "string")
+            invalid(field, "pass a plain string: the revision names the istiod release and its resource.");
+    if (args.version !== undefined) requireIstioVersion("version", args.version);
+    if (args.revision !== undefined) requireRevision("revision", args.revision);
+    const revision = args.revision ?? revisionOf(args.version ?? DEFAULT_ISTIO_VERSION);
     if (known(args.trustDomain)) requireTrustDomain("trustDomain", args.trustDomain);
     if (known(args.outboundTrafficPolicy))
         requireOutboundTrafficPolicy("outboundTrafficPolicy", args.outboundTrafficPolicy);
@@ -187,7 +194,36 @@ export function validateIstioInstallArgs(
 
     if (adopt) validateAdoption(args, role);
     else validateInstall(args, role);
-    return { adopt, gatewayRole: role, strictMtls: args.strictMtls === true };
+    const retainedRevisions = adopt ? [] : requireRetainedVersions("retainedVersions", args.retainedVersions, revision);
+    return { adopt, gatewayRole: role, strictMtls: args.strictMtls === true, revision, retainedRevisions };
+}
+
+/**
+ * Versions whose istiod stays installed beside the current one (a canary upgrade): plain, valid, each of its own
+ * revision and none the current one's. Returns their revisions, in order.
+ */
+export function requireRetainedVersions(path: string, versions: unknown, current: string): string[] {
+    if (versions === undefined) return [];
+    if (!Array.isArray(versions))
+        invalid(path, 'pass a plain list of versions, e.g. ["1.29.2"] (the version installed before this one).');
+    const seen = new Map<string, number>();
+    return versions.map((v: unknown, i: number) => {
+        if (typeof v !== "string") invalid(`${path}[${i}]`, 'pass a plain version string, e.g. "1.29.2".');
+        requireIstioVersion(`${path}[${i}]`, v);
+        const rev = revisionOf(v);
+        if (rev === current)
+            invalid(
+                `${path}[${i}]`,
+                `"${v}" is revision ${rev}, the one being installed: a retained version is the one running before (another minor); remove it.`,
+            );
+        if (seen.has(rev))
+            invalid(
+                `${path}[${i}]`,
+                `"${v}" is revision ${rev}, like ${path}[${seen.get(rev)}]; keep one version per revision.`,
+            );
+        seen.set(rev, i);
+        return rev;
+    });
 }
 
 function validateInstall(args: IstioInstallArgs, role: string): void {
@@ -244,6 +280,7 @@ function validateAdoption(args: IstioInstallArgs, role: string): void {
         "imageRegistry",
         "imagePullSecrets",
         "values",
+        "retainedVersions",
     ] as const;
     for (const field of installOnly) {
         if (args[field] !== undefined) {

@@ -15,6 +15,7 @@ import {
     chartReference,
     gatewayValues,
     istiodValues,
+    revisionOf,
 } from "./charts";
 
 /** A key path inside one chart's values that crossmesh sets itself, and why. */
@@ -200,7 +201,10 @@ export interface ReleaseSpec {
     values: Record<string, unknown>;
 }
 
-/** The three releases, in install order: base (CRDs), istiod (webhooks, injector), gateway (injected pods). */
+/**
+ * The releases, in install order: base (CRDs), istiod (webhooks, injector), each retained version's istiod (a
+ * canary upgrade keeps the previous revision's control plane beside the new one), gateway (injected pods).
+ */
 export function releasePlan(s: InstallSettings): ReleaseSpec[] {
     const values = chartValues(s);
     const release = (chart: IstioChart, name: string, namespace: string): ReleaseSpec => ({
@@ -211,9 +215,19 @@ export function releasePlan(s: InstallSettings): ReleaseSpec[] {
         source: chartReference(chart, s.chartRepository),
         values: values[chart],
     });
+    // A retained istiod as that version installs it: its own chart version and revision, the same settings.
+    const retained = s.retainedVersions.map((version): ReleaseSpec => {
+        const revision = revisionOf(version);
+        return {
+            ...release("istiod", istiodReleaseName(revision), ISTIO_SYSTEM_NAMESPACE),
+            version,
+            values: chartValues({ ...s, version, revision }).istiod,
+        };
+    });
     return [
         release("base", BASE_RELEASE, ISTIO_SYSTEM_NAMESPACE),
         release("istiod", istiodReleaseName(s.revision), ISTIO_SYSTEM_NAMESPACE),
+        ...retained,
         release("gateway", s.gatewayName, s.gatewayNamespace),
     ];
 }

@@ -22,6 +22,7 @@ import {
     TOOLS,
     replaced,
     replacedObjects,
+    typeOf,
     sh,
     skipReason,
     stepsOf,
@@ -307,33 +308,75 @@ test(
     },
 );
 
+/** Helm releases deployed in istio-system on one cluster, by name. */
+function deployedReleases(kc: string): string[] {
+    const r = s.kubectl(
+        kc,
+        "-n",
+        "istio-system",
+        "get",
+        "secrets",
+        "-l",
+        "owner=helm,status=deployed",
+        "-o",
+        "jsonpath={.items[*].metadata.labels.name}",
+    );
+    return r.stdout.split(" ").filter(Boolean).sort();
+}
+/** The labels of the namespaces crossmesh made, by name: what workloads' injection hangs on. */
+function namespaceLabels(kc: string): string {
+    return s.kubectl(
+        kc,
+        "get",
+        "namespaces",
+        "-l",
+        "app.kubernetes.io/managed-by=crossmesh",
+        "-o",
+        'jsonpath={range .items[*]}{.metadata.name}={.metadata.labels}{"\\n"}{end}',
+    ).stdout;
+}
+
 test(
-    "a minor upgrade of Istio keeps the link: both revisions side by side, the gateways move, nothing of the link replaced or deleted, the old revision removed",
+    "a canary minor upgrade of Istio keeps the link: the retained revision beside the new one, the gateways and the tag move, nothing of the link replaced or deleted; the old revision goes in a later up",
     opts,
     async () => {
         let releasesReplaced: string[] = [];
-        const r = await s.step(`upgrade Istio ${FROM_VERSION} → ${TO_VERSION}`, async () => {
-            const t0 = Date.now();
-            s.pulumi("config", "set", "istioVersion", TO_VERSION);
-            const planned = stepsOf(s.pulumi("preview", "--json").stdout);
-            const up = stepsOf(s.pulumi("up", "--yes", "--skip-preview", "--json").stdout);
-            await new Promise((done) => setTimeout(done, 2000)); // the watches catch up
-            // The check Job is replaced by design (a changed link runs its check again); Helm releases are counted apart.
-            const objects = replacedObjects([...planned, ...up]).filter((n) => !/-verify$/.test(n));
-            releasesReplaced = replaced([...planned, ...up], (type) => type === "kubernetes:helm.sh/v3:Release").sort();
-            return {
-                replacedKubernetesObjects: objects,
-                minReady: s.minReady(t0, GROUPS),
-                detail: `Helm releases replaced: ${releasesReplaced.join(", ")}; istiod revisions Ready at once: ${JSON.stringify(s.revisionsAtOnce(t0, "istiod"))}`,
-            };
-        });
-        assert.deepEqual(
-            releasesReplaced,
-            ["payments-eks-istio-istiod", "payments-gke-istio-istiod"],
-            "the new revision's istiod is a new release (created first, the old one deleted last); base and gateway upgrade in place",
+        let releasesCreated: string[] = [];
+        const labelsBefore = [namespaceLabels(EKS()), namespaceLabels(GKE())];
+        const r = await s.step(
+            `canary upgrade Istio ${FROM_VERSION} → ${TO_VERSION}, ${FROM_VERSION} retained`,
+            async () => {
+                const t0 = Date.now();
+                s.pulumi("config", "set", "istioVersion", TO_VERSION);
+                s.pulumi("config", "set", "retainedVersions", FROM_VERSION);
+                const planned = stepsOf(s.pulumi("preview", "--json").stdout);
+                const up = stepsOf(s.pulumi("up", "--yes", "--skip-preview", "--json").stdout);
+                await new Promise((done) => setTimeout(done, 2000)); // the watches catch up
+                // The check Job is replaced by design (after an upgrade the link's check runs again); Helm releases apart.
+                const objects = replacedObjects([...planned, ...up]).filter((n) => !/-verify$/.test(n));
+                const helm = (type: string) => type === "kubernetes:helm.sh/v3:Release";
+                releasesReplaced = replaced([...planned, ...up], helm).sort();
+                releasesCreated = [
+                    ...new Set(
+                        up.filter((x) => x.op === "create" && helm(typeOf(x.urn))).map((x) => x.urn.split("::").pop()!),
+                    ),
+                ].sort();
+                return {
+                    replacedKubernetesObjects: objects,
+                    minReady: s.minReady(t0, GROUPS),
+                    detail: `Helm releases created: ${releasesCreated.join(", ")}; replaced: ${releasesReplaced.join(", ") || "none"}; istiod revisions Ready at once: ${JSON.stringify(s.revisionsAtOnce(t0, "istiod"))}`,
+                };
+            },
         );
+        assert.deepEqual(releasesReplaced, [], "no release replaced: the retained istiod stays as it runs");
+        assert.deepEqual(releasesCreated, ["payments-eks-istio-istiod-1-30", "payments-gke-istio-istiod-1-30"]);
         assert.deepEqual(r.replacedKubernetesObjects, [], "no link object replaced");
-        assert.deepEqual(r.deletedLinkSecrets, [], "no link Secret deleted");
+        assert.deepEqual([r.deletedLinkSecrets, r.deletedLiveSecrets], [[], []], "no link Secret deleted");
+        assert.deepEqual(
+            [namespaceLabels(EKS()), namespaceLabels(GKE())],
+            labelsBefore,
+            "namespace labels unchanged (the stable tag)",
+        );
         for (const group of ["eks/istio-ingressgateway", "gke/istio-egressgateway"])
             assert.ok(
                 (r.minReady![group] ?? 0) >= 1,
@@ -358,16 +401,6 @@ test(
                 "jsonpath={.items[*].metadata.labels.istio\\.io/rev}",
             );
             assert.deepEqual([...new Set(revisions.stdout.split(" "))], ["1-30"]);
-            // The old revision is gone: its istiod, its webhooks, its release; the tag points at the new one.
-            const left = s.kubectl(
-                kc,
-                "get",
-                "deployments,mutatingwebhookconfigurations,validatingwebhookconfigurations",
-                "-A",
-                "-o",
-                "name",
-            );
-            assert.doesNotMatch(left.stdout, /1-29/, "nothing of revision 1-29 left");
             const tag = s.kubectl(
                 kc,
                 "get",
@@ -377,18 +410,45 @@ test(
                 "jsonpath={.metadata.labels.istio\\.io/rev}",
             );
             assert.equal(tag.stdout, "1-30", "the default tag moved to the new revision");
-            const releases = s.kubectl(
-                kc,
-                "-n",
-                "istio-system",
-                "get",
-                "secrets",
-                "-l",
-                "owner=helm,status=deployed",
-                "-o",
-                "jsonpath={.items[*].metadata.labels.name}",
+            assert.deepEqual(
+                deployedReleases(kc),
+                ["istio-base", "istiod-1-29", "istiod-1-30"],
+                "the canary: both istiods",
             );
-            assert.deepEqual(releases.stdout.split(" ").sort(), ["istio-base", "istiod-1-30"]);
+        }
+        await s.step(
+            "preview --expect-no-changes (during the canary)",
+            () => void s.pulumi("preview", "--expect-no-changes"),
+        );
+        await s.step("crossmesh status during the canary", () => statusHealthy("during the canary"));
+
+        let deleted: string[] = [];
+        const done = await s.step(`the old revision removed (retainedVersions emptied)`, () => {
+            s.pulumi("config", "rm", "retainedVersions");
+            const up = stepsOf(s.pulumi("up", "--yes", "--skip-preview", "--json").stdout);
+            deleted = up
+                .filter((x) => x.op === "delete")
+                .map((x) => x.urn.split("::").pop()!)
+                .sort();
+            return { replacedKubernetesObjects: replacedObjects(up), detail: `deleted: ${deleted.join(", ")}` };
+        });
+        assert.deepEqual(
+            deleted,
+            ["payments-eks-istio-istiod-1-29", "payments-gke-istio-istiod-1-29"],
+            "only the old istiods go",
+        );
+        assert.deepEqual([done.replacedKubernetesObjects, done.deletedLinkSecrets], [[], []]);
+        for (const kc of [EKS(), GKE()]) {
+            const left = s.kubectl(
+                kc,
+                "get",
+                "deployments,mutatingwebhookconfigurations,validatingwebhookconfigurations",
+                "-A",
+                "-o",
+                "name",
+            );
+            assert.doesNotMatch(left.stdout, /1-29/, "nothing of revision 1-29 left");
+            assert.deepEqual(deployedReleases(kc), ["istio-base", "istiod-1-30"]);
         }
         await s.step(
             "preview --expect-no-changes (after the upgrade)",

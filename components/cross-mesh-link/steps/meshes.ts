@@ -37,6 +37,7 @@ export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan)
         ...(istio.chartRepository !== undefined ? { chartRepository: istio.chartRepository } : {}),
         ...(istio.imageRegistry !== undefined ? { imageRegistry: istio.imageRegistry } : {}),
         ...(istio.imagePullSecrets !== undefined ? { imagePullSecrets: istio.imagePullSecrets } : {}),
+        ...(istio.retainedVersions !== undefined ? { retainedVersions: istio.retainedVersions } : {}),
         ...(values !== undefined ? { values } : {}),
     };
 }
@@ -52,7 +53,7 @@ export function istioFieldPath(side: Side, childPath: string): string {
         [/^outboundTrafficPolicy/, "registryOnly"],
         [/^meshRootNamespace/, "gkeMeshRootNamespace"],
         [/^values/, `istio.${side}Values`],
-        [/^(highAvailability|chartRepository|imageRegistry|imagePullSecrets)/, "istio.$1"],
+        [/^(highAvailability|chartRepository|imageRegistry|imagePullSecrets|retainedVersions)/, "istio.$1"],
     ];
     for (const [from, to] of renames) if (from.test(childPath)) return childPath.replace(from, to);
     return childPath;

@@ -80,7 +80,8 @@ export function routeLink(
             // crossmesh's pods pull from the same mirror and run on the same nodes as its other pods.
             testClientImage: curlImage({ imageRegistry: args.istio?.imageRegistry }),
             ...(args.podPlacement ? { testClientPlacement: args.podPlacement } : {}),
-            istioRevision: meshes.gke.revision,
+            // The stable tag, not the revision: the namespace keeps its label across Istio upgrades.
+            istioRevision: meshes.gke.injectionRevision,
             linkName: plan.linkName,
         },
         gke,

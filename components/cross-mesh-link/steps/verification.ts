@@ -30,12 +30,16 @@ export function verifyLink(
             ? { expectBodyContains: s.expectBodyContains ?? targets[i].defaultExpectBody }
             : {}),
     }));
-    // The Job is immutable: a new name whenever the link changes replaces it, so the check runs again.
-    const fingerprint = fingerprintOf.apply((f) =>
-        crypto.createHash("sha256").update(JSON.stringify({ f, checks })).digest("hex"),
-    );
+    // The Job is immutable: a new name whenever the link changes replaces it, so the check runs again — also
+    // after an Istio upgrade (the control-plane revision is part of it), with the new revision's sidecar.
+    const fingerprint = pulumi
+        .all([fingerprintOf, meshes.gke.revision])
+        .apply(([f, controlPlane]) =>
+            crypto.createHash("sha256").update(JSON.stringify({ f, checks, controlPlane })).digest("hex"),
+        );
     const image = curlImage({ imageRegistry: args.istio?.imageRegistry });
-    const objects = pulumi.all([fingerprint, meshes.gke.revision]).apply(([linkFingerprint, revision]) =>
+    // The namespace carries the stable tag (its label survives upgrades).
+    const objects = pulumi.all([fingerprint, meshes.gke.injectionRevision]).apply(([linkFingerprint, revision]) =>
         verifyObjects({
             targets: checks,
             revision,
@@ -54,7 +58,7 @@ export function verifyLink(
         {
             metadata: {
                 name: nsObject.metadata.name,
-                labels: meshes.gke.revision.apply(
+                labels: meshes.gke.injectionRevision.apply(
                     (revision) => verifyNamespace(revision, plan.verifyNamespace).metadata.labels ?? {},
                 ),
             },

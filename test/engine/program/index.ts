@@ -78,6 +78,9 @@ for (const link of links) {
                   istio: {
                       chartRepository: required("CHART_REPOSITORY"),
                       highAvailability: config.getBoolean("highAvailability") ?? true,
+                      ...(config.get("retainedVersions")
+                          ? { retainedVersions: config.require("retainedVersions").split(",") }
+                          : {}),
                       eksValues: externalControlPlane(required("EKS_WEBHOOK_URL"), revision, required("LOCAL_CA")),
                       gkeValues: externalControlPlane(required("GKE_WEBHOOK_URL"), revision, required("LOCAL_CA")),
                   },
