@@ -53,8 +53,9 @@ export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
  */
 export class IstioInstall extends pulumi.ComponentResource {
     /**
-     * Where the gateway runs. When installed, `namespace` resolves once the gateway release is deployed,
-     * so objects placed there (secrets, Istio routing) wait for the CRDs, istiod and the gateway.
+     * Where the gateway runs. When installed, `namespace` resolves once istiod is installed and tagged (not
+     * the gateway release), so objects placed there (secrets, Istio routing) wait for the CRDs and istiod's
+     * validating webhook, and go in while the gateway pods still roll out.
      */
     public readonly gateway: GatewayRefOutput;
     /** Ingress role: the NLB's DNS name, straight from the gateway Service's status. Undefined for egress. */

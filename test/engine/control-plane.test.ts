@@ -159,20 +159,22 @@ async function drainAll(): Promise<Record<string, number>> {
 }
 
 /** Every gateway and istiod pod Ready, `n` of each, the gateways injected by the real injector. */
-function assertInstalled(n: number, version = FROM_VERSION) {
+/** `n` Ready pods of each gateway, injected with `version`'s proxy, spread over nodes; `istiods` istiod pods (a canary runs two revisions' worth). */
+function assertInstalled(n: number, version = FROM_VERSION, istiods = n) {
     for (const [kc, ns, app] of [
         [EKS(), "istio-ingress", "istio-ingressgateway"],
         [GKE(), "istio-egress", "istio-egressgateway"],
         [EKS(), "istio-system", "istiod"],
         [GKE(), "istio-system", "istiod"],
     ] as const) {
+        const want = app === "istiod" ? istiods : n;
         let ready: PodRow[] = [];
         for (let i = 0; i < 30; i++) {
             ready = pods(kc, ns).filter((p) => p.app === app && p.ready);
-            if (ready.length === n) break;
+            if (ready.length === want) break;
             sh("sleep", ["1"], { cwd: ROOT });
         }
-        assert.equal(ready.length, n, `${n} Ready ${app} pods`);
+        assert.equal(ready.length, want, `${want} Ready ${app} pods`);
         if (app !== "istiod")
             for (const p of ready) {
                 assert.ok(p.injected, `${p.name} went through Istio's injector`);
@@ -181,7 +183,8 @@ function assertInstalled(n: number, version = FROM_VERSION) {
                     `${p.name} runs the injected ${version} proxy`,
                 );
             }
-        if (n > 1) assert.equal(new Set(ready.map((p) => p.node)).size, n, `${app} pods spread over nodes`);
+        if (want > 1 && want === n)
+            assert.equal(new Set(ready.map((p) => p.node)).size, n, `${app} pods spread over nodes`);
     }
 }
 
@@ -385,8 +388,8 @@ test(
         const atOnce = s.revisionsAtOnce(0, "istiod");
         for (const cluster of ["eks", "gke"])
             assert.deepEqual(atOnce[cluster], ["1-29", "1-30"], `${cluster}: both istiod revisions Ready side by side`);
-        // The gateways moved: every gateway pod is the new revision's, injected with its proxy.
-        assertInstalled(2, TO_VERSION);
+        // The gateways moved: every gateway pod is the new revision's, injected with its proxy; both istiods run.
+        assertInstalled(2, TO_VERSION, 4);
         for (const [kc, ns] of [
             [EKS(), "istio-ingress"],
             [GKE(), "istio-egress"],
@@ -450,6 +453,7 @@ test(
             assert.doesNotMatch(left.stdout, /1-29/, "nothing of revision 1-29 left");
             assert.deepEqual(deployedReleases(kc), ["istio-base", "istiod-1-30"]);
         }
+        assertInstalled(2, TO_VERSION);
         await s.step(
             "preview --expect-no-changes (after the upgrade)",
             () => void s.pulumi("preview", "--expect-no-changes"),

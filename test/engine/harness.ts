@@ -164,28 +164,50 @@ class Watch {
 }
 
 /**
- * `kubectl get … -w -o json --output-watch-events`: the JSON events kubectl prints (one object over many
- * lines), parsed as they arrive, each with its arrival time.
+ * `kubectl get … -w -o json --output-watch-events`: the JSON events kubectl prints, parsed as they arrive,
+ * each with its arrival time.
  */
 class JsonWatch {
     readonly events: { at: number; type: string; object: Record<string, any> }[] = [];
-    private readonly watch: Watch;
+    private watch: Watch;
     private pending = "";
     private consumed = 0;
-    constructor(cluster: string, kubeconfig: string, args: string[]) {
-        this.watch = new Watch(cluster, kubeconfig, [...args, "-w", "-o", "json", "--output-watch-events"]);
+    constructor(
+        private readonly cluster: string,
+        private readonly kubeconfig: string,
+        private readonly args: string[],
+    ) {
+        this.watch = this.start();
     }
-    /** Every event so far (kubectl starts each object with "{" and ends it with "}" at column 0). */
+    private start() {
+        return new Watch(this.cluster, this.kubeconfig, [...this.args, "-w", "-o", "json", "--output-watch-events"]);
+    }
+    /**
+     * Restarts a watch that ended because its kind does not exist yet (Istio's CRDs come with the install): until
+     * then no object of the kind exists to name anything. Any other end is an error.
+     */
+    ensure() {
+        if (!this.watch.ended) return;
+        if (!/doesn't have a resource type/.test(this.watch.stderr))
+            throw new Error(`a watch of ${this.cluster} ended: ${this.watch.stderr.trim()}`);
+        this.watch = this.start();
+        this.consumed = 0;
+        this.pending = "";
+    }
+    /** Every event so far (kubectl prints one JSON object per event, on one line or indented over several). */
     all() {
-        if (this.watch.ended) throw new Error(`a watch of ${this.watch.cluster} ended: ${this.watch.stderr.trim()}`);
+        this.ensure();
         for (; this.consumed < this.watch.lines.length; this.consumed++) {
             const { at, line } = this.watch.lines[this.consumed];
             this.pending += line + "\n";
-            if (line === "}") {
-                const e = JSON.parse(this.pending) as { type: string; object: Record<string, any> };
-                this.events.push({ at, ...e });
-                this.pending = "";
+            let e: { type: string; object: Record<string, any> };
+            try {
+                e = JSON.parse(this.pending);
+            } catch {
+                continue; // an object spread over lines: not complete yet
             }
+            this.events.push({ at, ...e });
+            this.pending = "";
         }
         return this.events;
     }
@@ -396,6 +418,7 @@ export class EngineSession {
         name: string,
         body: () => Partial<StepResult> | void | Promise<Partial<StepResult> | void>,
     ): Promise<StepResult> {
+        for (const w of [...this.referenceWatches.values()].flat()) w.ensure(); // running before the step acts
         const t0 = Date.now();
         let ok = false;
         let extra: Partial<StepResult> = {};

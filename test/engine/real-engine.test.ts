@@ -162,7 +162,7 @@ async function fault(
     expect: { exitCode: number; named: RegExp[] },
     extra: string[] = [],
 ) {
-    await s.step(`status: ${name}`, () => {
+    return s.step(`status: ${name}`, () => {
         inject();
         const r = s.status(name, extra);
         assert.equal(r.exitCode, expect.exitCode, r.named.join("\n"));
@@ -216,12 +216,18 @@ test("crossmesh status: after up, every check green (exit 0)", opts, async () =>
 });
 
 test("crossmesh status: each fault alone is named (exit 1), undone by the fix it names", opts, async () => {
-    await fault(
+    const deleted = await fault(
         "link Secret deleted on EKS",
         () => void s.kubectl(EKS(), "-n", "istio-ingress", "delete", "secret", linkSecretName(EKS(), "istio-ingress")),
         upRefresh,
         { exitCode: 1, named: [/^eks\/link-secret Secret istio-ingress\/payments-link-[0-9a-f]{10}$/] },
         ["--no-probe"],
+    );
+    // The watch method's control: a live credential deleted by hand is seen as live (the Gateway still named it).
+    assert.equal(
+        deleted.deletedLiveSecrets?.length,
+        1,
+        `seen as a live credential: ${deleted.deletedLinkSecrets?.join("; ")}`,
     );
     await fault(
         "GKE Secret's certificate swapped for another",
