@@ -173,7 +173,7 @@ class JsonWatch {
     private pending = "";
     private consumed = 0;
     constructor(
-        private readonly cluster: string,
+        readonly cluster: string,
         private readonly kubeconfig: string,
         private readonly args: string[],
     ) {
@@ -314,7 +314,7 @@ export class EngineSession {
     readonly env: NodeJS.ProcessEnv;
     readonly results: StepResult[] = [];
     readonly statusRows: StatusRow[] = [];
-    private readonly secretWatches: Watch[] = [];
+    private readonly secretWatches: JsonWatch[] = [];
     /** Per cluster, one watch per kind that names credentials (kubectl watches one resource type at a time). */
     private readonly referenceWatches = new Map<string, JsonWatch[]>();
     private readonly podWatches: PodWatch[] = [];
@@ -372,9 +372,7 @@ export class EngineSession {
     /** Starts the watches: Secrets (deletions) and pods (readiness) on both clusters. */
     watch() {
         for (const [cluster, kc] of Object.entries(this.kubeconfigs)) {
-            this.secretWatches.push(
-                new Watch(cluster, kc, ["get", "secrets", "-A", "-w", "--output-watch-events", "--no-headers"]),
-            );
+            this.secretWatches.push(new JsonWatch(cluster, kc, ["get", "secrets", "-A"]));
             this.podWatches.push(new PodWatch(cluster, kc));
             this.referenceWatches.set(
                 cluster,
@@ -388,12 +386,20 @@ export class EngineSession {
         for (const w of [...this.secretWatches, ...this.podWatches, ...[...this.referenceWatches.values()].flat()])
             w.stop();
     }
-    /** Whether, at time `at`, a Gateway or DestinationRule of `namespace` on `cluster` named Secret `name`. */
-    private referencedAt(cluster: string, namespace: string, name: string, at: number): boolean {
+    /**
+     * Whether a Gateway or DestinationRule of `namespace` on `cluster` named Secret `name` just before the change
+     * of resourceVersion `rv` (the Secret's deletion). Ordered by resourceVersion — the API server's one counter for
+     * every change of a cluster (etcd's revision) — not by arrival: while a synchronous command runs, the watches'
+     * lines wait in their pipes and arrive together afterwards.
+     */
+    private referencedAt(cluster: string, namespace: string, name: string, rv: number): boolean {
         const latest = new Map<string, string[]>();
-        const events = (this.referenceWatches.get(cluster) ?? []).flatMap((w) => w.all()).sort((a, b) => a.at - b.at);
+        const rvOf = (e: { object: Record<string, any> }) => Number(e.object.metadata.resourceVersion);
+        const events = (this.referenceWatches.get(cluster) ?? [])
+            .flatMap((w) => w.all())
+            .sort((a, b) => rvOf(a) - rvOf(b));
         for (const e of events) {
-            if (e.at > at) break;
+            if (rvOf(e) >= rv) break;
             const key = `${e.object.kind}/${e.object.metadata.namespace}/${e.object.metadata.name}`;
             if (e.type === "DELETED") latest.delete(key);
             else if (e.object.metadata.namespace === namespace) latest.set(key, credentialNamesOf(e.object.spec));
@@ -430,23 +436,23 @@ export class EngineSession {
             error = e;
         }
         await new Promise((r) => setTimeout(r, 1500)); // let the watches print what the step did
-        for (const w of this.secretWatches)
-            if (w.ended) throw new Error(`the Secret watch of ${w.cluster} ended: ${w.stderr.trim()}`);
         const deletions = this.secretWatches.flatMap((w) =>
-            w.lines
-                .filter((e) => e.at >= t0 && /^DELETED\s/.test(e.line) && /-link(-[0-9a-f]{10})?\s/.test(e.line))
+            w
+                .all()
+                .filter(
+                    (e) => e.at >= t0 && e.type === "DELETED" && /-link(-[0-9a-f]{10})?$/.test(e.object.metadata.name),
+                )
                 .map((e) => ({
                     cluster: w.cluster,
-                    at: e.at,
-                    line: e.line.trim(),
-                    fields: e.line.trim().split(/\s+/),
+                    namespace: e.object.metadata.namespace as string,
+                    name: e.object.metadata.name as string,
+                    rv: Number(e.object.metadata.resourceVersion),
                 })),
         );
-        const deleted = deletions.map((d) => `${d.cluster}: ${d.line}`);
-        // DELETED <namespace> <name> …: live when a gateway object still named it at that moment.
-        const live = deletions
-            .filter((d) => this.referencedAt(d.cluster, d.fields[1], d.fields[2], d.at))
-            .map((d) => `${d.cluster}: ${d.line}`);
+        const label = (d: (typeof deletions)[number]) => `${d.cluster}: ${d.namespace}/${d.name}`;
+        const deleted = deletions.map(label);
+        // Live when a gateway object still named it at that moment.
+        const live = deletions.filter((d) => this.referencedAt(d.cluster, d.namespace, d.name, d.rv)).map(label);
         const result: StepResult = {
             step: name,
             ok,
