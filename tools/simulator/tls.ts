@@ -3,19 +3,23 @@
 // validity and early-renewal windows), so what tests do with the output is what a real handshake does.
 //
 // Given a seed (the resource's name, as the simulator passes it), a key, a serial number and an ECDSA signature
-// are derived from it and the inputs instead of drawn at random: the same program on the same clock issues the
+// (RFC 6979, @noble/curves) are derived from it and the inputs instead of drawn at random: the same program on the same clock issues the
 // same certificates, as one real stack keeps its keys and certificates from one `up` to the next. The offline
 // plan relies on it: what is named by a hash of a certificate (content-addressed Secrets) stays the same for
 // the same program, and changes when the certificate would. RSA keys stay random (no seeded prime search).
 import "reflect-metadata"; // @peculiar/x509 resolves its ASN.1 codecs through tsyringe
 import * as crypto from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { p256, p384, p521 } from "@noble/curves/nist";
 import { Clock } from "./world";
+
+/** The curves' ECDSA by their WebCrypto names. */
+const NOBLE: Record<string, typeof p256> = { "P-256": p256, "P-384": p384, "P-521": p521 };
 
 type CryptoKey = crypto.webcrypto.CryptoKey;
 const subtle = crypto.webcrypto.subtle;
 
-/** Curve orders and node's ECDH names: what a derived key and a deterministic ECDSA signature need. */
+/** Curve orders and node's ECDH names: what a key derived from a seed needs. */
 const EC: Record<string, { n: bigint; ecdh: string; bytes: number }> = {
     "P-256": {
         n: BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"),
@@ -38,11 +42,6 @@ const EC: Record<string, { n: bigint; ecdh: string; bytes: number }> = {
 
 const big = (b: Buffer) => BigInt(`0x${b.toString("hex") || "0"}`);
 const bytesOf = (v: bigint, length: number) => Buffer.from(v.toString(16).padStart(length * 2, "0"), "hex");
-function modPow(b: bigint, e: bigint, m: bigint): bigint {
-    let r = 1n;
-    for (b %= m; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
-    return r;
-}
 /** A scalar in [1, n-1] from a seed, long enough for any curve. */
 function scalar(seed: string | Buffer, n: bigint): bigint {
     const wide = Buffer.concat([0, 1].map((i) => crypto.createHmac("sha512", seed).update(String(i)).digest()));
@@ -68,25 +67,15 @@ function derivedEcKey(curve: string, seed: string): crypto.KeyObject {
 }
 
 /**
- * An ECDSA signature (IEEE P1363 r||s, as WebCrypto returns it) with a nonce derived from the key and the message
- * (in the spirit of RFC 6979): the same key signing the same bytes gives the same signature. k·G comes from node's
- * ECDH (the "public key" of k), the rest is arithmetic modulo the curve order.
+ * An ECDSA signature (IEEE P1363 r||s, as WebCrypto returns it) with RFC 6979's deterministic nonce, by
+ * @noble/curves: the same key signing the same bytes gives the same signature.
  */
 function deterministicEcdsa(key: crypto.KeyObject, hash: string, data: Buffer): Buffer {
     const jwk = key.export({ format: "jwk" });
-    const { n, ecdh, bytes } = EC[jwk.crv!]!;
-    const d = big(Buffer.from(jwk.d!, "base64url"));
     const digest = crypto.createHash(hash.replace("-", "").toLowerCase()).update(data).digest();
-    const excess = digest.length * 8 - n.toString(2).length;
-    const z = excess > 0 ? big(digest) >> BigInt(excess) : big(digest);
-    for (let attempt = 0; ; attempt++) {
-        const k = scalar(Buffer.concat([bytesOf(d, bytes), digest, Buffer.from([attempt])]), n);
-        const kg = crypto.createECDH(ecdh);
-        kg.setPrivateKey(bytesOf(k, bytes));
-        const r = big(kg.getPublicKey().subarray(1, 1 + bytes)) % n;
-        const s = (modPow(k, n - 2n, n) * (z + r * d)) % n;
-        if (r !== 0n && s !== 0n) return Buffer.concat([bytesOf(r, bytes), bytesOf(s, bytes)]);
-    }
+    const curve = NOBLE[jwk.crv!]!;
+    const signature = curve.sign(digest, Buffer.from(jwk.d!, "base64url"), { prehash: false, lowS: false });
+    return Buffer.from(signature.toCompactRawBytes());
 }
 
 // WebCrypto for @peculiar/x509, its ECDSA signatures deterministic (above); everything else is node's.
