@@ -6,7 +6,8 @@
 import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
 import { LinkObject, contentAddressedName, credentialData, credentialSecretName } from "../link-routing/objects";
-import { authorityValues, linkLabels, objectName, principalOf } from "../link-routing/names";
+import { authorityValues, linkLabels, objectName } from "../link-routing/names";
+import { principalOf } from "../common/identity";
 import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
 
 /** One exported host and where the ingress gateway sends it. */

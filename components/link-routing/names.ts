@@ -50,14 +50,6 @@ export function spiffeId(trustDomain: string, namespace: string, serviceAccount:
 }
 
 /**
- * The AuthorizationPolicy `principals` form of a SPIFFE id: without `spiffe://`. Istio adds the
- * prefix back and matches it exactly against the peer certificate's URI SAN.
- */
-export function principalOf(spiffeUri: string): string {
-    return spiffeUri.replace(/^spiffe:\/\//, "");
-}
-
-/**
  * The Host-header values an AuthorizationPolicy `hosts` list needs for one exported host: the bare name
  * and, with any port, `<host>:*` (Istio matches `hosts` exactly, case-insensitively, with `*` only as a
  * prefix/suffix wildcard, so `lambda.external:80` would otherwise not match).

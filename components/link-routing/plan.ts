@@ -88,11 +88,3 @@ export function buildPlanned<V, N>(p: PlannedObject<V, N>, values: V) {
         ...(stringData !== undefined ? { stringData } : {}),
     };
 }
-
-/** Two objects may not share kind, namespace and name; the plan of one gateway never does. */
-export function identityKey(
-    id: { kind: string; metadata: { name: string; namespace?: unknown } },
-    namespace: string,
-): string {
-    return `${id.kind}/${namespace}/${id.metadata.name}`;
-}

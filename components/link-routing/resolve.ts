@@ -1,6 +1,6 @@
 // Resolving a GatewayRefInput for the builders, with the checks that could not run while it was unknown.
 import * as pulumi from "@pulumi/pulumi";
-import type { GatewayRef, GatewayRefInput, TlsBundle } from "../common/types";
+import type { GatewayRef, GatewayRefInput } from "../common/types";
 import { requireSelectorLabels } from "./validate";
 
 export function resolveGateway(path: string, gateway: GatewayRefInput): pulumi.Output<GatewayRef> {
@@ -16,15 +16,3 @@ export function resolveGateway(path: string, gateway: GatewayRefInput): pulumi.O
             };
         });
 }
-
-/**
- * Stand-ins used only to learn the identities (kind, name) of the objects a builder emits before the
- * real values resolve; names never depend on these fields.
- */
-export const PLACEHOLDER_GATEWAY: GatewayRef = {
-    namespace: "",
-    selectorLabels: {},
-    serviceName: "",
-    serviceAccount: "",
-};
-export const PLACEHOLDER_BUNDLE: TlsBundle = { certPem: "", privateKeyPem: "", caPem: "" };
