@@ -428,3 +428,54 @@ test(
         );
     },
 );
+
+test(
+    `the dev stack's plan across a canary (${PREVIOUS_VERSION} → ${DEFAULT_ISTIO_VERSION}, ${PREVIOUS_VERSION} retained): no namespace label or selector changes, the running istiod exactly as it was, both revisions render clean`,
+    { skip: canarySkip },
+    () => {
+        const before = stackPlan("dev", { istioVersion: PREVIOUS_VERSION });
+        const canary = stackPlan("dev", {
+            istioVersion: DEFAULT_ISTIO_VERSION,
+            istio: { retainedVersions: [PREVIOUS_VERSION] },
+        });
+        // Credential Secrets by family: each plan is a fresh simulation, so it issues its own certificates.
+        const ofObject = (o: Obj) =>
+            `${o.kind} ${o.metadata.namespace ?? ""}/${o.kind === "Secret" ? o.metadata.name.replace(/-[0-9a-f]{10}$/, "") : o.metadata.name}`;
+        for (const cluster of ["eks", "gke"]) {
+            // What workloads and policies bind by: namespace labels and every selector of the link's objects.
+            const binding = (p: StackPlan) =>
+                Object.fromEntries(
+                    p[cluster].manifests
+                        .filter((o) => o.kind !== "Job" && o.kind !== "MutatingWebhookConfiguration")
+                        .map((o) => [
+                            ofObject(o),
+                            {
+                                labels: o.kind === "Namespace" ? o.metadata.labels : undefined,
+                                selector: o.spec?.selector,
+                                workloadSelector: o.spec?.workloadSelector,
+                            },
+                        ]),
+                );
+            assert.deepEqual(
+                binding(canary),
+                binding(before),
+                `${cluster}: nothing a workload or policy binds by moves`,
+            );
+            const istiods = (p: StackPlan) => p[cluster].helmReleases.filter((r) => r.chart.endsWith("istiod"));
+            assert.deepEqual(
+                istiods(canary)
+                    .map((r) => `${r.name} ${r.version}`)
+                    .sort(),
+                [`istiod-1-29 ${PREVIOUS_VERSION}`, `istiod-1-30 ${DEFAULT_ISTIO_VERSION}`],
+                `${cluster}: both revisions during the canary`,
+            );
+            const [running] = istiods(before);
+            assert.deepEqual(
+                istiods(canary).find((r) => r.name === running.name),
+                running,
+                `${cluster}: the running istiod's release is exactly as it was`,
+            );
+            for (const r of istiods(canary)) assert.ok(render(asSpec(r)).length > 0, `${cluster}: ${r.name} renders`);
+        }
+    },
+);
