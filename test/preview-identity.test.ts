@@ -126,8 +126,12 @@ before(async () => {
 });
 
 function day2(scenario: keyof typeof SCENARIOS): Day2 {
-    const after = previews.get(scenario)!;
-    const old = new Map(deployed.map((r) => [`${r.type}::${r.name}`, r]));
+    return day2Of(previews.get(scenario)!, deployed);
+}
+
+/** What the provider would do with `after` (a preview's inputs) against `before` (the deployed ones). */
+function day2Of(after: RecordedInputs[], before: RecordedInputs[]): Day2 {
+    const old = new Map(before.map((r) => [`${r.type}::${r.name}`, r]));
     const k8s = after.filter((r) => isObject(r) || isRelease(r));
     const contentAddressed = (r: RecordedInputs) => (peel(r.inputs) as any).immutable === true;
     const unknownIdentity = k8s.filter((r) => unknownIn(identityOf(r)) && !contentAddressed(r)).map((r) => r.name);
@@ -234,31 +238,17 @@ for (const [scenario, what] of [
 }
 
 test("the method sees a deleted live credential: a Secret under a fixed name, renewed with bare providers, would be", () => {
-    // The same preview, with the credential Secrets' content addressing taken off (as 0.x named them).
-    const after = previews.get("renewal")!.map((r) => {
-        if (!LINK_SECRETS.includes(r.name)) return r;
-        const inputs = peel(r.inputs) as any;
-        return {
-            ...r,
-            inputs: { ...inputs, immutable: undefined, metadata: { ...inputs.metadata, name: "payments-link" } },
-        };
-    });
-    previews.set("renewalFixedName", after);
-    const fixedBefore = deployed.map((r) => {
-        if (!LINK_SECRETS.includes(r.name)) return r;
-        const inputs = peel(r.inputs) as any;
-        return {
-            ...r,
-            inputs: { ...inputs, immutable: undefined, metadata: { ...inputs.metadata, name: "payments-link" } },
-        };
-    });
-    const saved = deployed;
-    deployed = fixedBefore;
-    try {
-        assert.deepEqual(day2("renewalFixedName" as keyof typeof SCENARIOS).deletedLive.sort(), LINK_SECRETS);
-    } finally {
-        deployed = saved;
-    }
+    // The same preview and deployment, with the credential Secrets' content addressing taken off (as 0.x named them).
+    const fixedName = (rs: RecordedInputs[]) =>
+        rs.map((r) => {
+            if (!LINK_SECRETS.includes(r.name)) return r;
+            const inputs = peel(r.inputs) as any;
+            return {
+                ...r,
+                inputs: { ...inputs, immutable: undefined, metadata: { ...inputs.metadata, name: "payments-link" } },
+            };
+        });
+    assert.deepEqual(day2Of(fixedName(previews.get("renewal")!), fixedName(deployed)).deletedLive.sort(), LINK_SECRETS);
 });
 
 test("with verify on, a renewal re-runs the end-to-end check (a new Job), and no change leaves it alone", () => {

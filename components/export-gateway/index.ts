@@ -6,8 +6,7 @@ import { claimObjects } from "../common/claims";
 import { planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
 import { resolveGateway } from "../link-routing/resolve";
-import { SlotSource, createPlan } from "../link-routing/resources";
-import { credentialSecretName } from "../link-routing/objects";
+import { SlotSource, createPlan, credentialSecretSlot } from "../link-routing/resources";
 import {
     ExportPlanSettings,
     ExportedService,
@@ -70,10 +69,7 @@ export class ExportGateway extends pulumi.ComponentResource {
                 case "bundle":
                     return pulumi.output(args.serverBundle);
                 case "credentialSecret":
-                    // From the public certificates only: the name is not a secret.
-                    return pulumi.unsecret(
-                        pulumi.output(args.serverBundle).apply((b) => credentialSecretName(credentialName, b)),
-                    );
+                    return credentialSecretSlot(credentialName, args.serverBundle);
                 case "services":
                     return checked[Number(key)];
                 case "upstreamCaPems":

@@ -7,9 +7,9 @@ import { requireConcreteHostname } from "../common/validation";
 import { claimObjects } from "../common/claims";
 import { planClaims } from "../link-routing/claims";
 import { defaultLinkName } from "../link-routing/names";
-import { credentialSecretName, pick } from "../link-routing/objects";
+import { pick } from "../link-routing/objects";
 import { resolveGateway } from "../link-routing/resolve";
-import { SlotSource, createObject, createPlan } from "../link-routing/resources";
+import { SlotSource, createObject, createPlan, credentialSecretSlot } from "../link-routing/resources";
 import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
 import { validateImportGatewayArgs } from "./validate";
@@ -74,10 +74,7 @@ export class ImportGateway extends pulumi.ComponentResource {
                 case "bundle":
                     return pulumi.output(args.clientBundle);
                 case "credentialSecret":
-                    // From the public certificates only: the name is not a secret.
-                    return pulumi.unsecret(
-                        pulumi.output(args.clientBundle).apply((b) => credentialSecretName(credentialName, b)),
-                    );
+                    return credentialSecretSlot(credentialName, args.clientBundle);
                 case "services":
                     return services[Number(key)];
                 default:

@@ -11,6 +11,7 @@ import {
     IstioChart,
     chartReference,
     gatewaySelectorLabels,
+    istiodReleaseName,
 } from "./charts";
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
 import { REVISION_TAG, REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revision-tag";
@@ -189,10 +190,10 @@ export class IstioInstall extends pulumi.ComponentResource {
             dependsOn: [base],
             ...(retained.length === 1 ? {} : legacy),
         });
-        retained.forEach((rev, i) =>
+        retained.forEach((rev) =>
             release(
                 `${name}-istiod-${rev}`,
-                (all) => all.filter((r) => r.chart === "istiod")[i + 1]!,
+                (all) => all.find((r) => r.name === istiodReleaseName(rev))!,
                 "istiod",
                 // A retained revision is left as it runs (its values then were its own): only its removal is ours.
                 { dependsOn: [base], ignoreChanges: ["values"], ...(retained.length === 1 ? legacy : {}) },

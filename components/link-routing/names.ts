@@ -44,11 +44,6 @@ export function gatewayServiceHost(gateway: Pick<GatewayRef, "serviceName" | "na
     return `${gateway.serviceName}.${gateway.namespace}.svc.cluster.local`;
 }
 
-/** `spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>`: an Istio workload identity as a URI SAN. */
-export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
-    return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
-}
-
 /**
  * The Host-header values an AuthorizationPolicy `hosts` list needs for one exported host: the bare name
  * and, with any port, `<host>:*` (Istio matches `hosts` exactly, case-insensitively, with `*` only as a

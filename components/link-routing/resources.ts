@@ -8,9 +8,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { customObject, objectResourceName } from "../common/kube";
 import { Payload, PlannedIdentity, PlannedObject, assemble } from "./plan";
+import { credentialSecretName } from "./objects";
+import type { TlsBundle } from "../common/types";
 
 /** The Output of each slot a payload may read (`"gateway"`, `"services.2"`, …). */
 export type SlotSource = (slot: string) => pulumi.Output<unknown>;
+
+/**
+ * The `credentialSecret` slot of either gateway: the credential Secret's name, from the bundle's public
+ * certificates only, so unlike the bundle it is not a secret.
+ */
+export function credentialSecretSlot(family: string, bundle: pulumi.Input<TlsBundle>): pulumi.Output<string> {
+    return pulumi.unsecret(pulumi.output(bundle).apply((b) => credentialSecretName(family, b)));
+}
 
 /**
  * Creates one resource per planned object, in plan order. A slot that names a content-addressed Secret
