@@ -4,7 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { customObject, objectResourceName } from "../common/kube";
 import { appUrl, buildAwsEgressObjects, sdkEnvironment } from "./objects";
-import { checkExportTo, validateAwsEgressArgs } from "./validate";
+import { requireKubernetesProvider } from "../common/kube";
+import { checkArgs, later, valueOr } from "../common/spec";
+import { resolveEndpoints } from "./endpoints";
+import { awsEgressFields, awsEgressSpec, extraHostsOf, namePrefixOf } from "./spec";
 import type { AwsEgressArgs } from "./args";
 
 export type { AwsEgressExtraHostArgs, AwsEgressArgs } from "./args";
@@ -32,13 +35,22 @@ export class AwsEgress extends pulumi.ComponentResource {
     public readonly mode: pulumi.Output<string>;
 
     constructor(name: string, args: AwsEgressArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validateAwsEgressArgs(name, args, opts);
+        requireKubernetesProvider("AwsEgress", opts);
+        const a = checkArgs(awsEgressSpec(name), args);
+        const plan = {
+            namePrefix: namePrefixOf(name),
+            namespace: a.namespace,
+            mode: valueOr(awsEgressFields.mode, a.mode),
+            endpoints: resolveEndpoints(
+                a.region,
+                a.awsServices ?? [],
+                extraHostsOf(a.extraHosts ?? []),
+                a.imds ?? false,
+            ),
+        };
         super("crossmesh:index:AwsEgress", name, {}, opts);
 
-        const exportTo = pulumi.output(args.exportTo ?? ["."]).apply((list) => {
-            list.forEach((ns, i) => checkExportTo(`exportTo[${i}]`, ns)); // Output entries: checked once known
-            return list;
-        });
+        const exportTo = later(awsEgressFields.exportTo, "exportTo", a.exportTo ?? ["."]);
         const build = (list: string[]) =>
             buildAwsEgressObjects(plan.endpoints, {
                 namePrefix: plan.namePrefix,

@@ -4,7 +4,8 @@
 // reports every problem at once.
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { validateAwsEgressArgs } from "../aws-egress/validate";
+import { awsEgressSpec } from "../aws-egress/spec";
+import { problemsOf } from "../common/spec";
 import {
     collectProblems,
     invalid,
@@ -161,7 +162,7 @@ function validateChildren(name: string, args: LinkSettings): void {
             const awsEgress = eksAwsEgressArgs(args);
             if (awsEgress)
                 reportProblems(
-                    [() => validateAwsEgressArgs(`${name}-eks-aws-egress`, awsEgress, CHECKED_BY_THE_LINK)],
+                    [() => throwProblems(problemsOf(awsEgressSpec(`${name}-eks-aws-egress`), awsEgress))],
                     awsEgressFieldPath,
                 );
         },

@@ -2,6 +2,7 @@
 // that names the field and says how to fix it, and nothing may have been registered (not even the
 // component), so a failed `pulumi up` leaves nothing half-built.
 import * as assert from "node:assert/strict";
+import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { GraphRecorder } from "../../tools/simulator/recorder";
 import { settle } from "../../tools/simulator";
@@ -31,4 +32,30 @@ export async function expectRefused(
         "nothing was registered",
     );
     return caught.reason;
+}
+
+/** One refusal case of a table: the args that differ from a valid base, the field it names and the fix it says. */
+export interface Refusal<A> {
+    /** What is wrong, as the test's name. */
+    readonly name: string;
+    readonly args: A;
+    readonly path: string;
+    readonly fix: RegExp;
+}
+
+/**
+ * Registers one test per case (table-driven): `prepare(case.args)` does the set-up (imports, providers) and
+ * returns the construction; constructing is refused at `case.path` with a reason matching `case.fix`, and
+ * nothing is registered.
+ */
+export function refusalTable<A>(
+    graph: GraphRecorder,
+    cases: readonly Refusal<A>[],
+    prepare: (args: A) => Promise<() => unknown>,
+): void {
+    for (const c of cases)
+        test(`refused: ${c.name}`, async () => {
+            const construct = await prepare(c.args);
+            await expectRefused(graph, construct, c.path, c.fix);
+        });
 }
