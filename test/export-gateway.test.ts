@@ -4,7 +4,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
-import { expectRefused } from "./support/refused";
+import { expectRefused, refusalTable } from "./support/refused";
+import { kubeProvider } from "./support/providers";
 import { validateIstioObject } from "./support/istio-schema";
 import {
     ALB,
@@ -19,14 +20,12 @@ import {
 
 const sim = startSimulation();
 const COMPONENT = "crossmesh:index:ExportGateway";
-const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
 
 type Args = import("../components/export-gateway").ExportGatewayArgs;
 
 async function setup() {
-    const k8s = await import("@pulumi/kubernetes");
     const { ExportGateway } = await import("../components/export-gateway");
-    const provider = new k8s.Provider("eks", { kubeconfig: EKS_KUBECONFIG });
+    const provider = await kubeProvider("eks", "eks");
     const [urn, id] = await Promise.all([valueOf(provider.urn), valueOf(provider.id)]);
     return { ExportGateway, provider, providerRef: `${urn}::${id}` };
 }
@@ -189,22 +188,22 @@ test("an upstream CA that resolves to nothing (LambdaAlb with your own certifica
     assert.deepEqual(ca.stringData, {});
 });
 
-/** Constructs with `overrides`, expects an InputPropertyError on `path` matching `fix`, and no registration. */
-async function refused(overrides: Partial<Args>, path: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
-    const { ExportGateway, provider } = await ready;
-    await expectRefused(sim.graph, () => new ExportGateway("bad", args(overrides), opts ?? { provider }), path, fix);
-}
-
-test("refused: a wildcard exported host", async () => {
-    await refused({ services: [{ host: "*.external", upstreamHost: ALB }] }, "services[0].host", /wildcard/);
-});
-
-test("refused: a non-FQDN exported host", async () => {
-    await refused({ services: [{ host: "lambda", upstreamHost: ALB }] }, "services[0].host", /fully qualified/);
-});
-
-test("refused: the same host twice", async () => {
-    await refused(
+/** Refusals: what is wrong, the args that differ from the valid base, the field named and the fix said. */
+const refusals: [name: string, overrides: Partial<Args>, path: string, fix: RegExp][] = [
+    [
+        "a wildcard exported host",
+        { services: [{ host: "*.external", upstreamHost: ALB }] },
+        "services[0].host",
+        /wildcard/,
+    ],
+    [
+        "a non-FQDN exported host",
+        { services: [{ host: "lambda", upstreamHost: ALB }] },
+        "services[0].host",
+        /fully qualified/,
+    ],
+    [
+        "the same host twice",
         {
             services: [
                 { host: "lambda.external", upstreamHost: ALB },
@@ -213,67 +212,57 @@ test("refused: the same host twice", async () => {
         },
         "services[1]",
         /listed twice/,
-    );
-});
-
-test("refused: a credential name ending in -cacert", async () => {
-    await refused({ credentialName: "link-cacert" }, "credentialName", /-cacert.*e\.g\. "link"/s);
-});
-
-test("refused: a credential name that is no Kubernetes name", async () => {
-    await refused({ credentialName: "Link_Secret" }, "credentialName", /not a valid Kubernetes name/);
-});
-
-test("refused: a gateway without selector labels", async () => {
-    await refused(
+    ],
+    [
+        "a credential name ending in -cacert",
+        { credentialName: "link-cacert" },
+        "credentialName",
+        /-cacert.*e\.g\. "link"/s,
+    ],
+    [
+        "a credential name that is no Kubernetes name",
+        { credentialName: "Link_Secret" },
+        "credentialName",
+        /not a valid Kubernetes name/,
+    ],
+    [
+        "a gateway without selector labels",
         { gateway: { ...INGRESS, selectorLabels: {} } },
         "gateway.selectorLabels",
         /empty selector applies to every proxy/,
-    );
-});
-
-test("refused: no kubernetes provider", async () => {
-    await refused({}, "opts.provider", /kubernetes provider/, {});
-});
-
-test("refused: an invalid upstream host", async () => {
-    await refused(
+    ],
+    [
+        "an invalid upstream host",
         { services: [{ host: "lambda.external", upstreamHost: "internal alb" }] },
         "services[0].upstreamHost",
         /fully qualified/,
-    );
-});
-
-test("refused: an upstream that is itself an exported host", async () => {
-    await refused(
+    ],
+    [
+        "an upstream that is itself an exported host",
         { services: [{ host: "lambda.external", upstreamHost: "lambda.external" }] },
         "services[0].upstreamHost",
         /route it to itself/,
-    );
-});
-
-test("refused: no allowed client principals", async () => {
-    await refused({ allowedClientPrincipals: [] }, "allowedClientPrincipals", /every request would be denied/);
-});
-
-test("refused: a client principal in cluster.local, which Istio would rewrite to the EKS trust domain", async () => {
-    await refused(
+    ],
+    [
+        "no allowed client principals",
+        { allowedClientPrincipals: [] },
+        "allowedClientPrincipals",
+        /every request would be denied/,
+    ],
+    [
+        "a client principal in cluster.local, which Istio would rewrite to the EKS trust domain",
         { allowedClientPrincipals: ["spiffe://cluster.local/ns/istio-egress/sa/istio-egressgateway"] },
         "allowedClientPrincipals[0]",
         /rewrites.*distinct trust domain/s,
-    );
-});
-
-test("refused: a client principal that is no SPIFFE id", async () => {
-    await refused(
+    ],
+    [
+        "a client principal that is no SPIFFE id",
         { allowedClientPrincipals: ["gke.example/ns/istio-egress/sa/istio-egressgateway"] },
         "allowedClientPrincipals[0]",
         /not a SPIFFE id/,
-    );
-});
-
-test("refused: two services sharing an upstream with different settings", async () => {
-    await refused(
+    ],
+    [
+        "two services sharing an upstream with different settings",
         {
             services: [
                 { host: "a.external", upstreamHost: ALB },
@@ -282,7 +271,37 @@ test("refused: two services sharing an upstream with different settings", async 
         },
         "services[1]",
         /shares upstreamHost/,
-    );
+    ],
+    [
+        "services sharing an upstreamName but going to different upstream hosts",
+        {
+            services: [
+                { host: "a.external", upstreamHost: ALB, upstreamName: "lambdas" },
+                { host: "b.external", upstreamHost: PUBLIC_UPSTREAM, upstreamName: "lambdas" },
+            ],
+        },
+        "services[1].upstreamName",
+        /also the upstream of services\[0\].*same upstreamHost or different upstreamNames/,
+    ],
+    [
+        "an upstreamName that is no Kubernetes name",
+        { services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "Shared ALB" }] },
+        "services[0].upstreamName",
+        /not a valid Kubernetes name/,
+    ],
+];
+refusalTable(
+    sim.graph,
+    refusals.map(([name, args, path, fix]) => ({ name, args, path, fix })),
+    async (overrides) => {
+        const { ExportGateway, provider } = await ready;
+        return () => new ExportGateway("bad", args(overrides), { provider });
+    },
+);
+
+test("refused: no kubernetes provider", async () => {
+    const { ExportGateway } = await ready;
+    await expectRefused(sim.graph, () => new ExportGateway("bad", args(), {}), "opts.provider", /kubernetes provider/);
 });
 
 test("services naming one upstream share its ServiceEntry, DestinationRule and CA Secret; each keeps its own route", async () => {
@@ -316,27 +335,6 @@ test("services naming one upstream share its ServiceEntry, DestinationRule and C
     const routes = ofKind("VirtualService");
     assert.deepEqual(routes.map((o) => o.spec.hosts[0]).sort(), ["a.external", "b.external"]);
     for (const vs of routes) assert.equal(vs.spec.http[0].route[0].destination.host, ALB);
-});
-
-test("refused: services sharing an upstreamName but going to different upstream hosts", async () => {
-    await refused(
-        {
-            services: [
-                { host: "a.external", upstreamHost: ALB, upstreamName: "lambdas" },
-                { host: "b.external", upstreamHost: PUBLIC_UPSTREAM, upstreamName: "lambdas" },
-            ],
-        },
-        "services[1].upstreamName",
-        /also the upstream of services\[0\].*same upstreamHost or different upstreamNames/,
-    );
-});
-
-test("refused: an upstreamName that is no Kubernetes name", async () => {
-    await refused(
-        { services: [{ host: "a.external", upstreamHost: ALB, upstreamName: "Shared ALB" }] },
-        "services[0].upstreamName",
-        /not a valid Kubernetes name/,
-    );
 });
 
 test("two gateways on one cluster: names follow the component name; the same linkName or credentialName twice is refused", async () => {

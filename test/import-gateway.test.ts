@@ -4,7 +4,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, plainMatches, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
-import { expectRefused } from "./support/refused";
+import { expectRefused, refusalTable } from "./support/refused";
+import { kubeProvider } from "./support/providers";
 import { validateIstioObject } from "./support/istio-schema";
 import {
     ALB,
@@ -19,8 +20,6 @@ import {
 
 const sim = startSimulation();
 const SE = "kubernetes:networking.istio.io/v1:ServiceEntry";
-const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
-const GKE_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: gke_proj_europe-west1_gke-lab3\n";
 
 type Args = import("../components/import-gateway").ImportGatewayArgs;
 
@@ -28,8 +27,8 @@ async function setup() {
     const k8s = await import("@pulumi/kubernetes");
     const { ImportGateway } = await import("../components/import-gateway");
     const { ExportGateway } = await import("../components/export-gateway");
-    const eks = new k8s.Provider("eks", { kubeconfig: EKS_KUBECONFIG });
-    const gke = new k8s.Provider("gke", { kubeconfig: GKE_KUBECONFIG });
+    const eks = await kubeProvider("eks", "eks");
+    const gke = await kubeProvider("gke", "gke");
     // aws-free stand-in for the EKS install: the ingress gateway's LoadBalancer Service (an NLB).
     const ingressService = new k8s.core.v1.Service(
         "eks-ingress-svc",
@@ -210,44 +209,29 @@ test("with the test client: sleep namespace first, client admitted; mesh-wide mT
     ]);
 });
 
-/** Constructs with `overrides`, expects an InputPropertyError on `path` matching `fix`, and no registration. */
-async function refused(overrides: Partial<Args>, path: string, fix: RegExp, opts?: pulumi.ComponentResourceOptions) {
-    const { ImportGateway, gke } = await ready;
-    await expectRefused(
-        sim.graph,
-        () => new ImportGateway("bad", args("lb.elb.eu-west-1.amazonaws.com", overrides), opts ?? { provider: gke }),
-        path,
-        fix,
-    );
-}
-
-test("refused: a service nobody may call, with how to allow callers", async () => {
-    await refused(
+const src = [{ namespace: "shop" }];
+/** Refusals: what is wrong, the args that differ from the valid base, the field named and the fix said. */
+const refusals: [name: string, overrides: Partial<Args>, path: string, fix: RegExp][] = [
+    [
+        "a service nobody may call, with how to allow callers",
         { services: [{ host: "lambda.external", allowedSources: [] }] },
         "services[0].allowedSources",
         /nobody may call.*namespace: "shop", serviceAccount: "checkout"/s,
-    );
-});
-
-test("refused: a wildcard imported host", async () => {
-    await refused(
-        { services: [{ host: "*.external", allowedSources: [{ namespace: "shop" }] }] },
+    ],
+    [
+        "a wildcard imported host",
+        { services: [{ host: "*.external", allowedSources: src }] },
         "services[0].host",
         /wildcard/,
-    );
-});
-
-test("refused: a non-FQDN imported host", async () => {
-    await refused(
-        { services: [{ host: "lambda", allowedSources: [{ namespace: "shop" }] }] },
+    ],
+    [
+        "a non-FQDN imported host",
+        { services: [{ host: "lambda", allowedSources: src }] },
         "services[0].host",
         /fully qualified/,
-    );
-});
-
-test("refused: duplicate hosts", async () => {
-    const src = [{ namespace: "shop" }];
-    await refused(
+    ],
+    [
+        "duplicate hosts",
         {
             services: [
                 { host: "lambda.external", allowedSources: src },
@@ -256,33 +240,43 @@ test("refused: duplicate hosts", async () => {
         },
         "services[1]",
         /listed twice/,
-    );
-});
-
-test("refused: a credential name ending in -cacert", async () => {
-    await refused({ credentialName: "crossmesh-cacert" }, "credentialName", /-cacert/);
-});
-
-test("refused: an egress gateway without selector labels", async () => {
-    await refused({ gateway: { ...EGRESS, selectorLabels: {} } }, "gateway.selectorLabels", /empty selector/);
-});
-
-test("refused: no kubernetes provider", async () => {
-    await refused({}, "opts.provider", /kubernetes provider/, { parent: undefined });
-});
-
-test("refused: a caller namespace that is no Kubernetes name", async () => {
-    await refused(
+    ],
+    ["a credential name ending in -cacert", { credentialName: "crossmesh-cacert" }, "credentialName", /-cacert/],
+    [
+        "an egress gateway without selector labels",
+        { gateway: { ...EGRESS, selectorLabels: {} } },
+        "gateway.selectorLabels",
+        /empty selector/,
+    ],
+    [
+        "a caller namespace that is no Kubernetes name",
         { services: [{ host: "lambda.external", allowedSources: [{ namespace: "Shop" }] }] },
         "services[0].allowedSources[0].namespace",
         /not a valid Kubernetes name/,
+    ],
+    [
+        "a remote hostname that is no DNS name",
+        { remoteGatewayHostname: "https://lb.example.com" },
+        "remoteGatewayHostname",
+        /fully qualified/,
+    ],
+    ["an invalid trust domain", { trustDomain: "GKE Mesh" }, "trustDomain", /not a valid SPIFFE trust domain/],
+];
+refusalTable(
+    sim.graph,
+    refusals.map(([name, args, path, fix]) => ({ name, args, path, fix })),
+    async (overrides) => {
+        const { ImportGateway, gke } = await ready;
+        return () => new ImportGateway("bad", args("lb.elb.eu-west-1.amazonaws.com", overrides), { provider: gke });
+    },
+);
+
+test("refused: no kubernetes provider", async () => {
+    const { ImportGateway } = await ready;
+    await expectRefused(
+        sim.graph,
+        () => new ImportGateway("bad", args("lb.elb.eu-west-1.amazonaws.com"), { parent: undefined }),
+        "opts.provider",
+        /kubernetes provider/,
     );
-});
-
-test("refused: a remote hostname that is no DNS name", async () => {
-    await refused({ remoteGatewayHostname: "https://lb.example.com" }, "remoteGatewayHostname", /fully qualified/);
-});
-
-test("refused: an invalid trust domain", async () => {
-    await refused({ trustDomain: "GKE Mesh" }, "trustDomain", /not a valid SPIFFE trust domain/);
 });

@@ -1,10 +1,12 @@
 // ExportGateway (EKS side): makes the ingress gateway terminate the link's mTLS for the exported hosts,
 // admit only the allowed client identities, and route each host to its upstream (the internal ALB) over TLS.
 import * as pulumi from "@pulumi/pulumi";
-import { invalid, requireConcreteHostname } from "../common/validation";
+import { invalid } from "../common/validation";
 import { claimObjects } from "../common/claims";
+import { requireKubernetesProvider } from "../common/kube";
+import { checkArgs, later } from "../common/spec";
 import { planClaims } from "../link-routing/claims";
-import { defaultLinkName } from "../link-routing/names";
+import { linkNameOf } from "../link-routing/spec";
 import { resolveGateway } from "../link-routing/resolve";
 import { SlotSource, createPlan, credentialSecretSlot } from "../link-routing/resources";
 import {
@@ -16,7 +18,7 @@ import {
     upstreamKeyOf,
     upstreamSniOf,
 } from "./objects";
-import { requireClientSpiffeId, validateExportGatewayArgs } from "./validate";
+import { exportGatewayFields, exportGatewaySpec, exportedServiceFields } from "./spec";
 import type { ExportGatewayArgs } from "./args";
 
 export type { ExportedServiceArgs, ExportGatewayArgs } from "./args";
@@ -38,26 +40,28 @@ export class ExportGateway extends pulumi.ComponentResource {
     readonly allowedClientPrincipals: pulumi.Output<string[]>;
 
     constructor(name: string, args: ExportGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        const settings = exportPlanSettings(name, args);
-        validateExportGatewayArgs(settings.linkName, args, opts);
+        requireKubernetesProvider("ExportGateway", opts);
+        const a = checkArgs(exportGatewaySpec(linkNameOf(name, args)), args);
+        const settings = exportPlanSettings(linkNameOf(name, a), a);
         const plan = exportPlan(settings);
         claimObjects(
             `ExportGateway "${name}"`,
             opts,
-            planClaims(plan, settings.credentialName, args.credentialName !== undefined),
+            planClaims(plan, settings.credentialName, a.credentialName !== undefined),
         );
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
         const { linkName, credentialName } = settings;
 
-        const gateway = resolveGateway("gateway", args.gateway);
-        const principals = pulumi.output(args.allowedClientPrincipals).apply((ps) => {
-            ps.forEach((p, i) => requireClientSpiffeId(`allowedClientPrincipals[${i}]`, p));
-            return ps;
-        });
-        const checked = resolvedServices(args, settings);
+        const gateway = resolveGateway("gateway", a.gateway);
+        const principals = later(
+            exportGatewayFields.allowedClientPrincipals,
+            "allowedClientPrincipals",
+            a.allowedClientPrincipals,
+        );
+        const checked = resolvedServices(a, settings);
         // The slots the payloads read; the identities need none of them.
         const caOf = new Map(
-            args.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse(),
+            a.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse(),
         );
         const source: SlotSource = (slot) => {
             const [top, key] = slot.split(/\.(.*)/s);
@@ -67,9 +71,9 @@ export class ExportGateway extends pulumi.ComponentResource {
                 case "allowedClientPrincipals":
                     return principals;
                 case "bundle":
-                    return pulumi.output(args.serverBundle);
+                    return pulumi.output(a.serverBundle);
                 case "credentialSecret":
-                    return credentialSecretSlot(credentialName, args.serverBundle);
+                    return credentialSecretSlot(credentialName, a.serverBundle);
                 case "services":
                     return checked[Number(key)];
                 case "upstreamCaPems":
@@ -82,10 +86,10 @@ export class ExportGateway extends pulumi.ComponentResource {
         };
         const secrets = createPlan(name, plan, source, { parent: this });
 
-        this.namespace = pulumi.output(args.gateway.namespace);
+        this.namespace = pulumi.output(a.gateway.namespace);
         this.gatewayName = pulumi.output(exportNames.gateway(linkName));
         this.credentialName = secrets.get("credentialSecret")!;
-        this.exportedHosts = pulumi.output(args.services.map((s) => s.host));
+        this.exportedHosts = pulumi.output(a.services.map((s) => s.host));
         this.allowedClientPrincipals = principals;
         this.registerOutputs({
             namespace: this.namespace,
@@ -98,16 +102,15 @@ export class ExportGateway extends pulumi.ComponentResource {
 }
 
 /** The plain settings that name every object; the namespace stays an Input (it carries the wait for istiod). */
-function exportPlanSettings(name: string, args: ExportGatewayArgs): ExportPlanSettings<pulumi.Input<string>> {
-    const linkName = args.linkName ?? defaultLinkName(name);
+function exportPlanSettings(linkName: string, args: ExportGatewayArgs): ExportPlanSettings<pulumi.Input<string>> {
     return {
         linkName,
-        namespace: args.gateway?.namespace,
+        namespace: args.gateway.namespace,
         credentialName: args.credentialName ?? `${linkName}-link`,
-        services: (Array.isArray(args.services) ? args.services : []).map((s) => ({
-            host: s?.host,
-            privateUpstreamCa: s?.upstreamCaPem !== undefined,
-            ...(s?.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
+        services: args.services.map((s) => ({
+            host: s.host,
+            privateUpstreamCa: s.upstreamCaPem !== undefined,
+            ...(s.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
         })),
     };
 }
@@ -120,11 +123,16 @@ function resolvedServices(
     args: ExportGatewayArgs,
     settings: ExportPlanSettings<pulumi.Input<string>>,
 ): pulumi.Output<ExportedService>[] {
+    const f = exportedServiceFields;
     const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>
         pulumi
-            .all([svcArgs.upstreamHost, svcArgs.upstreamPort, svcArgs.upstreamSni, svcArgs.upstreamCaPem])
+            .all([
+                later(f.upstreamHost, `services[${i}].upstreamHost`, svcArgs.upstreamHost),
+                later(f.upstreamPort, `services[${i}].upstreamPort`, svcArgs.upstreamPort),
+                later(f.upstreamSni, `services[${i}].upstreamSni`, svcArgs.upstreamSni),
+                svcArgs.upstreamCaPem,
+            ])
             .apply(([upstreamHost, upstreamPort, upstreamSni, caPem]) => {
-                requireConcreteHostname(`services[${i}].upstreamHost`, upstreamHost);
                 // A CA that resolves to nothing (e.g. LambdaAlb with your own ACM certificate) means a publicly
                 // trusted upstream: system roots verify it and the CA Secret stays empty and unreferenced.
                 return {

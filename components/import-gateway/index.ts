@@ -3,18 +3,18 @@
 // link's mutual TLS to the EKS gateway's load balancer.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { requireConcreteHostname } from "../common/validation";
 import { claimObjects } from "../common/claims";
+import { requireKubernetesProvider } from "../common/kube";
+import { checkArgs, later, valueOr } from "../common/spec";
 import { planClaims } from "../link-routing/claims";
-import { defaultLinkName } from "../link-routing/names";
+import { linkNameOf } from "../link-routing/spec";
 import { pick } from "../link-routing/objects";
 import { resolveGateway } from "../link-routing/resolve";
 import { SlotSource, createObject, createPlan, credentialSecretSlot } from "../link-routing/resources";
 import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
-import { DEFAULT_TEST_CLIENT_IMAGE, TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
-import { validateImportGatewayArgs } from "./validate";
-import { requireTrustDomain } from "../common/identity";
-import type { ImportGatewayArgs } from "./args";
+import { TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
+import { allowedSourceFields, importGatewayFields as f, importGatewaySpec } from "./spec";
+import type { AllowedSourceArgs, ImportGatewayArgs } from "./args";
 
 export type { AllowedSourceArgs, ImportedServiceArgs, ImportGatewayArgs } from "./args";
 
@@ -35,12 +35,13 @@ export class ImportGateway extends pulumi.ComponentResource {
     readonly remoteGatewayHostname: pulumi.Output<string>;
 
     constructor(name: string, args: ImportGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        const settings = importPlanSettings(name, args);
-        validateImportGatewayArgs(settings.linkName, args, opts);
+        requireKubernetesProvider("ImportGateway", opts);
+        const a = checkArgs(importGatewaySpec, args);
+        const settings = importPlanSettings(linkNameOf(name, a), a);
         const plan = importPlan(settings);
-        const testClient = args.deployTestClient === true;
+        const testClient = valueOr(f.deployTestClient, a.deployTestClient);
         claimObjects(`ImportGateway "${name}"`, opts, [
-            ...planClaims(plan, settings.credentialName, args.credentialName !== undefined),
+            ...planClaims(plan, settings.credentialName, a.credentialName !== undefined),
             ...(testClient
                 ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" }))
                 : []),
@@ -49,16 +50,10 @@ export class ImportGateway extends pulumi.ComponentResource {
         const child = { parent: this };
         const { linkName, credentialName } = settings;
 
-        const gateway = resolveGateway("gateway", args.gateway);
-        const trustDomain = pulumi.output(args.trustDomain).apply((td) => {
-            requireTrustDomain("trustDomain", td);
-            return td;
-        });
-        const services = resolvedServices(args, testClient);
-        const remote = pulumi.output(args.remoteGatewayHostname).apply((h) => {
-            requireConcreteHostname("remoteGatewayHostname", h);
-            return h;
-        });
+        const gateway = resolveGateway("gateway", a.gateway);
+        const trustDomain = later(f.trustDomain, "trustDomain", a.trustDomain);
+        const services = resolvedServices(a, testClient);
+        const remote = later(f.remoteGatewayHostname, "remoteGatewayHostname", a.remoteGatewayHostname);
         // The slots the payloads read; the identities need none of them.
         const source: SlotSource = (slot) => {
             const [top, key] = slot.split(/\.(.*)/s);
@@ -68,13 +63,13 @@ export class ImportGateway extends pulumi.ComponentResource {
                 case "trustDomain":
                     return trustDomain;
                 case "remotePort":
-                    return pulumi.output(args.remotePort).apply((p) => p ?? 443);
+                    return later(f.remotePort, "remotePort", a.remotePort).apply((p) => valueOr(f.remotePort, p));
                 case "remoteHostname":
                     return remote;
                 case "bundle":
-                    return pulumi.output(args.clientBundle);
+                    return pulumi.output(a.clientBundle);
                 case "credentialSecret":
-                    return credentialSecretSlot(credentialName, args.clientBundle);
+                    return credentialSecretSlot(credentialName, a.clientBundle);
                 case "services":
                     return services[Number(key)];
                 default:
@@ -82,12 +77,12 @@ export class ImportGateway extends pulumi.ComponentResource {
             }
         };
         const secrets = createPlan(name, plan, source, child);
-        if (testClient) this.deployTestClient(name, linkName, args, gateway, child);
+        if (testClient) this.deployTestClient(name, linkName, a, gateway, child);
 
-        this.namespace = pulumi.output(args.gateway.namespace);
+        this.namespace = pulumi.output(a.gateway.namespace);
         this.gatewayName = pulumi.output(importNames.gateway(linkName));
         this.credentialName = secrets.get("credentialSecret")!;
-        this.importedHosts = pulumi.output(args.services.map((s) => s.host));
+        this.importedHosts = pulumi.output(a.services.map((s) => s.host));
         this.remoteGatewayHostname = remote;
         this.registerOutputs({
             namespace: this.namespace,
@@ -109,7 +104,7 @@ export class ImportGateway extends pulumi.ComponentResource {
         gateway: pulumi.Output<unknown>,
         child: pulumi.CustomResourceOptions,
     ): void {
-        const image = args.testClientImage ?? DEFAULT_TEST_CLIENT_IMAGE;
+        const image = valueOr(f.testClientImage, args.testClientImage);
         // Its pods need the injector, not the gateway: with a revision that carries the injector's readiness,
         // the client starts as soon as istiod is up.
         const injector: pulumi.Output<string | undefined> =
@@ -147,20 +142,24 @@ export class ImportGateway extends pulumi.ComponentResource {
 }
 
 /** The plain settings that name every object; the namespace stays an Input (it carries the wait for istiod). */
-function importPlanSettings(name: string, args: ImportGatewayArgs): ImportPlanSettings<pulumi.Input<string>> {
-    const linkName = args.linkName ?? defaultLinkName(name);
+function importPlanSettings(linkName: string, args: ImportGatewayArgs): ImportPlanSettings<pulumi.Input<string>> {
     return {
         linkName,
-        namespace: args.gateway?.namespace,
+        namespace: args.gateway.namespace,
         credentialName: args.credentialName ?? `${linkName}-link`,
-        hosts: (Array.isArray(args.services) ? args.services : []).map((s) => s?.host),
+        hosts: args.services.map((s) => s.host),
     };
 }
 
-/** Each imported host with its callers resolved; the test client, when deployed, may call every host. */
+/** Each imported host with its callers resolved (checked once known); the test client, when deployed, may call every host. */
 function resolvedServices(args: ImportGatewayArgs, testClient: boolean): pulumi.Output<ImportedService>[] {
-    return args.services.map((s) =>
-        pulumi.all(s.allowedSources.map((a) => pulumi.all([a.namespace, a.serviceAccount]))).apply((srcs) => ({
+    const checked = (src: AllowedSourceArgs, path: string) =>
+        pulumi.all([
+            later(allowedSourceFields.namespace, `${path}.namespace`, src.namespace),
+            later(allowedSourceFields.serviceAccount, `${path}.serviceAccount`, src.serviceAccount),
+        ]);
+    return args.services.map((s, i) =>
+        pulumi.all(s.allowedSources.map((a, j) => checked(a, `services[${i}].allowedSources[${j}]`))).apply((srcs) => ({
             host: s.host,
             allowedSources: [
                 ...srcs.map(([namespace, serviceAccount]) =>
