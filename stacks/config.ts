@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
-import { RENAMED_FIELDS, validateLinkSettings } from "../components/cross-mesh-link/validate";
+import { RENAMED_FIELDS } from "../components/cross-mesh-link/spec";
+import { validateLinkSettings } from "../components/cross-mesh-link/validate";
 import { Problem, throwProblems } from "../components/common/validation";
 import { LINK_NAME, PROJECT, StackConfig, stackConfigSchema } from "./schema";
 
@@ -133,7 +134,7 @@ export function readStackConfig(
     const parsed = stackConfigSchema.safeParse(values);
     if (!parsed.success) problems.push(...zodProblems(parsed.error));
     if (parsed.success) {
-        const c = parsed.data;
+        const c = parsed.data as StackConfig;
         if (c.gkeKubeconfig === undefined && c.gkeCluster === undefined && c.gkeContext === undefined) {
             problems.push({
                 propertyPath: configKey("gkeCluster"),
@@ -153,7 +154,7 @@ export function readStackConfig(
         }
     }
     throwProblems(problems);
-    return parsed.data!;
+    return parsed.data as StackConfig;
 }
 
 function asProblems(e: unknown): Problem[] {

@@ -111,7 +111,7 @@ test("a service with both a Lambda and an upstream", () =>
 test("a duplicate exported host", () =>
     rejects(
         { services: [1, 2].map(() => ({ host: "a.external", lambda: {}, allowedSources: [{ namespace: "x" }] })) },
-        "services[].host[1]",
+        "services[1].host",
         /listed twice/,
     ));
 test("no services", () => rejects({ services: [] }, "services", /at least one exported service/));

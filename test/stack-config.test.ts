@@ -86,7 +86,7 @@ test("a service nobody may call", () =>
         /list who may call this host/,
     ));
 test("a duplicate host", () =>
-    rejects({ services: [...svc(), ...svc()] }, "crossmesh:services[].host[1]", /listed twice/));
+    rejects({ services: [...svc(), ...svc()] }, "crossmesh:services[1].host", /listed twice/));
 test("a Lambda memory size above AWS's limit", () =>
     rejects(
         { services: svc({ lambda: { memorySize: 20000 } }) },

@@ -40,6 +40,7 @@ interface Shape {
     readonly strict?: boolean;
     readonly what?: string;
     readonly refuse?: (value: string) => string;
+    readonly renamed?: Readonly<Record<string, string>>;
 }
 
 interface Flags {
@@ -179,7 +180,13 @@ export function record<T, In extends boolean>(
 /** An object of named fields; `strict` refuses unknown keys (a misspelt setting), `refine` adds cross-field rules. */
 export function object<F extends FieldMap>(
     fields: F,
-    opts: { refine?: readonly Refinement<ObjectArgs<F>>[]; strict?: boolean; what?: string } = {},
+    opts: {
+        refine?: readonly Refinement<ObjectArgs<F>>[];
+        strict?: boolean;
+        what?: string;
+        /** Fields renamed since an earlier release (old → new): an untyped caller using one is told the new name. */
+        renamed?: Readonly<Record<string, string>>;
+    } = {},
 ): ObjectField<F> {
     return new ObjectField<F>({
         kind: "object",
@@ -187,6 +194,7 @@ export function object<F extends FieldMap>(
         refinements: (opts.refine ?? []) as readonly Refinement<never>[],
         strict: opts.strict ?? true,
         what: opts.what,
+        renamed: opts.renamed,
     });
 }
 /** A value the spec does not look into (a provider, free-form chart values): only its own checks run. */
@@ -217,6 +225,13 @@ const TYPE_FIX: Record<string, (s: Shape) => string> = {
     object: (s) => `give an object${s.what ? ` (${s.what})` : ""}.`,
     record: () => "give an object of names to values.",
 };
+
+/** The problems a rule throws (bad-input errors); anything else propagates. */
+export function problemsFrom(rule: () => void): Problem[] {
+    const problems: Problem[] = [];
+    attempt(problems, rule);
+    return problems;
+}
 
 /** Runs a rule; a bad-input error becomes a problem, anything else propagates. */
 function attempt(problems: Problem[], rule: () => void): void {
@@ -305,25 +320,58 @@ function checkValue(
         case "opaque":
             break;
     }
-    if (problems.length === before)
-        for (const rule of flags.checks) attempt(problems, () => rule(path, value as never));
+    // A field's checks run in order, each assuming the ones before it passed (a version's form, then its release).
+    for (const rule of flags.checks) {
+        if (problems.length !== before) break;
+        attempt(problems, () => rule(path, value as never));
+    }
     return problems.length === before;
 }
 
 function checkObject(shape: Shape, value: Record<string, unknown>, path: string, problems: Problem[]): void {
     const fields = shape.fields!;
     const before = problems.length;
-    if (shape.strict)
-        for (const key of Object.keys(value))
-            if (!(key in fields) && value[key] !== undefined)
-                problems.push({
-                    propertyPath: join(path, key),
-                    reason: `is not a setting${path ? ` of ${path}` : ""}; the settings are ${Object.keys(fields).join(", ")}.`,
-                });
-    for (const [key, field] of Object.entries(fields)) checkValue(field, value[key], join(path, key), problems);
-    // Cross-field rules read fields of the right type only: they run once every field passed.
-    if (problems.length === before)
-        for (const r of shape.refinements ?? []) attempt(problems, () => r.check(value as never, (f) => join(path, f)));
+    for (const key of Object.keys(value)) {
+        if (key in fields || value[key] === undefined) continue;
+        const renamed = shape.renamed?.[key];
+        if (renamed)
+            problems.push({
+                propertyPath: join(path, key),
+                reason: `renamed to ${renamed} in crossmesh 1.0; rename the field, its value stays the same.`,
+            });
+        else if (shape.strict)
+            problems.push({
+                propertyPath: join(path, key),
+                reason: `is not a setting${path ? ` of ${path}` : ""}; the settings are ${Object.keys(fields).join(", ")}.`,
+            });
+    }
+    const refused = new Set<string>();
+    for (const [key, field] of Object.entries(fields))
+        if (!checkValue(field, value[key], join(path, key), problems)) refused.add(key);
+    const at = (f: string) => join(path, f);
+    for (const r of shape.refinements ?? []) {
+        if (refused.size === 0 && problems.length === before) {
+            attempt(problems, () => r.check(value as never, at));
+            continue;
+        }
+        // Some fields were refused: a cross-field rule still runs (every problem at once) unless it reads
+        // one of them — then what it would say rests on a value already reported (or it would trip on it).
+        const read = new Set<string>();
+        const watched = new Proxy(value, {
+            get: (target, key) => {
+                if (typeof key === "string") read.add(key);
+                return Reflect.get(target, key);
+            },
+        });
+        const found: Problem[] = [];
+        const readRefused = () => [...read].some((k) => refused.has(k));
+        try {
+            attempt(found, () => r.check(watched as never, at));
+        } catch (e) {
+            if (!readRefused()) throw e;
+        }
+        if (!readRefused()) problems.push(...found);
+    }
 }
 
 /** Every problem `value` has against `spec` (at `path`: "" for a component's own args). */
@@ -333,8 +381,19 @@ export function problemsOf(spec: Field<unknown, boolean, boolean>, value: unknow
     return problems.map((p) => (p.propertyPath === "" ? { ...p, propertyPath: "args" } : p));
 }
 
+// Args a composite built for its child after checking the user's own fields with the child's picked
+// spec: the child does not check them again (each rule runs once, on the user's path).
+const vouchedArgs = new WeakSet<object>();
+
+/** Marks args the caller has checked with the same rules (a composite passing them to its child). */
+export function vouch<T extends object>(args: T): T {
+    vouchedArgs.add(args);
+    return args;
+}
+
 /** Checks a component's args against its spec; throws every problem at once, returns the args typed. */
 export function checkArgs<F extends FieldMap>(spec: ObjectField<F>, args: unknown): ObjectArgs<F> {
+    if (typeof args === "object" && args !== null && vouchedArgs.has(args)) return args as ObjectArgs<F>;
     if (args === undefined || args === null || typeof args !== "object")
         invalid("args", `give the component's settings: ${Object.keys(spec.fields).join(", ")}.`);
     throwProblems(problemsOf(spec, args));
