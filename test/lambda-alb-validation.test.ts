@@ -3,75 +3,53 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startSimulation } from "../tools/simulator";
-import { expectRefused } from "./support/refused";
+import * as pulumi from "@pulumi/pulumi";
+import { refusalTable } from "./support/refused";
 import { runFixture } from "./support/run-fixture";
 
 const sim = startSimulation();
+const EKS = { eksClusterName: "eks-lab5" };
+const SUBNETS = { vpcId: "vpc-1", subnetIds: ["subnet-1", "subnet-2"] };
+const ACM_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
 
-async function rejects(args: Record<string, unknown>, propertyPath: string, fix: RegExp) {
-    const { LambdaAlb } = await import("../components/lambda-alb");
-    await expectRefused(sim.graph, () => new LambdaAlb("bad", args), propertyPath, fix);
-}
-
-test("no cluster and no subnets", () =>
-    rejects({}, "eksClusterName", /give the EKS cluster name .* or give vpcId and subnetIds/));
-test("fewer than two subnets", () =>
-    rejects(
-        { vpcId: "vpc-1", subnetIds: ["subnet-1"], allowedCidrs: ["10.0.0.0/16"] },
-        "subnetIds",
-        /at least two subnets in two Availability Zones; got 1/,
-    ));
-test("certificateArn without a domain name", () =>
-    rejects(
-        { eksClusterName: "eks-lab5", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" },
-        "domainName",
-        /also give the domain name/,
-    ));
-test("an unknown runtime", () =>
-    rejects(
-        { eksClusterName: "eks-lab5", runtime: "python2.7" },
-        "runtime",
-        /use one of .*python3\.10, python3\.11, python3\.12, python3\.13/,
-    ));
-test("a code path that does not exist", () =>
-    rejects(
-        { eksClusterName: "eks-lab5", codePath: "./no/such/dir" },
+// [what is wrong, the args that differ from a valid one, the field refused, the fix it says]
+const CASES: [string, Record<string, unknown>, string, RegExp][] = [
+    ["no cluster and no subnets", {}, "eksClusterName", /give the EKS cluster name .* or give vpcId and subnetIds/],
+    ["one subnet", { ...SUBNETS, subnetIds: ["subnet-1"], allowedCidrs: ["10.0.0.0/16"] }, "subnetIds", /got 1/],
+    ["explicit subnets and no allowed source", SUBNETS, "allowedSecurityGroupIds", /nothing would be allowed to/],
+    ["certificateArn without a domain", { ...EKS, certificateArn: ACM_ARN }, "domainName", /also give the domain name/],
+    ["a wildcard domain", { ...EKS, certificateArn: ACM_ARN, domainName: "*.example.com" }, "domainName", /wildcard/],
+    ["an unknown runtime", { ...EKS, runtime: "python2.7" }, "runtime", /use one of .*python3\.12, python3\.13/],
+    ["a code path that does not exist", { ...EKS, codePath: "./no/such" }, "codePath", /does not exist; give the path/],
+    [
+        "both code and codePath",
+        { ...EKS, code: new pulumi.asset.AssetArchive({}), codePath: "." },
         "codePath",
-        /does not exist; give the path of a directory or a \.zip/,
-    ));
-test("memory above AWS's limit", () =>
-    rejects({ eksClusterName: "eks-lab5", memorySize: 20480 }, "memorySize", /from 128 to 10240/));
-test("memory below AWS's limit", () =>
-    rejects({ eksClusterName: "eks-lab5", memorySize: 64 }, "memorySize", /from 128 to 10240/));
-test("a timeout above AWS's limit", () =>
-    rejects({ eksClusterName: "eks-lab5", timeout: 901 }, "timeout", /from 1 to 900/));
-test("a timeout of zero", () => rejects({ eksClusterName: "eks-lab5", timeout: 0 }, "timeout", /from 1 to 900/));
-test("a log retention CloudWatch does not offer", () =>
-    rejects({ eksClusterName: "eks-lab5", logRetentionDays: 10 }, "logRetentionDays", /use one of 0, 1, 3/));
-test("an unknown HTTP listener mode", () =>
-    rejects({ eksClusterName: "eks-lab5", httpListener: "forward" }, "httpListener", /"off" .* or "redirect"/));
-test("an allowed CIDR with host bits", () =>
-    rejects(
-        { eksClusterName: "eks-lab5", allowedCidrs: ["10.1.2.3/16"] },
+        /not both/,
+    ],
+    ["memory above AWS's limit", { ...EKS, memorySize: 20480 }, "memorySize", /from 128 to 10240/],
+    ["memory below AWS's limit", { ...EKS, memorySize: 64 }, "memorySize", /from 128 to 10240/],
+    ["a timeout above AWS's limit", { ...EKS, timeout: 901 }, "timeout", /from 1 to 900/],
+    ["a timeout of zero", { ...EKS, timeout: 0 }, "timeout", /from 1 to 900/],
+    ["a log retention CloudWatch lacks", { ...EKS, logRetentionDays: 10 }, "logRetentionDays", /use one of 0, 1, 3/],
+    ["an unknown HTTP listener mode", { ...EKS, httpListener: "forward" }, "httpListener", /"off" .* or "redirect"/],
+    [
+        "a CIDR with host bits",
+        { ...EKS, allowedCidrs: ["10.1.2.3/16"] },
         "allowedCidrs[0]",
-        /use the network address "10\.1\.0\.0\/16"/,
-    ));
-test("explicit subnets with no allowed source", () =>
-    rejects(
-        { vpcId: "vpc-1", subnetIds: ["subnet-1", "subnet-2"] },
-        "allowedSecurityGroupIds",
-        /nothing would be allowed to reach the ALB/,
-    ));
-test("a wildcard domain name", () =>
-    rejects(
-        {
-            eksClusterName: "eks-lab5",
-            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
-            domainName: "*.example.com",
-        },
-        "domainName",
-        /wildcard/,
-    ));
+        /address "10\.1\.0\.0\/16"/,
+    ],
+    ["allowed CIDRs as an Output", { ...EKS, allowedCidrs: pulumi.output([]) }, "allowedCidrs", /one ingress rule per/],
+    ["a validity within the renewal", { ...EKS, certificateValidityDays: 30 }, "certificateValidityDays", /not longer/],
+];
+refusalTable(
+    sim.graph,
+    CASES.map(([name, args, path, fix]) => ({ name, args, path, fix })),
+    async (args) => {
+        const { LambdaAlb } = await import("../components/lambda-alb");
+        return () => new LambdaAlb("bad", args);
+    },
+);
 
 interface ProgramRun {
     errors: string[];

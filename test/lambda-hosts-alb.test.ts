@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { handshake } from "./support/handshake";
-import { expectRefused } from "./support/refused";
+import { refusalTable } from "./support/refused";
 
 const sim = startSimulation();
 const HOSTS = ["orders.external", "invoices.external", "lambda.external"];
@@ -150,49 +150,31 @@ test("the simulated ELB refuses what AWS refuses: a taken priority, a rule past 
     assert.throws(rule("q100", one, 500, tg(2000)), /TooManyRules: the load balancer already has 100 rules/);
 });
 
-async function refused(args: Partial<Args>, propertyPath: string, fix: RegExp) {
-    const { LambdaHostsAlb } = await import("../components/lambda-hosts-alb");
-    await expectRefused(
-        sim.graph,
-        () =>
-            new LambdaHostsAlb("bad", {
-                eksClusterName: "eks-lab5",
-                functions: [{ host: "lambda.external" }],
-                ...args,
-            }),
-        propertyPath,
-        fix,
-    );
-}
-
-test("refused: no functions", () => refused({ functions: [] }, "functions", /list at least one function/));
-test("refused: more functions than one ALB can route to", () =>
-    refused(
-        { functions: Array.from({ length: 101 }, (_, i) => ({ host: `svc${i}.external` })) },
-        "functions",
-        /101 functions exceed .*\(100 target groups per load balancer/,
-    ));
-test("refused: the same host twice", () =>
-    refused({ functions: [{ host: "a.external" }, { host: "a.external" }] }, "functions[].host[1]", /listed twice/));
-test("refused: hosts that collapse to one resource name", () =>
-    refused(
-        { functions: [{ host: "a-b.external" }, { host: "a.b-external" }] },
-        "functions[1].host",
-        /give the same resource names/,
-    ));
-test("refused: a wildcard host", () =>
-    refused({ functions: [{ host: "*.external" }] }, "functions[0].host", /wildcard/));
-test("refused: a host longer than a host-header condition allows", () =>
-    refused(
-        { functions: [{ host: `${"a".repeat(60)}.${"b".repeat(60)}.external` }] },
-        "functions[0].host",
-        /at most 128/,
-    ));
-test("refused: a bad setting of one function names that function", () =>
-    refused(
-        { functions: [{ host: "a.external" }, { host: "b.external", runtime: "python2.7" }] },
+const hosts = (...names: string[]) => names.map((host) => ({ host }));
+const long = `${"a".repeat(60)}.${"b".repeat(60)}.external`;
+const many = hosts(...Array.from({ length: 101 }, (_, i) => `svc${i}.external`));
+// [what is wrong, the args that differ from a valid one, the field refused, the fix it says]
+const CASES: [string, Partial<Args>, string, RegExp][] = [
+    ["no functions", { functions: [] }, "functions", /list at least one function/],
+    ["more functions than one ALB can route to", { functions: many }, "functions", /101 .*\(100 target groups per/],
+    ["the same host twice", { functions: hosts("a.external", "a.external") }, "functions[1].host", /listed twice/],
+    ["hosts giving one name", { functions: hosts("a-b.x", "a.b-x") }, "functions[1].host", /the same resource names/],
+    ["a wildcard host", { functions: hosts("*.external") }, "functions[0].host", /wildcard/],
+    ["a host too long for a host-header rule", { functions: hosts(long) }, "functions[0].host", /at most 128/],
+    [
+        "a bad setting of one function",
+        { functions: [...hosts("a.x"), { host: "b.x", runtime: "python2.7" }] },
         "functions[1].runtime",
         /use one of .*python3\.10, python3\.11/,
-    ));
-test("refused: the ALB's own settings as LambdaAlb checks them", () =>
-    refused({ eksClusterName: undefined }, "eksClusterName", /give the EKS cluster name/));
+    ],
+    ["the ALB's own settings", { eksClusterName: undefined }, "eksClusterName", /give the EKS cluster name/],
+];
+refusalTable(
+    sim.graph,
+    CASES.map(([name, args, path, fix]) => ({ name, args, path, fix })),
+    async (args) => {
+        const { LambdaHostsAlb } = await import("../components/lambda-hosts-alb");
+        return () =>
+            new LambdaHostsAlb("bad", { eksClusterName: "eks-lab5", functions: hosts("lambda.external"), ...args });
+    },
+);

@@ -10,7 +10,8 @@ import { parser } from "@prometheus-io/lezer-promql";
 import { Dashboard as GrafanaDashboard, ThresholdsMode } from "@grafana/schema";
 import { METRICS, RuleGroup, sideRuleGroups } from "../components/link-monitoring/rules";
 import { linkDashboard } from "../components/link-monitoring/dashboard";
-import { validateMonitoring } from "../components/link-monitoring/validate";
+import { linkMonitoringField } from "../components/link-monitoring/spec";
+import { problemsOf } from "../components/common/spec";
 import { StackRun, runStack } from "../tools/simulator/stack";
 import { unsecret } from "../tools/simulator";
 import { providerName } from "../tools/plan/extract";
@@ -165,12 +166,18 @@ test("the dashboard: every panel's queries parse with known metrics, both gatewa
 
 const REFUSALS: { monitoring: Record<string, unknown>; path: string; says: RegExp }[] = [
     { monitoring: {}, path: "monitoring", says: /turns nothing on/ },
-    { monitoring: { alerts: "prometheus" }, path: "monitoring.alerts", says: /use "PrometheusRule" or "ConfigMap"/ },
+    {
+        monitoring: { alerts: "prometheus" },
+        path: "monitoring.alerts",
+        says: /use "PrometheusRule" \(.*\) or "ConfigMap"/,
+    },
+    { monitoring: { dashboard: true, labels: { "-bad": "x" } }, path: "monitoring.labels", says: /label key/ },
+    { monitoring: { alert: "ConfigMap" }, path: "monitoring.alert", says: /not a setting of monitoring/ },
     { monitoring: { dashboard: true, errorRatio: 5 }, path: "monitoring.errorRatio", says: /between 0 and 1/ },
     {
         monitoring: { dashboard: true, dashboardCluster: "aks" },
         path: "monitoring.dashboardCluster",
-        says: /"gke" or "eks"/,
+        says: /not a cluster of the link: use "eks" \(.*\) or "gke"/,
     },
     {
         monitoring: { dashboard: true, certificateWarnDays: 0 },
@@ -185,10 +192,10 @@ const REFUSALS: { monitoring: Record<string, unknown>; path: string; says: RegEx
 ];
 for (const r of REFUSALS)
     test(`monitoring ${JSON.stringify(r.monitoring)} is refused at ${r.path}`, () => {
-        assert.throws(
-            () => validateMonitoring("monitoring", r.monitoring as never),
-            (e: { propertyPath?: string; reason?: string }) => e.propertyPath === r.path && r.says.test(e.reason ?? ""),
-        );
+        const [problem, ...more] = problemsOf(linkMonitoringField, r.monitoring, "monitoring");
+        assert.deepEqual(more, []);
+        assert.equal(problem.propertyPath, r.path);
+        assert.match(problem.reason, r.says);
     });
 
 let run: StackRun;

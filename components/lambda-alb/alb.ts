@@ -4,7 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { HttpListenerMode } from "../common/types";
+import { valueOr } from "../common/spec";
 import { issueAlbCertificate } from "./certificate";
+import { internalAlbFields } from "./spec";
 import { AlbNetwork, explicitNetwork, lookUpClusterNetwork } from "./network";
 
 export interface InternalAlbArgs {
@@ -15,9 +17,9 @@ export interface InternalAlbArgs {
     /** Two or more private subnets in different Availability Zones, instead of the look-up. */
     subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Security groups whose members may reach the ALB, in addition to the EKS cluster security group. */
-    allowedSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    allowedSecurityGroupIds?: pulumi.Input<string>[];
     /** CIDR blocks that may reach the ALB (e.g. a peered network). Nothing else can: the ALB is internal. */
-    allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+    allowedCidrs?: pulumi.Input<string>[];
     /** An ACM certificate for `domainName` to serve on 443. Default: a certificate for the ALB's own DNS name, issued by a private CA created here. */
     certificateArn?: pulumi.Input<string>;
     /** The domain name the mesh uses to reach the ALB (required with `certificateArn`; you point it at the ALB). */
@@ -87,8 +89,8 @@ export function createInternalAlb(
             `${name}-alb-tls`,
             {
                 hostname: alb.dnsName,
-                validityDays: args.certificateValidityDays ?? 365,
-                renewBeforeDays: args.certificateRenewBeforeDays ?? 30,
+                validityDays: valueOr(internalAlbFields.certificateValidityDays, args.certificateValidityDays),
+                renewBeforeDays: valueOr(internalAlbFields.certificateRenewBeforeDays, args.certificateRenewBeforeDays),
             },
             parent,
         );
@@ -169,9 +171,9 @@ function createSecurityGroup(
         );
     // Security groups come from a look-up (unknown at construction), so one rule per known slot:
     // the cluster SG is always first; extra groups and CIDRs are plain lists given by the user.
-    const extraSgs = (args.allowedSecurityGroupIds as pulumi.Input<string>[] | undefined)?.length ?? 0;
+    const extraSgs = args.allowedSecurityGroupIds?.length ?? 0;
     const sgCount = (args.eksClusterName !== undefined ? 1 : 0) + extraSgs;
-    const cidrs = (args.allowedCidrs as pulumi.Input<string>[] | undefined) ?? [];
+    const cidrs = args.allowedCidrs ?? [];
     for (const port of ports) {
         for (let i = 0; i < sgCount; i++) {
             rule(i === 0 && args.eksClusterName !== undefined ? "cluster" : `sg${i}`, port, {

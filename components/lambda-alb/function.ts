@@ -3,6 +3,8 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { type Field, later } from "../common/spec";
+import { lambdaFunctionFields } from "./spec";
 
 /** The seed's hello-world handler, deployed when the user brings no code. */
 export const DEFAULT_HANDLER_DIR = path.join(__dirname, "handler");
@@ -28,17 +30,25 @@ export interface LambdaFunctionArgs {
 
 type Tags = pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
 
+/**
+ * The function of `args` (checked by its spec up front; a value that was an Output is checked once known,
+ * failing the deployment: `at` prefixes its field path, e.g. "functions[2].").
+ */
 export function createLambdaFunction(
     name: string,
     args: LambdaFunctionArgs,
     tags: Tags,
     parent: pulumi.Resource,
+    at = "",
 ): aws.lambda.Function {
     const opts = { parent };
+    const f = lambdaFunctionFields;
+    const known = <T>(field: Field<T, boolean, true>, key: keyof LambdaFunctionArgs) =>
+        later(field, `${at}${key}`, (args[key] as pulumi.Input<T> | undefined) ?? field.defaultValue!);
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-logs`,
         {
-            retentionInDays: args.logRetentionDays ?? 14,
+            retentionInDays: known(f.logRetentionDays, "logRetentionDays"),
             tags,
         },
         opts,
@@ -80,17 +90,17 @@ export function createLambdaFunction(
     const code =
         args.code ??
         (args.codePath !== undefined
-            ? pulumi.output(args.codePath).apply((p) => new pulumi.asset.FileArchive(path.resolve(p)))
+            ? known(f.codePath, "codePath").apply((p) => new pulumi.asset.FileArchive(path.resolve(p)))
             : new pulumi.asset.FileArchive(DEFAULT_HANDLER_DIR));
     return new aws.lambda.Function(
         `${name}-fn`,
         {
             role: role.arn,
-            runtime: args.runtime ?? "python3.13",
-            handler: args.handler ?? "index.lambda_handler",
+            runtime: known(f.runtime, "runtime"),
+            handler: args.handler ?? f.handler.defaultValue,
             code,
-            memorySize: args.memorySize ?? 128,
-            timeout: args.timeout ?? 10,
+            memorySize: known(f.memorySize, "memorySize"),
+            timeout: known(f.timeout, "timeout"),
             environment: args.environment ? { variables: args.environment } : undefined,
             // The log group exists (with its retention) before the first invocation could create one.
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },

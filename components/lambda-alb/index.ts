@@ -4,9 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InternalAlbArgs, createInternalAlb } from "./alb";
 import { LambdaFunctionArgs, createLambdaFunction, createLambdaTarget } from "./function";
-import { validateLambdaAlbArgs } from "./validate";
+import { checkArgs } from "../common/spec";
+import { lambdaAlbSpec } from "./spec";
 
-export { LAMBDA_RUNTIMES, LOG_RETENTION_DAYS } from "./validate";
+export { LAMBDA_RUNTIMES, LOG_RETENTION_DAYS } from "./spec";
 export { DEFAULT_HANDLER_DIR, LambdaFunctionArgs } from "./function";
 export { InternalAlbArgs } from "./alb";
 
@@ -33,13 +34,13 @@ export class LambdaAlb extends pulumi.ComponentResource {
     public readonly certificateExpiresAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: LambdaAlbArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateLambdaAlbArgs(args);
+        const a = checkArgs(lambdaAlbSpec, args);
         super("crossmesh:index:LambdaAlb", name, {}, opts);
 
-        const fn = createLambdaFunction(name, args, args.tags, this);
-        const targetGroup = createLambdaTarget(name, fn, args.tags, this);
+        const fn = createLambdaFunction(name, a, a.tags, this);
+        const targetGroup = createLambdaTarget(name, fn, a.tags, this);
         // The only function is the listener's default: every request on 443 reaches it.
-        const alb = createInternalAlb(name, args, { type: "forward", targetGroupArn: targetGroup.arn }, this);
+        const alb = createInternalAlb(name, a, { type: "forward", targetGroupArn: targetGroup.arn }, this);
 
         this.hostname = alb.hostname;
         this.caPem = alb.caPem;

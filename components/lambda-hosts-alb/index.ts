@@ -8,12 +8,14 @@ import * as aws from "@pulumi/aws";
 import { createInternalAlb } from "../lambda-alb/alb";
 import { createLambdaFunction, createLambdaTarget } from "../lambda-alb/function";
 import { rulePriorities } from "./priority";
-import { hostSlug, validateLambdaHostsAlbArgs } from "./validate";
+import { checkArgs } from "../common/spec";
+import { slug } from "../common/names";
+import { lambdaHostsAlbSpec } from "./spec";
 import type { LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
 
 export type { LambdaHostArgs, LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
 
-export { MAX_FUNCTIONS_PER_ALB } from "./validate";
+export { MAX_FUNCTIONS_PER_ALB } from "./spec";
 
 /** What the ALB answers for a Host no function claims: nothing reaches a function by accident. */
 export const UNMATCHED_HOST_RESPONSE = {
@@ -44,31 +46,31 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
     public readonly functionNames: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: LambdaHostsAlbArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateLambdaHostsAlbArgs(args);
+        const a = checkArgs(lambdaHostsAlbSpec, args);
         super("crossmesh:index:LambdaHostsAlb", name, {}, opts);
         const alb = createInternalAlb(
             name,
-            args,
+            a,
             { type: "fixed-response", fixedResponse: UNMATCHED_HOST_RESPONSE },
             this,
         );
-        const priorities = rulePriorities(args.functions.map((f) => f.host));
+        const priorities = rulePriorities(a.functions.map((f) => f.host));
 
         this.functionNames = {};
-        const functions = args.functions.map((f) => {
+        const functions = a.functions.map((f, i) => {
             // Names follow the host, not the position: reordering the list changes nothing in AWS.
-            const slug = `${name}-${hostSlug(f.host)}`;
-            const fn = createLambdaFunction(slug, f, args.tags, this);
-            const targetGroup = createLambdaTarget(slug, fn, args.tags, this);
+            const prefix = `${name}-${slug(f.host)}`;
+            const fn = createLambdaFunction(prefix, f, a.tags, this, `functions[${i}].`);
+            const targetGroup = createLambdaTarget(prefix, fn, a.tags, this);
             const rulePriority = priorities.get(f.host)!;
             new aws.lb.ListenerRule(
-                `${slug}-rule`,
+                `${prefix}-rule`,
                 {
                     listenerArn: alb.https.arn,
                     priority: rulePriority,
                     conditions: [{ hostHeader: { values: [f.host] } }],
                     actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-                    tags: args.tags,
+                    tags: a.tags,
                 },
                 { parent: this },
             );

@@ -1,15 +1,15 @@
 // LinkPki: the self-signed certificate material of one gateway-to-gateway mTLS link. The server side
 // (EKS ingress gateway) and the client side (GKE egress gateway) each get their own CA and a leaf;
 // each side's bundle trusts only the other side's CA, so the link shares no root with either mesh.
-import { DEFAULT_GKE_TRUST_DOMAIN, ROLE_DEFAULTS } from "../istio-install/charts";
 import * as pulumi from "@pulumi/pulumi";
-import type { TlsBundle } from "../common/types";
-import { assembleBundle, requireCaCertificates } from "./bundle";
+import { spiffeId } from "../common/identity";
+import { checkArgs, later, valueOr } from "../common/spec";
+import { RsaBits, type TlsBundle } from "../common/types";
+import { assembleBundle } from "./bundle";
 import { IssuedCa, IssuedLeaf, KeySpec, issueCa, issueLeaf } from "./issue";
 import { hours } from "./renewal";
 import { warnNearExpiry } from "./expiry";
-import { buildSpiffeId } from "./spiffe";
-import { keySettings, requireExportedHosts, validateLinkPkiArgs, validitySettings } from "./validate";
+import { linkPkiFields, linkPkiSpec, validityDays } from "./spec";
 import type { LinkPkiArgs } from "./args";
 
 export type { LinkPkiArgs } from "./args";
@@ -60,10 +60,10 @@ export class LinkPki extends pulumi.ComponentResource {
     }
 
     constructor(name: string, args: LinkPkiArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateLinkPkiArgs(args);
+        const a = checkArgs(linkPkiSpec, args);
         super(LINK_PKI_TOKEN, name, {}, opts);
         const child = { parent: this };
-        const s = resolvedSettings(args);
+        const s = resolvedSettings(a);
 
         const serverCa = issueCa(name, "server", s.key, s.caHours, s.caEarly, child);
         const clientCa = issueCa(name, "client", s.key, s.caHours, s.caEarly, child);
@@ -99,8 +99,8 @@ export class LinkPki extends pulumi.ComponentResource {
         this.clientSpiffeId = s.spiffeId;
         this.serverHosts = s.hosts;
         // A warning in the update's output when a certificate nears its end (see expiry.ts).
-        const leafWindow = s.days.apply((d) => d.leafRenewBeforeDays);
-        const caWindow = s.days.apply((d) => d.caRenewBeforeDays);
+        const leafWindow = pulumi.output(s.days.leafRenewBeforeDays);
+        const caWindow = pulumi.output(s.days.caRenewBeforeDays);
         warnNearExpiry(this, [
             {
                 what: "server leaf certificate",
@@ -134,40 +134,38 @@ export class LinkPki extends pulumi.ComponentResource {
 }
 
 /**
- * Defaults applied and the same checks as validateLinkPkiArgs run again on the resolved values: no-ops
- * for plain args, and they catch values that were Outputs at construction.
+ * The settings with their defaults. Inputs that were Outputs are checked once known (`later`: a plain
+ * value was checked up front and passes as it is); the rest are plain, checked by the spec already.
  */
-function resolvedSettings(args: LinkPkiArgs) {
-    const hosts = pulumi.output(args.exportedHosts).apply((h) => {
-        requireExportedHosts(h);
-        return h;
-    });
-    const key = pulumi.all([args.keyAlgorithm, args.rsaBits]).apply(([a, b]) => keySettings(a, b));
-    const days = pulumi
-        .all([args.caValidityDays, args.caRenewBeforeDays, args.leafValidityDays, args.leafRenewBeforeDays])
-        .apply(([caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays]) =>
-            validitySettings({ caValidityDays, caRenewBeforeDays, leafValidityDays, leafRenewBeforeDays }),
-        );
-    const spiffeId = pulumi
-        .all([args.clientTrustDomain, args.clientNamespace, args.clientServiceAccount])
-        .apply(([td, ns, sa]) =>
-            buildSpiffeId(
-                td ?? DEFAULT_GKE_TRUST_DOMAIN,
-                ns ?? ROLE_DEFAULTS.egress.gatewayNamespace,
-                sa ?? ROLE_DEFAULTS.egress.gatewayName,
+function resolvedSettings(a: LinkPkiArgs) {
+    const f = linkPkiFields;
+    const rsa = valueOr(f.keyAlgorithm, a.keyAlgorithm) === "RSA";
+    const key: KeySpec = rsa
+        ? { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: a.rsaBits ?? RsaBits.Bits2048 }
+        : { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined };
+    const days = validityDays(a);
+    const identity = pulumi
+        .all([
+            later(f.clientTrustDomain, "clientTrustDomain", a.clientTrustDomain ?? f.clientTrustDomain.defaultValue!),
+            later(f.clientNamespace, "clientNamespace", a.clientNamespace ?? f.clientNamespace.defaultValue!),
+            later(
+                f.clientServiceAccount,
+                "clientServiceAccount",
+                a.clientServiceAccount ?? f.clientServiceAccount.defaultValue!,
             ),
-        );
+        ])
+        .apply(([td, ns, sa]) => spiffeId(td, ns, sa));
     const extras = (field: "serverTrustsExtraCaPems" | "clientTrustsExtraCaPems") =>
-        pulumi.output(args[field] ?? []).apply((pems) => requireCaCertificates(field, pems));
+        later(f[field], field, a[field] ?? []) as pulumi.Output<string[]>;
     return {
-        hosts,
-        key: { algorithm: key.algorithm, ecdsaCurve: key.ecdsaCurve, rsaBits: key.rsaBits } satisfies KeySpec,
+        hosts: later(f.exportedHosts, "exportedHosts", a.exportedHosts) as pulumi.Output<string[]>,
+        key,
         days,
-        caHours: days.apply((d) => hours(d.caValidityDays)),
-        caEarly: days.apply((d) => hours(d.caRenewBeforeDays)),
-        leafHours: days.apply((d) => hours(d.leafValidityDays)),
-        leafEarly: days.apply((d) => hours(d.leafRenewBeforeDays)),
-        spiffeId,
+        caHours: hours(days.caValidityDays),
+        caEarly: hours(days.caRenewBeforeDays),
+        leafHours: hours(days.leafValidityDays),
+        leafEarly: hours(days.leafRenewBeforeDays),
+        spiffeId: identity,
         serverTrustsExtra: extras("serverTrustsExtraCaPems"),
         clientTrustsExtra: extras("clientTrustsExtraCaPems"),
     };
