@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { startSimulation } from "../tools/simulator";
+import { kubeProvider } from "./support/providers";
 
 interface ProgramRun {
     errors: string[];
@@ -17,11 +18,8 @@ async function program(args: Record<string, unknown>): Promise<ProgramRun> {
     const sim = startSimulation();
     const errors: string[] = [];
     process.on("unhandledRejection", (e) => errors.push(e instanceof Error ? e.message : String(e)));
-    const k8s = await import("@pulumi/kubernetes");
     const { IstioInstall } = await import("../components/istio-install");
-    const provider = new k8s.Provider("eks", {
-        kubeconfig: "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n",
-    });
+    const provider = await kubeProvider("eks", "eks");
     new IstioInstall("program", args as never, { provider });
     // The failed registration never answers, so wait for the program to go quiet instead.
     let seen = -1;

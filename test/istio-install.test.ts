@@ -7,6 +7,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
+import { kubeProvider } from "./support/providers";
 
 const sim = startSimulation();
 const TOKEN = "crossmesh:index:IstioInstall";
@@ -15,16 +16,11 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SERVICE = "kubernetes:core/v1:Service";
 const TAG = "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration";
 const REPO = "https://istio-release.storage.googleapis.com/charts";
-const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
-const GKE_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: gke_crossmesh_europe-west1_mesh-lab\n";
 const NLB_HOSTNAME = /^k8s-[a-z0-9-]{1,8}-[a-z0-9-]{1,8}-[0-9a-f]{10}-[0-9a-f]{16}\.elb\.eu-west-1\.amazonaws\.com$/;
 
 let providerCount = 0;
 async function cluster(kind: "eks" | "gke") {
-    const k8s = await import("@pulumi/kubernetes");
-    const provider = new k8s.Provider(`${kind}-${++providerCount}`, {
-        kubeconfig: kind === "eks" ? EKS_KUBECONFIG : GKE_KUBECONFIG,
-    });
+    const provider = await kubeProvider(`${kind}-${++providerCount}`, kind);
     const [urn, id] = await Promise.all([valueOf(provider.urn), valueOf(provider.id)]);
     return { provider, ref: `${urn}::${id}` };
 }
@@ -419,4 +415,30 @@ test("adopt on GKE: no resource at all, the given labels and revision passed on"
     assert.deepEqual(await valueOf(component.gateway.selectorLabels), { istio: "egressgateway" });
     assert.equal(await valueOf(component.revision), "1-28");
     assert.equal(await valueOf(component.loadBalancerHostname), undefined);
+});
+
+test("an Output argument holds back only what is built from it: the namespaces and the NLB Service do not wait for it, the chart values do", async () => {
+    const eks = await cluster("eks");
+    const k8s = await import("@pulumi/kubernetes");
+    const source = new k8s.core.v1.ConfigMap(
+        "trust-domain-source",
+        { metadata: { namespace: "default" }, data: { trustDomain: "eks.example.internal" } },
+        { provider: eks.provider },
+    );
+    const { component, child } = await deploy(
+        "eks-late",
+        { gatewayRole: "ingress", trustDomain: source.data.apply((d) => d.trustDomain) },
+        { provider: eks.provider },
+    );
+    const from = sim.graph.one("kubernetes:core/v1:ConfigMap", "trust-domain-source");
+    const istiod = child(RELEASE, "istiod-1-30");
+    assert.ok(sim.graph.waitsFor(istiod, from), "istiod's meshConfig.trustDomain is built from it");
+    assert.equal(inputs(istiod).values.meshConfig.trustDomain, "eks.example.internal");
+    for (const [type, suffix] of [
+        [NAMESPACE, "gateway-namespace"],
+        [NAMESPACE, "istio-system"],
+        [SERVICE, "load-balancer"],
+    ])
+        assert.equal(sim.graph.waitsFor(child(type, suffix), from), false, `${suffix} does not wait for it`);
+    assert.equal(await valueOf(component.trustDomain), "eks.example.internal");
 });

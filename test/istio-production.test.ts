@@ -7,20 +7,18 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
-import { expectRefused } from "./support/refused";
+import { type Refusal, refusalTable } from "./support/refused";
+import { kubeProvider } from "./support/providers";
 
 const sim = startSimulation();
 const TOKEN = "crossmesh:index:IstioInstall";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const PEER_AUTH = "kubernetes:security.istio.io/v1:PeerAuthentication";
-const EKS_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: arn:aws:eks:eu-west-1:123456789012:cluster/eks-lab5\n";
-const GKE_KUBECONFIG = "apiVersion: v1\nclusters:\n- name: gke_crossmesh_europe-west1_mesh-lab\n";
 const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub";
 
 const providers: Record<string, pulumi.ProviderResource> = {};
 async function opts(kind: "eks" | "gke"): Promise<pulumi.ComponentResourceOptions> {
-    const k8s = await import("@pulumi/kubernetes");
-    providers[kind] ??= new k8s.Provider(kind, { kubeconfig: kind === "eks" ? EKS_KUBECONFIG : GKE_KUBECONFIG });
+    providers[kind] ??= await kubeProvider(kind, kind);
     return { provider: providers[kind] };
 }
 
@@ -36,12 +34,6 @@ async function deploy(name: string, args: Record<string, unknown>, kind: "eks" |
     const release = (chart: string) =>
         inputs(sim.graph.one(RELEASE, `${name}-${chart}${chart === "istiod" ? "-1-30" : ""}`));
     return { component, children, release, of: (type: string) => children.filter((r) => r.type === type) };
-}
-
-async function rejects(args: Record<string, unknown>, propertyPath: string, fix: RegExp, kind: "eks" | "gke" = "eks") {
-    const { IstioInstall } = await import("../components/istio-install");
-    const o = await opts(kind);
-    return expectRefused(sim.graph, () => new IstioInstall("bad", args as never, o), propertyPath, fix);
 }
 
 test("high availability by default: 2..5 gateways and istiods, both with a PDB (minAvailable 1) and zone/node spread", async () => {
@@ -166,81 +158,6 @@ test("extra values are deep-merged over crossmesh's: objects merge, lists replac
     );
 });
 
-test("an owned key in extra values is refused, naming the key path and why; nothing registers", async () => {
-    await rejects(
-        { gatewayRole: "ingress", values: { istiod: { meshConfig: { trustDomain: "other" } } } },
-        "values.istiod.meshConfig.trustDomain",
-        /set by crossmesh: the link's SPIFFE ids .* set the trustDomain argument instead/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { istiod: { revision: "x" } } },
-        "values.istiod.revision",
-        /set by crossmesh/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { istiod: { revisionTags: [] } } },
-        "values.istiod.revisionTags",
-        /keeps the tag "default" itself/,
-    );
-    await rejects(
-        {
-            gatewayRole: "ingress",
-            values: {
-                istiod: { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "false" } } } },
-            },
-        },
-        "values.istiod.meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE",
-        /DNS proxy/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { istiod: { global: { hub: "docker.io/istio" } } } },
-        "values.istiod.global.hub",
-        /imageRegistry argument/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { istiod: { meshConfig: null } } },
-        "values.istiod.meshConfig",
-        /would replace meshConfig\.trustDomain, which is set by crossmesh/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { gateway: { service: { annotations: { a: "b" } } } } },
-        "values.gateway.service",
-        /crossmesh owns its NLB Service/,
-    );
-    await rejects(
-        { gatewayRole: "egress", values: { gateway: { service: { type: "LoadBalancer" } } } },
-        "values.gateway.service.type",
-        /must stay ClusterIP/,
-        "gke",
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { gateway: { labels: { app: "x" } } } },
-        "values.gateway.labels.app",
-        /selector label/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { gateway: { name: "x" } } },
-        "values.gateway.name",
-        /gatewayName argument/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { base: { defaultRevision: "x" } } },
-        "values.base.defaultRevision",
-        /validating webhook/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { cni: {} } },
-        "values.cni",
-        /not one of the charts crossmesh installs/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", values: { gateway: { nodeSelector: { pool: pulumi.output("edge") } } } },
-        "values.gateway.nodeSelector.pool",
-        /plain data/,
-    );
-    await rejects({ gatewayRole: "ingress", values: pulumi.output({}) }, "values", /plain object/);
-});
-
 test("the egress gateway's own Service stays configurable: annotations pass, only its type is owned", async () => {
     const { release } = await deploy(
         "egress-annot",
@@ -253,90 +170,147 @@ test("the egress gateway's own Service stays configurable: annotations pass, onl
     });
 });
 
-test("mirror settings are validated up front, with the user's path and the fix", async () => {
-    await rejects(
-        { gatewayRole: "ingress", chartRepository: "http://charts.example.internal" },
-        "chartRepository",
-        /uses http; charts must come over https:\/\/ or from an oci:\/\/ registry/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", chartRepository: "https://user:secret@charts.example.internal" },
-        "chartRepository",
-        /carries credentials/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", chartRepository: "oci://registry.example.internal/istio/base" },
-        "chartRepository",
-        /ends in a chart name/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", chartRepository: "oci://registry.example.internal/istio:1.30.3" },
-        "chartRepository",
-        /has a tag or digest/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", chartRepository: "charts.example.internal" },
-        "chartRepository",
-        /is not a URL/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", imageRegistry: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com" },
-        "imageRegistry",
-        /has a scheme/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", imageRegistry: "istio" },
-        "imageRegistry",
-        /does not start with a registry host/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", imageRegistry: "mirror.example.internal/Docker:1" },
-        "imageRegistry",
-        /not a repository path component/,
-    );
-    await rejects(
-        { gatewayRole: "ingress", imagePullSecrets: ["Mirror Pull"] },
-        "imagePullSecrets[0]",
-        /not a Secret name/,
-    );
-    await rejects({ gatewayRole: "ingress", highAvailability: "yes" }, "highAvailability", /plain boolean/);
+// Refused before anything registers, naming the user's path and the fix; an egress case runs on the GKE cluster.
+const ingress = (over: Record<string, unknown>) => ({ gatewayRole: "ingress", ...over });
+const ADOPTED_EGRESS = {
+    gatewayRole: "egress",
+    adoptExisting: true,
+    trustDomain: "corp.example",
+    existingGateway: {
+        namespace: "istio-egress",
+        selectorLabels: { istio: "egressgateway" },
+        serviceName: "istio-egressgateway",
+        serviceAccount: "istio-egressgateway",
+    },
+};
+const REFUSED: Refusal<Record<string, unknown>>[] = [
+    // An owned key in extra values: its key path and why.
+    ...(
+        [
+            [
+                { istiod: { meshConfig: { trustDomain: "other" } } },
+                "istiod.meshConfig.trustDomain",
+                /set by crossmesh: the link's SPIFFE ids .* set the trustDomain argument instead/,
+            ],
+            [{ istiod: { revision: "x" } }, "istiod.revision", /set by crossmesh/],
+            [{ istiod: { revisionTags: [] } }, "istiod.revisionTags", /keeps the tag "default" itself/],
+            [
+                { istiod: { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "false" } } } } },
+                "istiod.meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE",
+                /DNS proxy/,
+            ],
+            [{ istiod: { global: { hub: "docker.io/istio" } } }, "istiod.global.hub", /imageRegistry argument/],
+            [
+                { istiod: { meshConfig: null } },
+                "istiod.meshConfig",
+                /would replace meshConfig\.trustDomain, which is set by crossmesh/,
+            ],
+            [
+                { gateway: { service: { annotations: { a: "b" } } } },
+                "gateway.service",
+                /crossmesh owns its NLB Service/,
+            ],
+            [{ gateway: { labels: { app: "x" } } }, "gateway.labels.app", /selector label/],
+            [{ gateway: { name: "x" } }, "gateway.name", /gatewayName argument/],
+            [{ base: { defaultRevision: "x" } }, "base.defaultRevision", /validating webhook/],
+            [{ cni: {} }, "cni", /not one of the charts crossmesh installs/],
+            [{ gateway: { nodeSelector: { pool: pulumi.output("edge") } } }, "gateway.nodeSelector.pool", /plain data/],
+        ] as const
+    ).map(([values, at, fix]) => ({ name: `values.${at}`, args: ingress({ values }), path: `values.${at}`, fix })),
+    {
+        name: "values.gateway.service.type of the egress gateway",
+        args: { gatewayRole: "egress", values: { gateway: { service: { type: "LoadBalancer" } } } },
+        path: "values.gateway.service.type",
+        fix: /must stay ClusterIP/,
+    },
+    { name: "values as an Output", args: ingress({ values: pulumi.output({}) }), path: "values", fix: /plain object/ },
+    // Mirrors.
+    ...(
+        [
+            [
+                "http://charts.example.internal",
+                /uses http; charts must come over https:\/\/ or from an oci:\/\/ registry/,
+            ],
+            ["https://user:secret@charts.example.internal", /carries credentials/],
+            ["oci://registry.example.internal/istio/base", /ends in a chart name/],
+            ["oci://registry.example.internal/istio:1.30.3", /has a tag or digest/],
+            ["charts.example.internal", /is not a URL/],
+        ] as const
+    ).map(([chartRepository, fix]) => ({
+        name: `chartRepository ${chartRepository}`,
+        args: ingress({ chartRepository }),
+        path: "chartRepository",
+        fix,
+    })),
+    ...(
+        [
+            ["https://123456789012.dkr.ecr.eu-west-1.amazonaws.com", /has a scheme/],
+            ["istio", /does not start with a registry host/],
+            ["mirror.example.internal/Docker:1", /not a repository path component/],
+        ] as const
+    ).map(([imageRegistry, fix]) => ({
+        name: `imageRegistry ${imageRegistry}`,
+        args: ingress({ imageRegistry }),
+        path: "imageRegistry",
+        fix,
+    })),
+    {
+        name: "a pull secret that is not a Secret name",
+        args: ingress({ imagePullSecrets: ["Mirror Pull"] }),
+        path: "imagePullSecrets[0]",
+        fix: /not a Secret name/,
+    },
+    {
+        name: "a pull secret listed twice",
+        args: ingress({ imagePullSecrets: ["mirror-pull", "mirror-pull"] }),
+        path: "imagePullSecrets[1]",
+        fix: /listed twice/,
+    },
+    {
+        name: "highAvailability not a boolean",
+        args: ingress({ highAvailability: "yes" }),
+        path: "highAvailability",
+        fix: /true or false/,
+    },
+    // Install-only settings on an adopted mesh; meshRootNamespace only for adopted meshes with strictMtls.
+    ...(
+        [
+            ["imageRegistry", ECR],
+            ["chartRepository", "https://charts.example.internal"],
+            ["values", {}],
+            ["highAvailability", false],
+            ["imagePullSecrets", ["p"]],
+        ] as const
+    ).map(([field, value]) => ({
+        name: `${field} on an adopted mesh`,
+        args: { ...ADOPTED_EGRESS, [field]: value },
+        path: field,
+        fix: /applies only when crossmesh installs Istio/,
+    })),
+    {
+        name: "meshRootNamespace on an installed mesh",
+        args: ingress({ strictMtls: true, meshRootNamespace: "mesh-root" }),
+        path: "meshRootNamespace",
+        fix: /for adopted meshes/,
+    },
+    {
+        name: "meshRootNamespace without strictMtls",
+        args: { ...ADOPTED_EGRESS, meshRootNamespace: "mesh-root" },
+        path: "meshRootNamespace",
+        fix: /only used with strictMtls: true/,
+    },
+    {
+        name: "strictMtls not a boolean",
+        args: { ...ADOPTED_EGRESS, strictMtls: "true" },
+        path: "strictMtls",
+        fix: /true or false/,
+    },
+];
+refusalTable(sim.graph, REFUSED, async (args) => {
+    const { IstioInstall } = await import("../components/istio-install");
+    const o = await opts(args.gatewayRole === "egress" ? "gke" : "eks");
+    return () => new IstioInstall("bad", args as never, o);
 });
-
-test("install-only settings are refused for an adopted mesh; meshRootNamespace only for adopted meshes with strictMtls", async () => {
-    const adopted = {
-        gatewayRole: "egress",
-        adoptExisting: true,
-        trustDomain: "corp.example",
-        existingGateway: {
-            namespace: "istio-egress",
-            selectorLabels: { istio: "egressgateway" },
-            serviceName: "istio-egressgateway",
-            serviceAccount: "istio-egressgateway",
-        },
-    };
-    for (const [field, value] of [
-        ["imageRegistry", ECR],
-        ["chartRepository", "https://charts.example.internal"],
-        ["values", {}],
-        ["highAvailability", false],
-        ["imagePullSecrets", ["p"]],
-    ] as const) {
-        await rejects({ ...adopted, [field]: value }, field, /applies only when crossmesh installs Istio/, "gke");
-    }
-    await rejects(
-        { gatewayRole: "ingress", strictMtls: true, meshRootNamespace: "mesh-root" },
-        "meshRootNamespace",
-        /for adopted meshes/,
-    );
-    await rejects(
-        { ...adopted, meshRootNamespace: "mesh-root" },
-        "meshRootNamespace",
-        /only used with strictMtls: true/,
-        "gke",
-    );
-    await rejects({ ...adopted, strictMtls: "true" }, "strictMtls", /plain boolean/, "gke");
-});
-
 test("strictMtls on an install: one PeerAuthentication default in istio-system, STRICT, after istiod (CRDs, webhook)", async () => {
     const { of } = await deploy("strict", { gatewayRole: "egress", strictMtls: true }, "gke");
     const policies = of(PEER_AUTH);

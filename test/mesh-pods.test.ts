@@ -144,73 +144,71 @@ test("with an image mirror the pods pull <mirror>/curlimages/curl by the same di
     assert.equal(curlImage(), CURL_IMAGE);
 });
 
-function refusedAt(fn: () => void, path: string, reason: RegExp) {
-    let caught: unknown;
-    try {
-        fn();
-    } catch (e) {
-        caught = e;
-    }
-    assert.ok(pulumi.InputPropertyError.isInstance(caught), `expected an InputPropertyError, got ${String(caught)}`);
-    assert.equal(caught.propertyPath, path);
-    assert.match(caught.reason, reason);
-}
-
-test("placements and images are checked as the API server and the runtime would, naming the user's path", () => {
+test("placements and images that pass", () => {
     validatePlacement("verifyPlacement", PLACEMENT);
     validatePlacement("verifyPlacement", { tolerations: [{ operator: "Exists" }] });
-    refusedAt(
-        () => validatePlacement("verifyPlacement", { nodeSelector: { "bad key!": "x" } }),
-        "verifyPlacement.nodeSelector",
-        /not a Kubernetes label key/,
-    );
-    refusedAt(
-        () => validatePlacement("verifyPlacement", { nodeSelector: { pool: "has space" } }),
-        "verifyPlacement.nodeSelector.pool",
-        /not a label value/,
-    );
-    refusedAt(
-        () => validatePlacement("p", { tolerations: [{ key: "a", operator: "Exists", value: "b" }] }),
-        "p.tolerations[0].value",
-        /takes no value/,
-    );
-    refusedAt(
-        () => validatePlacement("p", { tolerations: [{ key: "a", effect: "NoScheduled" as never }] }),
-        "p.tolerations[0].effect",
-        /not a taint effect/,
-    );
-    refusedAt(
-        () => validatePlacement("p", { tolerations: [{ value: "x" }] }),
-        "p.tolerations[0].key",
-        /without a key must use operator "Exists"/,
-    );
-    refusedAt(
-        () => validatePlacement("p", { tolerations: [{ key: "a", effect: "NoSchedule", tolerationSeconds: 30 }] }),
-        "p.tolerations[0].tolerationSeconds",
-        /only to effect "NoExecute"/,
-    );
-
     requireImageReference("testClientImage", CURL_IMAGE);
     requireImageReference("testClientImage", "localhost:5000/curl:8.15.0");
     requireImageReference("testClientImage", "registry.example.internal/tools/curl@sha256:" + "a".repeat(64));
-    refusedAt(
-        () => requireImageReference("testClientImage", "curlimages/curl"),
-        "testClientImage",
-        /names no tag or digest/,
-    );
-    refusedAt(
-        () => requireImageReference("testClientImage", "curlimages/curl:latest"),
-        "testClientImage",
-        /"latest", which moves/,
-    );
-    refusedAt(
-        () => requireImageReference("testClientImage", "curlimages/curl@sha256:abc"),
-        "testClientImage",
-        /malformed digest/,
-    );
-    refusedAt(
-        () => requireImageReference("testClientImage", "Curlimages/Curl:8.15.0"),
-        "testClientImage",
-        /not an image reference/,
-    );
 });
+
+// Placements and images are checked as the API server and the runtime would, naming the user's path.
+const placement = (p: unknown) => () => validatePlacement("p", p as never);
+const image = (i: string) => () => requireImageReference("testClientImage", i);
+for (const [what, check, path, reason] of [
+    [
+        "a bad label key",
+        placement({ nodeSelector: { "bad key!": "x" } }),
+        "p.nodeSelector",
+        /not a Kubernetes label key/,
+    ],
+    [
+        "a bad label value",
+        placement({ nodeSelector: { pool: "has space" } }),
+        "p.nodeSelector.pool",
+        /not a label value/,
+    ],
+    [
+        "Exists with a value",
+        placement({ tolerations: [{ key: "a", operator: "Exists", value: "b" }] }),
+        "p.tolerations[0].value",
+        /takes no value/,
+    ],
+    [
+        "an unknown effect",
+        placement({ tolerations: [{ key: "a", effect: "NoScheduled" }] }),
+        "p.tolerations[0].effect",
+        /not a taint effect/,
+    ],
+    [
+        "an unknown operator",
+        placement({ tolerations: [{ key: "a", operator: "In" }] }),
+        "p.tolerations[0].operator",
+        /not a toleration operator/,
+    ],
+    [
+        "a keyless Equal",
+        placement({ tolerations: [{ value: "x" }] }),
+        "p.tolerations[0].key",
+        /without a key must use operator "Exists"/,
+    ],
+    [
+        "tolerationSeconds without NoExecute",
+        placement({ tolerations: [{ key: "a", effect: "NoSchedule", tolerationSeconds: 30 }] }),
+        "p.tolerations[0].tolerationSeconds",
+        /only to effect "NoExecute"/,
+    ],
+    ["a misspelt setting", placement({ nodeSelectors: {} }), "p.nodeSelectors", /not a setting of p/],
+    ["an image without tag or digest", image("curlimages/curl"), "testClientImage", /names no tag or digest/],
+    ["an image on latest", image("curlimages/curl:latest"), "testClientImage", /"latest", which moves/],
+    ["a malformed digest", image("curlimages/curl@sha256:abc"), "testClientImage", /malformed digest/],
+    ["an upper-case image", image("Curlimages/Curl:8.15.0"), "testClientImage", /not an image reference/],
+] as const) {
+    test(`refused: ${what}`, () =>
+        assert.throws(check, (e: unknown) => {
+            assert.ok(pulumi.InputPropertyError.isInstance(e), `expected an InputPropertyError, got ${String(e)}`);
+            assert.equal(e.propertyPath, path);
+            assert.match(e.reason, reason);
+            return true;
+        }));
+}

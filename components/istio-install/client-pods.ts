@@ -1,8 +1,20 @@
 // What every pod crossmesh runs itself (the verification Job, the test client) shares: one pinned curl
 // image that follows the same registry mirror as Istio's images, the image's real numeric user, per-pod DNS
 // capture, and the user's node placement. Pure values; verify.ts and test-client.ts build their pods from them.
-import { invalid } from "../common/validation";
-import type { TolerationEffect, TolerationOperator } from "../common/types";
+import { invalid, throwProblems } from "../common/validation";
+import { TolerationEffect, TolerationOperator } from "../common/types";
+import {
+    holds,
+    list,
+    object,
+    oneOf,
+    opaque,
+    problemsOf,
+    record,
+    string,
+    type SameShape,
+    type SpecArgs,
+} from "../common/spec";
 
 /**
  * curl for the pods crossmesh runs, pinned by digest (the tag is for readers; the runtime pulls the digest).
@@ -87,50 +99,95 @@ export function placementSpec(p: PodPlacement | undefined): {
 const LABEL_NAME =
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
-/** Checks a placement as the API server would, naming the user's path (e.g. "verifyPlacement"). */
+const toleration = object(
+    {
+        key: string()
+            .optional()
+            .check((path, key) => {
+                if (!LABEL_NAME.test(key))
+                    invalid(path, `"${key}" is not a taint key; use a label key such as "dedicated".`);
+            }),
+        operator: oneOf(TolerationOperator, "toleration operator", {
+            Equal: "the taint's value equals value; default",
+            Exists: "any value of the taint's key",
+        }).optional(),
+        value: string()
+            .optional()
+            .check((path, value) => {
+                if (!LABEL_VALUE.test(value)) invalid(path, `"${value}" is not a taint value.`);
+            }),
+        effect: oneOf(TolerationEffect, "taint effect").optional(),
+        // A number the API server takes (negative counts as 0); whether it applies is `secondsForNoExecute`'s.
+        tolerationSeconds: opaque<number>("a whole number of seconds").optional(),
+    },
+    {
+        what: "{ key?, operator?, value?, effect?, tolerationSeconds? }",
+        refine: [
+            {
+                name: "a keyless toleration matches every taint",
+                check: (t, at) => {
+                    if (t.key === undefined && t.operator !== "Exists")
+                        invalid(
+                            at("key"),
+                            `a toleration without a key must use operator "Exists" (it then tolerates every taint).`,
+                        );
+                },
+            },
+            {
+                name: "Exists takes no value",
+                check: (t, at) => {
+                    if (t.operator === "Exists" && t.value)
+                        invalid(
+                            at("value"),
+                            `a toleration with operator "Exists" takes no value; remove value or use operator "Equal".`,
+                        );
+                },
+            },
+            {
+                name: "tolerationSeconds only for NoExecute",
+                check: (t, at) => {
+                    if (
+                        t.tolerationSeconds !== undefined &&
+                        (t.effect !== "NoExecute" || !Number.isInteger(t.tolerationSeconds))
+                    )
+                        invalid(
+                            at("tolerationSeconds"),
+                            `applies only to effect "NoExecute" and is a whole number of seconds.`,
+                        );
+                },
+            },
+        ],
+    },
+);
+
+/** Where crossmesh's own pods run (CrossMeshLink's `podPlacement`, ImportGateway's testClientPlacement), checked as the API server would. */
+export const podPlacementFields = {
+    nodeSelector: record(
+        string().check((path, v) => {
+            if (!LABEL_VALUE.test(v))
+                invalid(
+                    path,
+                    `${JSON.stringify(v)} is not a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.`,
+                );
+        }),
+    )
+        .optional()
+        .check((path, selector) => {
+            for (const k of Object.keys(selector))
+                if (!LABEL_NAME.test(k))
+                    invalid(path, `"${k}" is not a Kubernetes label key; use e.g. "kubernetes.io/os" or "pool".`);
+        }),
+    tolerations: list(toleration, { what: "tolerations" }).optional(),
+};
+export const podPlacementSpec = object(podPlacementFields, { what: "{ nodeSelector?, tolerations? }" });
+
+holds<SameShape<PodPlacement, SpecArgs<typeof podPlacementSpec>>>();
+holds<SameShape<Toleration, SpecArgs<typeof toleration>>>();
+
+/** Checks a placement, naming the user's path (e.g. "podPlacement"); the link's until it picks `podPlacementFields`. */
 export function validatePlacement(path: string, p: PodPlacement | undefined): void {
-    if (p === undefined) return;
-    for (const [k, v] of Object.entries(p.nodeSelector ?? {})) {
-        if (!LABEL_NAME.test(k))
-            invalid(
-                `${path}.nodeSelector`,
-                `"${k}" is not a Kubernetes label key; use e.g. "kubernetes.io/os" or "pool".`,
-            );
-        if (typeof v !== "string" || !LABEL_VALUE.test(v))
-            invalid(
-                `${path}.nodeSelector.${k}`,
-                `${JSON.stringify(v)} is not a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.`,
-            );
-    }
-    (p.tolerations ?? []).forEach((t, i) => {
-        const at = `${path}.tolerations[${i}]`;
-        if (t.key !== undefined && !LABEL_NAME.test(t.key))
-            invalid(`${at}.key`, `"${t.key}" is not a taint key; use a label key such as "dedicated".`);
-        if (t.operator !== undefined && t.operator !== "Exists" && t.operator !== "Equal")
-            invalid(`${at}.operator`, `"${t.operator}" is not a toleration operator; use "Equal" or "Exists".`);
-        if (t.operator === "Exists" && t.value)
-            invalid(
-                `${at}.value`,
-                `a toleration with operator "Exists" takes no value; remove value or use operator "Equal".`,
-            );
-        if (t.key === undefined && t.operator !== "Exists")
-            invalid(
-                `${at}.key`,
-                `a toleration without a key must use operator "Exists" (it then tolerates every taint).`,
-            );
-        if (t.value !== undefined && !LABEL_VALUE.test(t.value))
-            invalid(`${at}.value`, `"${t.value}" is not a taint value.`);
-        if (t.effect !== undefined && !EFFECTS.includes(t.effect))
-            invalid(
-                `${at}.effect`,
-                `"${t.effect}" is not a taint effect; use "NoSchedule", "PreferNoSchedule" or "NoExecute".`,
-            );
-        if (t.tolerationSeconds !== undefined && (t.effect !== "NoExecute" || !Number.isInteger(t.tolerationSeconds))) {
-            invalid(`${at}.tolerationSeconds`, `applies only to effect "NoExecute" and is a whole number of seconds.`);
-        }
-    });
+    throwProblems(problemsOf(podPlacementSpec.optional(), p, path));
 }
 
 // Docker reference grammar (distribution/reference): a registry host[:port], then lowercase path components.
@@ -193,19 +250,14 @@ export function requireImageReference(path: string, image: string): void {
 }
 
 /**
- * Pull secrets by name: each a Kubernetes Secret name (a DNS subdomain). The Secrets must exist, of type
+ * A pull secret's name: a Kubernetes Secret name (a DNS subdomain). The Secret must exist, of type
  * kubernetes.io/dockerconfigjson, in each namespace whose pods pull from the mirror.
  */
-export function requireSecretNames(path: string, names: string[]): void {
+export function requireSecretName(path: string, name: string): void {
     const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-    const seen = new Set<string>();
-    names.forEach((n, i) => {
-        if (typeof n !== "string" || !SUBDOMAIN.test(n) || n.length > 253)
-            invalid(
-                `${path}[${i}]`,
-                `${JSON.stringify(n)} is not a Secret name: lowercase letters, digits, '-' and '.', e.g. "mirror-pull".`,
-            );
-        if (seen.has(n)) invalid(`${path}[${i}]`, `"${n}" is listed twice; list each Secret once.`);
-        seen.add(n);
-    });
+    if (!SUBDOMAIN.test(name) || name.length > 253)
+        invalid(
+            path,
+            `${JSON.stringify(name)} is not a Secret name: lowercase letters, digits, '-' and '.', e.g. "mirror-pull".`,
+        );
 }

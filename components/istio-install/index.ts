@@ -4,11 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { customObject, objectResourceName } from "../common/kube";
+import { requireKubernetesProvider } from "../common/kube";
+import { checkArgs, later } from "../common/spec";
 import {
-    ISTIO_HELM_REPO,
+    BASE_RELEASE,
+    DEFAULT_TRUST_DOMAINS,
     ISTIO_SYSTEM_NAMESPACE,
-    InstallSettings,
     IstioChart,
+    ROLE_DEFAULTS,
     chartReference,
     gatewaySelectorLabels,
     istiodReleaseName,
@@ -16,13 +19,18 @@ import {
 import { loadBalancerHostnameOf, loadBalancerService } from "./load-balancer";
 import { REVISION_TAG, REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revision-tag";
 import { claimMeshWideObjects, strictMtlsPolicy } from "./mesh-policy";
-import { installSettings } from "./settings";
-import { InstallPlan, validateIstioInstallArgs } from "./validate";
-import type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
-import type { GatewayRole } from "../common/types";
+import { canonicalCidr, installSettings } from "./settings";
+import {
+    InstallPlan,
+    existingGatewayFields,
+    installPlan,
+    istioInstallFields as fields,
+    istioInstallSpec,
+} from "./spec";
+import type { GatewayRefOutput, IstioInstallArgs } from "./args";
 
 export type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
-import { ReleaseSpec, releasePlan } from "./values";
+import { releasePlan } from "./values";
 
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
 export type { ExtraChartValues } from "./charts";
@@ -78,38 +86,54 @@ export class IstioInstall extends pulumi.ComponentResource {
     public readonly version: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: IstioInstallArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validateIstioInstallArgs(args, opts);
-        claimMeshWideObjects(`IstioInstall "${name}"`, args, opts);
+        requireKubernetesProvider("IstioInstall", opts);
+        const a = checkArgs(istioInstallSpec, args);
+        const plan = installPlan(a);
+        claimMeshWideObjects(`IstioInstall "${name}"`, a, opts);
         super(ISTIO_INSTALL_TOKEN, name, {}, opts);
 
         if (plan.adopt) {
-            const gw = args.existingGateway!;
+            // Checked up front when plain; an Output is checked once known (a late failure fails the deployment).
+            const gw = a.existingGateway!;
+            const eg = existingGatewayFields;
+            const at = (key: string) => `existingGateway.${key}`;
             this.gateway = {
-                namespace: pulumi.output(gw.namespace),
-                selectorLabels: pulumi.output(gw.selectorLabels),
-                serviceName: pulumi.output(gw.serviceName),
-                serviceAccount: pulumi.output(gw.serviceAccount),
+                namespace: later(eg.namespace, at("namespace"), gw.namespace),
+                selectorLabels: later(eg.selectorLabels, at("selectorLabels"), gw.selectorLabels),
+                serviceName: later(eg.serviceName, at("serviceName"), gw.serviceName),
+                serviceAccount: later(eg.serviceAccount, at("serviceAccount"), gw.serviceAccount),
             };
             this.loadBalancerHostname =
-                plan.gatewayRole === "ingress" ? this.readLoadBalancerHostname(name, gw) : pulumi.output(undefined);
-            this.revision = pulumi.output(args.revision ?? "default");
+                plan.gatewayRole === "ingress"
+                    ? this.readLoadBalancerHostname(
+                          name,
+                          this.gateway.namespace,
+                          gw.loadBalancerServiceName === undefined
+                              ? this.gateway.serviceName
+                              : later(
+                                    eg.loadBalancerServiceName,
+                                    at("loadBalancerServiceName"),
+                                    gw.loadBalancerServiceName,
+                                ),
+                      )
+                    : pulumi.output(undefined);
+            this.revision = pulumi.output(a.revision ?? "default");
             this.injectionRevision = this.revision;
-            this.trustDomain = pulumi.output(args.trustDomain!);
-            this.version = pulumi.output(args.version);
+            this.trustDomain = later(fields.trustDomain, "trustDomain", a.trustDomain!);
+            this.version = pulumi.output(a.version);
         } else {
-            const settings = resolveInstallSettings(args, plan.gatewayRole);
-            const installed = this.install(name, settings, plan, args.chartRepository ?? ISTIO_HELM_REPO);
+            const installed = this.install(name, a, plan);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
             this.revision = installed.revision;
             this.injectionRevision = installed.injectionRevision;
-            this.trustDomain = settings.trustDomain;
-            this.version = settings.version;
+            this.trustDomain = installed.trustDomain;
+            this.version = pulumi.output(plan.version);
         }
         if (plan.strictMtls) {
             // In an install the root namespace's objects need the CRDs and istiod's validating webhook:
             // `revision` resolves once istiod is installed, so the policy waits for exactly that.
-            const policy = strictMtlsPolicy(args.meshRootNamespace ?? ISTIO_SYSTEM_NAMESPACE);
+            const policy = strictMtlsPolicy(a.meshRootNamespace ?? ISTIO_SYSTEM_NAMESPACE);
             customObject(
                 objectResourceName(name, policy),
                 policy,
@@ -128,14 +152,47 @@ export class IstioInstall extends pulumi.ComponentResource {
         });
     }
 
-    private install(
-        name: string,
-        settings: pulumi.Output<InstallSettings>,
-        plan: Pick<InstallPlan, "gatewayRole" | "revision" | "retainedRevisions">,
-        chartRepository: string,
-    ) {
+    private install(name: string, a: IstioInstallArgs, plan: InstallPlan) {
         const gatewayRole = plan.gatewayRole;
         const child = { parent: this };
+        // What may be an Output, each on its own: a plain value stays plain (known now, checked up front), an
+        // Output is checked once known. Names and everything plain do not wait for any other argument.
+        const defaults = ROLE_DEFAULTS[gatewayRole];
+        const gatewayName = later(fields.gatewayName, "gatewayName", a.gatewayName ?? defaults.gatewayName);
+        const namespaceName = later(
+            fields.gatewayNamespace,
+            "gatewayNamespace",
+            a.gatewayNamespace ?? defaults.gatewayNamespace,
+        );
+        const sourceRanges = later(
+            fields.loadBalancerSourceRanges,
+            "loadBalancerSourceRanges",
+            a.loadBalancerSourceRanges ?? [],
+        );
+        const trustDomain = later(
+            fields.trustDomain,
+            "trustDomain",
+            a.trustDomain ?? DEFAULT_TRUST_DOMAINS[gatewayRole],
+        );
+        const policy = later(
+            fields.outboundTrafficPolicy,
+            "outboundTrafficPolicy",
+            a.outboundTrafficPolicy ?? fields.outboundTrafficPolicy.defaultValue!,
+        );
+        // Only the chart values wait for all of them.
+        const settings = pulumi
+            .all([trustDomain, policy, gatewayName, namespaceName, sourceRanges])
+            .apply(([trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
+                installSettings(gatewayRole, {
+                    ...a,
+                    trustDomain,
+                    outboundTrafficPolicy,
+                    gatewayName,
+                    gatewayNamespace,
+                    loadBalancerSourceRanges,
+                }),
+            );
+
         const systemNamespace = new k8s.core.v1.Namespace(
             `${name}-istio-system`,
             { metadata: { name: ISTIO_SYSTEM_NAMESPACE } },
@@ -143,7 +200,7 @@ export class IstioInstall extends pulumi.ComponentResource {
         );
         const gatewayNamespace = new k8s.core.v1.Namespace(
             `${name}-gateway-namespace`,
-            { metadata: { name: settings.gatewayNamespace } },
+            { metadata: { name: namespaceName } },
             child,
         );
 
@@ -153,61 +210,64 @@ export class IstioInstall extends pulumi.ComponentResource {
             istiod: systemNamespace.metadata.name,
             gateway: gatewayNamespace.metadata.name,
         };
-        // One Release per entry of the plan, every field from the same plan the render test feeds to the real helm.
+        // One Release per entry of the plan, its values from the same plan the render test feeds to the real
+        // helm. Its name, chart and version are plain (the gateway's name is `gatewayName`): the same
+        // functions give them in releasePlan, so a preview knows them even while a value is unknown.
         const release = (
             resourceName: string,
-            pick: (all: ReleaseSpec[]) => ReleaseSpec,
             chart: IstioChart,
+            releaseName: pulumi.Input<string>,
+            version: string,
             opts: pulumi.CustomResourceOptions,
         ) => {
-            const p = plans.apply(pick);
-            // The source is plain (chartRepository is a plain argument), so a preview shows it even while
-            // other settings are unknown; releasePlan computes the same with the same function.
-            const source = chartReference(chart, chartRepository);
+            const source = chartReference(chart, a.chartRepository ?? fields.chartRepository.defaultValue!);
+            const values = pulumi
+                .all([plans, releaseName])
+                .apply(([all, n]) => all.find((r) => r.chart === chart && r.name === n)!.values);
             return new k8s.helm.v3.Release(
                 resourceName,
                 {
-                    name: p.name,
+                    name: releaseName,
                     chart: source.chart,
-                    version: p.version,
+                    version,
                     ...(source.repositoryOpts ? { repositoryOpts: source.repositoryOpts } : {}),
                     namespace: namespaces[chart],
-                    values: p.values,
+                    values,
                 },
                 { parent: this, ...opts },
             );
         };
-        const first = (chart: IstioChart) => (all: ReleaseSpec[]) => all.find((r) => r.chart === chart)!;
 
-        const base = release(`${name}-base`, first("base"), "base", {});
+        const base = release(`${name}-base`, "base", BASE_RELEASE, plan.version, {});
         // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order. One
         // Release resource per revision, named by it: the revision that is current today is a retained one after
         // the next minor upgrade, under the same resource (so keeping it changes nothing).
         const { revision: current, retainedRevisions: retained } = plan;
         // 0.x named the one istiod resource `<name>-istiod`: the resource of the revision it held takes that over.
         const legacy = { aliases: [{ name: `${name}-istiod` }] };
-        const istiod = release(`${name}-istiod-${current}`, first("istiod"), "istiod", {
+        const istiod = release(`${name}-istiod-${current}`, "istiod", istiodReleaseName(current), plan.version, {
             dependsOn: [base],
             ...(retained.length === 1 ? {} : legacy),
         });
-        retained.forEach((rev) =>
+        retained.forEach((rev, i) =>
             release(
                 `${name}-istiod-${rev}`,
-                (all) => all.find((r) => r.name === istiodReleaseName(rev))!,
                 "istiod",
+                istiodReleaseName(rev),
+                a.retainedVersions![i],
                 // A retained revision is left as it runs (its values then were its own): only its removal is ours.
                 { dependsOn: [base], ignoreChanges: ["values"], ...(retained.length === 1 ? legacy : {}) },
             ),
         );
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
-        release(`${name}-gateway`, first("gateway"), "gateway", { dependsOn: [istiod] });
+        release(`${name}-gateway`, "gateway", gatewayName, plan.version, { dependsOn: [istiod] });
         // The tag "default" moves to this revision once its istiod is installed (see revision-tag.ts).
-        const tag = settings.apply((s) => revisionTagWebhook(s.revision, s.extraValues.istiod));
+        const tag = revisionTagWebhook(current, a.values?.istiod);
         const revisionTag = new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
             `${name}-revision-tag`,
             {
-                metadata: { name: REVISION_TAG_WEBHOOK, labels: tag.apply((t) => t.metadata.labels) },
-                webhooks: tag.apply((t) => t.webhooks as k8s.types.input.admissionregistration.v1.MutatingWebhook[]),
+                metadata: { name: REVISION_TAG_WEBHOOK, labels: tag.metadata.labels },
+                webhooks: tag.webhooks as k8s.types.input.admissionregistration.v1.MutatingWebhook[],
             },
             { parent: this, dependsOn: [istiod] },
         );
@@ -215,20 +275,22 @@ export class IstioInstall extends pulumi.ComponentResource {
         // it waits for the CRDs, the validating webhook and the injector, and for nothing the gateway release adds.
         // It waits on the tag's name, not on the release's status: a preview knows the name, while a release being
         // upgraded has an unknown status there, which made every object in the gateway's namespace look replaced.
-        const afterIstiod = (value: pulumi.Output<string>) =>
+        const afterIstiod = (value: pulumi.Input<string>) =>
             pulumi.all([value, revisionTag.metadata.name]).apply(([v]) => v);
 
         let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (gatewayRole === "ingress") {
             // Waits for the namespace only: the NLB provisions while the charts install, and its hostname
             // is a direct output for the other cluster (which then waits for this Service, not the install).
-            const spec = pulumi.all([settings, gatewayNamespace.metadata.name]).apply(([s, namespace]) =>
-                loadBalancerService({
-                    gatewayName: s.gatewayName,
-                    namespace,
-                    loadBalancerSourceRanges: s.loadBalancerSourceRanges,
-                }),
-            );
+            const spec = pulumi
+                .all([gatewayName, sourceRanges, gatewayNamespace.metadata.name])
+                .apply(([gateway, ranges, namespace]) =>
+                    loadBalancerService({
+                        gatewayName: gateway,
+                        namespace,
+                        loadBalancerSourceRanges: ranges.map(canonicalCidr),
+                    }),
+                );
             const service = new k8s.core.v1.Service(
                 `${name}-load-balancer`,
                 { metadata: spec.metadata, spec: spec.spec },
@@ -242,25 +304,30 @@ export class IstioInstall extends pulumi.ComponentResource {
             // (objects sent while it cannot answer are rejected), not the gateway's pods: the gateway picks
             // its configuration and credentials up whenever it starts.
             namespace: afterIstiod(gatewayNamespace.metadata.name),
-            selectorLabels: settings.apply((s) => gatewaySelectorLabels(s.gatewayName)),
+            selectorLabels: gatewayName.apply(gatewaySelectorLabels),
             // The gateway's Service (crossmesh's LoadBalancer Service for ingress, the chart's ClusterIP one for
-            // egress) carries the gateway's name. Taken from the settings, not read back from the Service:
+            // egress) carries the gateway's name. Taken from the argument, not read back from the Service:
             // that read would make everything naming the gateway wait for the NLB.
-            serviceName: settings.gatewayName,
+            serviceName: gatewayName,
             // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
-            serviceAccount: settings.gatewayName,
+            serviceAccount: gatewayName,
         };
         return {
             gateway,
             loadBalancerHostname,
-            revision: afterIstiod(settings.revision),
-            injectionRevision: afterIstiod(pulumi.output(REVISION_TAG)),
+            trustDomain,
+            revision: afterIstiod(current),
+            injectionRevision: afterIstiod(REVISION_TAG),
         };
     }
 
     /** An adopted ingress gateway's NLB hostname, read from its Service in the cluster. */
-    private readLoadBalancerHostname(name: string, gw: ExistingGatewayArgs): pulumi.Output<string> {
-        const id = pulumi.interpolate`${gw.namespace}/${gw.loadBalancerServiceName ?? gw.serviceName}`;
+    private readLoadBalancerHostname(
+        name: string,
+        namespace: pulumi.Output<string>,
+        serviceName: pulumi.Output<string>,
+    ): pulumi.Output<string> {
+        const id = pulumi.interpolate`${namespace}/${serviceName}`;
         const service = k8s.core.v1.Service.get(`${name}-adopted-lb`, id, { parent: this });
         return hostnameOf(service);
     }
@@ -270,13 +337,4 @@ function hostnameOf(service: k8s.core.v1.Service): pulumi.Output<string> {
     return pulumi
         .all([service.metadata, service.status])
         .apply(([m, status]) => loadBalancerHostnameOf(`${m?.namespace}/${m?.name}`, status));
-}
-
-/**
- * Defaults applied and every value checked, including those that were Outputs at construction (a
- * failure here fails the deployment: the limit of validating Outputs).
- */
-function resolveInstallSettings(args: IstioInstallArgs, gatewayRole: GatewayRole): pulumi.Output<InstallSettings> {
-    // Every arg resolved (most are plain already); the builders then see plain values only.
-    return pulumi.output(args).apply((resolved) => installSettings(gatewayRole, resolved));
 }

@@ -1,32 +1,17 @@
-// IstioInstall's settings with defaults applied and every value checked, from plain arguments. The
-// component calls it once its Output arguments resolve; the real-helm render test calls it directly, so
-// both feed Helm exactly the same values.
-import { requireCidr } from "../common/validation";
+// IstioInstall's settings with defaults applied, from plain, checked arguments. The component calls it once
+// the arguments that were Outputs resolve (`later` checked them then; plain ones were checked up front and
+// are not checked again); the real-helm render test calls it directly, so both feed Helm the same values.
+import * as ipaddr from "ipaddr.js";
+import { valueOr } from "../common/spec";
 import type { GatewayRole } from "../common/types";
-import {
-    DEFAULT_ISTIO_VERSION,
-    ISTIO_HELM_REPO,
-    InstallSettings,
-    ROLE_DEFAULTS,
-    DEFAULT_TRUST_DOMAINS,
-    revisionOf,
-} from "./charts";
+import { InstallSettings, ROLE_DEFAULTS, DEFAULT_TRUST_DOMAINS } from "./charts";
+import { installRevision, istioInstallFields as fields } from "./spec";
 import type { IstioInstallArgs } from "./args";
-import {
-    requireGatewayName,
-    requireGatewayNamespace,
-    requireIstioVersion,
-    requireOutboundTrafficPolicy,
-    requireRevision,
-    requireTrustDomain,
-} from "./validate";
 
 /** IstioInstallArgs with every Input already resolved to its plain value. */
 export type PlainInstallArgs = Omit<
     IstioInstallArgs,
     | "gatewayRole"
-    | "version"
-    | "revision"
     | "trustDomain"
     | "outboundTrafficPolicy"
     | "gatewayName"
@@ -35,8 +20,6 @@ export type PlainInstallArgs = Omit<
     | "adoptExisting"
     | "existingGateway"
 > & {
-    version?: string;
-    revision?: string;
     trustDomain?: string;
     outboundTrafficPolicy?: string;
     gatewayName?: string;
@@ -44,39 +27,26 @@ export type PlainInstallArgs = Omit<
     loadBalancerSourceRanges?: string[];
 };
 
-/**
- * Defaults applied and every value checked, including those that were Outputs at construction (a
- * failure here fails the deployment: the limit of validating Outputs).
- */
+/** A checked CIDR in its canonical form (e.g. IPv6 lower case and compressed), as the Service carries it. */
+export function canonicalCidr(cidr: string): string {
+    const [addr, bits] = ipaddr.parseCIDR(cidr);
+    return `${addr.toString()}/${bits}`;
+}
+
+/** Defaults applied (the role's names and trust domain, the spec's defaults); nothing is checked here. */
 export function installSettings(gatewayRole: GatewayRole, args: PlainInstallArgs): InstallSettings {
     const defaults = ROLE_DEFAULTS[gatewayRole];
-    const version = args.version ?? DEFAULT_ISTIO_VERSION;
-    requireIstioVersion("version", version);
-    const revision = args.revision ?? revisionOf(version);
-    requireRevision("revision", revision);
-    const trustDomain = args.trustDomain ?? DEFAULT_TRUST_DOMAINS[gatewayRole];
-    requireTrustDomain("trustDomain", trustDomain);
-    const outboundTrafficPolicy = args.outboundTrafficPolicy ?? "ALLOW_ANY";
-    requireOutboundTrafficPolicy("outboundTrafficPolicy", outboundTrafficPolicy);
-    const gatewayName = args.gatewayName ?? defaults.gatewayName;
-    requireGatewayName("gatewayName", gatewayName);
-    const gatewayNamespace = args.gatewayNamespace ?? defaults.gatewayNamespace;
-    requireGatewayNamespace("gatewayNamespace", gatewayNamespace);
-    const loadBalancerSourceRanges = (args.loadBalancerSourceRanges ?? []).map((cidr, i) =>
-        requireCidr(`loadBalancerSourceRanges[${i}]`, cidr),
-    );
     return {
         gatewayRole,
-        version,
-        revision,
-        trustDomain,
-        outboundTrafficPolicy,
-        gatewayName,
-        gatewayNamespace,
-        loadBalancerSourceRanges,
-        // Plain arguments, checked up front by validateIstioInstallArgs.
-        highAvailability: args.highAvailability ?? true,
-        chartRepository: args.chartRepository ?? ISTIO_HELM_REPO,
+        version: valueOr(fields.version, args.version),
+        revision: installRevision(args),
+        trustDomain: args.trustDomain ?? DEFAULT_TRUST_DOMAINS[gatewayRole],
+        outboundTrafficPolicy: args.outboundTrafficPolicy ?? fields.outboundTrafficPolicy.defaultValue!,
+        gatewayName: args.gatewayName ?? defaults.gatewayName,
+        gatewayNamespace: args.gatewayNamespace ?? defaults.gatewayNamespace,
+        loadBalancerSourceRanges: (args.loadBalancerSourceRanges ?? []).map(canonicalCidr),
+        highAvailability: valueOr(fields.highAvailability, args.highAvailability),
+        chartRepository: valueOr(fields.chartRepository, args.chartRepository),
         imageRegistry: args.imageRegistry,
         imagePullSecrets: args.imagePullSecrets ?? [],
         extraValues: args.values ?? {},

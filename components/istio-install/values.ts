@@ -3,12 +3,13 @@
 // names, the trust domain every principal is built from, the Service the NLB or the egress route targets)
 // or one that has its own argument (imageRegistry, imagePullSecrets): overriding it through `values` would
 // silently break the link or fight the argument, so it is refused up front, naming the key path.
-import { invalid, known } from "../common/validation";
+import { invalid } from "../common/validation";
 import {
     BASE_RELEASE,
     istiodReleaseName,
     ISTIO_CHARTS,
     ISTIO_SYSTEM_NAMESPACE,
+    type ExtraChartValues,
     InstallSettings,
     IstioChart,
     baseValues,
@@ -119,37 +120,42 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 }
 
 /**
- * Refuses extra values that are not plain data or that touch an owned key: setting it, or setting one of
- * its parents to something that is not an object (which would replace it). `path` is the user's path,
- * e.g. "values" for IstioInstall's own argument.
+ * Extra values as Helm can take them: an object of the three charts' values, each plain data (no Outputs,
+ * functions or class instances). `path` is the user's, e.g. "values" for IstioInstall's own argument.
  */
-export function validateExtraValues(path: string, values: unknown, gatewayRole: string): void {
-    if (values === undefined) return;
-    if (!known(values as never) || !isPlainObject(values)) {
+export function requireChartValues(path: string, values: ExtraChartValues): void {
+    if (!isPlainObject(values))
         invalid(
             path,
-            `pass a plain object { base?, istiod?, gateway? } of chart values (not an Output): which keys are set decides what Helm renders, and crossmesh checks them before anything is created.`,
+            `pass a plain object { base?, istiod?, gateway? } of chart values: which keys are set decides what Helm renders, and crossmesh checks them before anything is created.`,
         );
-    }
-    const owned = ownedValues(gatewayRole);
     for (const [chart, chartValues] of Object.entries(values)) {
         const chartPath = `${path}.${chart}`;
-        if (!(ISTIO_CHARTS as readonly string[]).includes(chart)) {
+        if (!(ISTIO_CHARTS as readonly string[]).includes(chart))
             invalid(chartPath, `"${chart}" is not one of the charts crossmesh installs; use base, istiod or gateway.`);
-        }
         if (chartValues === undefined) continue;
         if (!isPlainObject(chartValues))
             invalid(chartPath, "pass an object of chart values, as in a values.yaml file.");
         requirePlainData(chartPath, chartValues);
-        for (const o of owned[chart as IstioChart]) {
+    }
+}
+
+/**
+ * Refuses extra values (already plain chart values) that touch a key crossmesh owns for the gateway role:
+ * setting it, or setting one of its parents to something that is not an object (which would replace it).
+ */
+export function requireUnownedValues(path: string, values: ExtraChartValues, gatewayRole: string): void {
+    const owned = ownedValues(gatewayRole);
+    for (const chart of ISTIO_CHARTS) {
+        const chartValues = values[chart];
+        if (chartValues === undefined) continue;
+        for (const o of owned[chart]) {
             const touched = touches(chartValues, o.path.split("."));
-            if (touched !== undefined) {
-                const full = `${chartPath}.${touched}`;
+            if (touched !== undefined)
                 invalid(
-                    full,
+                    `${path}.${chart}.${touched}`,
                     `${touched === o.path ? "is" : `would replace ${o.path}, which is`} set by crossmesh: ${o.why}`,
                 );
-            }
         }
     }
 }
