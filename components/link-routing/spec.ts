@@ -13,7 +13,8 @@ import {
     type SameShape,
     type ObjectArgs,
 } from "../common/spec";
-import { MAX_LINK_NAME, defaultLinkName, objectName } from "./names";
+import { requireDistinctHostSlugs } from "../common/names";
+import { MAX_LINK_NAME, defaultLinkName } from "./names";
 import { CONTENT_HASH_LENGTH } from "./objects";
 
 /**
@@ -100,21 +101,15 @@ export const serviceList = {
     unique: (s: { host: string }) => s.host,
 };
 
-/** Hosts stay distinct after dots become hyphens: they name objects and subsets. */
+/** Hosts stay distinct after dots become hyphens: they name objects and subsets (the one rule, common/names). */
 export const hostsNameDistinctObjects: Refinement<{ services: readonly { host: string }[] }> = {
     name: "hosts name distinct objects",
-    check: (a, at) => {
-        const names = new Map<string, number>();
-        a.services.forEach(({ host }, i) => {
-            const first = names.get(objectName(host));
-            if (first !== undefined)
-                invalid(
-                    at(`services[${i}].host`),
-                    `"${host}" and "${a.services[first].host}" map to the same object name "${objectName(host)}"; rename one of them.`,
-                );
-            names.set(objectName(host), i);
-        });
-    },
+    check: (a, at) =>
+        requireDistinctHostSlugs(
+            at("services"),
+            a.services.map((s) => s.host),
+            "object names",
+        ),
 };
 
 /** The link name a gateway component uses: `args.linkName` as given (the spec checks it), else its own name's default. */
