@@ -16,6 +16,7 @@ import {
     opaque,
     record,
     string,
+    valueOr,
     type Refinement,
     type SameShape,
     type SpecArgs,
@@ -201,8 +202,8 @@ export const renewalInsideValidity: Refinement<
 > = {
     name: "renewal inside the validity",
     check: (a, at) => {
-        const validity = a.certificateValidityDays ?? internalAlbFields.certificateValidityDays.defaultValue!;
-        const renew = a.certificateRenewBeforeDays ?? internalAlbFields.certificateRenewBeforeDays.defaultValue!;
+        const validity = valueOr(internalAlbFields.certificateValidityDays, a.certificateValidityDays);
+        const renew = valueOr(internalAlbFields.certificateRenewBeforeDays, a.certificateRenewBeforeDays);
         if (renew < validity) return;
         // Blame the field the user set: a shortened validity under the default window names the validity.
         if (a.certificateRenewBeforeDays === undefined)
