@@ -200,3 +200,31 @@ test("exportTo may come from another resource: the objects wait for it and carry
     const nsRecord = sim.graph.one("kubernetes:core/v1:Namespace", "team");
     assert.ok(sim.graph.waitsFor(entry, nsRecord), "the ServiceEntry waits for the namespace it exports to");
 });
+
+test("the link's eksAwsEgress.exportTo, set in a stack config, scopes the EKS mesh's AWS endpoints to those namespaces", async () => {
+    // A field picked from AwsEgress's spec into the link's: the stack config takes it with no schema of its own.
+    const { runStack } = await import("../tools/simulator/stack");
+    const { providerName } = await import("../tools/plan/extract");
+    const run = await runStack({
+        stack: "dev",
+        overrides: { eksAwsEgress: { awsServices: ["sts"], imds: true, exportTo: ["orders", "batch"] } },
+    });
+    const entries = run.graph
+        .ofType(SE)
+        .filter((r) => providerName(run.graph, r) === "eks")
+        .map(
+            (r) =>
+                unsecret(r.rawInputs) as {
+                    metadata: { namespace: string };
+                    spec: { hosts: string[]; exportTo: string[] };
+                },
+        )
+        .filter((o) => o.metadata.namespace === "istio-system");
+    assert.deepEqual(
+        entries.map((o) => [o.spec.hosts, o.spec.exportTo]),
+        [
+            [["sts.eu-west-1.amazonaws.com"], ["orders", "batch"]],
+            [["instance-data.ec2.internal"], ["orders", "batch"]],
+        ],
+    );
+});

@@ -219,6 +219,16 @@ test("eksAwsEgress.extraHosts are objects the link takes, with their own checks"
         /is a wildcard/,
     );
 });
+test("eksAwsEgress.exportTo: a field added to the link's spec is a config key at once, with AwsEgress's own checks", () => {
+    assert.deepEqual(read({ eksAwsEgress: { awsServices: ["sts"], exportTo: ["orders"] } }).eksAwsEgress?.exportTo, [
+        "orders",
+    ]);
+    return rejects(
+        { eksAwsEgress: { awsServices: ["sts"], exportTo: ["Orders"] } },
+        "crossmesh:eksAwsEgress.exportTo[0]",
+        /not a valid Kubernetes name/,
+    );
+});
 test("a child component's field is reported under the config key, not the child's name", () =>
     rejects({ pki: { leafValidityDays: 1 } }, "crossmesh:pki.leafValidityDays", /from 2 to 3650/));
 test("the DEPRECATED runtime list matches the AWS provider's own @deprecated markers", async () => {

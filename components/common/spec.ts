@@ -135,8 +135,37 @@ export type ObjectArgs<F extends FieldMap> = Flatten<
 /** The args interface of an object spec. */
 export type SpecArgs<S> = S extends ObjectField<infer F, boolean, boolean> ? ObjectArgs<F> : never;
 
-/** True when A and B are assignable both ways: the spec and the named args interface say the same. */
-export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * True when A and B are assignable both ways and name the same fields at every depth (optional fields
+ * included, which assignability alone lets one side lack): the spec and the args interface say the same.
+ */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? SameKeys<A, B> : false) : false;
+
+type Depth = [never, 0, 1, 2, 3, 4, 5, 6];
+type Plain<T> = T extends pulumi.OutputInstance<infer U> ? U : T extends Promise<infer U> ? U : T;
+type SameKeys<A, B, D extends number = 6> = [D] extends [never]
+    ? true
+    : [Plain<NonNullable<A>>] extends [readonly (infer E)[]]
+      ? [Plain<NonNullable<B>>] extends [readonly (infer F)[]]
+          ? SameKeys<E, F, Depth[D]>
+          : false
+      : [Plain<NonNullable<A>>] extends [pulumi.Resource | ((...args: never[]) => unknown)]
+        ? true
+        : [Plain<NonNullable<A>>] extends [object]
+          ? [Exclude<keyof Plain<NonNullable<A>>, keyof Plain<NonNullable<B>>>] extends [never]
+              ? [Exclude<keyof Plain<NonNullable<B>>, keyof Plain<NonNullable<A>>>] extends [never]
+                  ? false extends {
+                        [K in keyof Plain<NonNullable<A>>]: SameKeys<
+                            Plain<NonNullable<A>>[K],
+                            Plain<NonNullable<B>>[K & keyof Plain<NonNullable<B>>],
+                            Depth[D]
+                        >;
+                    }[keyof Plain<NonNullable<A>>]
+                      ? false
+                      : true
+                  : false
+              : false
+          : true;
 /** Compile-time assertion (no runtime effect): `holds<SameShape<Args, SpecArgs<typeof spec>>>()`. */
 export function holds<T extends true>(..._proof: T[]): void {}
 

@@ -54,8 +54,14 @@ export interface LinkPkiSettings extends Omit<
     "exportedHosts" | "clientTrustDomain" | "clientNamespace" | "clientServiceAccount"
 > {}
 
-/** AWS APIs the EKS mesh's own workloads may call (AwsEgress's settings; the region is the link's `awsRegion`). */
-export interface LinkAwsEgressArgs extends Pick<AwsEgressArgs, "awsServices" | "extraHosts" | "imds" | "mode"> {}
+/**
+ * AWS APIs the EKS mesh's own workloads may call (AwsEgress's settings; the region is the link's `awsRegion`).
+ * The objects live in istio-system; `exportTo` names the namespaces that see them (default `["*"]`: the whole mesh).
+ */
+export interface LinkAwsEgressArgs extends Pick<
+    AwsEgressArgs,
+    "awsServices" | "extraHosts" | "imds" | "mode" | "exportTo"
+> {}
 
 /** How crossmesh installs Istio on a side it does not adopt (IstioInstall's settings). */
 export interface LinkIstioSettings extends Pick<

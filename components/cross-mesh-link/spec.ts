@@ -55,6 +55,7 @@ const eksAwsEgress = object({
     extraHosts: awsEgressFields.extraHosts,
     imds: awsEgressFields.imds,
     mode: awsEgressFields.mode,
+    exportTo: awsEgressFields.exportTo,
 });
 
 const allowedSource = object({

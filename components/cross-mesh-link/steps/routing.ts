@@ -3,6 +3,7 @@
 // side waits for EKS, and only for the load balancer's hostname.
 import type * as pulumi from "@pulumi/pulumi";
 import { AwsEgress, AwsEgressArgs } from "../../aws-egress";
+import { vouch } from "../../common/spec";
 import { ExportGateway } from "../../export-gateway";
 import { ImportGateway } from "../../import-gateway";
 import { ISTIO_SYSTEM_NAMESPACE } from "../../istio-install/charts";
@@ -13,15 +14,18 @@ import type { ExportTarget } from "../targets";
 import type { Meshes } from "./meshes";
 import type { LinkPlan } from "./plan";
 
-/** AwsEgress's args for the EKS mesh: mesh-wide (istio-system, exported to all namespaces). */
+/**
+ * AwsEgress's args for the EKS mesh: in istio-system, seen by the namespaces of `exportTo` (all by default).
+ * The link's spec checked them already (AwsEgress's own fields and rules, on the link's paths): vouched.
+ */
 export function eksAwsEgressArgs(args: LinkSettings): AwsEgressArgs | undefined {
     if (!args.eksAwsEgress) return undefined;
-    return {
+    return vouch({
         ...args.eksAwsEgress,
         namespace: ISTIO_SYSTEM_NAMESPACE,
-        exportTo: ["*"],
+        exportTo: args.eksAwsEgress.exportTo ?? ["*"],
         ...(args.awsRegion !== undefined ? { region: args.awsRegion } : {}),
-    };
+    });
 }
 
 /** AwsEgress's field paths as the link's user wrote them. */
