@@ -13,6 +13,7 @@ import {
     object,
     oneOf,
     opaque,
+    problemsFrom,
     record,
     string,
     valueOr,
@@ -30,7 +31,7 @@ import {
 } from "./charts";
 import { requireImageRegistry, requireSecretName } from "./client-pods";
 import { requireChartValues, requireUnownedValues } from "./values";
-import type { IstioInstallArgs } from "./args";
+import type { ExistingGatewayArgs, IstioInstallArgs } from "./args";
 
 // ---- single-value rules ----------------------------------------------------------------------------------
 
@@ -166,9 +167,26 @@ export const existingGatewayFields = {
     serviceAccount: gatewayPart("serviceAccount").check(requireKubernetesName),
     loadBalancerServiceName: string().input().optional().check(requireKubernetesName),
 };
-export const existingGatewaySpec = object(existingGatewayFields, {
-    what: "{ namespace, selectorLabels, serviceName, serviceAccount, loadBalancerServiceName? }",
-});
+
+/** An egress gateway has no load balancer to read. */
+export const egressReadsNoLoadBalancer: Refinement<Pick<ExistingGatewayArgs, "loadBalancerServiceName">> = {
+    name: "an egress gateway has no load balancer",
+    check: (gw, at) => {
+        if (gw.loadBalancerServiceName !== undefined)
+            invalid(
+                at("loadBalancerServiceName"),
+                "only an ingress gateway's load balancer is read; remove it for the egress role.",
+            );
+    },
+};
+
+/** An adopted gateway of a known role (the link's eksExistingGateway is "ingress", gkeExistingGateway "egress"). */
+export function existingGatewaySpec(role?: GatewayRole) {
+    return object(existingGatewayFields, {
+        what: "{ namespace, selectorLabels, serviceName, serviceAccount, loadBalancerServiceName? }",
+        refine: role === "egress" ? [egressReadsNoLoadBalancer] : [],
+    });
+}
 
 const NAMES_RELEASE = "it names the istiod release and its resource";
 
@@ -222,7 +240,7 @@ export const istioInstallFields = {
         .input()
         .optional(),
     adoptExisting: boolean().default(false).plain("adopting or installing decides which resources exist"),
-    existingGateway: existingGatewaySpec.optional(),
+    existingGateway: existingGatewaySpec().optional(),
     highAvailability: boolean()
         .default(true)
         .plain(
@@ -330,11 +348,12 @@ export const adoptionDescribed: Refinement<
                 propertyPath: at("existingGateway"),
                 reason: "with adoptExisting, describe the running gateway: { namespace, selectorLabels, serviceName, serviceAccount } (kubectl get deploy,svc,sa -n <namespace> --show-labels).",
             });
-        else if (a.gatewayRole === "egress" && a.existingGateway.loadBalancerServiceName !== undefined)
-            problems.push({
-                propertyPath: at("existingGateway.loadBalancerServiceName"),
-                reason: "only an ingress gateway's load balancer is read; remove it for the egress role.",
-            });
+        else if (a.gatewayRole === "egress")
+            problems.push(
+                ...problemsFrom(() =>
+                    egressReadsNoLoadBalancer.check(a.existingGateway!, (f) => at(`existingGateway.${f}`)),
+                ),
+            );
         if (a.trustDomain === undefined)
             problems.push({
                 propertyPath: at("trustDomain"),
