@@ -3,7 +3,13 @@
 // wrote. The stack config's schema is derived from it (stacks/schema.ts).
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
-import { invalid, requireCidr, requireConcreteHostname, requireKubernetesName } from "../common/validation";
+import {
+    invalid,
+    throwProblems,
+    requireCidr,
+    requireConcreteHostname,
+    requireKubernetesName,
+} from "../common/validation";
 import { requireTrustDomain } from "../common/identity";
 import {
     boolean,
@@ -12,17 +18,35 @@ import {
     list,
     object,
     opaque,
+    problemsFrom,
     string,
     type Refinement,
     type SameShape,
     type SpecArgs,
 } from "../common/spec";
 import { awsEgressFields, extraHostsInMode, hostsOnce, servicesInRegion, somethingToAllow } from "../aws-egress/spec";
-import { validateLambdaFunctionArgs } from "../lambda-alb/validate";
-import { requireIstioVersion } from "../istio-install/validate";
+import { lambdaFunctionSpec } from "../lambda-alb/spec";
+import { linkPkiSpec, rsaBitsWithRsa, validityWindowsFit } from "../link-pki/spec";
+import { linkMonitoringField } from "../link-monitoring/spec";
+import { podPlacementSpec } from "../istio-install/client-pods";
+import { allowedSourceFields } from "../import-gateway/spec";
+import {
+    adoptionDescribed,
+    existingGatewaySpec,
+    extraValuesField,
+    installOnlySettings,
+    istioInstallFields,
+    meshRootNamespaceUse,
+    ownedValuesUntouched,
+    requireIstioVersion,
+    retainedVersionsBeside,
+    sourceRangesNeedIngress,
+} from "../istio-install/spec";
+import { type Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
+import { planLink } from "./steps/plan";
 import { requirePublishedIstioVersion } from "../istio-install/releases";
 import { requireDistinctHostSlugs, requireHostHeaderLength } from "../lambda-hosts-alb/validate";
-import type { CrossMeshLinkArgs, LinkLambdaArgs, LinkSettings, LinkServiceArgs } from "./args";
+import type { CrossMeshLinkArgs, LinkSettings, LinkServiceArgs } from "./args";
 import { TARGET_FIELDS, kindOf } from "./targets";
 
 /** Regions the AWS provider knows (its own enum), so a typo such as "eu-wset-1" is caught here. */
@@ -58,12 +82,40 @@ const eksAwsEgress = object({
     exportTo: awsEgressFields.exportTo,
 });
 
-const allowedSource = object({
-    namespace: string()
-        .input()
-        .required('name the namespace of the callers, e.g. "shop".')
-        .check(requireKubernetesName),
-    serviceAccount: string().input().optional().check(requireKubernetesName),
+const allowedSource = object(allowedSourceFields);
+
+/** The certificate settings of LinkPki the user gives (the hosts and the client identity are the link's). */
+const PKI_SETTINGS = [
+    "keyAlgorithm",
+    "rsaBits",
+    "caValidityDays",
+    "caRenewBeforeDays",
+    "leafValidityDays",
+    "leafRenewBeforeDays",
+    "serverTrustsExtraCaPems",
+    "clientTrustsExtraCaPems",
+] as const;
+
+/** The function settings a link's Lambda takes (LambdaFunction's own fields). */
+const LAMBDA_SETTINGS = [
+    "runtime",
+    "codePath",
+    "handler",
+    "memorySize",
+    "timeout",
+    "environment",
+    "logRetentionDays",
+] as const;
+
+/** How crossmesh installs Istio: IstioInstall's own fields, and each side's chart values. */
+const linkIstio = object({
+    highAvailability: istioInstallFields.highAvailability,
+    chartRepository: istioInstallFields.chartRepository,
+    imageRegistry: istioInstallFields.imageRegistry,
+    imagePullSecrets: istioInstallFields.imagePullSecrets,
+    retainedVersions: istioInstallFields.retainedVersions,
+    eksValues: extraValuesField(),
+    gkeValues: extraValuesField(),
 });
 
 const upstream = object({
@@ -79,9 +131,7 @@ const upstream = object({
 const service = object(
     {
         host: string().required('give the host GKE apps call, e.g. "lambda.external".').check(requireConcreteHostname),
-        lambda: opaque<LinkLambdaArgs>("Lambda settings")
-            .optional()
-            .check((path, l) => validateLambdaFunctionArgs(l, `${path}.`)),
+        lambda: lambdaFunctionSpec.pick(LAMBDA_SETTINGS).optional(),
         upstream: upstream.optional(),
         allowedSources: list(allowedSource, {
             emptyFix:
@@ -129,21 +179,21 @@ export const linkFields = {
         'list at least one exported service, e.g. [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }].',
     ),
     istioVersion: string().optional().check(requireIstioVersion).check(requirePublishedIstioVersion),
-    istio: opaque<CrossMeshLinkArgs["istio"] & object>("Istio install settings").optional(),
-    eksExistingGateway: opaque<CrossMeshLinkArgs["eksExistingGateway"] & object>("an adopted gateway").optional(),
-    gkeExistingGateway: opaque<CrossMeshLinkArgs["gkeExistingGateway"] & object>("an adopted gateway").optional(),
+    istio: linkIstio.optional(),
+    eksExistingGateway: existingGatewaySpec("ingress").optional(),
+    gkeExistingGateway: existingGatewaySpec("egress").optional(),
     eksTrustDomain: string().optional().check(requireTrustDomain),
     gkeTrustDomain: string().optional().check(requireTrustDomain),
     consumerEgressCidrs: list(string().check(requireCidr), { what: "CIDR blocks" }).optional(),
-    pki: opaque<CrossMeshLinkArgs["pki"] & object>("certificate settings").optional(),
+    pki: linkPkiSpec.pick(PKI_SETTINGS, [rsaBitsWithRsa, validityWindowsFit]).optional(),
     verify: boolean().default(false),
     strictMtls: boolean().default(false),
     gkeMeshRootNamespace: string().optional().check(requireKubernetesName),
     deployTestClient: boolean().default(false),
     registryOnly: boolean().default(false),
     eksAwsEgress: eksAwsEgress.optional(),
-    podPlacement: opaque<CrossMeshLinkArgs["podPlacement"] & object>("pod placement").optional(),
-    monitoring: opaque<CrossMeshLinkArgs["monitoring"] & object>("monitoring settings").optional(),
+    podPlacement: podPlacementSpec.optional(),
+    monitoring: linkMonitoringField.optional(),
 };
 
 type Link = LinkSettings & Partial<Pick<CrossMeshLinkArgs, "eksProvider" | "gkeProvider">>;
@@ -197,6 +247,44 @@ const hostsOnceAcrossServices: Refinement<Link> = {
         // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
         requireDistinctHostSlugs(at("services"), hosts, "object names");
     },
+};
+
+/** Each side's IstioInstall rules, on the link's paths (`values` is `istio.eksValues`, …), each run once. */
+function istioRules(linkName: string): Refinement<Link> {
+    const rules = [
+        sourceRangesNeedIngress,
+        meshRootNamespaceUse,
+        installOnlySettings,
+        adoptionDescribed,
+        retainedVersionsBeside,
+        ownedValuesUntouched,
+    ];
+    const sides: Side[] = ["eks", "gke"];
+    return {
+        name: "each Istio install's own rules",
+        check: (a, at) => {
+            const plan = planLink(linkName, a);
+            throwProblems(
+                sides.flatMap((side) => {
+                    const install = istioInstallArgs(side, a, plan);
+                    return rules.flatMap((rule) =>
+                        problemsFrom(() => rule.check(install, (f) => at(istioFieldPath(side, f)))),
+                    );
+                }),
+            );
+        },
+    };
+}
+
+/** Retained versions are releases Istio published (as `istioVersion` is). */
+const retainedPublished: Refinement<Link> = {
+    name: "retained versions are published releases",
+    check: (a, at) =>
+        throwProblems(
+            (a.istio?.retainedVersions ?? []).flatMap((v, i) =>
+                problemsFrom(() => requirePublishedIstioVersion(at(`istio.retainedVersions[${i}]`), v)),
+            ),
+        ),
 };
 
 /** Rules between the trust domains: distinct, and never cluster.local for GKE. */
@@ -257,6 +345,8 @@ export function linkSpec(name: string, rules: readonly Refinement<Link>[] = []) 
             distinctProviders,
             hostsOnceAcrossServices,
             awsEgressRules(name),
+            istioRules(name),
+            retainedPublished,
             trustDomains,
             adoptedMeansUnused,
             ...rules,
@@ -271,7 +361,15 @@ export function linkSettingsSpec(name: string, rules: readonly Refinement<Link>[
     void _g;
     return object(settings, {
         renamed: RENAMED_FIELDS,
-        refine: [hostsOnceAcrossServices, awsEgressRules(name), trustDomains, adoptedMeansUnused, ...rules],
+        refine: [
+            hostsOnceAcrossServices,
+            awsEgressRules(name),
+            istioRules(name),
+            retainedPublished,
+            trustDomains,
+            adoptedMeansUnused,
+            ...rules,
+        ],
     });
 }
 

@@ -1,5 +1,6 @@
 // Step 1: Istio on both clusters (installed, or adopted as it runs), independent of each other and of
 // AWS. The args of each IstioInstall are built here only, for the install and for the link's validation.
+import { vouch } from "../../common/spec";
 import type { LinkEnd } from "../../common/types";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioInstall, IstioInstallArgs } from "../../istio-install";
@@ -87,11 +88,11 @@ export function installMeshes(
     args: CrossMeshLinkArgs,
     plan: LinkPlan,
 ): Meshes {
-    const eks = new IstioInstall(meshName(name, "eks"), istioInstallArgs("eks", args, plan), {
+    const eks = new IstioInstall(meshName(name, "eks"), vouch(istioInstallArgs("eks", args, plan)), {
         parent,
         provider: args.eksProvider,
     });
-    const gke = new IstioInstall(meshName(name, "gke"), istioInstallArgs("gke", args, plan), {
+    const gke = new IstioInstall(meshName(name, "gke"), vouch(istioInstallArgs("gke", args, plan)), {
         parent,
         provider: args.gkeProvider,
     });

@@ -1,5 +1,6 @@
 // Step 2: the link's certificates. The client identity comes from plain values (the egress gateway's
 // namespace and service account), so the PKI waits for neither cluster.
+import { vouch } from "../../common/spec";
 import type * as pulumi from "@pulumi/pulumi";
 import { LinkPki, LinkPkiArgs } from "../../link-pki";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
@@ -32,5 +33,6 @@ export function issueLinkPki(
     args: CrossMeshLinkArgs,
     plan: LinkPlan,
 ): LinkPki {
-    return new LinkPki(`${name}-pki`, linkPkiArgs(args, plan), { parent });
+    // The link checked these with LinkPki's own fields and rules, on its paths (cross-mesh-link/spec.ts).
+    return new LinkPki(`${name}-pki`, vouch(linkPkiArgs(args, plan)), { parent });
 }
