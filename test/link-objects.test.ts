@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { exportObjects, upstreamCaSecretName } from "../components/export-gateway/objects";
-import { importObjects, importPlan } from "../components/import-gateway/objects";
+import { importObjects, importPlan, importValues } from "../components/import-gateway/objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, testClientObjects } from "../components/import-gateway/test-client";
 import { type LinkObject, credentialSecretName } from "../components/link-routing/objects";
 import { objectName } from "../components/link-routing/names";
@@ -300,7 +300,8 @@ test("GKE side: only the ServiceEntries read the remote hostname (so only they w
         .map((o) => `${o.kind}/${o.metadata.name}`);
     assert.deepEqual(differing, ["ServiceEntry/crossmesh-lambda-external", "ServiceEntry/crossmesh-orders-external"]);
     assert.equal(b[1].spec!.endpoints[0].address, "x.example");
-    // What the component waits for is what the plan declares: only the ServiceEntries read the hostname.
+    // What the component waits for is what the plan's entries read: only the ServiceEntries read the hostname.
+    const values = importValues(importSettings(), BUNDLE, "x.example");
     const plan = importPlan({
         linkName: "crossmesh",
         namespace: "istio-egress",
@@ -309,7 +310,7 @@ test("GKE side: only the ServiceEntries read the remote hostname (so only they w
     });
     assert.deepEqual(
         plan
-            .filter((p) => p.reads.includes("remoteHostname"))
+            .filter((p) => JSON.stringify(p.read(values)).includes("x.example"))
             .map((p) => `${p.identity.kind}/${p.identity.metadata.name}`),
         differing,
     );

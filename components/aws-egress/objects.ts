@@ -11,24 +11,35 @@
 //   pointed at :443, the same mistake makes AWS's TLS listener reject the first request: it fails
 //   closed. And an app that (wrongly) speaks TLS to an originating sidecar fails too: the sidecar
 //   expects HTTP on that port.
+import type * as pulumi from "@pulumi/pulumi";
 import { dnsLabel } from "../common/names";
-import type { KubeObject } from "../common/kube";
 import type { AwsEndpoint } from "./endpoints";
 import { AwsEgressMode, enumValues } from "../common/types";
+import {
+    ISTIO_API_VERSION,
+    type IstioObject,
+    type IstioSpecs,
+    type Metadata,
+    istioObject,
+} from "../common/istio-types";
+import { MANAGED_BY_CROSSMESH } from "../common/kube";
 
-import { ISTIO_NETWORKING_V1, MANAGED_BY_CROSSMESH } from "../common/kube";
 /** @deprecated Use the `AwsEgressMode` enum. */
 export const MODES: AwsEgressMode[] = enumValues(AwsEgressMode);
 
-export interface EgressObjectOptions {
+/** What names the objects and decides which exist: all plain. */
+export interface EgressPlanOptions {
     /** Prefix of every object name (the component's name, as a DNS label). */
     namePrefix: string;
     /** Namespace the objects live in. */
     namespace: string;
-    /** Namespaces that see the objects ("." = the objects' own namespace, "*" = all). */
-    exportTo: string[];
     /** "passthrough" or "originate". */
     mode: string;
+}
+
+export interface EgressObjectOptions extends EgressPlanOptions {
+    /** Namespaces that see the objects ("." = the objects' own namespace, "*" = all). */
+    exportTo: string[];
 }
 
 /** True when the sidecar originates TLS for this endpoint (originate mode, and the endpoint speaks TLS). */
@@ -41,7 +52,7 @@ export function objectName(namePrefix: string, endpoint: AwsEndpoint): string {
     return dnsLabel(`${namePrefix}-${endpoint.key}`);
 }
 
-function metadata(endpoint: AwsEndpoint, opts: EgressObjectOptions) {
+function metadata(endpoint: AwsEndpoint, opts: EgressPlanOptions): Metadata {
     return {
         name: objectName(opts.namePrefix, endpoint),
         namespace: opts.namespace,
@@ -50,28 +61,36 @@ function metadata(endpoint: AwsEndpoint, opts: EgressObjectOptions) {
 }
 
 /** The port as the sidecar sees it: TLS to pass through, or HTTP to route (and perhaps originate TLS on). */
-function servicePort(endpoint: AwsEndpoint, mode: string) {
+function servicePort(endpoint: AwsEndpoint, mode: string): IstioSpecs["ServiceEntry"]["ports"][number] {
     const tlsPassthrough = endpoint.protocol === "HTTPS" && !originates(endpoint, mode);
     const protocol = tlsPassthrough ? "TLS" : "HTTP";
     return { number: endpoint.port, name: `${protocol.toLowerCase()}-${endpoint.port}`, protocol };
 }
 
-export function serviceEntry(endpoint: AwsEndpoint, opts: EgressObjectOptions): KubeObject {
-    const spec: Record<string, unknown> = {
-        hosts: [endpoint.host],
-        ports: [servicePort(endpoint, opts.mode)],
-        location: "MESH_EXTERNAL",
-        exportTo: opts.exportTo,
+type EgressKind = "ServiceEntry" | "DestinationRule";
+
+/** One object of the table: its identity (plain) and its spec from the namespaces it is exported to. */
+interface EgressEntry<K extends EgressKind = EgressKind> {
+    kind: K;
+    metadata: Metadata;
+    spec: (exportTo: string[]) => IstioSpecs[K];
+}
+
+function serviceEntry(endpoint: AwsEndpoint, opts: EgressPlanOptions): EgressEntry<"ServiceEntry"> {
+    return {
+        kind: "ServiceEntry",
+        metadata: metadata(endpoint, opts),
+        spec: (exportTo) => ({
+            hosts: [endpoint.host],
+            ports: [servicePort(endpoint, opts.mode)],
+            location: "MESH_EXTERNAL",
+            exportTo,
+            // A fixed link-local IP (IMDS): the app calls the address; the sidecar sends it there and nowhere else.
+            ...(endpoint.address
+                ? { addresses: [endpoint.address], resolution: "STATIC", endpoints: [{ address: endpoint.address }] }
+                : { resolution: "DNS" }),
+        }),
     };
-    if (endpoint.address) {
-        // A fixed link-local IP (IMDS): the app calls the address; the sidecar sends it there and nowhere else.
-        spec.addresses = [endpoint.address];
-        spec.resolution = "STATIC";
-        spec.endpoints = [{ address: endpoint.address }];
-    } else {
-        spec.resolution = "DNS";
-    }
-    return { apiVersion: ISTIO_NETWORKING_V1, kind: "ServiceEntry", metadata: metadata(endpoint, opts), spec };
 }
 
 /**
@@ -81,15 +100,13 @@ export function serviceEntry(endpoint: AwsEndpoint, opts: EgressObjectOptions): 
  * Istio resolves to the proxy's system CA bundle (Amazon's endpoints chain to public roots), and
  * `insecureSkipVerify` is pinned to false.
  */
-export function destinationRule(endpoint: AwsEndpoint, opts: EgressObjectOptions): KubeObject | undefined {
-    if (!originates(endpoint, opts.mode)) return undefined;
+function destinationRule(endpoint: AwsEndpoint, opts: EgressPlanOptions): EgressEntry<"DestinationRule"> {
     return {
-        apiVersion: ISTIO_NETWORKING_V1,
         kind: "DestinationRule",
         metadata: metadata(endpoint, opts),
-        spec: {
+        spec: (exportTo) => ({
             host: endpoint.host,
-            exportTo: opts.exportTo,
+            exportTo,
             trafficPolicy: {
                 portLevelSettings: [
                     {
@@ -103,16 +120,40 @@ export function destinationRule(endpoint: AwsEndpoint, opts: EgressObjectOptions
                     },
                 ],
             },
-        },
+        }),
     };
 }
 
+/** Every object of the table, ServiceEntry before its DestinationRule, in table order. */
+function egressEntries(endpoints: readonly AwsEndpoint[], opts: EgressPlanOptions): EgressEntry[] {
+    return endpoints.flatMap((e) =>
+        originates(e, opts.mode) ? [serviceEntry(e, opts), destinationRule(e, opts)] : [serviceEntry(e, opts)],
+    );
+}
+
 /** Every object for the table, ServiceEntry before its DestinationRule, in table order. */
-export function buildAwsEgressObjects(endpoints: readonly AwsEndpoint[], opts: EgressObjectOptions): KubeObject[] {
-    return endpoints.flatMap((e) => {
-        const dr = destinationRule(e, opts);
-        return dr ? [serviceEntry(e, opts), dr] : [serviceEntry(e, opts)];
-    });
+export function buildAwsEgressObjects(
+    endpoints: readonly AwsEndpoint[],
+    opts: EgressObjectOptions,
+): IstioObject<EgressKind>[] {
+    return egressEntries(endpoints, opts).map((e) => istioObject(e.kind, e.metadata, e.spec(opts.exportTo)));
+}
+
+/**
+ * The same objects for the component: each identity plain (known in a preview), each spec waiting on
+ * `exportTo` only, the one value that may be an Output.
+ */
+export function awsEgressObjects(
+    endpoints: readonly AwsEndpoint[],
+    opts: EgressPlanOptions,
+    exportTo: pulumi.Output<string[]>,
+) {
+    return egressEntries(endpoints, opts).map((e) => ({
+        apiVersion: ISTIO_API_VERSION[e.kind],
+        kind: e.kind,
+        metadata: e.metadata,
+        spec: exportTo.apply((list) => e.spec(list)),
+    }));
 }
 
 /** The URL the app's client must use for an endpoint in a mode (its SDK endpoint override). */

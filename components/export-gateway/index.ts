@@ -8,9 +8,11 @@ import { checkArgs, later } from "../common/spec";
 import { planClaims } from "../link-routing/claims";
 import { linkNameOf } from "../link-routing/spec";
 import { resolveGateway } from "../link-routing/resolve";
-import { SlotSource, createPlan, credentialSecretSlot } from "../link-routing/resources";
+import { createPlan } from "../common/plan";
+import { credentialSecretSlot } from "../link-routing/resources";
 import {
     ExportPlanSettings,
+    ExportSources,
     ExportedService,
     exportNames,
     exportPlan,
@@ -59,36 +61,31 @@ export class ExportGateway extends pulumi.ComponentResource {
             a.allowedClientPrincipals,
         );
         const checked = resolvedServices(a, settings);
-        // The slots the payloads read; the identities need none of them.
+        // What the payloads read; the identities need none of it. Each upstream's CA is its first service's.
         const caOf = new Map(
             a.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse(),
         );
-        const source: SlotSource = (slot) => {
-            const [top, key] = slot.split(/\.(.*)/s);
-            switch (top) {
-                case "gateway":
-                    return gateway;
-                case "allowedClientPrincipals":
-                    return principals;
-                case "bundle":
-                    return pulumi.output(a.serverBundle);
-                case "credentialSecret":
-                    return credentialSecretSlot(credentialName, a.serverBundle);
-                case "services":
-                    return checked[Number(key)];
-                case "upstreamCaPems":
-                    return pulumi.output(caOf.get(key)).apply((pem) => pem ?? "");
-                case "upstreamCaSecrets":
-                    return pulumi.output(caOf.get(key)).apply((pem) => upstreamCaSecretName(linkName, key, pem ?? ""));
-                default:
-                    throw new Error(`ExportGateway: no source for slot ${slot}`);
-            }
-        };
-        const secrets = createPlan(name, plan, source, { parent: this });
+        const caPems = [...caOf].map(([key, pem]) => [key, pulumi.output(pem).apply((p) => p ?? "")] as const);
+        const sources = createPlan(
+            name,
+            plan,
+            {
+                gateway,
+                allowedClientPrincipals: principals,
+                bundle: a.serverBundle,
+                credentialSecret: credentialSecretSlot(credentialName, a.serverBundle),
+                services: checked,
+                upstreamCaPems: Object.fromEntries(caPems),
+                upstreamCaSecrets: Object.fromEntries(
+                    caPems.map(([key, pem]) => [key, pem.apply((p) => upstreamCaSecretName(linkName, key, p))]),
+                ),
+            } satisfies ExportSources,
+            { parent: this },
+        );
 
         this.namespace = pulumi.output(a.gateway.namespace);
         this.gatewayName = pulumi.output(exportNames.gateway(linkName));
-        this.credentialName = secrets.get("credentialSecret")!;
+        this.credentialName = pulumi.output(sources.credentialSecret);
         this.exportedHosts = pulumi.output(a.services.map((s) => s.host));
         this.allowedClientPrincipals = principals;
         this.registerOutputs({

@@ -3,12 +3,26 @@
 // hosts, upstream names); payloads from the values that resolve later (the server credential, the
 // upstream's DNS name, the client principals). ExportGateway creates exactly these entries; the tests
 // build the same entries with plain values (`exportObjects`).
-import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
-import { LinkObject, contentAddressedName, credentialData, credentialSecretName } from "../link-routing/objects";
-import { authorityValues, linkLabels, objectName } from "../link-routing/names";
+import type {
+    AuthorizationPolicySpec,
+    ClientTls,
+    DestinationRuleSpec,
+    GatewaySpec,
+    ServiceEntrySpec,
+    VirtualServiceSpec,
+} from "../common/istio-types";
+import {
+    LinkObject,
+    contentAddressedName,
+    credentialSecretName,
+    linkIdentities,
+    plannedCredentialSecret,
+    plannedIstio,
+} from "../link-routing/objects";
+import { authorityValues, objectName } from "../link-routing/names";
 import { principalOf } from "../common/identity";
-import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
+import { type Payload, type PlannedObject, type Sources, buildPlanned, planned } from "../common/plan";
 
 /** One exported host and where the ingress gateway sends it. */
 export interface ExportedService {
@@ -37,7 +51,7 @@ export interface ExportPlanSettings<N = string> {
     services: Pick<ExportedService, "host" | "upstream" | "privateUpstreamCa">[];
 }
 
-/** What the payloads read; each object waits for its own slots only. */
+/** What the payloads read; each object waits for what it reads only. */
 export interface ExportValues {
     /** The gateway's pod labels (Gateway and policy selectors). */
     gateway: Pick<GatewayRef, "selectorLabels">;
@@ -54,6 +68,9 @@ export interface ExportValues {
     /** The Secret name of each private upstream CA, by upstream name (content-addressed, like the credential). */
     upstreamCaSecrets: Record<string, string>;
 }
+
+/** The values as ExportGateway holds them: each service, CA and CA Secret name waits on its own Outputs. */
+export type ExportSources = Sources<ExportValues, "services" | "upstreamCaPems" | "upstreamCaSecrets">;
 
 /** The whole side with resolved values: the shape the fixtures and the request tracer use. */
 export interface ExportSettings {
@@ -91,15 +108,10 @@ export function upstreamSniOf(svc: ExportedService): string {
 
 /**
  * Every object of the EKS side, in creation order. Upstream objects come from the first service that
- * names the upstream (`services.<i>` of that service); the others share them.
+ * names the upstream (its element of `services`); the others share them.
  */
-export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportValues, N>[] {
-    const id = (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
-        apiVersion,
-        kind,
-        metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) },
-        ...(type ? { type } : {}),
-    });
+export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSources, N>[] {
+    const id = linkIdentities(s.linkName, s.namespace);
     const hosts = s.services.map((svc) => svc.host);
     const owners = distinctUpstreams(s.services).map((svc) => ({
         svc,
@@ -107,59 +119,68 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
         key: upstreamKeyOf(svc),
     }));
     return [
-        {
-            // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the client CA).
-            identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
-            nameFrom: "credentialSecret",
-            reads: ["bundle"],
-            payload: (v) => ({ stringData: credentialData(v.bundle) }),
-        },
+        plannedCredentialSecret<ExportSources, N>(id, s.credentialName),
         ...owners
             .filter((o) => o.svc.privateUpstreamCa)
-            .map((o): PlannedObject<ExportValues, N> => ({
+            .map((o) =>
                 // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
-                identity: id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
-                nameFrom: `upstreamCaSecrets.${o.key}`,
-                reads: [`upstreamCaPems.${o.key}`],
-                payload: (v) => {
-                    const pem = v.upstreamCaPems[o.key];
-                    const stringData: Record<string, string> = pem ? { "ca.crt": pem } : {};
-                    return { stringData };
-                },
-            })),
-        ...owners.flatMap((o): PlannedObject<ExportValues, N>[] => [
-            {
-                identity: id(ISTIO_NETWORKING_V1, "ServiceEntry", exportNames.upstream(s.linkName, o.key)),
-                reads: [`services.${o.i}`],
-                payload: (v) => ({ spec: upstreamServiceEntrySpec(v.services[o.i]) }),
-            },
-            {
-                identity: id(ISTIO_NETWORKING_V1, "DestinationRule", exportNames.upstream(s.linkName, o.key)),
-                reads: [
-                    "gateway",
-                    `services.${o.i}`,
-                    ...(o.svc.privateUpstreamCa ? [`upstreamCaSecrets.${o.key}` as const] : []),
-                ],
-                payload: (v) => ({
-                    spec: upstreamDestinationRuleSpec(v.services[o.i], v.gateway, v.upstreamCaSecrets?.[o.key]),
+                planned(
+                    id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
+                    (v: ExportSources) => v.upstreamCaPems[o.key],
+                    (pem): Payload => ({ stringData: pem ? { "ca.crt": pem } : {} }),
+                    {
+                        get: (v) => v.upstreamCaSecrets[o.key],
+                        bind: (v, name) => ({ ...v, upstreamCaSecrets: { ...v.upstreamCaSecrets, [o.key]: name } }),
+                    },
+                ),
+            ),
+        ...owners.flatMap((o) => [
+            plannedIstio(
+                id,
+                "ServiceEntry",
+                exportNames.upstream(s.linkName, o.key),
+                (v: ExportSources) => v.services[o.i],
+                upstreamServiceEntrySpec,
+            ),
+            plannedIstio(
+                id,
+                "DestinationRule",
+                exportNames.upstream(s.linkName, o.key),
+                (v: ExportSources) => ({
+                    gateway: v.gateway,
+                    svc: v.services[o.i],
+                    caSecret: o.svc.privateUpstreamCa ? v.upstreamCaSecrets[o.key] : undefined,
                 }),
-            },
+                (r) => upstreamDestinationRuleSpec(r.svc, r.gateway, r.caSecret),
+            ),
         ]),
-        {
-            identity: id(ISTIO_NETWORKING_V1, "Gateway", exportNames.gateway(s.linkName)),
-            reads: ["gateway", "allowedClientPrincipals", "credentialSecret"],
-            payload: (v) => ({ spec: exportGatewaySpec(s.linkName, hosts, v) }),
-        },
-        ...s.services.map((svc, i): PlannedObject<ExportValues, N> => ({
-            identity: id(ISTIO_NETWORKING_V1, "VirtualService", exportNames.route(s.linkName, svc.host)),
-            reads: [`services.${i}`],
-            payload: (v) => ({ spec: exportVirtualServiceSpec(s.linkName, v.services[i]) }),
-        })),
-        {
-            identity: id(ISTIO_SECURITY_V1, "AuthorizationPolicy", exportNames.authorizationPolicy(s.linkName)),
-            reads: ["gateway", "allowedClientPrincipals"],
-            payload: (v) => ({ spec: exportAuthorizationPolicySpec(hosts, v) }),
-        },
+        plannedIstio(
+            id,
+            "Gateway",
+            exportNames.gateway(s.linkName),
+            (v: ExportSources) => ({
+                gateway: v.gateway,
+                allowedClientPrincipals: v.allowedClientPrincipals,
+                credentialSecret: v.credentialSecret,
+            }),
+            (r) => exportGatewaySpec(s.linkName, hosts, r),
+        ),
+        ...s.services.map((svc, i) =>
+            plannedIstio(
+                id,
+                "VirtualService",
+                exportNames.route(s.linkName, svc.host),
+                (v: ExportSources) => v.services[i],
+                (resolved) => exportVirtualServiceSpec(s.linkName, resolved),
+            ),
+        ),
+        plannedIstio(
+            id,
+            "AuthorizationPolicy",
+            exportNames.authorizationPolicy(s.linkName),
+            (v: ExportSources) => ({ gateway: v.gateway, allowedClientPrincipals: v.allowedClientPrincipals }),
+            (r) => exportAuthorizationPolicySpec(hosts, r),
+        ),
     ];
 }
 
@@ -167,7 +188,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportVal
  * The upstream in the gateway's registry. `exportTo: ["."]` keeps it private to the gateway namespace:
  * no workload elsewhere in the EKS mesh gets a route to the ALB from it.
  */
-function upstreamServiceEntrySpec(svc: ExportedService): Record<string, unknown> {
+function upstreamServiceEntrySpec(svc: ExportedService): ServiceEntrySpec {
     return {
         hosts: [svc.upstreamHost],
         ports: [{ number: svc.upstreamPort, name: "https", protocol: "HTTPS" }],
@@ -187,9 +208,9 @@ function upstreamDestinationRuleSpec(
     svc: ExportedService,
     gateway: Pick<GatewayRef, "selectorLabels">,
     caSecret: string | undefined,
-): Record<string, unknown> {
+): DestinationRuleSpec {
     const sni = upstreamSniOf(svc);
-    const tls: Record<string, unknown> = { mode: "SIMPLE", sni, subjectAltNames: [sni] };
+    const tls: ClientTls = { mode: "SIMPLE", sni, subjectAltNames: [sni] };
     // The resolved flag: a CA Input that resolves to nothing means a publicly trusted upstream.
     if (svc.privateUpstreamCa && caSecret !== undefined) tls.credentialName = caSecret;
     return {
@@ -210,7 +231,7 @@ function exportGatewaySpec(
     linkName: string,
     hosts: string[],
     v: Pick<ExportValues, "gateway" | "allowedClientPrincipals" | "credentialSecret">,
-): Record<string, unknown> {
+): GatewaySpec {
     const credentialName = v.credentialSecret;
     return {
         selector: { ...v.gateway.selectorLabels },
@@ -225,7 +246,7 @@ function exportGatewaySpec(
 }
 
 /** Routes one exported host, arriving on the link Gateway, to its upstream over TLS. */
-function exportVirtualServiceSpec(linkName: string, svc: ExportedService): Record<string, unknown> {
+function exportVirtualServiceSpec(linkName: string, svc: ExportedService): VirtualServiceSpec {
     return {
         hosts: [svc.host],
         gateways: [exportNames.gateway(linkName)],
@@ -246,7 +267,7 @@ function exportVirtualServiceSpec(linkName: string, svc: ExportedService): Recor
 function exportAuthorizationPolicySpec(
     hosts: string[],
     v: Pick<ExportValues, "gateway" | "allowedClientPrincipals">,
-): Record<string, unknown> {
+): AuthorizationPolicySpec {
     return {
         selector: { matchLabels: { ...v.gateway.selectorLabels } },
         action: "ALLOW",

@@ -8,11 +8,11 @@ import { requireKubernetesProvider } from "../common/kube";
 import { checkArgs, later, valueOr } from "../common/spec";
 import { planClaims } from "../link-routing/claims";
 import { linkNameOf } from "../link-routing/spec";
-import { pick } from "../link-routing/objects";
 import { resolveGateway } from "../link-routing/resolve";
-import { SlotSource, createObject, createPlan, credentialSecretSlot } from "../link-routing/resources";
-import { ImportPlanSettings, ImportedService, importNames, importPlan } from "./objects";
-import { TEST_CLIENT_SOURCE, testClientObjects } from "./test-client";
+import { createObject, createPlan, payloadOf } from "../common/plan";
+import { credentialSecretSlot } from "../link-routing/resources";
+import { ImportPlanSettings, ImportSources, ImportedService, importNames, importPlan } from "./objects";
+import { TEST_CLIENT_SOURCE, testClientObjects, testClientPlan } from "./test-client";
 import { allowedSourceFields, importGatewayFields as f, importGatewaySpec } from "./spec";
 import type { AllowedSourceArgs, ImportGatewayArgs } from "./args";
 
@@ -54,34 +54,26 @@ export class ImportGateway extends pulumi.ComponentResource {
         const trustDomain = later(f.trustDomain, "trustDomain", a.trustDomain);
         const services = resolvedServices(a, testClient);
         const remote = later(f.remoteGatewayHostname, "remoteGatewayHostname", a.remoteGatewayHostname);
-        // The slots the payloads read; the identities need none of them.
-        const source: SlotSource = (slot) => {
-            const [top, key] = slot.split(/\.(.*)/s);
-            switch (top) {
-                case "gateway":
-                    return gateway;
-                case "trustDomain":
-                    return trustDomain;
-                case "remotePort":
-                    return later(f.remotePort, "remotePort", a.remotePort).apply((p) => valueOr(f.remotePort, p));
-                case "remoteHostname":
-                    return remote;
-                case "bundle":
-                    return pulumi.output(a.clientBundle);
-                case "credentialSecret":
-                    return credentialSecretSlot(credentialName, a.clientBundle);
-                case "services":
-                    return services[Number(key)];
-                default:
-                    throw new Error(`ImportGateway: no source for slot ${slot}`);
-            }
-        };
-        const secrets = createPlan(name, plan, source, child);
+        // What the payloads read; the identities need none of it.
+        const sources = createPlan(
+            name,
+            plan,
+            {
+                gateway,
+                trustDomain,
+                remotePort: later(f.remotePort, "remotePort", a.remotePort).apply((p) => valueOr(f.remotePort, p)),
+                remoteHostname: remote,
+                bundle: a.clientBundle,
+                credentialSecret: credentialSecretSlot(credentialName, a.clientBundle),
+                services,
+            } satisfies ImportSources,
+            child,
+        );
         if (testClient) this.deployTestClient(name, linkName, a, gateway, child);
 
         this.namespace = pulumi.output(a.gateway.namespace);
         this.gatewayName = pulumi.output(importNames.gateway(linkName));
-        this.credentialName = secrets.get("credentialSecret")!;
+        this.credentialName = pulumi.output(sources.credentialSecret);
         this.importedHosts = pulumi.output(a.services.map((s) => s.host));
         this.remoteGatewayHostname = remote;
         this.registerOutputs({
@@ -110,34 +102,11 @@ export class ImportGateway extends pulumi.ComponentResource {
         const injector: pulumi.Output<string | undefined> =
             args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : gateway.apply(() => undefined);
         const options = args.testClientPlacement ? { placement: args.testClientPlacement } : {};
-        const built = injector.apply((rev) => testClientObjects(linkName, image, rev, options));
-        const [nsPlan, saPlan, deployPlan] = testClientObjects(linkName, image, undefined, options);
-        const ns = createObject(
-            name,
-            {
-                apiVersion: nsPlan.apiVersion,
-                kind: nsPlan.kind,
-                metadata: { name: nsPlan.metadata.name, labels: built.apply((o) => o[0].metadata.labels ?? {}) },
-            },
-            pulumi.output({}),
-            child,
-        ) as k8s.core.v1.Namespace;
-        for (const planned of [saPlan, deployPlan]) {
-            createObject(
-                name,
-                {
-                    apiVersion: planned.apiVersion,
-                    kind: planned.kind,
-                    metadata: {
-                        name: planned.metadata.name,
-                        namespace: ns.metadata.name,
-                        labels: planned.metadata.labels ?? {},
-                    },
-                },
-                built.apply((objs) => ({ spec: pick(objs, planned.kind, planned.metadata.name).spec })),
-                child,
-            );
-        }
+        const plan = testClientPlan(linkName, image, options);
+        const sources = { revision: injector };
+        const ns = createObject(name, plan.namespace.identity, payloadOf(plan.namespace, sources), child);
+        // The service account and Deployment take their namespace from the created namespace (a data edge).
+        createPlan(name, plan.inNamespace((ns as k8s.core.v1.Namespace).metadata.name), sources, child);
     }
 }
 

@@ -3,11 +3,23 @@
 // and only listed workloads may do so. Identities come from plain values (link name, hosts); payloads
 // from the values that resolve later (the client credential, the EKS load balancer's hostname, the
 // callers). ImportGateway creates exactly these entries; the tests build them with plain values.
-import { ISTIO_NETWORKING_V1, ISTIO_SECURITY_V1 } from "../common/kube";
 import type { GatewayRef, TlsBundle } from "../common/types";
-import { LinkObject, credentialData, credentialSecretName } from "../link-routing/objects";
-import { authorityValues, gatewayServiceHost, linkLabels, objectName, subsetName } from "../link-routing/names";
-import { PlannedIdentity, PlannedObject, buildPlanned } from "../link-routing/plan";
+import type {
+    AuthorizationPolicySpec,
+    DestinationRuleSpec,
+    GatewaySpec,
+    ServiceEntrySpec,
+    VirtualServiceSpec,
+} from "../common/istio-types";
+import {
+    LinkObject,
+    credentialSecretName,
+    linkIdentities,
+    plannedCredentialSecret,
+    plannedIstio,
+} from "../link-routing/objects";
+import { authorityValues, gatewayServiceHost, objectName, subsetName } from "../link-routing/names";
+import { type PlannedObject, type Sources, buildPlanned } from "../common/plan";
 
 /** A workload (namespace, optionally one service account) that may call an imported host. */
 export interface AllowedSource {
@@ -29,7 +41,7 @@ export interface ImportPlanSettings<N = string> {
     hosts: string[];
 }
 
-/** What the payloads read; each object waits for its own slots only. */
+/** What the payloads read; each object waits for what it reads only. */
 export interface ImportValues {
     gateway: GatewayRef;
     /** Trust domain of the GKE mesh: principals are `<trustDomain>/ns/<ns>/sa/<sa>`. */
@@ -44,6 +56,9 @@ export interface ImportValues {
     /** Each imported host with its callers, in the order of the settings. */
     services: ImportedService[];
 }
+
+/** The values as ImportGateway holds them: each service's callers wait on their own Outputs. */
+export type ImportSources = Sources<ImportValues, "services">;
 
 /** The whole side with resolved values: the shape the fixtures and the request tracer use. */
 export interface ImportSettings {
@@ -81,55 +96,56 @@ export function visibleTo(svc: ImportedService): string[] {
 }
 
 /** Every object of the GKE side, in creation order. */
-export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportValues, N>[] {
-    const id = (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
-        apiVersion,
-        kind,
-        metadata: { name, namespace: s.namespace, labels: linkLabels(s.linkName) },
-        ...(type ? { type } : {}),
-    });
-    const everyService = s.hosts.map((_, i) => `services.${i}` as const);
+export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportSources, N>[] {
+    const id = linkIdentities(s.linkName, s.namespace);
     return [
-        {
-            // kubernetes.io/tls with ca.crt beside the pair: what Istio reads for MUTUAL (ca.crt = the server CA).
-            identity: id("v1", "Secret", s.credentialName, "kubernetes.io/tls"),
-            nameFrom: "credentialSecret",
-            reads: ["bundle"],
-            payload: (v) => ({ stringData: credentialData(v.bundle) }),
-        },
-        ...s.hosts.flatMap((host, i): PlannedObject<ImportValues, N>[] => [
-            {
-                // The ServiceEntry alone reads the EKS load balancer hostname: the one edge across clusters.
-                identity: id(ISTIO_NETWORKING_V1, "ServiceEntry", importNames.host(s.linkName, host)),
-                reads: [`services.${i}`, "remoteHostname", "remotePort"],
-                payload: (v) => ({ spec: remoteServiceEntrySpec(v.services[i], v.remoteHostname, v.remotePort) }),
-            },
-            {
-                identity: id(ISTIO_NETWORKING_V1, "DestinationRule", importNames.host(s.linkName, host)),
-                reads: ["gateway", "credentialSecret"],
-                payload: (v) => ({ spec: originationDestinationRuleSpec(host, v.credentialSecret, v.gateway) }),
-            },
-            {
-                identity: id(ISTIO_NETWORKING_V1, "VirtualService", importNames.host(s.linkName, host)),
-                reads: ["gateway", `services.${i}`],
-                payload: (v) => ({ spec: importVirtualServiceSpec(s.linkName, v.gateway, v.services[i]) }),
-            },
+        // The server CA as ca.crt: what the origination verifies the EKS gateway with.
+        plannedCredentialSecret<ImportSources, N>(id, s.credentialName),
+        ...s.hosts.flatMap((host, i) => [
+            // The ServiceEntry alone reads the EKS load balancer hostname: the one edge across clusters.
+            plannedIstio(
+                id,
+                "ServiceEntry",
+                importNames.host(s.linkName, host),
+                (v: ImportSources) => ({ svc: v.services[i], hostname: v.remoteHostname, port: v.remotePort }),
+                (r) => remoteServiceEntrySpec(r.svc, r.hostname, r.port),
+            ),
+            plannedIstio(
+                id,
+                "DestinationRule",
+                importNames.host(s.linkName, host),
+                (v: ImportSources) => ({ gateway: v.gateway, credentialSecret: v.credentialSecret }),
+                (r) => originationDestinationRuleSpec(host, r.credentialSecret, r.gateway),
+            ),
+            plannedIstio(
+                id,
+                "VirtualService",
+                importNames.host(s.linkName, host),
+                (v: ImportSources) => ({ gateway: v.gateway, svc: v.services[i] }),
+                (r) => importVirtualServiceSpec(s.linkName, r.gateway, r.svc),
+            ),
         ]),
-        {
-            identity: id(ISTIO_NETWORKING_V1, "Gateway", importNames.gateway(s.linkName)),
-            reads: ["gateway"],
-            payload: (v) => ({ spec: egressGatewaySpec(s.linkName, s.hosts, v.gateway) }),
-        },
-        {
-            identity: id(ISTIO_NETWORKING_V1, "DestinationRule", importNames.egressDestinationRule(s.linkName)),
-            reads: ["gateway", ...everyService],
-            payload: (v) => ({ spec: egressGatewayDestinationRuleSpec(v.gateway, v.services) }),
-        },
-        {
-            identity: id(ISTIO_SECURITY_V1, "AuthorizationPolicy", importNames.authorizationPolicy(s.linkName)),
-            reads: ["gateway", "trustDomain", ...everyService],
-            payload: (v) => ({ spec: importAuthorizationPolicySpec(v.gateway, v.trustDomain, v.services) }),
-        },
+        plannedIstio(
+            id,
+            "Gateway",
+            importNames.gateway(s.linkName),
+            (v: ImportSources) => v.gateway,
+            (gateway) => egressGatewaySpec(s.linkName, s.hosts, gateway),
+        ),
+        plannedIstio(
+            id,
+            "DestinationRule",
+            importNames.egressDestinationRule(s.linkName),
+            (v: ImportSources) => ({ gateway: v.gateway, services: v.services }),
+            (r) => egressGatewayDestinationRuleSpec(r.gateway, r.services),
+        ),
+        plannedIstio(
+            id,
+            "AuthorizationPolicy",
+            importNames.authorizationPolicy(s.linkName),
+            (v: ImportSources) => ({ gateway: v.gateway, trustDomain: v.trustDomain, services: v.services }),
+            (r) => importAuthorizationPolicySpec(r.gateway, r.trustDomain, r.services),
+        ),
     ];
 }
 
@@ -138,11 +154,7 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportVal
  * endpoint is the EKS gateway's load balancer, whose port `http` is mapped to the link port (443).
  * DNS capture answers the host's lookups, so apps need no real DNS record for it.
  */
-function remoteServiceEntrySpec(
-    svc: ImportedService,
-    remoteHostname: string,
-    remotePort: number,
-): Record<string, unknown> {
+function remoteServiceEntrySpec(svc: ImportedService, remoteHostname: string, remotePort: number): ServiceEntrySpec {
     return {
         hosts: [svc.host],
         ports: [{ number: MESH_PORT, name: "http", protocol: "HTTP" }],
@@ -163,7 +175,7 @@ function originationDestinationRuleSpec(
     host: string,
     credentialName: string,
     gateway: Pick<GatewayRef, "selectorLabels">,
-): Record<string, unknown> {
+): DestinationRuleSpec {
     return {
         host,
         exportTo: ["."],
@@ -184,7 +196,7 @@ function originationDestinationRuleSpec(
  * learns the caller's SPIFFE identity for the AuthorizationPolicy. `./<host>`: only VirtualServices in
  * the egress namespace may bind these hosts here.
  */
-function egressGatewaySpec(linkName: string, hosts: string[], gateway: GatewayRef): Record<string, unknown> {
+function egressGatewaySpec(linkName: string, hosts: string[], gateway: GatewayRef): GatewaySpec {
     return {
         selector: { ...gateway.selectorLabels },
         servers: [
@@ -201,7 +213,7 @@ function egressGatewaySpec(linkName: string, hosts: string[], gateway: GatewayRe
  * One subset per host on the egress gateway Service: ISTIO_MUTUAL with `sni` = the host, which is what
  * selects the Gateway server's filter chain (without it: `filter_chain_not_found`).
  */
-function egressGatewayDestinationRuleSpec(gateway: GatewayRef, services: ImportedService[]): Record<string, unknown> {
+function egressGatewayDestinationRuleSpec(gateway: GatewayRef, services: ImportedService[]): DestinationRuleSpec {
     return {
         host: gatewayServiceHost(gateway),
         exportTo: [".", ...new Set(services.flatMap((svc) => visibleTo(svc).slice(1)))],
@@ -217,11 +229,7 @@ function egressGatewayDestinationRuleSpec(gateway: GatewayRef, services: Importe
 }
 
 /** Sidecars (mesh, port 80) → egress gateway subset on 443; egress gateway (443) → the host on 80, i.e. the EKS LB. */
-function importVirtualServiceSpec(
-    linkName: string,
-    gateway: GatewayRef,
-    svc: ImportedService,
-): Record<string, unknown> {
+function importVirtualServiceSpec(linkName: string, gateway: GatewayRef, svc: ImportedService): VirtualServiceSpec {
     const gw = egressGatewayRef(linkName, gateway);
     return {
         hosts: [svc.host],
@@ -257,7 +265,7 @@ function importAuthorizationPolicySpec(
     gateway: GatewayRef,
     trustDomain: string,
     services: ImportedService[],
-): Record<string, unknown> {
+): AuthorizationPolicySpec {
     return {
         selector: { matchLabels: { ...gateway.selectorLabels } },
         action: "ALLOW",
@@ -275,15 +283,9 @@ function importAuthorizationPolicySpec(
     };
 }
 
-/** Every object of the GKE side built from resolved values (no test client): the entries of `importPlan`. */
-export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): LinkObject[] {
-    const plan = importPlan({
-        linkName: s.linkName,
-        namespace: s.gateway.namespace,
-        credentialName: s.credentialName,
-        hosts: s.services.map((svc) => svc.host),
-    });
-    const values: ImportValues = {
+/** The values of the GKE side, resolved (what `importPlan`'s entries read). */
+export function importValues(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): ImportValues {
+    return {
         gateway: s.gateway,
         trustDomain: s.trustDomain,
         remotePort: s.remotePort,
@@ -292,5 +294,16 @@ export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostna
         credentialSecret: credentialSecretName(s.credentialName, bundle),
         services: s.services,
     };
+}
+
+/** Every object of the GKE side built from resolved values (no test client): the entries of `importPlan`. */
+export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): LinkObject[] {
+    const plan = importPlan({
+        linkName: s.linkName,
+        namespace: s.gateway.namespace,
+        credentialName: s.credentialName,
+        hosts: s.services.map((svc) => svc.host),
+    });
+    const values = importValues(s, bundle, remoteHostname);
     return plan.map((p) => buildPlanned(p, values));
 }

@@ -7,7 +7,11 @@ import {
     meshClientProxyConfig,
     placementSpec,
 } from "../istio-install/client-pods";
-import { LinkObject, meta } from "../link-routing/objects";
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { LinkObject } from "../link-routing/objects";
+import { linkLabels } from "../link-routing/names";
+import { type Payload, type PlannedIdentity, type PlannedObject, buildPlanned, planned } from "../common/plan";
 import type { AllowedSource } from "./objects";
 
 export const TEST_CLIENT_NAMESPACE = "sleep";
@@ -32,46 +36,78 @@ function injectionLabels(revision: string | undefined): Record<string, string> {
     return revision ? { "istio.io/rev": revision } : { "istio-injection": "enabled" };
 }
 
+/** What the test client's objects wait for: the Istio revision its injection labels name. */
+export interface TestClientSources {
+    revision: pulumi.Input<string | undefined>;
+}
+
+/**
+ * The test client's objects: its namespace (whose injection labels wait for the revision), and the service
+ * account and Deployment in a namespace given as `N` (in the component, the created namespace's name).
+ */
+export function testClientPlan(linkName: string, image: string, options: TestClientOptions = {}) {
+    const identity = <N>(apiVersion: string, kind: string, name: string, namespace?: N): PlannedIdentity<N> => ({
+        apiVersion,
+        kind,
+        metadata: { name, ...(namespace === undefined ? {} : { namespace }), labels: linkLabels(linkName) },
+    });
+    return {
+        namespace: planned(
+            identity<never>("v1", "Namespace", TEST_CLIENT_NAMESPACE),
+            (s: TestClientSources) => s.revision,
+            (revision): Payload => ({ labels: injectionLabels(revision) }),
+        ),
+        inNamespace: <N>(namespace: N): PlannedObject<TestClientSources, N>[] => [
+            planned(
+                identity("v1", "ServiceAccount", TEST_CLIENT_NAME, namespace),
+                () => ({}),
+                (): Payload => ({}),
+            ),
+            planned(
+                identity("apps/v1", "Deployment", TEST_CLIENT_NAME, namespace),
+                (s: TestClientSources) => s.revision,
+                (revision): Payload => ({ spec: deploymentSpec(image, revision, options) }),
+            ),
+        ],
+    };
+}
+
+/** The test client's objects with a known revision (what the tests read). */
 export function testClientObjects(
     linkName: string,
     image: string,
     revision: string | undefined,
     options: TestClientOptions = {},
 ): LinkObject[] {
-    const ns = meta(linkName, TEST_CLIENT_NAMESPACE);
+    const plan = testClientPlan(linkName, image, options);
+    return [plan.namespace, ...plan.inNamespace(TEST_CLIENT_NAMESPACE)].map((p) => buildPlanned(p, { revision }));
+}
+
+function deploymentSpec(
+    image: string,
+    revision: string | undefined,
+    options: TestClientOptions,
+): k8s.types.input.apps.v1.DeploymentSpec {
     const podLabels = { app: TEST_CLIENT_NAME, ...(revision ? { "istio.io/rev": revision } : {}) };
-    return [
-        {
-            apiVersion: "v1",
-            kind: "Namespace",
-            metadata: { ...ns, labels: { ...ns.labels, ...injectionLabels(revision) } },
-        },
-        { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(linkName, TEST_CLIENT_NAME, TEST_CLIENT_NAMESPACE) },
-        {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: meta(linkName, TEST_CLIENT_NAME, TEST_CLIENT_NAMESPACE),
+    return {
+        replicas: 1,
+        selector: { matchLabels: { app: TEST_CLIENT_NAME } },
+        template: {
+            // Per-pod DNS capture: `curl http://<host>/` resolves even where the mesh does not capture DNS.
+            metadata: { labels: podLabels, annotations: { "proxy.istio.io/config": meshClientProxyConfig() } },
             spec: {
-                replicas: 1,
-                selector: { matchLabels: { app: TEST_CLIENT_NAME } },
-                template: {
-                    // Per-pod DNS capture: `curl http://<host>/` resolves even where the mesh does not capture DNS.
-                    metadata: { labels: podLabels, annotations: { "proxy.istio.io/config": meshClientProxyConfig() } },
-                    spec: {
-                        serviceAccountName: TEST_CLIENT_NAME,
-                        ...placementSpec(options.placement),
-                        containers: [
-                            {
-                                name: TEST_CLIENT_NAME,
-                                image,
-                                command: ["/bin/sleep", "3650d"],
-                                imagePullPolicy: "IfNotPresent",
-                                securityContext: curlSecurityContext(),
-                            },
-                        ],
+                serviceAccountName: TEST_CLIENT_NAME,
+                ...placementSpec(options.placement),
+                containers: [
+                    {
+                        name: TEST_CLIENT_NAME,
+                        image,
+                        command: ["/bin/sleep", "3650d"],
+                        imagePullPolicy: "IfNotPresent",
+                        securityContext: curlSecurityContext(),
                     },
-                },
+                ],
             },
         },
-    ];
+    };
 }

@@ -1,9 +1,11 @@
 // The plain objects the builders of both gateways emit. Istio objects carry a `spec`; Secrets carry
 // `type` and `stringData`. Builders are pure: tests read these objects without Pulumi.
+import type * as pulumi from "@pulumi/pulumi";
 import type { TlsBundle } from "../common/types";
 import { linkLabels } from "./names";
-import type { ObjectSpec } from "../common/kube";
 import { shortHash } from "../common/names";
+import { ISTIO_API_VERSION, type IstioKind, type IstioSpecs } from "../common/istio-types";
+import { type BuiltObject, type PlannedIdentity, type PlannedObject, planned } from "../common/plan";
 
 /** Hex digits of the content hash a content-addressed Secret's name ends in. */
 export const CONTENT_HASH_LENGTH = 10;
@@ -23,40 +25,47 @@ export function credentialSecretName(family: string, bundle: Pick<TlsBundle, "ce
     return contentAddressedName(family, [bundle.certPem, bundle.caPem]);
 }
 
-// A type alias, not an interface, so it also fits `Record<string, unknown>` (e.g. the schema validator's input).
-export type ObjectMeta = {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-};
-
-export interface LinkObject {
-    apiVersion: string;
-    kind: string;
-    metadata: ObjectMeta;
-    /** Istio objects, Deployments. Loosely typed on purpose: tests read fields by path. */
-    spec?: ObjectSpec;
-    /** Secrets only. */
-    type?: string;
-    /** Content-addressed Secrets: a new content is a new Secret (see `contentAddressedName`). */
-    immutable?: boolean;
-    stringData?: Record<string, string>;
-}
-
-export function meta(linkName: string, name: string, namespace?: string): ObjectMeta {
-    return namespace === undefined
-        ? { name, labels: linkLabels(linkName) }
-        : { name, namespace, labels: linkLabels(linkName) };
-}
-
-/** Finds the one object of `kind` named `name`; throws when there is none (a builder/component mismatch). */
-export function pick(objects: LinkObject[], kind: string, name: string): LinkObject {
-    const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-    if (!found) throw new Error(`no ${kind} named ${name} among the built objects`);
-    return found;
-}
+/** An object as the builders emit it and the tests read it (see `BuiltObject`). */
+export type LinkObject = BuiltObject;
 
 /** A credential as Istio's SDS reads it from a `credentialName` Secret. */
 export function credentialData(bundle: TlsBundle): Record<"tls.crt" | "tls.key" | "ca.crt", string> {
     return { "tls.crt": bundle.certPem, "tls.key": bundle.privateKeyPem, "ca.crt": bundle.caPem };
+}
+
+/** The identities of one gateway side: every object in `namespace`, labelled with the link. */
+export function linkIdentities<N>(linkName: string, namespace: N) {
+    return (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
+        apiVersion,
+        kind,
+        metadata: { name, namespace, labels: linkLabels(linkName) },
+        ...(type ? { type } : {}),
+    });
+}
+
+/** An Istio object of `kind` in a plan: its spec, typed by the kind, built from what `read` picks. */
+export function plannedIstio<S, N, K extends IstioKind, R>(
+    identityOf: ReturnType<typeof linkIdentities<N>>,
+    kind: K,
+    name: string,
+    read: (sources: S) => R,
+    spec: (read: pulumi.Unwrap<R>) => IstioSpecs[K],
+): PlannedObject<S, N> {
+    return planned(identityOf(ISTIO_API_VERSION[kind], kind, name), read, (r) => ({ spec: spec(r) }));
+}
+
+/**
+ * A gateway's credential Secret: kubernetes.io/tls with ca.crt beside the pair (what Istio reads for
+ * MUTUAL), content-addressed by `credentialSecret`; later objects read the created Secret's name.
+ */
+export function plannedCredentialSecret<
+    S extends { bundle: pulumi.Input<TlsBundle>; credentialSecret: pulumi.Input<string> },
+    N,
+>(identityOf: ReturnType<typeof linkIdentities<N>>, credentialName: string): PlannedObject<S, N> {
+    return planned(
+        identityOf("v1", "Secret", credentialName, "kubernetes.io/tls"),
+        (s: S) => s.bundle,
+        (bundle) => ({ stringData: credentialData(bundle as TlsBundle) }),
+        { get: (s) => s.credentialSecret, bind: (s, credentialSecret) => ({ ...s, credentialSecret }) },
+    );
 }
