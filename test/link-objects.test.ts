@@ -1,7 +1,7 @@
 // The pure builders of both gateways: exact fields of every object, and every Istio object they can emit
 // validated against Istio's published CRD schemas (all options: private and public upstream, several
 // hosts, the test client). The objects are the entries of each side's plan, built as the components
-// build them (each payload sees only the slots it declares). No Pulumi here.
+// build them (each payload sees only what its entry reads). No Pulumi here.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { exportObjects, upstreamCaSecretName } from "../components/export-gateway/objects";
