@@ -237,7 +237,7 @@ test("the DEPRECATED runtime list matches the AWS provider's own @deprecated mar
     const deprecated = [...dts.matchAll(/@deprecated[^\n]*\n\s*\*\/\s*\n\s*readonly \w+: "([^"]+)"/g)]
         .map((m) => m[1])
         .sort();
-    const { DEPRECATED_LAMBDA_RUNTIMES } = await import("../components/lambda-alb/validate");
+    const { DEPRECATED_LAMBDA_RUNTIMES } = await import("../components/lambda-alb/spec");
     assert.ok(deprecated.length > 0);
     assert.deepEqual([...DEPRECATED_LAMBDA_RUNTIMES].sort(), deprecated);
 });

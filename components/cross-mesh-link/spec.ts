@@ -45,7 +45,8 @@ import {
 import { type Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
 import { planLink } from "./steps/plan";
 import { requirePublishedIstioVersion } from "../istio-install/releases";
-import { requireDistinctHostSlugs, requireHostHeaderLength } from "../lambda-hosts-alb/validate";
+import { requireDistinctHostSlugs } from "../common/names";
+import { requireHostHeaderLength } from "../lambda-hosts-alb/spec";
 import type { CrossMeshLinkArgs, LinkSettings, LinkServiceArgs } from "./args";
 import { TARGET_FIELDS, kindOf } from "./targets";
 
@@ -229,24 +230,15 @@ function awsEgressRules(linkName: string): Refinement<Link> {
     };
 }
 
-/** Each host once, and no two hosts whose names collapse to the same object names. */
+/** Each host once, and no two hosts whose names collapse to the same object names (dots become hyphens). */
 const hostsOnceAcrossServices: Refinement<Link> = {
-    name: "each host once",
-    check: (a, at) => {
-        const hosts = a.services.map((s) => s.host);
-        const first = new Map<string, number>();
-        hosts.forEach((h, i) => {
-            const j = first.get(h);
-            if (j !== undefined)
-                invalid(
-                    at(`services[${i}].host`),
-                    `"${h}" is listed twice (also services[${j}].host); list each host once.`,
-                );
-            first.set(h, i);
-        });
-        // Object and resource names replace dots with hyphens: two hosts must not collapse to one name.
-        requireDistinctHostSlugs(at("services"), hosts, "object names");
-    },
+    name: "each host once, one name per host",
+    check: (a, at) =>
+        requireDistinctHostSlugs(
+            at("services"),
+            a.services.map((s) => s.host),
+            "object names",
+        ),
 };
 
 /** Each side's IstioInstall rules, on the link's paths (`values` is `istio.eksValues`, …), each run once. */
