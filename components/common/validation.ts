@@ -1,62 +1,24 @@
-// Up-front argument checks shared by every component.
-//
-// The rule of the house: a component validates its args *before* `super()` registers anything, and
-// every failure is a `pulumi.InputPropertyError` that names the field path and says how to fix it.
-// Values that are still unknown (an Output from another resource) cannot be checked up front; the
-// `known` guard lets callers check what is plain now and skip what is not.
+// The single-value rules every component's spec uses (`.check(requireCidr)`, …), and how a refusal is
+// thrown and reported. A component checks its args with its spec (common/spec.ts) before `super()`
+// registers anything; every failure is a `pulumi.InputPropertyError` naming the field path and the fix.
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 
 /**
- * The error the Pulumi engine pretty-prints for a bad input. Its message repeats the path: Pulumi's
- * program loader prints an unhandled error's message (not its fields), and that line alone must tell
- * the user which setting to fix and how.
+ * Throws the error the Pulumi engine pretty-prints for a bad input. Its message repeats the path: Pulumi's
+ * program loader prints an unhandled error's message (not its fields), and that line alone must tell the
+ * user which setting to fix and how.
  */
-export function inputError(propertyPath: string, reason: string): pulumi.InputPropertyError {
+export function invalid(propertyPath: string, reason: string): never {
     const error = new pulumi.InputPropertyError({ propertyPath, reason });
     error.message = `${propertyPath}: ${reason}`;
-    return error;
-}
-
-/** Throws the error the Pulumi engine pretty-prints for a bad input. */
-export function invalid(propertyPath: string, reason: string): never {
-    throw inputError(propertyPath, reason);
+    throw error;
 }
 
 /** One refused setting: where (the user's own path) and why, with the fix. */
 export interface Problem {
     propertyPath: string;
     reason: string;
-}
-
-/**
- * Runs independent checks and reports every problem at once: one InputPropertyError when there is one,
- * an InputPropertiesError listing all of them otherwise. `rename` maps a child component's field path
- * to the path the user wrote (e.g. IstioInstall's "version" is CrossMeshLink's "istioVersion").
- * Errors other than bad-input errors propagate unchanged.
- */
-export function reportProblems(checks: readonly (() => void)[], rename: (path: string) => string = (p) => p): void {
-    throwProblems(collectProblems(checks, rename));
-}
-
-/** The problems `checks` find, without throwing (see reportProblems). */
-export function collectProblems(
-    checks: readonly (() => void)[],
-    rename: (path: string) => string = (p) => p,
-): Problem[] {
-    const problems: Problem[] = [];
-    for (const check of checks) {
-        try {
-            check();
-        } catch (e) {
-            if (pulumi.InputPropertyError.isInstance(e))
-                problems.push({ propertyPath: rename(e.propertyPath), reason: e.reason });
-            else if (pulumi.InputPropertiesError.isInstance(e))
-                problems.push(...e.errors.map((x) => ({ propertyPath: rename(x.propertyPath), reason: x.reason })));
-            else throw e;
-        }
-    }
-    return problems;
 }
 
 /** Throws the problems found, if any (see reportProblems). */
@@ -82,18 +44,13 @@ export function known<T>(value: pulumi.Input<T> | undefined): value is T {
     return true;
 }
 
-/** A plain array whose elements may still be Inputs; undefined when the array itself is not known. */
-export function knownArray<T>(value: pulumi.Input<pulumi.Input<T>[]> | undefined): pulumi.Input<T>[] | undefined {
-    return known(value) ? (value as pulumi.Input<T>[]) : undefined;
-}
-
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * A concrete DNS host name: lowercase labels of letters, digits and inner hyphens, at least two labels
  * (so `lambda.external` passes and `lambda` does not), at most 253 characters, no wildcard.
  */
-export function isConcreteHostname(host: string): boolean {
+function isConcreteHostname(host: string): boolean {
     if (host.length === 0 || host.length > 253) return false;
     const labels = host.split(".");
     return labels.length >= 2 && labels.every((l) => DNS_LABEL.test(l));
@@ -121,42 +78,6 @@ export function requireConcreteHostname(propertyPath: string, host: string): voi
     }
 }
 
-/**
- * A list of exported hosts: at least one (`emptyFix` says what to give), each a plain, concrete lowercase
- * FQDN at `hostPath(i)`, none twice. Returns the hosts as strings.
- */
-export function requireHostList(
-    listPath: string,
-    hosts: readonly unknown[],
-    hostPath: (i: number) => string,
-    emptyFix: string,
-): string[] {
-    if (hosts.length === 0) invalid(listPath, emptyFix);
-    const plain = hosts.map((h, i) => {
-        if (typeof h !== "string")
-            invalid(
-                hostPath(i),
-                "give the host as a plain string: it names objects and certificate names, so it must be known before anything is created.",
-            );
-        requireConcreteHostname(hostPath(i), h);
-        return h;
-    });
-    requireUnique(listPath, plain);
-    return plain;
-}
-
-/** Checks that the entries of a list are unique; names the index of the first duplicate. */
-export function requireUnique(propertyPath: string, values: readonly string[]): void {
-    const seen = new Map<string, number>();
-    values.forEach((v, i) => {
-        const first = seen.get(v);
-        if (first !== undefined) {
-            invalid(`${propertyPath}[${i}]`, `"${v}" is listed twice (also at index ${first}); list each value once.`);
-        }
-        seen.set(v, i);
-    });
-}
-
 /** Checks an IPv4 or IPv6 CIDR such as "203.0.113.0/24"; returns the normalized form. */
 export function requireCidr(propertyPath: string, cidr: string): string {
     try {
@@ -178,19 +99,6 @@ export function requireCidr(propertyPath: string, cidr: string): string {
             propertyPath,
             `"${cidr}" is not a CIDR block; write an address and a prefix length, e.g. "203.0.113.0/24" or "2001:db8::/32".`,
         );
-    }
-}
-
-/** Checks an integer within [min, max]. */
-export function requireIntegerInRange(
-    propertyPath: string,
-    value: number,
-    min: number,
-    max: number,
-    unit: string,
-): void {
-    if (!Number.isInteger(value) || value < min || value > max) {
-        invalid(propertyPath, `${value} is out of range: use a whole number of ${unit} from ${min} to ${max}.`);
     }
 }
 

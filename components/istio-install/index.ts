@@ -3,8 +3,7 @@
 // on GKE an egress gateway (ClusterIP). Or adopt a running Istio: install nothing, describe its gateway.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { customObject, objectResourceName } from "../common/kube";
-import { requireKubernetesProvider } from "../common/kube";
+import { customObject, objectResourceName, requireKubernetesProvider } from "../common/kube";
 import { checkArgs, later } from "../common/spec";
 import {
     BASE_RELEASE,
@@ -28,6 +27,7 @@ import {
     istioInstallSpec,
 } from "./spec";
 import type { GatewayRefOutput, IstioInstallArgs } from "./args";
+import type { GatewayRole } from "../common/types";
 
 export type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
 import { releasePlan } from "./values";
@@ -155,43 +155,8 @@ export class IstioInstall extends pulumi.ComponentResource {
     private install(name: string, a: IstioInstallArgs, plan: InstallPlan) {
         const gatewayRole = plan.gatewayRole;
         const child = { parent: this };
-        // What may be an Output, each on its own: a plain value stays plain (known now, checked up front), an
-        // Output is checked once known. Names and everything plain do not wait for any other argument.
-        const defaults = ROLE_DEFAULTS[gatewayRole];
-        const gatewayName = later(fields.gatewayName, "gatewayName", a.gatewayName ?? defaults.gatewayName);
-        const namespaceName = later(
-            fields.gatewayNamespace,
-            "gatewayNamespace",
-            a.gatewayNamespace ?? defaults.gatewayNamespace,
-        );
-        const sourceRanges = later(
-            fields.loadBalancerSourceRanges,
-            "loadBalancerSourceRanges",
-            a.loadBalancerSourceRanges ?? [],
-        );
-        const trustDomain = later(
-            fields.trustDomain,
-            "trustDomain",
-            a.trustDomain ?? DEFAULT_TRUST_DOMAINS[gatewayRole],
-        );
-        const policy = later(
-            fields.outboundTrafficPolicy,
-            "outboundTrafficPolicy",
-            a.outboundTrafficPolicy ?? fields.outboundTrafficPolicy.defaultValue!,
-        );
-        // Only the chart values wait for all of them.
-        const settings = pulumi
-            .all([trustDomain, policy, gatewayName, namespaceName, sourceRanges])
-            .apply(([trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
-                installSettings(gatewayRole, {
-                    ...a,
-                    trustDomain,
-                    outboundTrafficPolicy,
-                    gatewayName,
-                    gatewayNamespace,
-                    loadBalancerSourceRanges,
-                }),
-            );
+        const inputs = resolvedInputs(a, gatewayRole);
+        const { gatewayName, sourceRanges } = inputs;
 
         const systemNamespace = new k8s.core.v1.Namespace(
             `${name}-istio-system`,
@@ -200,16 +165,90 @@ export class IstioInstall extends pulumi.ComponentResource {
         );
         const gatewayNamespace = new k8s.core.v1.Namespace(
             `${name}-gateway-namespace`,
-            { metadata: { name: namespaceName } },
+            { metadata: { name: inputs.namespaceName } },
             child,
         );
-
-        const plans = settings.apply(releasePlan);
-        const namespaces: Record<string, pulumi.Output<string>> = {
+        const revisionTag = this.installReleases(name, a, plan, inputs, {
             base: systemNamespace.metadata.name,
             istiod: systemNamespace.metadata.name,
             gateway: gatewayNamespace.metadata.name,
+        });
+        // A value that resolves once istiod is installed and tagged (the tag waits for istiod): what is built from
+        // it waits for the CRDs, the validating webhook and the injector, and for nothing the gateway release adds.
+        // It waits on the tag's name, not on the release's status: a preview knows the name, while a release being
+        // upgraded has an unknown status there, which made every object in the gateway's namespace look replaced.
+        const afterIstiod = (value: pulumi.Input<string>) =>
+            pulumi.all([value, revisionTag.metadata.name]).apply(([v]) => v);
+
+        let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
+        if (gatewayRole === "ingress") {
+            // Waits for the namespace only: the NLB provisions while the charts install, and its hostname
+            // is a direct output for the other cluster (which then waits for this Service, not the install).
+            const spec = pulumi
+                .all([gatewayName, sourceRanges, gatewayNamespace.metadata.name])
+                .apply(([gateway, ranges, namespace]) =>
+                    loadBalancerService({
+                        gatewayName: gateway,
+                        namespace,
+                        loadBalancerSourceRanges: ranges.map(canonicalCidr),
+                    }),
+                );
+            const service = new k8s.core.v1.Service(
+                `${name}-load-balancer`,
+                { metadata: spec.metadata, spec: spec.spec },
+                child,
+            );
+            loadBalancerHostname = hostnameOf(service);
+        }
+
+        const gateway: GatewayRefOutput = {
+            // Istio objects for this gateway need the namespace, the CRDs and istiod's validating webhook
+            // (objects sent while it cannot answer are rejected), not the gateway's pods: the gateway picks
+            // its configuration and credentials up whenever it starts.
+            namespace: afterIstiod(gatewayNamespace.metadata.name),
+            selectorLabels: gatewayName.apply(gatewaySelectorLabels),
+            // The gateway's Service (crossmesh's LoadBalancer Service for ingress, the chart's ClusterIP one for
+            // egress) carries the gateway's name. Taken from the argument, not read back from the Service:
+            // that read would make everything naming the gateway wait for the NLB.
+            serviceName: gatewayName,
+            // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
+            serviceAccount: gatewayName,
         };
+        return {
+            gateway,
+            loadBalancerHostname,
+            trustDomain: inputs.trustDomain,
+            revision: afterIstiod(plan.revision),
+            injectionRevision: afterIstiod(REVISION_TAG),
+        };
+    }
+
+    /**
+     * The charts' Releases (base, one istiod per revision, the gateway) and the revision tag; returns the tag,
+     * which exists once the current istiod does.
+     */
+    private installReleases(
+        name: string,
+        a: IstioInstallArgs,
+        plan: InstallPlan,
+        inputs: ResolvedInputs,
+        namespaces: Record<IstioChart, pulumi.Output<string>>,
+    ): k8s.admissionregistration.v1.MutatingWebhookConfiguration {
+        // Only the chart values wait for all the Inputs.
+        const plans = pulumi
+            .all([inputs.trustDomain, inputs.policy, inputs.gatewayName, inputs.namespaceName, inputs.sourceRanges])
+            .apply(([trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
+                releasePlan(
+                    installSettings(plan.gatewayRole, {
+                        ...a,
+                        trustDomain,
+                        outboundTrafficPolicy,
+                        gatewayName,
+                        gatewayNamespace,
+                        loadBalancerSourceRanges,
+                    }),
+                ),
+            );
         // One Release per entry of the plan, its values from the same plan the render test feeds to the real
         // helm. Its name, chart and version are plain (the gateway's name is `gatewayName`): the same
         // functions give them in releasePlan, so a preview knows them even while a value is unknown.
@@ -260,10 +299,10 @@ export class IstioInstall extends pulumi.ComponentResource {
             ),
         );
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
-        release(`${name}-gateway`, "gateway", gatewayName, plan.version, { dependsOn: [istiod] });
+        release(`${name}-gateway`, "gateway", inputs.gatewayName, plan.version, { dependsOn: [istiod] });
         // The tag "default" moves to this revision once its istiod is installed (see revision-tag.ts).
         const tag = revisionTagWebhook(current, a.values?.istiod);
-        const revisionTag = new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
+        return new k8s.admissionregistration.v1.MutatingWebhookConfiguration(
             `${name}-revision-tag`,
             {
                 metadata: { name: REVISION_TAG_WEBHOOK, labels: tag.metadata.labels },
@@ -271,54 +310,6 @@ export class IstioInstall extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [istiod] },
         );
-        // A value that resolves once istiod is installed and tagged (the tag waits for istiod): what is built from
-        // it waits for the CRDs, the validating webhook and the injector, and for nothing the gateway release adds.
-        // It waits on the tag's name, not on the release's status: a preview knows the name, while a release being
-        // upgraded has an unknown status there, which made every object in the gateway's namespace look replaced.
-        const afterIstiod = (value: pulumi.Input<string>) =>
-            pulumi.all([value, revisionTag.metadata.name]).apply(([v]) => v);
-
-        let loadBalancerHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
-        if (gatewayRole === "ingress") {
-            // Waits for the namespace only: the NLB provisions while the charts install, and its hostname
-            // is a direct output for the other cluster (which then waits for this Service, not the install).
-            const spec = pulumi
-                .all([gatewayName, sourceRanges, gatewayNamespace.metadata.name])
-                .apply(([gateway, ranges, namespace]) =>
-                    loadBalancerService({
-                        gatewayName: gateway,
-                        namespace,
-                        loadBalancerSourceRanges: ranges.map(canonicalCidr),
-                    }),
-                );
-            const service = new k8s.core.v1.Service(
-                `${name}-load-balancer`,
-                { metadata: spec.metadata, spec: spec.spec },
-                child,
-            );
-            loadBalancerHostname = hostnameOf(service);
-        }
-
-        const gateway: GatewayRefOutput = {
-            // Istio objects for this gateway need the namespace, the CRDs and istiod's validating webhook
-            // (objects sent while it cannot answer are rejected), not the gateway's pods: the gateway picks
-            // its configuration and credentials up whenever it starts.
-            namespace: afterIstiod(gatewayNamespace.metadata.name),
-            selectorLabels: gatewayName.apply(gatewaySelectorLabels),
-            // The gateway's Service (crossmesh's LoadBalancer Service for ingress, the chart's ClusterIP one for
-            // egress) carries the gateway's name. Taken from the argument, not read back from the Service:
-            // that read would make everything naming the gateway wait for the NLB.
-            serviceName: gatewayName,
-            // The chart creates the service account under the gateway's name (gateway.serviceAccountName).
-            serviceAccount: gatewayName,
-        };
-        return {
-            gateway,
-            loadBalancerHostname,
-            trustDomain,
-            revision: afterIstiod(current),
-            injectionRevision: afterIstiod(REVISION_TAG),
-        };
     }
 
     /** An adopted ingress gateway's NLB hostname, read from its Service in the cluster. */
@@ -337,4 +328,33 @@ function hostnameOf(service: k8s.core.v1.Service): pulumi.Output<string> {
     return pulumi
         .all([service.metadata, service.status])
         .apply(([m, status]) => loadBalancerHostnameOf(`${m?.namespace}/${m?.name}`, status));
+}
+
+type ResolvedInputs = ReturnType<typeof resolvedInputs>;
+
+/**
+ * What may be an Output, each on its own: a plain value stays plain (known now, checked up front), an Output
+ * is checked once known. Names and everything plain do not wait for any other argument.
+ */
+function resolvedInputs(a: IstioInstallArgs, gatewayRole: GatewayRole) {
+    const defaults = ROLE_DEFAULTS[gatewayRole];
+    return {
+        gatewayName: later(fields.gatewayName, "gatewayName", a.gatewayName ?? defaults.gatewayName),
+        namespaceName: later(
+            fields.gatewayNamespace,
+            "gatewayNamespace",
+            a.gatewayNamespace ?? defaults.gatewayNamespace,
+        ),
+        sourceRanges: later(
+            fields.loadBalancerSourceRanges,
+            "loadBalancerSourceRanges",
+            a.loadBalancerSourceRanges ?? [],
+        ),
+        trustDomain: later(fields.trustDomain, "trustDomain", a.trustDomain ?? DEFAULT_TRUST_DOMAINS[gatewayRole]),
+        policy: later(
+            fields.outboundTrafficPolicy,
+            "outboundTrafficPolicy",
+            a.outboundTrafficPolicy ?? fields.outboundTrafficPolicy.defaultValue!,
+        ),
+    };
 }
