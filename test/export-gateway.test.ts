@@ -369,3 +369,36 @@ test("the default link name is the component name as a short DNS label", async (
     assert.ok(long.length <= 30 && /^[a-z][a-z0-9-]*[a-z0-9]$/.test(long), long);
     assert.notEqual(long, defaultLinkName("a-very-long-component-name-for-the-orders-link"));
 });
+
+test("values that were Outputs are checked once known: a bad one fails the deployment, at its field", async () => {
+    const { later } = await import("../components/common/spec");
+    const { exportGatewayFields } = await import("../components/export-gateway/spec");
+    const { resolveGateway } = await import("../components/link-routing/resolve");
+    const refusedLate = async (out: pulumi.Output<unknown>, path: string, fix: RegExp) => {
+        // The Output's own bookkeeping promises reject too; only its value is awaited here.
+        for (const p of Object.values(out)) if (p instanceof Promise) p.catch(() => undefined);
+        await assert.rejects(
+            valueOf(out),
+            (e: unknown) => pulumi.InputPropertyError.isInstance(e) && e.propertyPath === path && fix.test(e.reason),
+        );
+    };
+    const principals = (ids: string[]) =>
+        later(exportGatewayFields.allowedClientPrincipals, "allowedClientPrincipals", pulumi.output(ids));
+    assert.deepEqual(await valueOf(principals([CLIENT_SPIFFE_ID])), [CLIENT_SPIFFE_ID]);
+    await refusedLate(principals([]), "allowedClientPrincipals", /every request would be denied/);
+    await refusedLate(
+        principals(["spiffe://cluster.local/ns/a/sa/b"]),
+        "allowedClientPrincipals[0]",
+        /distinct trust domain/,
+    );
+    await refusedLate(
+        resolveGateway("gateway", { ...INGRESS, selectorLabels: pulumi.output({}) }),
+        "gateway.selectorLabels",
+        /empty selector/,
+    );
+    await refusedLate(
+        resolveGateway("gateway", { ...INGRESS, namespace: pulumi.output("Istio_Ingress") }),
+        "gateway.namespace",
+        /not a valid Kubernetes name/,
+    );
+});

@@ -43,8 +43,10 @@ export class ExportGateway extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExportGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         requireKubernetesProvider("ExportGateway", opts);
-        const a = checkArgs(exportGatewaySpec(linkNameOf(name, args)), args);
-        const settings = exportPlanSettings(linkNameOf(name, a), a);
+        // The link name takes part in one rule (upstream CA Secret names); checkArgs refuses a bad one.
+        const linkName = linkNameOf(name, args);
+        const a = checkArgs(exportGatewaySpec(linkName), args);
+        const settings = exportPlanSettings(linkName, a);
         const plan = exportPlan(settings);
         claimObjects(
             `ExportGateway "${name}"`,
@@ -52,7 +54,7 @@ export class ExportGateway extends pulumi.ComponentResource {
             planClaims(plan, settings.credentialName, a.credentialName !== undefined),
         );
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
-        const { linkName, credentialName } = settings;
+        const { credentialName } = settings;
 
         const gateway = resolveGateway("gateway", a.gateway);
         const principals = later(
