@@ -47,8 +47,8 @@ const svc = (over: Record<string, unknown> = {}) => [
 test("the seed defaults: one Lambda exported as lambda.external to namespace sleep; the link owns the other defaults", async () => {
     const c = read({});
     assert.deepEqual(c.services, [{ host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] }]);
-    const { planLink } = await import("../components/cross-mesh-link/steps/plan");
-    const plan = planLink("crossmesh", linkSettings(c));
+    const { resolveLink } = await import("../components/cross-mesh-link/steps/resolve");
+    const plan = resolveLink("crossmesh", linkSettings(c));
     assert.equal(plan.istioVersion, "1.30.3");
     assert.notEqual(plan.eksTrustDomain, plan.gkeTrustDomain);
 });

@@ -63,15 +63,15 @@ export class CrossMeshLink extends pulumi.ComponentResource {
     public readonly lambdaAlbHostnames: pulumi.Output<string[]>;
 
     constructor(name: string, args: CrossMeshLinkArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validateCrossMeshLinkArgs(name, args);
-        claimMeshWide(name, args, plan);
+        const resolved = validateCrossMeshLinkArgs(name, args);
+        claimMeshWide(name, args, resolved);
         super(CROSS_MESH_LINK_TOKEN, name, {}, opts);
 
-        const meshes = installMeshes(this, name, args, plan);
-        const pki = issueLinkPki(this, name, args, plan);
+        const meshes = installMeshes(this, name, args, resolved);
+        const pki = issueLinkPki(this, name, args, resolved);
         const targets = createTargets({ parent: this, name, eksClusterName: args.eksClusterName }, args.services);
-        const routing = routeLink(this, name, args, plan, meshes, pki, targets);
-        monitorLink(this, name, args, plan, meshes, pki, targets);
+        const routing = routeLink(this, name, args, resolved, meshes, pki, targets);
+        monitorLink(this, name, args, resolved, meshes, pki, targets);
         if (args.consumerEgressCidrs === undefined && !args.eksExistingGateway) {
             // mTLS still guards the gateway, but its NLB then answers the whole internet on 443.
             pulumi.log.warn(
@@ -112,12 +112,12 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.lambdaAlbHostnames = pulumi
             .all([pulumi.all(albs), this.awsRegionChecked(args)])
             .apply(([hostnames]) => hostnames);
-        this.verificationJob = plan.verify
+        this.verificationJob = resolved.verify
             ? verifyLink(
                   this,
                   name,
                   args,
-                  plan,
+                  resolved,
                   meshes,
                   targets,
                   // What the check must re-run for: the services, the far end, and the certificates (a renewal or

@@ -43,7 +43,7 @@ import {
     sourceRangesNeedIngress,
 } from "../istio-install/spec";
 import { type Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
-import { planLink } from "./steps/plan";
+import { resolveLink } from "./steps/resolve";
 import { requirePublishedIstioVersion } from "../istio-install/releases";
 import { requireDistinctHostSlugs } from "../common/names";
 import { requireHostHeaderLength } from "../lambda-hosts-alb/spec";
@@ -255,10 +255,10 @@ function istioRules(linkName: string): Refinement<Link> {
     return {
         name: "each Istio install's own rules",
         check: (a, at) => {
-            const plan = planLink(linkName, a);
+            const resolved = resolveLink(linkName, a);
             throwProblems(
                 sides.flatMap((side) => {
-                    const install = istioInstallArgs(side, a, plan);
+                    const install = istioInstallArgs(side, a, resolved);
                     return rules.flatMap((rule) =>
                         problemsFrom(() => rule.check(install, (f) => at(istioFieldPath(side, f)))),
                     );

@@ -4,17 +4,17 @@
 import { checkArgs, problemsOf } from "../common/spec";
 import { invalid, throwProblems } from "../common/validation";
 import type { CrossMeshLinkArgs, LinkSettings } from "./args";
-import { LinkPlan, planLink } from "./steps/plan";
+import { ResolvedLink, resolveLink } from "./steps/resolve";
 import { linkSettingsSpec, linkSpec } from "./spec";
 
 export { AWS_REGIONS, RENAMED_FIELDS, requireAwsRegion } from "./spec";
 
 /** Validates everything and returns the link's resolved settings; throws every problem found at once. */
-export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs): LinkPlan {
+export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs): ResolvedLink {
     if (!args || typeof args !== "object")
         invalid("args", "give the link's settings: eksProvider, gkeProvider, eksClusterName and services.");
     checkArgs(linkSpec(name), args);
-    return planLink(name, args);
+    return resolveLink(name, args);
 }
 
 /**

@@ -20,9 +20,9 @@ import { REVISION_TAG, REVISION_TAG_WEBHOOK, revisionTagWebhook } from "./revisi
 import { claimMeshWideObjects, strictMtlsPolicy } from "./mesh-policy";
 import { canonicalCidr, installSettings } from "./settings";
 import {
-    InstallPlan,
+    ResolvedInstall,
     existingGatewayFields,
-    installPlan,
+    resolveInstall,
     istioInstallFields as fields,
     istioInstallSpec,
 } from "./spec";
@@ -88,11 +88,11 @@ export class IstioInstall extends pulumi.ComponentResource {
     constructor(name: string, args: IstioInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         requireKubernetesProvider("IstioInstall", opts);
         const a = checkArgs(istioInstallSpec, args);
-        const plan = installPlan(a);
+        const resolved = resolveInstall(a);
         claimMeshWideObjects(`IstioInstall "${name}"`, a, opts);
         super(ISTIO_INSTALL_TOKEN, name, {}, opts);
 
-        if (plan.adopt) {
+        if (resolved.adopt) {
             // Checked up front when plain; an Output is checked once known (a late failure fails the deployment).
             const gw = a.existingGateway!;
             const eg = existingGatewayFields;
@@ -104,7 +104,7 @@ export class IstioInstall extends pulumi.ComponentResource {
                 serviceAccount: later(eg.serviceAccount, at("serviceAccount"), gw.serviceAccount),
             };
             this.loadBalancerHostname =
-                plan.gatewayRole === "ingress"
+                resolved.gatewayRole === "ingress"
                     ? this.readLoadBalancerHostname(
                           name,
                           this.gateway.namespace,
@@ -122,15 +122,15 @@ export class IstioInstall extends pulumi.ComponentResource {
             this.trustDomain = later(fields.trustDomain, "trustDomain", a.trustDomain!);
             this.version = pulumi.output(a.version);
         } else {
-            const installed = this.install(name, a, plan);
+            const installed = this.install(name, a, resolved);
             this.gateway = installed.gateway;
             this.loadBalancerHostname = installed.loadBalancerHostname;
             this.revision = installed.revision;
             this.injectionRevision = installed.injectionRevision;
             this.trustDomain = installed.trustDomain;
-            this.version = pulumi.output(plan.version);
+            this.version = pulumi.output(resolved.version);
         }
-        if (plan.strictMtls) {
+        if (resolved.strictMtls) {
             // In an install the root namespace's objects need the CRDs and istiod's validating webhook:
             // `revision` resolves once istiod is installed, so the policy waits for exactly that.
             const policy = strictMtlsPolicy(a.meshRootNamespace ?? ISTIO_SYSTEM_NAMESPACE);
@@ -152,8 +152,8 @@ export class IstioInstall extends pulumi.ComponentResource {
         });
     }
 
-    private install(name: string, a: IstioInstallArgs, plan: InstallPlan) {
-        const gatewayRole = plan.gatewayRole;
+    private install(name: string, a: IstioInstallArgs, resolved: ResolvedInstall) {
+        const gatewayRole = resolved.gatewayRole;
         const child = { parent: this };
         const inputs = resolvedInputs(a, gatewayRole);
         const { gatewayName, sourceRanges } = inputs;
@@ -168,7 +168,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             { metadata: { name: inputs.namespaceName } },
             child,
         );
-        const revisionTag = this.installReleases(name, a, plan, inputs, {
+        const revisionTag = this.installReleases(name, a, resolved, inputs, {
             base: systemNamespace.metadata.name,
             istiod: systemNamespace.metadata.name,
             gateway: gatewayNamespace.metadata.name,
@@ -218,7 +218,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             gateway,
             loadBalancerHostname,
             trustDomain: inputs.trustDomain,
-            revision: afterIstiod(plan.revision),
+            revision: afterIstiod(resolved.revision),
             injectionRevision: afterIstiod(REVISION_TAG),
         };
     }
@@ -230,7 +230,7 @@ export class IstioInstall extends pulumi.ComponentResource {
     private installReleases(
         name: string,
         a: IstioInstallArgs,
-        plan: InstallPlan,
+        resolved: ResolvedInstall,
         inputs: ResolvedInputs,
         namespaces: Record<IstioChart, pulumi.Output<string>>,
     ): k8s.admissionregistration.v1.MutatingWebhookConfiguration {
@@ -239,7 +239,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             .all([inputs.trustDomain, inputs.policy, inputs.gatewayName, inputs.namespaceName, inputs.sourceRanges])
             .apply(([trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
                 releasePlan(
-                    installSettings(plan.gatewayRole, {
+                    installSettings(resolved.gatewayRole, {
                         ...a,
                         trustDomain,
                         outboundTrafficPolicy,
@@ -277,14 +277,14 @@ export class IstioInstall extends pulumi.ComponentResource {
             );
         };
 
-        const base = release(`${name}-base`, "base", BASE_RELEASE, plan.version, {});
+        const base = release(`${name}-base`, "base", BASE_RELEASE, resolved.version, {});
         // istiod's objects (webhooks, its config) use base's CRDs and roles; no data expresses that order. One
         // Release resource per revision, named by it: the revision that is current today is a retained one after
         // the next minor upgrade, under the same resource (so keeping it changes nothing).
-        const { revision: current, retainedRevisions: retained } = plan;
+        const { revision: current, retainedRevisions: retained } = resolved;
         // 0.x named the one istiod resource `<name>-istiod`: the resource of the revision it held takes that over.
         const legacy = { aliases: [{ name: `${name}-istiod` }] };
-        const istiod = release(`${name}-istiod-${current}`, "istiod", istiodReleaseName(current), plan.version, {
+        const istiod = release(`${name}-istiod-${current}`, "istiod", istiodReleaseName(current), resolved.version, {
             dependsOn: [base],
             ...(retained.length === 1 ? {} : legacy),
         });
@@ -299,7 +299,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             ),
         );
         // The gateway pods are created with `image: auto` and need istiod's injector to become proxies.
-        release(`${name}-gateway`, "gateway", inputs.gatewayName, plan.version, { dependsOn: [istiod] });
+        release(`${name}-gateway`, "gateway", inputs.gatewayName, resolved.version, { dependsOn: [istiod] });
         // The tag "default" moves to this revision once its istiod is installed (see revision-tag.ts).
         const tag = revisionTagWebhook(current, a.values?.istiod);
         return new k8s.admissionregistration.v1.MutatingWebhookConfiguration(

@@ -396,7 +396,7 @@ export const istioInstallSpec = object(istioInstallFields, {
 holds<SameShape<IstioInstallArgs, SpecArgs<typeof istioInstallSpec>>>();
 
 /** What decides which resources exist, from checked args: all plain. */
-export interface InstallPlan {
+export interface ResolvedInstall {
     adopt: boolean;
     gatewayRole: GatewayRole;
     strictMtls: boolean;
@@ -406,7 +406,7 @@ export interface InstallPlan {
     retainedRevisions: string[];
 }
 
-export function installPlan(a: Args): InstallPlan {
+export function resolveInstall(a: Args): ResolvedInstall {
     const adopt = valueOr(istioInstallFields.adoptExisting, a.adoptExisting);
     return {
         adopt,

@@ -6,17 +6,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { IstioInstall, IstioInstallArgs } from "../../istio-install";
 import { claimMeshWideObjects } from "../../istio-install/mesh-policy";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
-import type { LinkPlan } from "./plan";
+import type { ResolvedLink } from "./resolve";
 
 /** One end of the link (the same as the public `LinkEnd`). */
 export type Side = LinkEnd;
 
 /** IstioInstall's args for one side; an adopted install keeps its own mesh settings. */
-export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan): IstioInstallArgs {
+export function istioInstallArgs(side: Side, args: LinkSettings, resolved: ResolvedLink): IstioInstallArgs {
     const adopted = side === "eks" ? args.eksExistingGateway : args.gkeExistingGateway;
     const common: IstioInstallArgs = {
         gatewayRole: side === "eks" ? "ingress" : "egress",
-        trustDomain: side === "eks" ? plan.eksTrustDomain : plan.gkeTrustDomain,
+        trustDomain: side === "eks" ? resolved.eksTrustDomain : resolved.gkeTrustDomain,
         // Mesh-wide STRICT mTLS is a setting of the GKE mesh, owned by its one IstioInstall.
         ...(side === "gke" && args.strictMtls ? { strictMtls: true } : {}),
         // Passed as given, so IstioInstall refuses it where it does not apply (an installed mesh).
@@ -29,8 +29,8 @@ export function istioInstallArgs(side: Side, args: LinkSettings, plan: LinkPlan)
     const values = side === "eks" ? istio.eksValues : istio.gkeValues;
     return {
         ...common,
-        version: plan.istioVersion,
-        outboundTrafficPolicy: plan.outboundTrafficPolicy,
+        version: resolved.istioVersion,
+        outboundTrafficPolicy: resolved.outboundTrafficPolicy,
         ...(side === "eks" && args.consumerEgressCidrs !== undefined
             ? { loadBalancerSourceRanges: args.consumerEgressCidrs }
             : {}),
@@ -69,8 +69,8 @@ export function meshName(link: string, side: Side): string {
  * Claims the GKE mesh's mesh-wide objects for the link's GKE IstioInstall, before the link registers
  * anything: two links asking for STRICT mTLS on one mesh are refused up front.
  */
-export function claimMeshWide(name: string, args: CrossMeshLinkArgs, plan: LinkPlan): void {
-    claimMeshWideObjects(`IstioInstall "${meshName(name, "gke")}"`, istioInstallArgs("gke", args, plan), {
+export function claimMeshWide(name: string, args: CrossMeshLinkArgs, resolved: ResolvedLink): void {
+    claimMeshWideObjects(`IstioInstall "${meshName(name, "gke")}"`, istioInstallArgs("gke", args, resolved), {
         provider: args.gkeProvider,
     });
 }
@@ -86,13 +86,13 @@ export function installMeshes(
     parent: pulumi.ComponentResource,
     name: string,
     args: CrossMeshLinkArgs,
-    plan: LinkPlan,
+    resolved: ResolvedLink,
 ): Meshes {
-    const eks = new IstioInstall(meshName(name, "eks"), vouch(istioInstallArgs("eks", args, plan)), {
+    const eks = new IstioInstall(meshName(name, "eks"), vouch(istioInstallArgs("eks", args, resolved)), {
         parent,
         provider: args.eksProvider,
     });
-    const gke = new IstioInstall(meshName(name, "gke"), vouch(istioInstallArgs("gke", args, plan)), {
+    const gke = new IstioInstall(meshName(name, "gke"), vouch(istioInstallArgs("gke", args, resolved)), {
         parent,
         provider: args.gkeProvider,
     });

@@ -14,13 +14,13 @@ import type { LinkPki } from "../../link-pki";
 import type { CrossMeshLinkArgs } from "../args";
 import type { ExportTarget } from "../targets";
 import type { Meshes, Side } from "./meshes";
-import type { LinkPlan } from "./plan";
+import type { ResolvedLink } from "./resolve";
 
 export function monitorLink(
     parent: pulumi.ComponentResource,
     name: string,
     args: CrossMeshLinkArgs,
-    plan: LinkPlan,
+    resolved: ResolvedLink,
     meshes: Meshes,
     pki: LinkPki,
     targets: ExportTarget[],
@@ -45,7 +45,7 @@ export function monitorLink(
         },
     };
     // Built once with the namespace left out: what names the object (known now); the real one carries the payload.
-    const identity = { linkName: plan.linkName, namespace: "", ...(m.labels ? { labels: m.labels } : {}) };
+    const identity = { linkName: resolved.linkName, namespace: "", ...(m.labels ? { labels: m.labels } : {}) };
     const create = (
         s: Side,
         object: ReturnType<typeof rulesObject>,
@@ -78,7 +78,7 @@ export function monitorLink(
                     identity,
                     format,
                     sideRuleGroups({
-                        linkName: plan.linkName,
+                        linkName: resolved.linkName,
                         side: s,
                         gatewayNamespace,
                         destinations,
@@ -99,7 +99,7 @@ export function monitorLink(
             dashboardObject(
                 identity,
                 linkDashboard({
-                    linkName: plan.linkName,
+                    linkName: resolved.linkName,
                     eks: { gatewayNamespace: eksNs, upstreams: ups },
                     gke: { gatewayNamespace: gkeNs, hosts },
                 }),

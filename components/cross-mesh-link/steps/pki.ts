@@ -4,15 +4,15 @@ import { vouch } from "../../common/spec";
 import type * as pulumi from "@pulumi/pulumi";
 import { LinkPki, LinkPkiArgs } from "../../link-pki";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
-import type { LinkPlan } from "./plan";
+import type { ResolvedLink } from "./resolve";
 
-export function linkPkiArgs(args: LinkSettings, plan: LinkPlan): LinkPkiArgs {
+export function linkPkiArgs(args: LinkSettings, resolved: ResolvedLink): LinkPkiArgs {
     return {
         ...args.pki,
         exportedHosts: args.services.map((s) => s.host),
-        clientTrustDomain: plan.gkeTrustDomain,
-        clientNamespace: plan.egressNamespace,
-        clientServiceAccount: plan.egressServiceAccount,
+        clientTrustDomain: resolved.gkeTrustDomain,
+        clientNamespace: resolved.egressNamespace,
+        clientServiceAccount: resolved.egressServiceAccount,
     };
 }
 
@@ -31,8 +31,8 @@ export function issueLinkPki(
     parent: pulumi.ComponentResource,
     name: string,
     args: CrossMeshLinkArgs,
-    plan: LinkPlan,
+    resolved: ResolvedLink,
 ): LinkPki {
     // The link checked these with LinkPki's own fields and rules, on its paths (cross-mesh-link/spec.ts).
-    return new LinkPki(`${name}-pki`, vouch(linkPkiArgs(args, plan)), { parent });
+    return new LinkPki(`${name}-pki`, vouch(linkPkiArgs(args, resolved)), { parent });
 }

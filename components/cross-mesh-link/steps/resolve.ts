@@ -4,7 +4,7 @@ import { ROLE_DEFAULTS } from "../../istio-install/charts";
 import type { LinkSettings } from "../args";
 import { DEFAULT_EKS_TRUST_DOMAIN, DEFAULT_GKE_TRUST_DOMAIN, DEFAULT_ISTIO_VERSION } from "../defaults";
 
-export interface LinkPlan {
+export interface ResolvedLink {
     /** Prefix of every Kubernetes object name of this link: the component name as a DNS label. */
     linkName: string;
     eksTrustDomain: string;
@@ -20,7 +20,7 @@ export interface LinkPlan {
     egressServiceAccount: string;
 }
 
-export function planLink(name: string, args: LinkSettings): LinkPlan {
+export function resolveLink(name: string, args: LinkSettings): ResolvedLink {
     const linkName = defaultLinkName(name);
     // The gateway chart names its service account after the release, i.e. the gateway.
     const egress = args.gkeExistingGateway

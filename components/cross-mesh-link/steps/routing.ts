@@ -12,7 +12,7 @@ import type { LinkPki } from "../../link-pki";
 import type { CrossMeshLinkArgs, LinkSettings } from "../args";
 import type { ExportTarget } from "../targets";
 import type { Meshes } from "./meshes";
-import type { LinkPlan } from "./plan";
+import type { ResolvedLink } from "./resolve";
 
 /**
  * AwsEgress's args for the EKS mesh: in istio-system, seen by the namespaces of `exportTo` (all by default).
@@ -42,7 +42,7 @@ export function routeLink(
     parent: pulumi.ComponentResource,
     name: string,
     args: CrossMeshLinkArgs,
-    plan: LinkPlan,
+    resolved: ResolvedLink,
     meshes: Meshes,
     pki: LinkPki,
     targets: ExportTarget[],
@@ -62,13 +62,13 @@ export function routeLink(
                 ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
             })),
             allowedClientPrincipals: [pki.clientSpiffeId],
-            linkName: plan.linkName,
+            linkName: resolved.linkName,
         },
         eks,
     );
 
     // The verification Job's own identity must be admitted to every host it checks.
-    const verifySource = { namespace: plan.verifyNamespace, serviceAccount: plan.verifyServiceAccount };
+    const verifySource = { namespace: resolved.verifyNamespace, serviceAccount: resolved.verifyServiceAccount };
     const imported = new ImportGateway(
         `${name}-import`,
         {
@@ -77,16 +77,16 @@ export function routeLink(
             remoteGatewayHostname: meshes.eksGatewayHostname,
             services: args.services.map((s) => ({
                 host: s.host,
-                allowedSources: plan.verify ? [...s.allowedSources, verifySource] : s.allowedSources,
+                allowedSources: resolved.verify ? [...s.allowedSources, verifySource] : s.allowedSources,
             })),
-            trustDomain: plan.gkeTrustDomain,
+            trustDomain: resolved.gkeTrustDomain,
             deployTestClient: args.deployTestClient === true,
             // crossmesh's pods pull from the same mirror and run on the same nodes as its other pods.
             testClientImage: curlImage({ imageRegistry: args.istio?.imageRegistry }),
             ...(args.podPlacement ? { testClientPlacement: args.podPlacement } : {}),
             // The stable tag, not the revision: the namespace keeps its label across Istio upgrades.
             istioRevision: meshes.gke.injectionRevision,
-            linkName: plan.linkName,
+            linkName: resolved.linkName,
         },
         gke,
     );

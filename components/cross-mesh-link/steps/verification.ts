@@ -8,7 +8,7 @@ import type { CrossMeshLinkArgs } from "../args";
 import type { ExportTarget } from "../targets";
 import { VerifyTarget, verifyNamespace, verifyObjects } from "../verify";
 import type { Meshes } from "./meshes";
-import type { LinkPlan } from "./plan";
+import type { ResolvedLink } from "./resolve";
 
 /**
  * Creates the check and returns the Job's name. The Job waits for everything else: no data says
@@ -18,7 +18,7 @@ export function verifyLink(
     parent: pulumi.ComponentResource,
     name: string,
     args: CrossMeshLinkArgs,
-    plan: LinkPlan,
+    resolved: ResolvedLink,
     meshes: Meshes,
     targets: ExportTarget[],
     fingerprintOf: pulumi.Output<unknown>,
@@ -45,21 +45,21 @@ export function verifyLink(
             revision,
             linkFingerprint,
             image,
-            namespace: plan.verifyNamespace,
-            serviceAccount: plan.verifyServiceAccount,
+            namespace: resolved.verifyNamespace,
+            serviceAccount: resolved.verifyServiceAccount,
             ...(args.podPlacement ? { placement: args.podPlacement } : {}),
         }),
     );
     const gke = { parent, provider: args.gkeProvider };
     // The namespace and account wait only for the GKE mesh's injector (the revision); only the Job waits for the whole link.
-    const nsObject = verifyNamespace("", plan.verifyNamespace);
+    const nsObject = verifyNamespace("", resolved.verifyNamespace);
     const ns = new k8s.core.v1.Namespace(
         `${name}-verify-ns`,
         {
             metadata: {
                 name: nsObject.metadata.name,
                 labels: meshes.gke.injectionRevision.apply(
-                    (revision) => verifyNamespace(revision, plan.verifyNamespace).metadata.labels ?? {},
+                    (revision) => verifyNamespace(revision, resolved.verifyNamespace).metadata.labels ?? {},
                 ),
             },
         },
@@ -68,7 +68,7 @@ export function verifyLink(
     const sa = new k8s.core.v1.ServiceAccount(
         `${name}-verify-sa`,
         {
-            metadata: { name: plan.verifyServiceAccount, namespace: ns.metadata.name },
+            metadata: { name: resolved.verifyServiceAccount, namespace: ns.metadata.name },
         },
         gke,
     );

@@ -8,10 +8,10 @@ import { ClusterUnreachable, conditionOf } from "../cluster";
 import type { Cluster, LiveObject } from "../cluster";
 import type { DeployedLink } from "../deployment";
 import { Check, CheckState, ProbeFigures } from "../report";
-import { ProbeOptions, probeCallers, probePod } from "./plan";
+import { ProbeOptions, probeCallers, probePod } from "./callers";
 import { isAnswered, parseProbeLog, percentileMs, probeVerdict } from "./verdict";
 
-export * from "./plan";
+export * from "./callers";
 export * from "./verdict";
 
 /** Why a pod has not finished, from its status: scheduling, image pulls, a sidecar that never got ready. */

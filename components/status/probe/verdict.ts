@@ -1,6 +1,6 @@
 // What a probe pod's log says: its calls, their latency, and the verdict for each host and caller. Pure.
 import { Check, CheckState } from "../report";
-import { PROBE_LINE, ProbeCaller } from "./plan";
+import { PROBE_LINE, ProbeCaller } from "./callers";
 
 /** One call as the pod logged it. */
 export interface ProbeSample {
