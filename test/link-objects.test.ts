@@ -294,7 +294,7 @@ test("GKE side: the egress policy admits listed service accounts and namespaces 
 
 test("GKE side: only the ServiceEntries read the remote hostname (so only they wait for EKS)", () => {
     const a = importObjects(importSettings(), BUNDLE, EKS_LB);
-    const b = importObjects(importSettings(), BUNDLE, "x.example");
+    const b: LinkObject[] = importObjects(importSettings(), BUNDLE, "x.example");
     const differing = a
         .filter((o, i) => JSON.stringify(o) !== JSON.stringify(b[i]))
         .map((o) => `${o.kind}/${o.metadata.name}`);

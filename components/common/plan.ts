@@ -49,7 +49,8 @@ export interface NameFrom<S> {
     bind(sources: S, created: pulumi.Output<string>): S;
 }
 
-export interface PlannedObject<S, N = string> {
+/** `O` is the object `buildPlanned` returns for the entry (e.g. an `IstioObject<"Gateway">`). */
+export interface PlannedObject<S, N = string, O extends BuiltObject = BuiltObject> {
     identity: PlannedIdentity<N>;
     /**
      * Content-addressed Secrets: the Kubernetes name is this source's value (`<identity name>-<hash of the
@@ -62,15 +63,17 @@ export interface PlannedObject<S, N = string> {
     read(sources: S): unknown;
     /** The payload from what `read` picked, resolved. Pure. */
     build(read: never): Payload;
+    /** Type-level only (never set): the object this entry builds. */
+    readonly __object?: O;
 }
 
 /** A planned object whose payload `build`s, typed, from what `read` picks. */
-export function planned<S, N, R>(
+export function planned<S, N, R, O extends BuiltObject = BuiltObject>(
     identity: PlannedIdentity<N>,
     read: (sources: S) => R,
     build: (read: pulumi.Unwrap<R>) => Payload,
     nameFrom?: NameFrom<S>,
-): PlannedObject<S, N> {
+): PlannedObject<S, N, O> {
     return { identity, read, build, ...(nameFrom ? { nameFrom } : {}) };
 }
 
@@ -88,7 +91,7 @@ export interface BuiltObject {
 }
 
 /** One planned object built from plain values: what the tests read and what the cluster receives. */
-export function buildPlanned<V>(p: PlannedObject<V, string>, values: V): BuiltObject {
+export function buildPlanned<V, O extends BuiltObject>(p: PlannedObject<V, string, O>, values: V): O {
     const { spec, stringData, labels } = p.build(p.read(values) as never);
     const name = p.nameFrom === undefined ? p.identity.metadata.name : String(p.nameFrom.get(values));
     return {
@@ -99,11 +102,11 @@ export function buildPlanned<V>(p: PlannedObject<V, string>, values: V): BuiltOb
         ...(p.nameFrom !== undefined ? { immutable: true } : {}),
         ...(spec !== undefined ? { spec: spec as ObjectSpec } : {}),
         ...(stringData !== undefined ? { stringData } : {}),
-    };
+    } as O;
 }
 
 /** A planned object's payload in the component: it waits for what the object reads of the sources, nothing else. */
-export function payloadOf<S>(p: PlannedObject<S, unknown>, sources: S): pulumi.Output<Payload> {
+export function payloadOf<S>(p: PlannedObject<S, unknown, BuiltObject>, sources: S): pulumi.Output<Payload> {
     return pulumi.output(p.read(sources) as object).apply((r) => p.build(r as never));
 }
 

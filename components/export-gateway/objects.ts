@@ -5,6 +5,7 @@
 // build the same entries with plain values (`exportObjects`).
 import type { GatewayRef, TlsBundle } from "../common/types";
 import type {
+    IstioObject,
     AuthorizationPolicySpec,
     ClientTls,
     DestinationRuleSpec,
@@ -13,7 +14,7 @@ import type {
     VirtualServiceSpec,
 } from "../common/istio-types";
 import {
-    LinkObject,
+    type SecretObject,
     contentAddressedName,
     credentialSecretName,
     linkIdentities,
@@ -69,6 +70,11 @@ export interface ExportValues {
     upstreamCaSecrets: Record<string, string>;
 }
 
+/** Every object of the EKS side, typed. */
+export type ExportObject =
+    | SecretObject
+    | IstioObject<"ServiceEntry" | "DestinationRule" | "Gateway" | "VirtualService" | "AuthorizationPolicy">;
+
 /** The values as ExportGateway holds them: each service, CA and CA Secret name waits on its own Outputs. */
 export type ExportSources = Sources<ExportValues, "services" | "upstreamCaPems" | "upstreamCaSecrets">;
 
@@ -110,7 +116,7 @@ export function upstreamSniOf(svc: ExportedService): string {
  * Every object of the EKS side, in creation order. Upstream objects come from the first service that
  * names the upstream (its element of `services`); the others share them.
  */
-export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSources, N>[] {
+export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSources, N, ExportObject>[] {
     const id = linkIdentities(s.linkName, s.namespace);
     const hosts = s.services.map((svc) => svc.host);
     const owners = distinctUpstreams(s.services).map((svc) => ({
@@ -122,7 +128,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSou
         plannedCredentialSecret<ExportSources, N>(id, s.credentialName),
         ...owners
             .filter((o) => o.svc.privateUpstreamCa)
-            .map((o) =>
+            .map((o): PlannedObject<ExportSources, N, SecretObject> =>
                 // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
                 planned(
                     id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
@@ -288,7 +294,7 @@ export function exportObjects(
     s: ExportSettings,
     bundle: TlsBundle,
     upstreamCaPems: Record<string, string> = {},
-): LinkObject[] {
+): ExportObject[] {
     const plan = exportPlan({
         linkName: s.linkName,
         namespace: s.gateway.namespace,

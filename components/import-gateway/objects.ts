@@ -5,6 +5,7 @@
 // callers). ImportGateway creates exactly these entries; the tests build them with plain values.
 import type { GatewayRef, TlsBundle } from "../common/types";
 import type {
+    IstioObject,
     AuthorizationPolicySpec,
     DestinationRuleSpec,
     GatewaySpec,
@@ -12,7 +13,7 @@ import type {
     VirtualServiceSpec,
 } from "../common/istio-types";
 import {
-    LinkObject,
+    type SecretObject,
     credentialSecretName,
     linkIdentities,
     plannedCredentialSecret,
@@ -57,6 +58,11 @@ export interface ImportValues {
     services: ImportedService[];
 }
 
+/** Every object of the GKE side (no test client), typed. */
+export type ImportObject =
+    | SecretObject
+    | IstioObject<"ServiceEntry" | "DestinationRule" | "Gateway" | "VirtualService" | "AuthorizationPolicy">;
+
 /** The values as ImportGateway holds them: each service's callers wait on their own Outputs. */
 export type ImportSources = Sources<ImportValues, "services">;
 
@@ -96,7 +102,7 @@ export function visibleTo(svc: ImportedService): string[] {
 }
 
 /** Every object of the GKE side, in creation order. */
-export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportSources, N>[] {
+export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportSources, N, ImportObject>[] {
     const id = linkIdentities(s.linkName, s.namespace);
     return [
         // The server CA as ca.crt: what the origination verifies the EKS gateway with.
@@ -297,7 +303,7 @@ export function importValues(s: ImportSettings, bundle: TlsBundle, remoteHostnam
 }
 
 /** Every object of the GKE side built from resolved values (no test client): the entries of `importPlan`. */
-export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): LinkObject[] {
+export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): ImportObject[] {
     const plan = importPlan({
         linkName: s.linkName,
         namespace: s.gateway.namespace,

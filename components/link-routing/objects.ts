@@ -4,7 +4,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { TlsBundle } from "../common/types";
 import { linkLabels } from "./names";
 import { shortHash } from "../common/names";
-import { ISTIO_API_VERSION, type IstioKind, type IstioSpecs } from "../common/istio-types";
+import {
+    ISTIO_API_VERSION,
+    type IstioKind,
+    type IstioObject,
+    type IstioSpecs,
+    type Metadata,
+} from "../common/istio-types";
 import { type BuiltObject, type PlannedIdentity, type PlannedObject, planned } from "../common/plan";
 
 /** Hex digits of the content hash a content-addressed Secret's name ends in. */
@@ -25,8 +31,18 @@ export function credentialSecretName(family: string, bundle: Pick<TlsBundle, "ce
     return contentAddressedName(family, [bundle.certPem, bundle.caPem]);
 }
 
-/** An object as the builders emit it and the tests read it (see `BuiltObject`). */
+/** An object as the tests and the tracer read it: any object of a link, fields by path (see `BuiltObject`). */
 export type LinkObject = BuiltObject;
+
+/** A link's Secret as built: content-addressed Secrets are immutable. */
+export type SecretObject = {
+    apiVersion: "v1";
+    kind: "Secret";
+    metadata: Metadata;
+    type: "kubernetes.io/tls" | "Opaque";
+    immutable?: true;
+    stringData: Record<string, string>;
+};
 
 /** A credential as Istio's SDS reads it from a `credentialName` Secret. */
 export function credentialData(bundle: TlsBundle): Record<"tls.crt" | "tls.key" | "ca.crt", string> {
@@ -50,7 +66,7 @@ export function plannedIstio<S, N, K extends IstioKind, R>(
     name: string,
     read: (sources: S) => R,
     spec: (read: pulumi.Unwrap<R>) => IstioSpecs[K],
-): PlannedObject<S, N> {
+): PlannedObject<S, N, IstioObject<K>> {
     return planned(identityOf(ISTIO_API_VERSION[kind], kind, name), read, (r) => ({ spec: spec(r) }));
 }
 
@@ -61,7 +77,7 @@ export function plannedIstio<S, N, K extends IstioKind, R>(
 export function plannedCredentialSecret<
     S extends { bundle: pulumi.Input<TlsBundle>; credentialSecret: pulumi.Input<string> },
     N,
->(identityOf: ReturnType<typeof linkIdentities<N>>, credentialName: string): PlannedObject<S, N> {
+>(identityOf: ReturnType<typeof linkIdentities<N>>, credentialName: string): PlannedObject<S, N, SecretObject> {
     return planned(
         identityOf("v1", "Secret", credentialName, "kubernetes.io/tls"),
         (s: S) => s.bundle,
