@@ -62,12 +62,6 @@ const CASES: Refusal<Case>[] = [
         fix: /is not a CIDR block/,
     },
     {
-        name: "a CIDR with host bits set",
-        args: { gatewayRole: "ingress", loadBalancerSourceRanges: ["203.0.113.7/24"] },
-        path: "loadBalancerSourceRanges[0]",
-        fix: /use the network address "203\.0\.113\.0\/24"/,
-    },
-    {
         name: "no kubernetes provider",
         args: { gatewayRole: "ingress", opts: async () => ({}) },
         path: "opts.provider",

@@ -103,8 +103,6 @@ test("the same trust domain on both sides", () =>
         "crossmesh:gkeTrustDomain",
         /equals eksTrustDomain.*share no root of trust/,
     ));
-test("an invalid consumer CIDR", () =>
-    rejects({ consumerEgressCidrs: ["203.0.113.0/33"] }, "crossmesh:consumerEgressCidrs[0]", /not a CIDR block/));
 test("an adopted gateway without selector labels", () =>
     rejects(
         {
