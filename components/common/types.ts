@@ -50,6 +50,19 @@ export const GatewayRole = {
 } as const;
 export type GatewayRole = (typeof GatewayRole)[keyof typeof GatewayRole];
 
+/** How the EKS ingress gateway's load balancer is reached (IstioInstall's `exposure`, the link's `eksGatewayExposure`). */
+export const GatewayExposure = {
+    /** An internet-facing NLB in the cluster's public subnets, narrowed by source ranges (the default). */
+    Internet: "internet",
+    /**
+     * An internal NLB in the cluster's private subnets, with private addresses only: for clouds joined by a VPN or
+     * an Interconnect. Needs source ranges (the importing cluster's private CIDRs): an internal NLB admits only its
+     * VPC otherwise.
+     */
+    Internal: "internal",
+} as const;
+export type GatewayExposure = (typeof GatewayExposure)[keyof typeof GatewayExposure];
+
 /** meshConfig.outboundTrafficPolicy.mode of an installed mesh. */
 export const OutboundTrafficPolicy = {
     /** Workloads may call any destination (Istio's default). */
@@ -128,6 +141,31 @@ export const HttpListenerMode = {
     Redirect: "redirect",
 } as const;
 export type HttpListenerMode = (typeof HttpListenerMode)[keyof typeof HttpListenerMode];
+
+/** The instruction set of a Lambda function crossmesh creates. */
+export const LambdaArchitecture = {
+    /** x86-64 (AWS's default). */
+    X86_64: "x86_64",
+    /** AWS Graviton (arm64): cheaper per GB-second; the code and its layers must be built for it. */
+    Arm64: "arm64",
+} as const;
+export type LambdaArchitecture = (typeof LambdaArchitecture)[keyof typeof LambdaArchitecture];
+
+/** X-Ray tracing of a Lambda function crossmesh creates. */
+export const TracingMode = {
+    /** Sample and trace invocations (the role crossmesh creates gets X-Ray write access). */
+    Active: "Active",
+    /** Trace only requests that arrive with a sampled trace header (AWS's default). */
+    PassThrough: "PassThrough",
+} as const;
+export type TracingMode = (typeof TracingMode)[keyof typeof TracingMode];
+
+/** Whether an IAM policy statement allows or denies. */
+export const PolicyEffect = {
+    Allow: "Allow",
+    Deny: "Deny",
+} as const;
+export type PolicyEffect = (typeof PolicyEffect)[keyof typeof PolicyEffect];
 
 /** How a Kubernetes toleration matches a taint. */
 export const TolerationOperator = {
