@@ -11,6 +11,7 @@ import {
     requireKubernetesName,
 } from "../common/validation";
 import { requireTrustDomain } from "../common/identity";
+import { requireAwsTags } from "../common/tags";
 import {
     boolean,
     holds,
@@ -19,6 +20,7 @@ import {
     object,
     opaque,
     problemsFrom,
+    record,
     string,
     type Refinement,
     type SameShape,
@@ -31,16 +33,11 @@ import { linkMonitoringField } from "../link-monitoring/spec";
 import { podPlacementSpec } from "../istio-install/client-pods";
 import { allowedSourceFields } from "../import-gateway/spec";
 import {
-    adoptionDescribed,
     existingGatewaySpec,
     extraValuesField,
-    installOnlySettings,
     istioInstallFields,
-    meshRootNamespaceUse,
-    ownedValuesUntouched,
+    istioInstallRules,
     requireIstioVersion,
-    retainedVersionsBeside,
-    sourceRangesNeedIngress,
 } from "../istio-install/spec";
 import { type Side, istioFieldPath, istioInstallArgs } from "./steps/meshes";
 import { resolveLink } from "./steps/resolve";
@@ -186,6 +183,8 @@ export const linkFields = {
     eksTrustDomain: string().optional().check(requireTrustDomain),
     gkeTrustDomain: string().optional().check(requireTrustDomain),
     consumerEgressCidrs: list(string().check(requireCidr), { what: "CIDR blocks" }).optional(),
+    eksGatewayExposure: istioInstallFields.exposure,
+    tags: record(string()).optional().check(requireAwsTags),
     pki: linkPkiSpec.pick(PKI_SETTINGS, [rsaBitsWithRsa, validityWindowsFit]).optional(),
     verify: boolean().default(false),
     strictMtls: boolean().default(false),
@@ -243,14 +242,6 @@ const hostsOnceAcrossServices: Refinement<Link> = {
 
 /** Each side's IstioInstall rules, on the link's paths (`values` is `istio.eksValues`, …), each run once. */
 function istioRules(linkName: string): Refinement<Link> {
-    const rules = [
-        sourceRangesNeedIngress,
-        meshRootNamespaceUse,
-        installOnlySettings,
-        adoptionDescribed,
-        retainedVersionsBeside,
-        ownedValuesUntouched,
-    ];
     const sides: Side[] = ["eks", "gke"];
     return {
         name: "each Istio install's own rules",
@@ -259,7 +250,7 @@ function istioRules(linkName: string): Refinement<Link> {
             throwProblems(
                 sides.flatMap((side) => {
                     const install = istioInstallArgs(side, a, resolved);
-                    return rules.flatMap((rule) =>
+                    return istioInstallRules.flatMap((rule) =>
                         problemsFrom(() => rule.check(install, (f) => at(istioFieldPath(side, f)))),
                     );
                 }),
@@ -329,40 +320,29 @@ export function requireServiceTarget(at: string, s: LinkServiceArgs): void {
         );
 }
 
+/** The link's own cross-field rules and those it runs for its children, on its paths. */
+function linkRules(name: string): Refinement<Link>[] {
+    return [
+        hostsOnceAcrossServices,
+        awsEgressRules(name),
+        istioRules(name),
+        retainedPublished,
+        trustDomains,
+        adoptedMeansUnused,
+    ];
+}
+
 /** The link's spec for a link named `name` (object names take part in some rules). */
-export function linkSpec(name: string, rules: readonly Refinement<Link>[] = []) {
-    return object(linkFields, {
-        renamed: RENAMED_FIELDS,
-        refine: [
-            distinctProviders,
-            hostsOnceAcrossServices,
-            awsEgressRules(name),
-            istioRules(name),
-            retainedPublished,
-            trustDomains,
-            adoptedMeansUnused,
-            ...rules,
-        ],
-    });
+export function linkSpec(name: string) {
+    return object(linkFields, { renamed: RENAMED_FIELDS, refine: [distinctProviders, ...linkRules(name)] });
 }
 
 /** The link's settings without its providers: what a stack's config describes. */
-export function linkSettingsSpec(name: string, rules: readonly Refinement<Link>[] = []) {
+export function linkSettingsSpec(name: string) {
     const { eksProvider: _e, gkeProvider: _g, ...settings } = linkFields;
     void _e;
     void _g;
-    return object(settings, {
-        renamed: RENAMED_FIELDS,
-        refine: [
-            hostsOnceAcrossServices,
-            awsEgressRules(name),
-            istioRules(name),
-            retainedPublished,
-            trustDomains,
-            adoptedMeansUnused,
-            ...rules,
-        ],
-    });
+    return object(settings, { renamed: RENAMED_FIELDS, refine: linkRules(name) });
 }
 
 holds<SameShape<CrossMeshLinkArgs, SpecArgs<ReturnType<typeof linkSpec>>>>();

@@ -5,7 +5,8 @@
 // `existingGatewayFields`; the pod placement is `podPlacementFields` (client-pods.ts).
 import { invalid, requireCidr, requireKubernetesName, throwProblems, type Problem } from "../common/validation";
 import { requireTrustDomain } from "../common/identity";
-import { GatewayRole, OutboundTrafficPolicy } from "../common/types";
+import { GatewayExposure, GatewayRole, OutboundTrafficPolicy } from "../common/types";
+import { requireAwsTags } from "../common/tags";
 import {
     boolean,
     holds,
@@ -239,6 +240,18 @@ export const istioInstallFields = {
     })
         .input()
         .optional(),
+    exposure: oneOf(GatewayExposure, "gateway exposure", {
+        internet: "an internet-facing NLB, narrowed by loadBalancerSourceRanges",
+        internal: "an internal NLB in the cluster's private subnets, for clouds joined by a VPN or an Interconnect",
+    })
+        .default(GatewayExposure.Internet)
+        .plain(
+            "it decides the NLB's scheme (annotations crossmesh shows in the preview), which a live NLB cannot change",
+        ),
+    loadBalancerTags: record(string())
+        .optional()
+        .plain("the tags are written into the Service's annotations, part of what the preview shows")
+        .check(requireAwsTags),
     adoptExisting: boolean().default(false).plain("adopting or installing decides which resources exist"),
     existingGateway: existingGatewaySpec().optional(),
     highAvailability: boolean()
@@ -283,6 +296,43 @@ export const sourceRangesNeedIngress: Refinement<
     },
 };
 
+/** The load balancer's settings are the ingress role's (an adopted mesh is told by `installOnlySettings`). */
+export const loadBalancerNeedsIngress: Refinement<
+    Pick<Args, "gatewayRole" | "adoptExisting" | "exposure" | "loadBalancerTags">
+> = {
+    name: "load balancer settings need the ingress role",
+    check: (a, at) => {
+        if (a.gatewayRole !== "egress" || a.adoptExisting) return;
+        throwProblems(
+            (["exposure", "loadBalancerTags"] as const)
+                .filter((f) => a[f] !== undefined)
+                .map((f): Problem => ({
+                    propertyPath: at(f),
+                    reason: `only the ingress role has a load balancer; the egress gateway's Service is ClusterIP. Remove ${f}.`,
+                })),
+        );
+    },
+};
+
+/**
+ * An internal NLB admits only its own VPC unless told otherwise (the AWS Load Balancer Controller's default source
+ * range for the internal scheme is the VPC CIDR), so the other cloud's private ranges must be given.
+ */
+export const internalNeedsSourceRanges: Refinement<
+    Pick<Args, "gatewayRole" | "adoptExisting" | "exposure" | "loadBalancerSourceRanges">
+> = {
+    name: "an internal load balancer names who may connect",
+    check: (a, at) => {
+        if (a.gatewayRole !== "ingress" || a.adoptExisting || a.exposure !== GatewayExposure.Internal) return;
+        const ranges = a.loadBalancerSourceRanges;
+        if (ranges === undefined || (Array.isArray(ranges) && ranges.length === 0))
+            invalid(
+                at("loadBalancerSourceRanges"),
+                'an internal NLB admits only its own VPC unless given source ranges; list the importing cluster\'s private CIDRs as they arrive over the VPN or Interconnect (its pod and node ranges, e.g. ["10.8.0.0/14", "10.10.0.0/20"]).',
+            );
+    },
+};
+
 /** meshRootNamespace goes with strictMtls, and names another namespace than istio-system only for an adopted mesh. */
 export const meshRootNamespaceUse: Refinement<Pick<Args, "meshRootNamespace" | "strictMtls" | "adoptExisting">> = {
     name: "the mesh root namespace is for STRICT mTLS on an adopted mesh",
@@ -307,6 +357,8 @@ export const INSTALL_ONLY = [
     "gatewayName",
     "gatewayNamespace",
     "loadBalancerSourceRanges",
+    "exposure",
+    "loadBalancerTags",
     "highAvailability",
     "chartRepository",
     "imageRegistry",
@@ -382,16 +434,19 @@ export const ownedValuesUntouched: Refinement<Pick<Args, "adoptExisting" | "gate
     },
 };
 
-export const istioInstallSpec = object(istioInstallFields, {
-    refine: [
-        sourceRangesNeedIngress,
-        meshRootNamespaceUse,
-        installOnlySettings,
-        adoptionDescribed,
-        retainedVersionsBeside,
-        ownedValuesUntouched,
-    ],
-});
+/** IstioInstall's cross-field rules (CrossMeshLink runs them per side, on its own paths). */
+export const istioInstallRules = [
+    sourceRangesNeedIngress,
+    loadBalancerNeedsIngress,
+    internalNeedsSourceRanges,
+    meshRootNamespaceUse,
+    installOnlySettings,
+    adoptionDescribed,
+    retainedVersionsBeside,
+    ownedValuesUntouched,
+] as const;
+
+export const istioInstallSpec = object(istioInstallFields, { refine: istioInstallRules });
 
 holds<SameShape<IstioInstallArgs, SpecArgs<typeof istioInstallSpec>>>();
 
