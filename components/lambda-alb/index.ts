@@ -3,12 +3,18 @@
 // function; LambdaHostsAlb puts several behind one ALB.
 import * as pulumi from "@pulumi/pulumi";
 import { InternalAlbArgs, createInternalAlb } from "./alb";
-import { LambdaFunctionArgs, createLambdaFunction, createLambdaTarget } from "./function";
+import { LambdaFunctionArgs, createLambdaFunction, createLambdaTarget, invokedCreated } from "./function";
 import { checkArgs } from "../common/spec";
 import { lambdaAlbSpec } from "./spec";
 
 export { LAMBDA_RUNTIMES, LOG_RETENTION_DAYS } from "./spec";
-export { DEFAULT_HANDLER_DIR, LambdaFunctionArgs } from "./function";
+export {
+    DEFAULT_HANDLER_DIR,
+    ExistingFunctionArgs,
+    LambdaFunctionArgs,
+    LambdaPolicyStatement,
+    LambdaVpcConfig,
+} from "./function";
 export { InternalAlbArgs } from "./alb";
 
 export interface LambdaAlbArgs extends InternalAlbArgs, LambdaFunctionArgs {}
@@ -26,6 +32,8 @@ export class LambdaAlb extends pulumi.ComponentResource {
     public readonly albDnsName: pulumi.Output<string>;
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
+    /** The function's execution role: the one crossmesh created, or `roleArn`. */
+    public readonly roleArn: pulumi.Output<string>;
     public readonly targetGroupArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly httpsListenerArn: pulumi.Output<string>;
@@ -37,8 +45,8 @@ export class LambdaAlb extends pulumi.ComponentResource {
         const a = checkArgs(lambdaAlbSpec, args);
         super("crossmesh:index:LambdaAlb", name, {}, opts);
 
-        const fn = createLambdaFunction(name, a, a.tags, this);
-        const targetGroup = createLambdaTarget(name, fn, a.tags, this);
+        const { fn, roleArn } = createLambdaFunction(name, a, a.tags, this);
+        const targetGroup = createLambdaTarget(name, invokedCreated(fn), a.tags, this);
         // The only function is the listener's default: every request on 443 reaches it.
         const alb = createInternalAlb(name, a, { type: "forward", targetGroupArn: targetGroup.arn }, this);
 
@@ -49,6 +57,7 @@ export class LambdaAlb extends pulumi.ComponentResource {
         this.albDnsName = alb.alb.dnsName;
         this.functionName = fn.name;
         this.functionArn = fn.arn;
+        this.roleArn = roleArn;
         this.targetGroupArn = targetGroup.arn;
         this.securityGroupId = alb.securityGroup.id;
         this.httpsListenerArn = alb.https.arn;
@@ -60,6 +69,7 @@ export class LambdaAlb extends pulumi.ComponentResource {
             albDnsName: this.albDnsName,
             functionName: this.functionName,
             functionArn: this.functionArn,
+            roleArn: this.roleArn,
             targetGroupArn: this.targetGroupArn,
             securityGroupId: this.securityGroupId,
             httpsListenerArn: this.httpsListenerArn,

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { invalid, requireCidr, requireConcreteHostname } from "../common/validation";
-import { HttpListenerMode } from "../common/types";
+import { HttpListenerMode, LambdaArchitecture, PolicyEffect, TracingMode } from "../common/types";
 import {
     holds,
     integer,
@@ -23,7 +23,7 @@ import {
 } from "../common/spec";
 import type { InternalAlbArgs } from "./alb";
 import type { LambdaAlbArgs } from "./index";
-import type { LambdaFunctionArgs } from "./function";
+import type { ExistingFunctionArgs, LambdaFunctionArgs } from "./function";
 
 /**
  * Runtimes the AWS provider lists and AWS still accepts for new functions: the provider's own enum
@@ -61,6 +61,136 @@ export const LOG_RETENTION_DAYS = [
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
 const PLAIN_LIST =
     "one ingress rule per entry is created, so the list itself must be known when the program runs; its entries may be Outputs (e.g. [sg.id])";
+
+/** Lambda: at most 5 layers per function; a function in a VPC takes at most 16 subnets and 5 security groups. */
+export const MAX_LAMBDA_LAYERS = 5;
+export const MAX_LAMBDA_VPC_SUBNETS = 16;
+export const MAX_LAMBDA_VPC_SECURITY_GROUPS = 5;
+/** Lambda's own patterns (API reference): a layer version ARN, a KMS key, an alias name, a version. */
+export const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:[a-zA-Z0-9-_]+:[0-9]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/.+$/;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/;
+const IAM_ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
+
+const pattern =
+    (re: RegExp, what: string, example: string) =>
+    (path: string, value: string): void => {
+        if (!re.test(value)) invalid(path, `"${value}" is not ${what}; e.g. "${example}".`);
+    };
+
+/** The region an ARN names (its fourth part), for rules that compare it with the link's region. */
+export function arnRegion(arn: string): string | undefined {
+    return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
+}
+
+/** One statement of the inline policy crossmesh puts on the role it creates. */
+export const policyStatementSpec = object(
+    {
+        effect: oneOf(PolicyEffect, "policy effect").default(PolicyEffect.Allow),
+        actions: list(string().check(pattern(IAM_ACTION, "an IAM action", "dynamodb:GetItem")), {
+            emptyFix: 'list the actions, e.g. ["dynamodb:GetItem", "dynamodb:Query"].',
+            what: "IAM actions",
+        }).required('list the actions, e.g. ["dynamodb:GetItem", "dynamodb:Query"].'),
+        resources: list(string().input(), {
+            emptyFix:
+                'list the resources, e.g. ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders"] (an Output such as table.arn works).',
+            what: "resource ARNs",
+        }).required(
+            'list the resources, e.g. ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders"] (an Output such as table.arn works).',
+        ),
+    },
+    { what: "{ effect?, actions, resources }" },
+);
+
+/** Where a function crossmesh creates runs in a VPC (its ENIs go into these subnets, with these groups). */
+export const vpcConfigSpec = object(
+    {
+        subnetIds: list(string().input(), {
+            emptyFix:
+                "list the private subnets the function's network interfaces go in (two or more Availability Zones).",
+            what: "subnet IDs",
+        })
+            .required(
+                "list the private subnets the function's network interfaces go in (two or more Availability Zones).",
+            )
+            .check((path, ids) => {
+                if (ids.length > MAX_LAMBDA_VPC_SUBNETS)
+                    invalid(path, `${ids.length} subnets; a Lambda function takes at most ${MAX_LAMBDA_VPC_SUBNETS}.`);
+            }),
+        securityGroupIds: list(string().input(), {
+            emptyFix:
+                "list the security groups of the function's network interfaces (what it may reach is their egress).",
+            what: "security group IDs",
+        })
+            .required(
+                "list the security groups of the function's network interfaces (what it may reach is their egress).",
+            )
+            .check((path, ids) => {
+                if (ids.length > MAX_LAMBDA_VPC_SECURITY_GROUPS)
+                    invalid(
+                        path,
+                        `${ids.length} security groups; a Lambda function takes at most ${MAX_LAMBDA_VPC_SECURITY_GROUPS}.`,
+                    );
+            }),
+    },
+    { what: "{ subnetIds, securityGroupIds }" },
+);
+
+/** One managed policy ARN (an entry of `managedPolicyArns`). */
+export const managedPolicyArnField = string()
+    .input()
+    .check(
+        pattern(IAM_POLICY_ARN, "an IAM managed policy ARN", "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"),
+    );
+/** One layer version ARN (an entry of `layers`). */
+export const layerVersionArnField = string()
+    .input()
+    .check(
+        pattern(LAYER_VERSION_ARN, "a Lambda layer version ARN", "arn:aws:lambda:eu-west-1:123456789012:layer:deps:3"),
+    );
+
+/** What a function crossmesh creates may do and where it runs (beyond the code and its sizes). */
+export const lambdaRuntimeEnvironmentFields = {
+    managedPolicyArns: list(managedPolicyArnField, { what: "managed policy ARNs", unique: (arn) => String(arn) })
+        .plain(
+            "one attachment per entry is created, so the list itself must be known when the program runs; its entries may be Outputs",
+        )
+        .optional(),
+    policyStatements: list(policyStatementSpec, { what: "policy statements" }).optional(),
+    roleArn: string()
+        .input()
+        .optional()
+        .check(pattern(IAM_ROLE_ARN, "an IAM role ARN", "arn:aws:iam::123456789012:role/orders-fn")),
+    vpcConfig: vpcConfigSpec.optional(),
+    layers: list(layerVersionArnField, { what: "layer version ARNs" })
+        .optional()
+        .check((path, layers) => {
+            if (layers.length > MAX_LAMBDA_LAYERS)
+                invalid(path, `${layers.length} layers; a Lambda function takes at most ${MAX_LAMBDA_LAYERS}.`);
+        }),
+    architecture: oneOf(LambdaArchitecture, "Lambda architecture", {
+        x86_64: "the default",
+        arm64: "Graviton; the code and its layers must be built for arm64",
+    }).default(LambdaArchitecture.X86_64),
+    reservedConcurrency: integer(1, 1_000_000, "concurrent executions (0 would stop every invocation)")
+        .input()
+        .optional(),
+    kmsKeyArn: string()
+        .input()
+        .optional()
+        .check(
+            pattern(
+                KMS_KEY_ARN,
+                "a KMS key ARN",
+                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+        ),
+    tracingMode: oneOf(TracingMode, "tracing mode", {
+        Active: "sample and trace invocations with X-Ray",
+        PassThrough: "trace only requests that arrive sampled, the default",
+    }).optional(),
+};
 
 // ---- the function ------------------------------------------------------------------------------------
 
@@ -101,6 +231,7 @@ export const lambdaFunctionFields = {
                     `${days} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")} (0 = never expire).`,
                 );
         }),
+    ...lambdaRuntimeEnvironmentFields,
 };
 
 /** The code comes from one place: an Archive or a path. */
@@ -112,10 +243,119 @@ export const oneCodeSource: Refinement<Pick<LambdaFunctionArgs, "code" | "codePa
     },
 };
 
+/** Permissions go on the role crossmesh creates: with your own role (`roleArn`) they are yours to grant. */
+export const permissionsOnOwnRole: Refinement<
+    Pick<LambdaFunctionArgs, "roleArn" | "managedPolicyArns" | "policyStatements">
+> = {
+    name: "permissions only on the role crossmesh creates",
+    check: (f, at) => {
+        if (f.roleArn === undefined) return;
+        for (const key of ["managedPolicyArns", "policyStatements"] as const)
+            if (f[key] !== undefined)
+                invalid(
+                    at(key),
+                    `attaches to the role crossmesh creates, but roleArn names your own role, which crossmesh never modifies; grant these permissions on that role, or remove roleArn.`,
+                );
+    },
+};
+
+/** A KMS key for the environment needs an environment: Lambda drops the key otherwise (a diff on every preview). */
+export const kmsKeyEncryptsEnvironment: Refinement<Pick<LambdaFunctionArgs, "kmsKeyArn" | "environment">> = {
+    name: "a KMS key encrypts an environment",
+    check: (f, at) => {
+        if (f.kmsKeyArn !== undefined && f.environment === undefined)
+            invalid(
+                at("kmsKeyArn"),
+                "encrypts the function's environment variables, and there are none: Lambda does not keep the key then (every preview would show it again). Give environment, or remove kmsKeyArn.",
+            );
+    },
+};
+
+/** The function's cross-field rules. */
+export const lambdaFunctionRules = [oneCodeSource, permissionsOnOwnRole, kmsKeyEncryptsEnvironment] as const;
+
 /** One function's spec, on its own. */
-export const lambdaFunctionSpec = object(lambdaFunctionFields, { refine: [oneCodeSource] });
+export const lambdaFunctionSpec = object(lambdaFunctionFields, { refine: lambdaFunctionRules });
 
 holds<SameShape<LambdaFunctionArgs, SpecArgs<typeof lambdaFunctionSpec>>>();
+
+// ---- an existing function -----------------------------------------------------------------------------
+
+/** Lambda's function ARN (API reference), with its optional qualifier; and a bare function name. */
+const FUNCTION_ARN =
+    /^arn:(aws[a-zA-Z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]{1,64})(?::(\$LATEST|[a-zA-Z0-9-_]{1,128}))?$/;
+const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
+const QUALIFIER = /^[a-zA-Z0-9-_]{1,128}$/;
+
+/** An existing function as its reference says it: by ARN (region, account, maybe a qualifier) or by name. */
+export interface FunctionRef {
+    name: string;
+    arn?: { partition: string; region: string; account: string; qualifier?: string };
+}
+
+const LATEST_FIX =
+    "an ALB cannot be allowed to invoke $LATEST (Lambda grants no permission on it); leave the qualifier out to invoke the function itself (which runs $LATEST), or name a published version or an alias";
+
+/** Parses `function`; refuses (at `path`) what Lambda would not take as a function an ALB invokes. */
+export function parseFunctionRef(path: string, fn: string): FunctionRef {
+    const m = FUNCTION_ARN.exec(fn);
+    if (m) {
+        if (m[6] === "$LATEST") invalid(path, `"${fn}" is qualified with $LATEST: ${LATEST_FIX}.`);
+        return {
+            name: m[4],
+            arn: { partition: m[1], region: m[2], account: m[3], ...(m[6] !== undefined ? { qualifier: m[6] } : {}) },
+        };
+    }
+    if (FUNCTION_NAME.test(fn)) return { name: fn };
+    invalid(
+        path,
+        fn.startsWith("arn:")
+            ? `"${fn}" is not a Lambda function ARN; give arn:aws:lambda:<region>:<account>:function:<name>, optionally ending in :<alias or version> (a layer, an alias resource or another service's ARN cannot be invoked by an ALB).`
+            : `"${fn}" is not a Lambda function name (1–64 letters, digits, hyphens or underscores); give the function's name in the link's account and region, or its ARN.`,
+    );
+}
+
+/** A qualifier an ALB can be allowed to invoke: a published version or an alias, never $LATEST. */
+export function requireQualifier(path: string, q: string): void {
+    if (q === "$LATEST") invalid(path, `${LATEST_FIX}.`);
+    if (!QUALIFIER.test(q))
+        invalid(
+            path,
+            `"${q}" is not a Lambda alias or version (1–128 letters, digits, hyphens or underscores; a version is a number), e.g. "live" or "7".`,
+        );
+}
+
+/** An existing function's fields: the function, and which alias or version the ALB invokes. */
+export const existingFunctionFields = {
+    function: string()
+        .input()
+        .required(
+            "give the function's ARN, e.g. \"arn:aws:lambda:eu-west-1:123456789012:function:orders\", or its name in the link's account and region.",
+        )
+        .check((path, fn) => void parseFunctionRef(path, fn)),
+    qualifier: string().input().optional().check(requireQualifier),
+};
+
+/** A qualifier in the ARN and `qualifier` say the same. */
+export const oneQualifier: Refinement<ExistingFunctionArgs> = {
+    name: "one qualifier",
+    check: (f, at) => {
+        if (typeof f.function !== "string" || typeof f.qualifier !== "string") return;
+        const inArn = parseFunctionRef(at("function"), f.function).arn?.qualifier;
+        if (inArn !== undefined && inArn !== f.qualifier)
+            invalid(
+                at("qualifier"),
+                `"${f.qualifier}" differs from the qualifier in the function's ARN (":${inArn}"); give it once, in the ARN or here.`,
+            );
+    },
+};
+
+export const existingFunctionSpec = object(existingFunctionFields, {
+    refine: [oneQualifier],
+    what: "{ function: an ARN or a name, qualifier? }",
+});
+
+holds<SameShape<ExistingFunctionArgs, SpecArgs<typeof existingFunctionSpec>>>();
 
 // ---- the internal ALB --------------------------------------------------------------------------------
 
@@ -228,7 +468,7 @@ holds<SameShape<InternalAlbArgs, SpecArgs<typeof internalAlbSpec>>>();
 /** LambdaAlb's spec: the ALB and its one function. */
 export const lambdaAlbSpec = object(
     { ...internalAlbFields, ...lambdaFunctionFields },
-    { refine: [...internalAlbRules, oneCodeSource] },
+    { refine: [...internalAlbRules, ...lambdaFunctionRules] },
 );
 
 holds<SameShape<LambdaAlbArgs, SpecArgs<typeof lambdaAlbSpec>>>();

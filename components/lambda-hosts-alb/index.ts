@@ -6,14 +6,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { createInternalAlb } from "../lambda-alb/alb";
-import { createLambdaFunction, createLambdaTarget } from "../lambda-alb/function";
+import {
+    createLambdaFunction,
+    createLambdaTarget,
+    invokedCreated,
+    resolveExistingFunction,
+} from "../lambda-alb/function";
 import { rulePriorities } from "./priority";
 import { checkArgs } from "../common/spec";
 import { slug } from "../common/names";
 import { lambdaHostsAlbSpec } from "./spec";
 import type { LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
 
-export type { LambdaHostArgs, LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
+export type { ExistingFunctionHostArgs, LambdaHostArgs, LambdaHostsAlbArgs, LambdaHostFunction } from "./args";
 
 export { MAX_FUNCTIONS_PER_ALB } from "./spec";
 
@@ -26,7 +31,8 @@ export const UNMATCHED_HOST_RESPONSE = {
 
 /**
  * Several Lambda functions behind one internal ALB in an EKS cluster's VPC, each reached by its own Host
- * header (at most 100): one ALB to pay for and one certificate to rotate instead of one per function.
+ * header (at most 100): one ALB to pay for and one certificate to rotate instead of one per function. Functions
+ * it creates, and functions you already run (by ARN or name, an alias or version), which it never modifies.
  */
 export class LambdaHostsAlb extends pulumi.ComponentResource {
     /** The host name the mesh must use to reach the ALB (and the name its certificate carries). */
@@ -40,7 +46,7 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
     public readonly certificateArn: pulumi.Output<string>;
     /** Expiry (RFC 3339) of the self-issued ALB certificate; undefined with `certificateArn`. */
     public readonly certificateExpiresAt: pulumi.Output<string | undefined>;
-    /** Every function, in the order given. */
+    /** Every function, in the order given: `functions`, then `existingFunctions`. */
     public readonly functions: pulumi.Output<LambdaHostFunction[]>;
     /** Function name per host, for wiring one host's function into something else. */
     public readonly functionNames: Record<string, pulumi.Output<string>>;
@@ -54,36 +60,67 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
             { type: "fixed-response", fixedResponse: UNMATCHED_HOST_RESPONSE },
             this,
         );
-        const priorities = rulePriorities(a.functions.map((f) => f.host));
+        const created = a.functions ?? [];
+        const existing = a.existingFunctions ?? [];
+        const priorities = rulePriorities([...created, ...existing].map((f) => f.host));
 
         this.functionNames = {};
-        const functions = a.functions.map((f, i) => {
-            // Names follow the host, not the position: reordering the list changes nothing in AWS.
-            const prefix = `${name}-${slug(f.host)}`;
-            const fn = createLambdaFunction(prefix, f, a.tags, this, `functions[${i}].`);
-            const targetGroup = createLambdaTarget(prefix, fn, a.tags, this);
-            const rulePriority = priorities.get(f.host)!;
+        // Names follow the host, not the position: reordering the list changes nothing in AWS.
+        const prefixOf = (host: string) => `${name}-${slug(host)}`;
+        const rule = (host: string, targetGroup: aws.lb.TargetGroup) =>
             new aws.lb.ListenerRule(
-                `${prefix}-rule`,
+                `${prefixOf(host)}-rule`,
                 {
                     listenerArn: alb.https.arn,
-                    priority: rulePriority,
-                    conditions: [{ hostHeader: { values: [f.host] } }],
+                    priority: priorities.get(host)!,
+                    conditions: [{ hostHeader: { values: [host] } }],
                     actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
                     tags: a.tags,
                 },
                 { parent: this },
             );
+        const functions = created.map((f, i) => {
+            const { fn, roleArn } = createLambdaFunction(prefixOf(f.host), f, a.tags, this, `functions[${i}].`);
+            const targetGroup = createLambdaTarget(prefixOf(f.host), invokedCreated(fn), a.tags, this);
+            rule(f.host, targetGroup);
             this.functionNames[f.host] = fn.name;
             return pulumi
-                .all([fn.name, fn.arn, targetGroup.arn])
-                .apply(([functionName, functionArn, targetGroupArn]): LambdaHostFunction => ({
+                .all([fn.name, fn.arn, roleArn, targetGroup.arn])
+                .apply(([functionName, functionArn, role, targetGroupArn]): LambdaHostFunction => ({
                     host: f.host,
                     functionName,
                     functionArn,
+                    roleArn: role,
+                    existing: false,
                     targetGroupArn,
-                    rulePriority,
+                    rulePriority: priorities.get(f.host)!,
                 }));
+        });
+        // A function someone else runs: only its target group, the permission for its qualifier and the rule.
+        const fronted = existing.map((f, i) => {
+            const resolved = resolveExistingFunction(f, this, `existingFunctions[${i}].`);
+            const targetGroup = createLambdaTarget(
+                prefixOf(f.host),
+                {
+                    function: resolved.functionArn,
+                    // Undefined (no qualifier) leaves the input out.
+                    qualifier: resolved.apply((r) => r.qualifier) as pulumi.Output<string>,
+                    targetId: resolved.targetArn,
+                },
+                a.tags,
+                this,
+            );
+            rule(f.host, targetGroup);
+            this.functionNames[f.host] = resolved.functionName;
+            return pulumi.all([resolved, targetGroup.arn]).apply(([r, targetGroupArn]): LambdaHostFunction => ({
+                host: f.host,
+                functionName: r.functionName,
+                functionArn: r.functionArn,
+                ...(r.qualifier !== undefined ? { qualifier: r.qualifier } : {}),
+                existing: true,
+                targetGroupArn,
+                rulePriority: priorities.get(f.host)!,
+            }));
         });
 
         this.hostname = alb.hostname;
@@ -94,7 +131,7 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
         this.securityGroupId = alb.securityGroup.id;
         this.httpsListenerArn = alb.https.arn;
         this.certificateArn = alb.certificateArn;
-        this.functions = pulumi.all(functions);
+        this.functions = pulumi.all([...functions, ...fronted]);
         this.registerOutputs({
             hostname: this.hostname,
             caPem: this.caPem,
