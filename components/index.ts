@@ -45,6 +45,7 @@ export {
     GatewayRefInput,
     TlsBundle,
     GatewayRole,
+    GatewayExposure,
     OutboundTrafficPolicy,
     AwsEgressMode,
     AwsService,

@@ -11,6 +11,7 @@ import type { PodPlacement } from "../istio-install/client-pods";
 import type { LambdaFunctionArgs } from "../lambda-alb";
 import type { LinkPkiArgs } from "../link-pki";
 import type * as pulumi from "@pulumi/pulumi";
+import type { GatewayExposure } from "../common/types";
 
 /** A GKE workload that may call an exported host (ImportGateway's allowed source). */
 export interface LinkSourceArgs extends AllowedSourceArgs {}
@@ -103,8 +104,27 @@ export interface CrossMeshLinkArgs {
     eksTrustDomain?: string;
     /** SPIFFE trust domain of the GKE mesh. Default "gke.crossmesh.local"; never "cluster.local". */
     gkeTrustDomain?: string;
-    /** Public egress CIDRs of the GKE cluster (its Cloud NAT addresses): the only sources the EKS gateway's NLB admits. Default: open to all (mTLS still guards it). */
+    /**
+     * The addresses the GKE cluster's calls come from: the only sources the EKS gateway's NLB admits. With the
+     * default `eksGatewayExposure` "internet", its public egress CIDRs (Cloud NAT addresses); default: open to all
+     * (mTLS still guards it). With "internal", its private CIDRs as they arrive over the VPN or Interconnect (the pod
+     * and node ranges); required then.
+     */
     consumerEgressCidrs?: string[];
+    /**
+     * How the EKS gateway's NLB is reached: "internet" (default, internet-facing) or "internal" (an internal NLB in
+     * the cluster's private subnets, private addresses only: for clouds joined by an HA VPN or an Interconnect; needs
+     * `consumerEgressCidrs`). Not with `eksExistingGateway` (its Service is yours).
+     */
+    eksGatewayExposure?: GatewayExposure;
+    /**
+     * AWS tags for every AWS resource the link creates (ALB, listeners, rules, target groups, security group,
+     * functions, roles, log groups, certificates, and the gateway's NLB through the AWS Load Balancer Controller),
+     * e.g. { team: "payments", "cost-center": "4711" }. Added to each resource's own tags (a resource's own key
+     * wins); the AWS provider's `defaultTags` are merged by the provider as usual (for a key in both, the link's
+     * value wins on its resources). AWS only: Kubernetes objects get no labels from them. At most 47.
+     */
+    tags?: Record<string, string>;
     /** Certificate settings of the link. */
     pki?: LinkPkiSettings;
     /** Run the end-to-end check Job in GKE during `pulumi up`. Default false. */

@@ -16,6 +16,7 @@ import { monitorLink } from "./steps/monitoring";
 import { verifyLink } from "./steps/verification";
 import { createTargets } from "./targets";
 import { validateCrossMeshLinkArgs } from "./validate";
+import { tagAwsResources } from "../common/tags";
 
 export * from "./args";
 export * from "./outputs";
@@ -65,7 +66,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
     constructor(name: string, args: CrossMeshLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         const resolved = validateCrossMeshLinkArgs(name, args);
         claimMeshWide(name, args, resolved);
-        super(CROSS_MESH_LINK_TOKEN, name, {}, opts);
+        // The link's tags reach every AWS resource created under it, whichever step or target creates it.
+        super(CROSS_MESH_LINK_TOKEN, name, {}, withTags(opts, args.tags));
 
         const meshes = installMeshes(this, name, args, resolved);
         const pki = issueLinkPki(this, name, args, resolved);
@@ -176,4 +178,13 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                 });
         });
     }
+}
+
+/** The link's options with its tags transformation added (after the caller's own). */
+function withTags(
+    opts: pulumi.ComponentResourceOptions | undefined,
+    tags: Record<string, string> | undefined,
+): pulumi.ComponentResourceOptions | undefined {
+    if (tags === undefined || Object.keys(tags).length === 0) return opts;
+    return { ...opts, transformations: [...(opts?.transformations ?? []), tagAwsResources(tags)] };
 }

@@ -1,6 +1,6 @@
 // IstioInstall's public contract: its args and the gateway reference it outputs.
 import type * as pulumi from "@pulumi/pulumi";
-import type { GatewayRefInput, GatewayRole, OutboundTrafficPolicy } from "../common/types";
+import type { GatewayExposure, GatewayRefInput, GatewayRole, OutboundTrafficPolicy } from "../common/types";
 import type { ExtraChartValues } from "./charts";
 
 /** A running gateway to adopt, as the routing components need it. */
@@ -45,6 +45,18 @@ export interface IstioInstallArgs {
     gatewayNamespace?: pulumi.Input<string>;
     /** Ingress role: CIDRs allowed to reach the NLB (the consumer cluster's egress IPs, e.g. its Cloud NAT addresses). Default: unrestricted. */
     loadBalancerSourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Ingress role: how the gateway's NLB is reached. "internet" (default): internet-facing, narrowed by
+     * loadBalancerSourceRanges. "internal": an internal NLB in the cluster's private subnets (those tagged
+     * `kubernetes.io/role/internal-elb=1`), private addresses only, for clouds joined by a VPN or an Interconnect;
+     * loadBalancerSourceRanges is then required (the importing cluster's private CIDRs). A plain value; install only.
+     */
+    exposure?: GatewayExposure;
+    /**
+     * Ingress role: AWS tags for the NLB, its listeners and target groups (the AWS Load Balancer Controller's
+     * `aws-load-balancer-additional-resource-tags` annotation), e.g. { team: "payments" }. A plain map; install only.
+     */
+    loadBalancerTags?: Record<string, string>;
     /** Adopt a running Istio instead of installing one: nothing is created, `existingGateway` is passed on. Default false; a plain boolean. */
     adoptExisting?: boolean;
     /** With adoptExisting: the running gateway. */

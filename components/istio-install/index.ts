@@ -22,6 +22,7 @@ import { canonicalCidr, installSettings } from "./settings";
 import {
     ResolvedInstall,
     existingGatewayFields,
+    internalNeedsSourceRanges,
     resolveInstall,
     istioInstallFields as fields,
     istioInstallSpec,
@@ -51,7 +52,7 @@ export { ownedValues, releasePlan } from "./values";
 export { installSettings } from "./settings";
 export type { PlainInstallArgs } from "./settings";
 
-export { GatewayRole, OutboundTrafficPolicy } from "../common/types";
+export { GatewayExposure, GatewayRole, OutboundTrafficPolicy } from "../common/types";
 
 export const ISTIO_INSTALL_TOKEN = "crossmesh:index:IstioInstall";
 
@@ -186,13 +187,18 @@ export class IstioInstall extends pulumi.ComponentResource {
             // is a direct output for the other cluster (which then waits for this Service, not the install).
             const spec = pulumi
                 .all([gatewayName, sourceRanges, gatewayNamespace.metadata.name])
-                .apply(([gateway, ranges, namespace]) =>
-                    loadBalancerService({
+                .apply(([gateway, ranges, namespace]) => {
+                    // Checked up front when plain (internalNeedsSourceRanges); an Output is checked once known.
+                    if (a.exposure !== undefined && ranges.length === 0)
+                        internalNeedsSourceRanges.check({ ...a, loadBalancerSourceRanges: ranges }, (f) => f);
+                    return loadBalancerService({
                         gatewayName: gateway,
                         namespace,
                         loadBalancerSourceRanges: ranges.map(canonicalCidr),
-                    }),
-                );
+                        ...(a.exposure !== undefined ? { exposure: a.exposure } : {}),
+                        ...(a.loadBalancerTags !== undefined ? { tags: a.loadBalancerTags } : {}),
+                    });
+                });
             const service = new k8s.core.v1.Service(
                 `${name}-load-balancer`,
                 { metadata: spec.metadata, spec: spec.spec },

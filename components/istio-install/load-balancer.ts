@@ -1,6 +1,9 @@
-// Pure builder of the EKS ingress gateway's Service: an internet-facing NLB made by the AWS Load Balancer
-// Controller, sending TLS on 443 straight to the gateway pods (IP targets), health-checked on the
-// Envoy readiness endpoint. Plain object in, plain object out; index.ts turns it into a resource.
+// Pure builder of the EKS ingress gateway's Service: an NLB made by the AWS Load Balancer Controller,
+// internet-facing or internal (GatewayExposure), sending TLS on 443 straight to the gateway pods (IP targets),
+// health-checked on the Envoy readiness endpoint. Plain object in, plain object out; index.ts turns it into a
+// resource.
+import { GatewayExposure } from "../common/types";
+import { tagsAnnotation } from "../common/tags";
 import { gatewaySelectorLabels } from "./charts";
 
 const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
@@ -9,7 +12,7 @@ const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
  * Annotations read by the AWS Load Balancer Controller (not the legacy in-tree controller, which would
  * make a Classic ELB): `type: external` hands the Service to the controller, `ip` targets the pods
  * directly (no NodePort hop), and the health check asks the gateway's status port whether Envoy is
- * ready rather than whether port 443 accepts TCP.
+ * ready rather than whether port 443 accepts TCP. The scheme is the exposure's (SCHEMES).
  */
 export const NLB_ANNOTATIONS: Record<string, string> = {
     [`${AWS_LB}-type`]: "external",
@@ -20,14 +23,31 @@ export const NLB_ANNOTATIONS: Record<string, string> = {
     [`${AWS_LB}-healthcheck-path`]: "/healthz/ready",
 };
 
+/**
+ * The controller's `aws-load-balancer-scheme` per exposure. `internal` puts the NLB in the subnets tagged
+ * `kubernetes.io/role/internal-elb=1` with private addresses only (its DNS name resolves publicly, to those
+ * private addresses); its source ranges default to the VPC CIDR, so the link always sets them.
+ */
+export const SCHEMES: Record<GatewayExposure, string> = {
+    internet: "internet-facing",
+    internal: "internal",
+};
+
+/** The annotation that tags the NLB, its listeners and target groups (beside the controller's own tags). */
+export const ADDITIONAL_TAGS_ANNOTATION = `${AWS_LB}-additional-resource-tags`;
+
 /** The gateway's HTTPS port: the gateway chart maps Service port 443 to container port 443 (its `https` port). */
 export const GATEWAY_HTTPS_PORT = 443;
 
 export interface LoadBalancerServiceSettings {
     gatewayName: string;
     namespace: string;
-    /** CIDRs allowed to connect; empty leaves the NLB open to the internet (mTLS still applies). */
+    /** CIDRs allowed to connect; empty leaves an internet-facing NLB open to the internet (mTLS still applies). */
     loadBalancerSourceRanges: string[];
+    /** Internet-facing (default) or internal. */
+    exposure?: GatewayExposure;
+    /** AWS tags for the NLB and what the controller makes with it. */
+    tags?: Record<string, string>;
 }
 
 export interface LoadBalancerService {
@@ -52,7 +72,13 @@ export function loadBalancerService(s: LoadBalancerServiceSettings): LoadBalance
             name: s.gatewayName,
             namespace: s.namespace,
             labels: { ...selector },
-            annotations: { ...NLB_ANNOTATIONS },
+            annotations: {
+                ...NLB_ANNOTATIONS,
+                [`${AWS_LB}-scheme`]: SCHEMES[s.exposure ?? GatewayExposure.Internet],
+                ...(s.tags && Object.keys(s.tags).length > 0
+                    ? { [ADDITIONAL_TAGS_ANNOTATION]: tagsAnnotation(s.tags) }
+                    : {}),
+            },
         },
         spec: {
             type: "LoadBalancer",

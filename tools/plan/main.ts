@@ -12,7 +12,9 @@
 // applicable, and marked where they appear: `# simulated: <what>` in YAML, `[simulated: <what>]` in the diagram.
 // With --base, a plan folder written before (e.g. on the main branch), it then prints the change view: per
 // cluster, each object to create, update, replace or delete (tools/plan-diff).
-// Usage: npm run plan -- --stack dev [--out plan/dev] [--base plan/main]
+// Usage: npm run plan -- --stack dev [--out plan/dev] [--base plan/main] [--config key=value ...]
+// --config replaces or adds a `crossmesh:` key for this plan only (the value as YAML/JSON would give it: JSON when it
+// parses, a string otherwise), e.g. --config eksGatewayExposure=internal --config 'consumerEgressCidrs=["10.8.0.0/14"]'.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
@@ -36,6 +38,26 @@ function arg(name: string, fallback?: string): string | undefined {
     return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+/** Every `--config key=value` of the command line, as stack config overrides (JSON values parsed). */
+function configOverrides(argv: readonly string[]): Record<string, unknown> {
+    const overrides: Record<string, unknown> = {};
+    argv.forEach((a, i) => {
+        if (a !== "--config") return;
+        const pair = argv[i + 1] ?? "";
+        const eq = pair.indexOf("=");
+        if (eq <= 0) throw new Error(`--config ${pair}: write key=value, e.g. --config eksGatewayExposure=internal`);
+        const raw = pair.slice(eq + 1);
+        let value: unknown = raw;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            // a plain string
+        }
+        overrides[pair.slice(0, eq).replace(/^crossmesh:/, "")] = value;
+    });
+    return overrides;
+}
+
 /** The second line of every plan file that shows a simulated value. */
 export const MARKED =
     "Values only the simulator made up are marked `# simulated: <what>` (all listed in simulated.yaml); a real deployment gets other ones.";
@@ -49,7 +71,8 @@ async function main() {
     if (base !== undefined && (!isPlanFolder(base) || path.relative(out, base).split(path.sep)[0] !== ".."))
         throw new Error(`--base ${base}: not a plan folder outside --out ${out} (write one with npm run plan -- --out)`);
     runAt(PLAN_EPOCH); // one clock for the simulator and the program: the certificates it issues are new
-    const run = await runStack({ stack, world: defaultWorld({ now: () => PLAN_EPOCH }) });
+    const overrides = configOverrides(process.argv);
+    const run = await runStack({ stack, overrides, world: defaultWorld({ now: () => PLAN_EPOCH }) });
     fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
     const plans = clusterPlans(run.graph);
@@ -108,7 +131,8 @@ async function main() {
             "# times on the plan's one clock, where a difference is the program's.\n" +
             stringify(legend, { lineWidth: 0 }),
     );
-    console.log(`plan for stack ${stack}: ${run.graph.resources.filter((r) => r.custom).length} resources → ${path.relative(REPO_ROOT, out)}/{${written.join(",")}}`);
+    const overridden = Object.keys(overrides).length ? ` (config overridden: ${Object.keys(overrides).join(", ")})` : "";
+    console.log(`plan for stack ${stack}${overridden}: ${run.graph.resources.filter((r) => r.custom).length} resources → ${path.relative(REPO_ROOT, out)}/{${written.join(",")}}`);
     if (base !== undefined) console.log("\n" + renderText([diffStack(stack, readPlan(base), readPlan(out))]));
     process.exit(0);
 }

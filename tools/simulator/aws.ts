@@ -6,6 +6,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SimWorld, digest } from "./world";
+import { tagsRefusal } from "./aws-tags";
 
 type Inputs = Record<string, any>;
 export interface Created {
@@ -128,6 +129,9 @@ export class AwsSimulator {
     };
 
     newResource(type: string, name: string, inputs: Inputs): Created | undefined | Promise<Created> {
+        // Tags as AWS and the provider take them: only where the type's arguments have a tags map, within AWS's rules.
+        const refused = type.startsWith("aws:") && this.models[type] ? tagsRefusal(type, inputs) : undefined;
+        if (refused) throw new Error(refused);
         return this.models[type]?.(name, inputs, type);
     }
 

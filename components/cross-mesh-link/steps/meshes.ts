@@ -23,6 +23,8 @@ export function istioInstallArgs(side: Side, args: LinkSettings, resolved: Resol
         ...(side === "gke" && args.gkeMeshRootNamespace !== undefined
             ? { meshRootNamespace: args.gkeMeshRootNamespace }
             : {}),
+        // Passed as given, so IstioInstall refuses it for an adopted gateway (whose Service is the user's).
+        ...(side === "eks" && args.eksGatewayExposure !== undefined ? { exposure: args.eksGatewayExposure } : {}),
     };
     if (adopted) return { ...common, adoptExisting: true, existingGateway: adopted };
     const istio = args.istio ?? {};
@@ -33,6 +35,10 @@ export function istioInstallArgs(side: Side, args: LinkSettings, resolved: Resol
         outboundTrafficPolicy: resolved.outboundTrafficPolicy,
         ...(side === "eks" && args.consumerEgressCidrs !== undefined
             ? { loadBalancerSourceRanges: args.consumerEgressCidrs }
+            : {}),
+        // The link's AWS tags reach the NLB the controller makes (its annotation), beside the link's own resources.
+        ...(side === "eks" && args.tags !== undefined && Object.keys(args.tags).length > 0
+            ? { loadBalancerTags: args.tags }
             : {}),
         ...(istio.highAvailability !== undefined ? { highAvailability: istio.highAvailability } : {}),
         ...(istio.chartRepository !== undefined ? { chartRepository: istio.chartRepository } : {}),
@@ -51,6 +57,8 @@ export function istioFieldPath(side: Side, childPath: string): string {
         [/^version/, "istioVersion"],
         [/^trustDomain/, `${side}TrustDomain`],
         [/^loadBalancerSourceRanges/, "consumerEgressCidrs"],
+        [/^exposure/, "eksGatewayExposure"],
+        [/^loadBalancerTags/, "tags"],
         [/^outboundTrafficPolicy/, "registryOnly"],
         [/^meshRootNamespace/, "gkeMeshRootNamespace"],
         [/^values/, `istio.${side}Values`],
