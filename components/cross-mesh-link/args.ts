@@ -8,7 +8,7 @@ import type { AllowedSourceArgs } from "../import-gateway";
 import type { ExistingGatewayArgs, IstioInstallArgs } from "../istio-install";
 import type { ExtraChartValues } from "../istio-install/charts";
 import type { PodPlacement } from "../istio-install/client-pods";
-import type { LambdaFunctionArgs } from "../lambda-alb";
+import type { ExistingFunctionArgs, LambdaFunctionArgs } from "../lambda-alb";
 import type { LinkPkiArgs } from "../link-pki";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GatewayExposure } from "../common/types";
@@ -19,8 +19,30 @@ export interface LinkSourceArgs extends AllowedSourceArgs {}
 /** A Lambda function crossmesh creates for a host, behind the link's shared internal ALB. */
 export interface LinkLambdaArgs extends Pick<
     LambdaFunctionArgs,
-    "runtime" | "codePath" | "handler" | "memorySize" | "timeout" | "environment" | "logRetentionDays"
+    | "runtime"
+    | "codePath"
+    | "handler"
+    | "memorySize"
+    | "timeout"
+    | "environment"
+    | "logRetentionDays"
+    | "managedPolicyArns"
+    | "policyStatements"
+    | "roleArn"
+    | "vpcConfig"
+    | "layers"
+    | "architecture"
+    | "reservedConcurrency"
+    | "kmsKeyArn"
+    | "tracingMode"
 > {}
+
+/**
+ * A Lambda function you already run, behind the link's shared internal ALB: crossmesh creates only its target group,
+ * the invoke permission for the qualifier and the host's rule; it never modifies the function. The function must be in
+ * the link's AWS account and region (an ALB invokes no other).
+ */
+export interface LinkExistingFunctionArgs extends ExistingFunctionArgs {}
 
 /** An existing internal HTTPS service the EKS gateway forwards a host to. */
 export interface LinkUpstreamArgs {
@@ -32,12 +54,14 @@ export interface LinkUpstreamArgs {
     caPem?: pulumi.Input<string>;
 }
 
-/** One exported host: what serves it (exactly one of `lambda` or `upstream`) and who may call it. */
+/** One exported host: what serves it (exactly one of `lambda`, `existingFunction` or `upstream`) and who may call it. */
 export interface LinkServiceArgs {
     /** The name GKE apps call (`http://<host>/`), e.g. "lambda.external": a concrete lowercase FQDN. */
     host: string;
     /** Create a Lambda function behind the link's internal ALB for this host. */
     lambda?: LinkLambdaArgs;
+    /** Or put a function you already run (by ARN or name, optionally an alias or version) behind the link's internal ALB. */
+    existingFunction?: LinkExistingFunctionArgs;
     /** Or forward the host to an existing internal HTTPS service. */
     upstream?: LinkUpstreamArgs;
     /** Who in the GKE mesh may call the host; nothing else can. */

@@ -8,13 +8,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { CrossMeshLinkArgs } from "./args";
-import type { LinkTopology, LinkedService } from "./outputs";
+import type { LinkAlb, LinkTopology, LinkedService } from "./outputs";
 import { claimMeshWide, installMeshes } from "./steps/meshes";
 import { issueLinkPki } from "./steps/pki";
 import { routeLink } from "./steps/routing";
 import { monitorLink } from "./steps/monitoring";
 import { verifyLink } from "./steps/verification";
-import { createTargets } from "./targets";
+import { createTargets, kindOf } from "./targets";
 import { validateCrossMeshLinkArgs } from "./validate";
 import { tagAwsResources } from "../common/tags";
 
@@ -62,6 +62,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
     public readonly gkeIstioRevision: pulumi.Output<string>;
     /** Host names of the internal ALBs of the Lambda-backed services: one ALB per 100 functions. */
     public readonly lambdaAlbHostnames: pulumi.Output<string[]>;
+    /** The internal ALBs of the Lambda-backed services (ARN, DNS name, HTTPS listener, security group), for alarms, WAF or rules of your own. */
+    public readonly lambdaAlbs: pulumi.Output<LinkAlb[]>;
 
     constructor(name: string, args: CrossMeshLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         const resolved = validateCrossMeshLinkArgs(name, args);
@@ -85,8 +87,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         const services: pulumi.Output<LinkedService[]> = pulumi.all(
             args.services.map((s, i) =>
                 pulumi
-                    .all([targets[i].upstreamHost, targets[i].functionName])
-                    .apply(([upstreamHost, functionName]): LinkedService => ({
+                    .all([targets[i].upstreamHost, targets[i].functionName, targets[i].handles])
+                    .apply(([upstreamHost, functionName, handles]): LinkedService => ({
                         host: s.host,
                         upstreamHost,
                         ...(functionName ? { functionName } : {}),
@@ -94,8 +96,13 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                             namespace: a.namespace as string,
                             ...(a.serviceAccount ? { serviceAccount: a.serviceAccount as string } : {}),
                         })),
+                        ...(handles ? { handles } : {}),
                     })),
             ),
+        );
+        // One entry per shared ALB, in the order of the services that first use it.
+        const firstOnAlb = targets.filter(
+            (t, i) => t.alb && targets.findIndex((u) => u.upstreamName === t.upstreamName) === i,
         );
         const albs = [...new Set(targets.flatMap((t) => (t.functionName ? [t.upstreamHost] : [])))];
 
@@ -111,6 +118,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.clientSpiffeId = pki.clientSpiffeId;
         this.eksIstioRevision = meshes.eks.revision;
         this.gkeIstioRevision = meshes.gke.revision;
+        this.lambdaAlbs = pulumi.all(firstOnAlb.map((t) => t.alb!));
         this.lambdaAlbHostnames = pulumi
             .all([pulumi.all(albs), this.awsRegionChecked(args)])
             .apply(([hostnames]) => hostnames);
@@ -141,7 +149,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
                 eksGatewayHostname: lb,
                 eksIngressGateway: `${eksGw.serviceName}.${eksGw.namespace}`,
                 gkeEgressGateway: `${gkeGw.serviceName}.${gkeGw.namespace}`,
-                services: svc,
+                // The diagram's services: the AWS handles are the `services` output's.
+                services: svc.map(({ handles, ...shown }) => (void handles, shown)),
             }));
         this.registerOutputs({
             eksGatewayHostname: this.eksGatewayHostname,
@@ -159,6 +168,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             eksIstioRevision: this.eksIstioRevision,
             gkeIstioRevision: this.gkeIstioRevision,
             lambdaAlbHostnames: this.lambdaAlbHostnames,
+            lambdaAlbs: this.lambdaAlbs,
         });
     }
 
@@ -169,7 +179,8 @@ export class CrossMeshLink extends pulumi.ComponentResource {
      */
     private awsRegionChecked(args: CrossMeshLinkArgs): pulumi.Output<void> {
         const region = args.awsRegion;
-        if (region === undefined || !args.services.some((s) => s.lambda !== undefined)) return pulumi.output(undefined);
+        if (region === undefined || !args.services.some((s) => kindOf(s)?.albFunction !== undefined))
+            return pulumi.output(undefined);
         return aws.getRegionOutput({}, { parent: this }).region.apply((actual) => {
             if (actual !== region)
                 throw new pulumi.InputPropertyError({

@@ -9,6 +9,7 @@ import {
     requireCidr,
     requireConcreteHostname,
     requireKubernetesName,
+    type Problem,
 } from "../common/validation";
 import { requireTrustDomain } from "../common/identity";
 import { requireAwsTags } from "../common/tags";
@@ -27,7 +28,13 @@ import {
     type SpecArgs,
 } from "../common/spec";
 import { awsEgressFields, extraHostsInMode, hostsOnce, servicesInRegion, somethingToAllow } from "../aws-egress/spec";
-import { lambdaFunctionSpec } from "../lambda-alb/spec";
+import {
+    LAYER_VERSION_ARN,
+    arnRegion,
+    existingFunctionSpec,
+    lambdaFunctionRules,
+    lambdaFunctionSpec,
+} from "../lambda-alb/spec";
 import { linkPkiSpec, rsaBitsWithRsa, validityWindowsFit } from "../link-pki/spec";
 import { linkMonitoringField } from "../link-monitoring/spec";
 import { podPlacementSpec } from "../istio-install/client-pods";
@@ -103,6 +110,15 @@ const LAMBDA_SETTINGS = [
     "timeout",
     "environment",
     "logRetentionDays",
+    "managedPolicyArns",
+    "policyStatements",
+    "roleArn",
+    "vpcConfig",
+    "layers",
+    "architecture",
+    "reservedConcurrency",
+    "kmsKeyArn",
+    "tracingMode",
 ] as const;
 
 /** How crossmesh installs Istio: IstioInstall's own fields, and each side's chart values. */
@@ -129,7 +145,8 @@ const upstream = object({
 const service = object(
     {
         host: string().required('give the host GKE apps call, e.g. "lambda.external".').check(requireConcreteHostname),
-        lambda: lambdaFunctionSpec.pick(LAMBDA_SETTINGS).optional(),
+        lambda: lambdaFunctionSpec.pick(LAMBDA_SETTINGS, lambdaFunctionRules).optional(),
+        existingFunction: existingFunctionSpec.optional(),
         upstream: upstream.optional(),
         allowedSources: list(allowedSource, {
             emptyFix:
@@ -146,7 +163,7 @@ const service = object(
             {
                 name: "a Lambda's host fits an ALB host-header rule",
                 check: (s, at) => {
-                    if (s.lambda)
+                    if (s.lambda || s.existingFunction)
                         requireHostHeaderLength(
                             at("host"),
                             s.host,
@@ -316,9 +333,57 @@ export function requireServiceTarget(at: string, s: LinkServiceArgs): void {
     if (!kindOf(s))
         invalid(
             `${at.replace(/\.$/, "")}.${TARGET_FIELDS[0]}`,
-            `give exactly one of ${TARGET_FIELDS.map((f) => `\`${f}\``).join(" or ")}: \`lambda\` (crossmesh creates a function behind an internal ALB) or \`upstream\` (an existing internal HTTPS endpoint).`,
+            `give exactly one of ${TARGET_FIELDS.map((f) => `\`${f}\``).join(", ")}: \`lambda\` (crossmesh creates a function behind an internal ALB), \`existingFunction\` (a function you already run, behind the same ALB) or \`upstream\` (an existing internal HTTPS endpoint).`,
         );
 }
+
+/**
+ * What a Lambda-backed service names by ARN is in the link's region (`awsRegion`): an ALB invokes only functions
+ * of its own region, and a function takes only layers and a KMS key of its own region.
+ */
+const lambdaArnsInRegion: Refinement<Link> = {
+    name: "Lambda ARNs in the link's region",
+    check: (a, at) => {
+        const region = a.awsRegion;
+        if (region === undefined) return;
+        const problems: Problem[] = [];
+        const inRegion = (path: string, arn: unknown, what: string, fix: string) => {
+            if (typeof arn !== "string") return;
+            const r = arnRegion(arn);
+            if (r !== undefined && r !== region)
+                problems.push({
+                    propertyPath: path,
+                    reason: `${what} is in ${r}, the link in ${region} (awsRegion): ${fix}`,
+                });
+        };
+        a.services.forEach((s, i) => {
+            const fn = s.existingFunction?.function;
+            if (typeof fn === "string")
+                inRegion(
+                    at(`services[${i}].existingFunction.function`),
+                    fn,
+                    "the function",
+                    `an ALB invokes only functions of its own region. Front it from a link in ${arnRegion(fn)}, or give a function of ${region}.`,
+                );
+            (s.lambda?.layers ?? []).forEach((l, j) => {
+                if (typeof l === "string" && LAYER_VERSION_ARN.test(l))
+                    inRegion(
+                        at(`services[${i}].lambda.layers[${j}]`),
+                        l,
+                        "the layer",
+                        `a function takes only layers of its own region; publish the layer in ${region} and give that version's ARN.`,
+                    );
+            });
+            inRegion(
+                at(`services[${i}].lambda.kmsKeyArn`),
+                s.lambda?.kmsKeyArn,
+                "the key",
+                `Lambda encrypts with a key of its own region; give a key (or a multi-Region replica) in ${region}.`,
+            );
+        });
+        throwProblems(problems.filter((p, k) => problems.findIndex((q) => q.propertyPath === p.propertyPath) === k));
+    },
+};
 
 /** The link's own cross-field rules and those it runs for its children, on its paths. */
 function linkRules(name: string): Refinement<Link>[] {
@@ -329,6 +394,7 @@ function linkRules(name: string): Refinement<Link>[] {
         retainedPublished,
         trustDomains,
         adoptedMeansUnused,
+        lambdaArnsInRegion,
     ];
 }
 

@@ -1,29 +1,42 @@
 // The registry of service kinds. Adding a kind = one adapter file plus one entry here (and its field
 // in LinkServiceArgs): validation, routing, verification and the plan diagram all go through these.
 import type { LinkServiceArgs } from "../args";
+import { existingFunctionTarget } from "./function-target";
 import { lambdaTarget } from "./lambda-target";
+import { createSharedAlbs } from "./shared-alb";
 import type { ExportTarget, TargetContext, TargetKind } from "./target";
 import { upstreamTarget } from "./upstream-target";
 
 export type { ExportTarget, TargetContext, TargetKind } from "./target";
 
-export const TARGET_KINDS: readonly TargetKind[] = [lambdaTarget, upstreamTarget];
+export const TARGET_KINDS: readonly TargetKind[] = [lambdaTarget, existingFunctionTarget, upstreamTarget];
 
-/** The fields that select a kind, as the user writes them: "lambda", "upstream". */
+/** The fields that select a kind, as the user writes them: "lambda", "existingFunction", "upstream". */
 export const TARGET_FIELDS = TARGET_KINDS.map((k) => k.field);
 
 /** The kind of a service: the one field of TARGET_FIELDS it sets; undefined when it sets none or several. */
-export function kindOf(service: Pick<LinkServiceArgs, "lambda" | "upstream">): TargetKind | undefined {
+export function kindOf(service: Pick<LinkServiceArgs, TargetKind["field"]>): TargetKind | undefined {
     const set = TARGET_KINDS.filter((k) => service[k.field] !== undefined);
     return set.length === 1 ? set[0] : undefined;
 }
 
-/** The targets of every service, in the order of `services`. */
-export function createTargets(ctx: TargetContext, services: LinkServiceArgs[]): ExportTarget[] {
+/**
+ * The targets of every service, in the order of `services`. The functions of every ALB-backed kind go
+ * behind the link's shared ALB(s) first, in the order of the services, so kinds share one ALB.
+ */
+export function createTargets(ctx: Omit<TargetContext, "albHost">, services: LinkServiceArgs[]): ExportTarget[] {
+    const albs = createSharedAlbs(
+        ctx,
+        services.flatMap((s) => {
+            const fn = kindOf(s)?.albFunction?.(s);
+            return fn ? [fn] : [];
+        }),
+    );
+    const full: TargetContext = { ...ctx, albHost: (host) => albs.get(host)! };
     const byHost = new Map<string, ExportTarget>();
     for (const kind of TARGET_KINDS) {
         for (const t of kind.create(
-            ctx,
+            full,
             services.filter((s) => kindOf(s) === kind),
         ))
             byHost.set(t.host, t);
