@@ -62,13 +62,16 @@ const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/
 const PLAIN_LIST =
     "one ingress rule per entry is created, so the list itself must be known when the program runs; its entries may be Outputs (e.g. [sg.id])";
 
+/** Lambda: a function's memory (MB) and timeout (seconds). */
+export const LAMBDA_MEMORY_MB = { min: 128, max: 10240 } as const;
+export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 /** Lambda: at most 5 layers per function; a function in a VPC takes at most 16 subnets and 5 security groups. */
 export const MAX_LAMBDA_LAYERS = 5;
 export const MAX_LAMBDA_VPC_SUBNETS = 16;
 export const MAX_LAMBDA_VPC_SECURITY_GROUPS = 5;
 /** Lambda's own patterns (API reference): a layer version ARN, a KMS key, an alias name, a version. */
 export const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:[a-zA-Z0-9-_]+:[0-9]+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/.+$/;
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/.+$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/;
 const IAM_ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
@@ -218,8 +221,10 @@ export const lambdaFunctionFields = {
                     `"${r}" is not a Lambda runtime crossmesh supports; use one of ${LAMBDA_RUNTIMES.join(", ")}.`,
                 );
         }),
-    memorySize: integer(128, 10240, "MB (AWS Lambda's limits)").input().default(128),
-    timeout: integer(1, 900, "seconds (AWS Lambda's limits)").input().default(10),
+    memorySize: integer(LAMBDA_MEMORY_MB.min, LAMBDA_MEMORY_MB.max, "MB (AWS Lambda's limits)").input().default(128),
+    timeout: integer(LAMBDA_TIMEOUT_SECONDS.min, LAMBDA_TIMEOUT_SECONDS.max, "seconds (AWS Lambda's limits)")
+        .input()
+        .default(10),
     environment: record(string().input()).input().optional(),
     logRetentionDays: integer(0, 3653, "days")
         .input()
@@ -282,7 +287,7 @@ holds<SameShape<LambdaFunctionArgs, SpecArgs<typeof lambdaFunctionSpec>>>();
 // ---- an existing function -----------------------------------------------------------------------------
 
 /** Lambda's function ARN (API reference), with its optional qualifier; and a bare function name. */
-const FUNCTION_ARN =
+export const FUNCTION_ARN =
     /^arn:(aws[a-zA-Z-]*):lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]{1,64})(?::(\$LATEST|[a-zA-Z0-9-_]{1,128}))?$/;
 const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
 const QUALIFIER = /^[a-zA-Z0-9-_]{1,128}$/;

@@ -15,6 +15,8 @@ import type { ExistingFunctionHostArgs, LambdaHostArgs, LambdaHostsAlbArgs } fro
 
 /** ELB: at most 100 target groups per Application Load Balancer (not adjustable), one per function here. */
 export const MAX_FUNCTIONS_PER_ALB = 100;
+/** ELB: at most 100 rules per Application Load Balancer (default rules aside), one per function here. */
+export const MAX_RULES_PER_ALB = 100;
 /** ELB: a host-header condition value is at most 128 characters. */
 export const MAX_HOST_HEADER_LENGTH = 128;
 

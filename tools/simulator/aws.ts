@@ -5,7 +5,28 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LambdaArchitecture, TracingMode, enumValues } from "../../components/common/types";
+import {
+    FUNCTION_ARN,
+    KMS_KEY_ARN,
+    LAMBDA_MEMORY_MB,
+    LAMBDA_RUNTIMES,
+    LAMBDA_TIMEOUT_SECONDS,
+    LAYER_VERSION_ARN,
+    LOG_RETENTION_DAYS,
+    MAX_LAMBDA_LAYERS,
+    MAX_LAMBDA_VPC_SECURITY_GROUPS,
+    MAX_LAMBDA_VPC_SUBNETS,
+} from "../../components/lambda-alb/spec";
+import {
+    MAX_FUNCTIONS_PER_ALB as TARGET_GROUPS_PER_ALB,
+    MAX_HOST_HEADER_LENGTH as HOST_HEADER_VALUE_MAX,
+    MAX_RULES_PER_ALB as RULES_PER_ALB,
+} from "../../components/lambda-hosts-alb/spec";
+import { MAX_PRIORITY } from "../../components/lambda-hosts-alb/priority";
 import { SimWorld, digest } from "./world";
+
+export { LAMBDA_RUNTIMES };
 import { tagsRefusal } from "./aws-tags";
 
 type Inputs = Record<string, any>;
@@ -16,7 +37,9 @@ export interface Created {
 
 /** Lambda permissions that exist so far, keyed by function name: what ELB may invoke. */
 interface AwsState {
-    permissions: { functionName: string; principal: string; sourceArn?: string; action: string }[];
+    permissions: { functionName: string; qualifier?: string; principal: string; sourceArn?: string; action: string }[];
+    /** Roles created so far (by name): their ARN and the managed policies attached to them. */
+    roles: Map<string, { arn: string; policies: Set<string> }>;
     securityGroups: Map<string, { vpcId: string }>;
     functions: Map<string, Inputs>;
     /** Listener ARN → its load balancer and the rule priorities taken on it. */
@@ -25,31 +48,11 @@ interface AwsState {
     targetGroupOwners: Map<string, string>;
 }
 
-/** ELB quotas that make a deployment fail (AWS docs, "Quotas for your Application Load Balancers"). */
-const RULES_PER_ALB = 100;
-const TARGET_GROUPS_PER_ALB = 100;
-const HOST_HEADER_VALUE_MAX = 128;
+// ELB's and Lambda's limits and lists are the product's own (components/…/spec.ts): the simulator never refuses
+// what crossmesh accepts, nor accepts what it refuses, from a second copy that drifted.
 
-const LOG_RETENTION_DAYS = [
-    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-export const LAMBDA_RUNTIMES = [
-    "python3.9",
-    "python3.10",
-    "python3.11",
-    "python3.12",
-    "python3.13",
-    "nodejs18.x",
-    "nodejs20.x",
-    "nodejs22.x",
-    "java17",
-    "java21",
-    "dotnet8",
-    "ruby3.3",
-    "ruby3.4",
-    "provided.al2",
-    "provided.al2023",
-];
+/** The AWS managed policy a role needs before Lambda creates a function in a VPC. */
+const VPC_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
 
 function autoname(inputs: Inputs, resourceName: string, maxLength: number, type: string): string {
     if (inputs.name) {
@@ -89,6 +92,7 @@ async function archiveHash(code: any): Promise<string> {
 export class AwsSimulator {
     private readonly state: AwsState = {
         permissions: [],
+        roles: new Map(),
         securityGroups: new Map(),
         functions: new Map(),
         listeners: new Map(),
@@ -142,6 +146,7 @@ export class AwsSimulator {
     private createRole(name: string, inputs: Inputs, type: string): Created {
         const roleName = autoname(inputs, name, 64, type);
         JSON.parse(inputs.assumeRolePolicy); // IAM rejects a malformed trust policy
+        this.state.roles.set(roleName, { arn: this.arn("iam", `role/${roleName}`, true), policies: new Set() });
         return {
             id: roleName,
             state: {
@@ -164,6 +169,9 @@ export class AwsSimulator {
     }
 
     private createRolePolicyAttachment(_name: string, inputs: Inputs): Created {
+        if (!/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(String(inputs.policyArn)))
+            throw new Error(`aws:iam/rolePolicyAttachment: InvalidInput: ARN ${inputs.policyArn} is not a policy ARN`);
+        this.state.roles.get(inputs.role)?.policies.add(inputs.policyArn);
         return { id: `${inputs.role}-${digest(inputs.policyArn, 8)}`, state: inputs };
     }
 
@@ -177,13 +185,45 @@ export class AwsSimulator {
         return { id: lgName, state: { ...inputs, name: lgName, arn: this.arn("logs", `log-group:${lgName}`) } };
     }
 
+    /**
+     * A function reference as Lambda reads it (a name or an ARN, maybe qualified), of this account and region:
+     * a function created here or one the world already has. Throws ResourceNotFound otherwise.
+     */
+    private lambdaTarget(type: string, ref: string, qualifier?: string): { name: string; qualifier?: string } {
+        const m = FUNCTION_ARN.exec(ref);
+        const name = m ? m[4] : ref;
+        if (m && (m[2] !== this.world.region || m[3] !== this.world.accountId))
+            throw new Error(
+                `${type}: ResourceNotFoundException: Function not found: ${ref} (the provider works in ${this.world.accountId}/${this.world.region})`,
+            );
+        if (m?.[6] !== undefined && qualifier !== undefined && m[6] !== qualifier)
+            throw new Error(
+                `${type}: InvalidParameterValueException: the qualifier ${qualifier} differs from the one in the function ARN (${m[6]})`,
+            );
+        const q = qualifier ?? m?.[6];
+        const created = this.state.functions.get(name);
+        const existing = this.world.lambdaFunctions?.[name];
+        if (!created && !existing) throw new Error(`${type}: ResourceNotFoundException: Function not found: ${ref}`);
+        if (q !== undefined && q !== "$LATEST") {
+            // A created function here publishes no versions and has no aliases.
+            const known = existing ? [...existing.versions, ...Object.keys(existing.aliases)] : [];
+            if (!known.includes(q))
+                throw new Error(`${type}: ResourceNotFoundException: Function not found: ${ref}:${q}`);
+        }
+        return { name, ...(q !== undefined ? { qualifier: q } : {}) };
+    }
+
     private createPermission(name: string, inputs: Inputs): Created {
-        const fn = String(inputs.function).split(":").pop()!;
-        if (!this.state.functions.has(fn))
-            throw new Error(`aws:lambda/permission: ResourceNotFoundException: Function not found: ${inputs.function}`);
+        const type = "aws:lambda/permission";
+        if (inputs.qualifier === "$LATEST" || /:\$LATEST$/.test(String(inputs.function)))
+            throw new Error(
+                `${type}: InvalidParameterValueException: We currently do not support adding policies for $LATEST.`,
+            );
+        const fn = this.lambdaTarget(type, String(inputs.function), inputs.qualifier);
         const statementId = inputs.statementId ?? `terraform-${digest(name, 20)}`;
         this.state.permissions.push({
-            functionName: fn,
+            functionName: fn.name,
+            ...(fn.qualifier !== undefined ? { qualifier: fn.qualifier } : {}),
             principal: inputs.principal,
             sourceArn: inputs.sourceArn,
             action: inputs.action,
@@ -247,19 +287,27 @@ export class AwsSimulator {
     }
 
     private createTargetGroupAttachment(_name: string, inputs: Inputs): Created {
-        const fn = String(inputs.targetId).split(":").pop()!;
-        if (this.state.functions.has(fn)) {
-            // ELB checks its invoke permission when the Lambda is registered: the race other IaC hits.
+        const type = "aws:lb/targetGroupAttachment";
+        if (/^arn:[^:]+:lambda:/.test(String(inputs.targetId))) {
+            if (!FUNCTION_ARN.test(String(inputs.targetId)))
+                throw new Error(
+                    `${type}: ValidationError: a Lambda target is registered by its function ARN, not ${inputs.targetId}`,
+                );
+            // An ALB invokes functions of its own account and region only.
+            const fn = this.lambdaTarget(type, String(inputs.targetId));
+            // ELB checks its invoke permission when the Lambda is registered (the race other IaC hits), for exactly
+            // what it will invoke: an alias's or a version's permission is its own, not the function's.
             const allowed = this.state.permissions.some(
                 (p) =>
-                    p.functionName === fn &&
+                    p.functionName === fn.name &&
+                    p.qualifier === fn.qualifier &&
                     p.principal === "elasticloadbalancing.amazonaws.com" &&
                     p.action === "lambda:InvokeFunction" &&
                     (p.sourceArn === undefined || p.sourceArn === inputs.targetGroupArn),
             );
             if (!allowed)
                 throw new Error(
-                    `aws:lb/targetGroupAttachment: AccessDenied: elasticloadbalancing principal does not have permission to invoke ${inputs.targetId} from target group ${inputs.targetGroupArn}`,
+                    `${type}: AccessDenied: elasticloadbalancing principal does not have permission to invoke ${inputs.targetId} from target group ${inputs.targetGroupArn}`,
                 );
         }
         return { id: `${inputs.targetGroupArn}-${digest(String(inputs.targetId), 12)}`, state: inputs };
@@ -288,8 +336,8 @@ export class AwsSimulator {
         const listener = this.state.listeners.get(inputs.listenerArn);
         if (!listener) throw new Error(`aws:lb/listenerRule: ListenerNotFound: ${inputs.listenerArn}`);
         const priority = inputs.priority;
-        if (!Number.isInteger(priority) || priority < 1 || priority > 50000)
-            throw new Error(`aws:lb/listenerRule: ValidationError: priority ${priority} is outside 1–50000`);
+        if (!Number.isInteger(priority) || priority < 1 || priority > MAX_PRIORITY)
+            throw new Error(`aws:lb/listenerRule: ValidationError: priority ${priority} is outside 1–${MAX_PRIORITY}`);
         const holder = listener.priorities.get(priority);
         if (holder !== undefined && holder !== name)
             throw new Error(`aws:lb/listenerRule: PriorityInUse: priority ${priority} is already used by ${holder}`);
@@ -339,12 +387,16 @@ export class AwsSimulator {
                 `aws:lambda/function: InvalidParameterValueException: runtime ${inputs.runtime} is not supported`,
             );
         const memorySize = inputs.memorySize ?? 128;
-        if (memorySize < 128 || memorySize > 10240)
-            throw new Error(`aws:lambda/function: memory_size ${memorySize} is outside 128–10240 MB`);
+        const mem = LAMBDA_MEMORY_MB;
+        if (memorySize < mem.min || memorySize > mem.max)
+            throw new Error(`aws:lambda/function: memory_size ${memorySize} is outside ${mem.min}–${mem.max} MB`);
         const timeout = inputs.timeout ?? 3;
-        if (timeout < 1 || timeout > 900) throw new Error(`aws:lambda/function: timeout ${timeout} is outside 1–900 s`);
+        const t = LAMBDA_TIMEOUT_SECONDS;
+        if (timeout < t.min || timeout > t.max)
+            throw new Error(`aws:lambda/function: timeout ${timeout} is outside ${t.min}–${t.max} s`);
         if (!String(inputs.role).startsWith("arn:aws:iam::"))
             throw new Error("aws:lambda/function: role must be an IAM role ARN");
+        this.checkFunctionSettings(inputs);
         const arn = this.arn("lambda", `function:${fnName}`);
         const state = {
             ...inputs,
@@ -355,11 +407,64 @@ export class AwsSimulator {
             qualifiedArn: `${arn}:$LATEST`,
             invokeArn: `arn:aws:apigateway:${this.world.region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
             version: "$LATEST",
+            architectures: inputs.architectures ?? ["x86_64"],
+            tracingConfig: inputs.tracingConfig ?? { mode: "PassThrough" },
             sourceCodeHash: await archiveHash(inputs.code),
             lastModified: this.world.clock.now().toISOString(),
         };
         this.state.functions.set(fnName, state);
         return { id: fnName, state };
+    }
+
+    /** What CreateFunction refuses in the settings beyond the code and its sizes. */
+    private checkFunctionSettings(inputs: Inputs): void {
+        const type = "aws:lambda/function: InvalidParameterValueException";
+        const archs: unknown[] = inputs.architectures ?? [];
+        const known = enumValues(LambdaArchitecture) as unknown[];
+        if (archs.length > 1 || archs.some((a) => !known.includes(a)))
+            throw new Error(`${type}: architectures must be one of ${known.join(", ")}, got ${JSON.stringify(archs)}`);
+        const layers: string[] = inputs.layers ?? [];
+        if (layers.length > MAX_LAMBDA_LAYERS)
+            throw new Error(`${type}: a function takes at most ${MAX_LAMBDA_LAYERS} layers`);
+        for (const l of layers) {
+            const m = LAYER_VERSION_ARN.exec(l);
+            if (!m) throw new Error(`${type}: ${l} is not a layer version ARN`);
+            if (m[1] !== this.world.region)
+                throw new Error(`${type}: layers must be in the function's region (${this.world.region}): ${l}`);
+        }
+        const vpc = inputs.vpcConfig;
+        if (vpc) {
+            const subnets: string[] = vpc.subnetIds ?? [];
+            const groups: string[] = vpc.securityGroupIds ?? [];
+            if (subnets.length > MAX_LAMBDA_VPC_SUBNETS || groups.length > MAX_LAMBDA_VPC_SECURITY_GROUPS)
+                throw new Error(
+                    `${type}: at most ${MAX_LAMBDA_VPC_SUBNETS} subnets and ${MAX_LAMBDA_VPC_SECURITY_GROUPS} security groups`,
+                );
+            const vpcs = new Set(
+                subnets.map((id) => {
+                    const s = this.world.subnets[id];
+                    if (!s)
+                        throw new Error(`${type}: Error occurred while DescribeSubnets. Subnet ${id} does not exist`);
+                    return s.vpcId;
+                }),
+            );
+            if (vpcs.size > 1) throw new Error(`${type}: the subnets must all be in one VPC`);
+            // Lambda checks, when it creates the function, that its role may manage network interfaces.
+            const roleName = String(inputs.role).split("/").pop()!;
+            const role = this.state.roles.get(roleName);
+            if (role && !role.policies.has(VPC_ACCESS_POLICY))
+                throw new Error(
+                    `${type}: The provided execution role does not have permissions to call CreateNetworkInterface on EC2`,
+                );
+        }
+        const mode = inputs.tracingConfig?.mode;
+        if (mode !== undefined && !(enumValues(TracingMode) as unknown[]).includes(mode))
+            throw new Error(`${type}: tracing mode ${mode} is not one of ${enumValues(TracingMode).join(", ")}`);
+        if (inputs.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(inputs.kmsKeyArn))
+            throw new Error(`${type}: ${inputs.kmsKeyArn} is not a KMS key ARN`);
+        const reserved = inputs.reservedConcurrentExecutions;
+        if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < -1))
+            throw new Error(`${type}: reserved concurrency ${reserved} is not -1 or a whole number`);
     }
 
     private loadBalancer(name: string, inputs: Inputs): Created {

@@ -22,11 +22,20 @@ export interface SimEksCluster {
     version: string;
 }
 
+/** A Lambda function someone else deployed in the account (the link may front it, never change it). */
+export interface SimLambdaFunction {
+    /** Its aliases (name → the version it points at) and published versions. */
+    aliases: Record<string, string>;
+    versions: string[];
+}
+
 export interface SimWorld {
     accountId: string;
     region: string;
     eksClusters: Record<string, SimEksCluster>;
     subnets: Record<string, SimSubnet>;
+    /** Functions that exist before the program runs, by name (in `region`). */
+    lambdaFunctions?: Record<string, SimLambdaFunction>;
     clock: Clock;
 }
 
@@ -92,8 +101,9 @@ function eksCluster(
 }
 
 /**
- * The default world: `eks-lab5` (the seed's cluster: three private and three public subnets) and
- * `eks-one-az` (a cluster whose VPC has a single private subnet, too few for an ALB).
+ * The default world: `eks-lab5` (the seed's cluster: three private and three public subnets),
+ * `eks-one-az` (a cluster whose VPC has a single private subnet, too few for an ALB), and two functions
+ * another team deployed: `orders-api` (versions 1–3, aliases `live` → 3 and `canary` → 2) and `legacy-report`.
  */
 export function defaultWorld(clock: Clock = { now: () => new Date() }): SimWorld {
     const region = "eu-west-1";
@@ -104,6 +114,10 @@ export function defaultWorld(clock: Clock = { now: () => new Date() }): SimWorld
         region,
         eksClusters: { [lab5.cluster.name]: lab5.cluster, [oneAz.cluster.name]: oneAz.cluster },
         subnets: { ...lab5.subnets, ...oneAz.subnets },
+        lambdaFunctions: {
+            "orders-api": { aliases: { live: "3", canary: "2" }, versions: ["1", "2", "3"] },
+            "legacy-report": { aliases: {}, versions: [] },
+        },
         clock,
     };
 }
