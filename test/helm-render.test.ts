@@ -1,6 +1,6 @@
 // Each Helm release IstioInstall registers, rendered by the REAL helm with Istio's OWN charts (both built
 // by `test/real/build.sh helm charts` into ~/.cache/crossmesh-real-validators), from values
-// made by the very builders the component uses (installSettings → releasePlan). Asserts what a node drain
+// made by the very builders the component uses (installSettings → chartReleases). Asserts what a node drain
 // or a zone outage needs (2+ gateways and istiods, PDBs that select exactly their pods, zone and node
 // spread) and, with mirror settings, that no rendered image and no chart source lies outside the mirror.
 // The same checks run on the Helm releases of every shipped stack's plan (the stack program under the
@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_ISTIO_VERSION } from "../components/istio-install/charts";
-import { ReleaseSpec, releasePlan } from "../components/istio-install/values";
+import { ReleaseSpec, chartReleases } from "../components/istio-install/values";
 import { PlainInstallArgs, installSettings } from "../components/istio-install/settings";
 import type { GatewayRole } from "../components/common/types";
 import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
@@ -120,7 +120,7 @@ function render(r: ReleaseSpec): Obj[] {
 
 function plan(role: GatewayRole, args: PlainInstallArgs = {}): Record<string, { spec: ReleaseSpec; objects: Obj[] }> {
     return Object.fromEntries(
-        releasePlan(installSettings(role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]),
+        chartReleases(installSettings(role, args)).map((spec) => [spec.chart, { spec, objects: render(spec) }]),
     );
 }
 
@@ -362,7 +362,7 @@ test(
             {},
             { injectionURL: "https://istiod.example:15017/inject", injectionCABundle: "Q0E=" },
         ]) {
-            const spec = releasePlan(installSettings("ingress", { values: { istiod: { istiodRemote } } })).find(
+            const spec = chartReleases(installSettings("ingress", { values: { istiod: { istiodRemote } } })).find(
                 (r) => r.chart === "istiod",
             )!;
             // The chart's own tag: the same release values with the tag asked of the chart.
@@ -393,7 +393,7 @@ test(
     `a canary upgrade (${PREVIOUS_VERSION} retained while ${DEFAULT_ISTIO_VERSION} installs): both istiods render clean with their own charts, side by side without a clash; the gateway runs the new revision`,
     { skip: canarySkip },
     () => {
-        const specs = releasePlan(installSettings("egress", { retainedVersions: [PREVIOUS_VERSION] }));
+        const specs = chartReleases(installSettings("egress", { retainedVersions: [PREVIOUS_VERSION] }));
         assert.deepEqual(
             specs.map((r) => `${r.chart} ${r.name} ${r.version}`),
             [

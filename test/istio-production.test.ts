@@ -352,9 +352,9 @@ test("strictMtls on an adopted mesh: the policy goes to the given mesh root name
     assert.deepEqual([p.metadata.name, p.metadata.namespace, p.spec.mtls.mode], ["default", "mesh-root", "STRICT"]);
 });
 
-test("the component registers exactly what releasePlan(installSettings(…)) gives, the plan the real-helm render test renders", async () => {
+test("the component registers exactly what chartReleases(installSettings(…)) gives, the plan the real-helm render test renders", async () => {
     const { installSettings } = await import("../components/istio-install/settings");
-    const { releasePlan } = await import("../components/istio-install/values");
+    const { chartReleases } = await import("../components/istio-install/values");
     const args = {
         gatewayRole: "ingress",
         chartRepository: "oci://registry.example.internal/istio",
@@ -363,7 +363,7 @@ test("the component registers exactly what releasePlan(installSettings(…)) giv
         values: { gateway: { nodeSelector: { pool: "edge" } } },
     };
     const { release } = await deploy("same-plan", args);
-    for (const spec of releasePlan(installSettings("ingress", args))) {
+    for (const spec of chartReleases(installSettings("ingress", args))) {
         const r = release(spec.chart);
         assert.deepEqual(
             {

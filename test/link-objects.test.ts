@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { exportObjects, upstreamCaSecretName } from "../components/export-gateway/objects";
-import { importObjects, importPlan, importValues } from "../components/import-gateway/objects";
+import { importObjects, importObjectList, importValues } from "../components/import-gateway/objects";
 import { DEFAULT_TEST_CLIENT_IMAGE, testClientObjects } from "../components/import-gateway/test-client";
 import { type LinkObject, credentialSecretName } from "../components/link-routing/objects";
 import { objectName } from "../components/link-routing/names";
@@ -302,7 +302,7 @@ test("GKE side: only the ServiceEntries read the remote hostname (so only they w
     assert.equal(b[1].spec!.endpoints[0].address, "x.example");
     // What the component waits for is what the plan's entries read: only the ServiceEntries read the hostname.
     const values = importValues(importSettings(), BUNDLE, "x.example");
-    const plan = importPlan({
+    const plan = importObjectList({
         linkName: "crossmesh",
         namespace: "istio-egress",
         credentialName: "crossmesh-link",

@@ -196,7 +196,7 @@ test("RSA 3072 keys when asked, and they handshake", async () => {
 
 test('standalone defaults fit together: LinkPki\'s client identity is the egress gateway of IstioInstall("gke"), and ExportGateway accepts it', async () => {
     const { installSettings } = await import("../components/istio-install/settings");
-    const { requireClientSpiffeId } = await import("../components/export-gateway/validate");
+    const { requireClientSpiffeId } = await import("../components/export-gateway/spec");
     const { pki } = await built;
     const gke = installSettings("egress", {});
     const id = await valueOf(pki.clientSpiffeId);

@@ -3,7 +3,7 @@
 // ServiceEntry per endpoint, plus one DestinationRule per endpoint whose TLS the sidecar originates.
 import * as pulumi from "@pulumi/pulumi";
 import { customObject, objectResourceName } from "../common/kube";
-import { appUrl, buildAwsEgressObjects, sdkEnvironment } from "./objects";
+import { appUrl, awsEgressObjects, sdkEnvironment } from "./objects";
 import { requireKubernetesProvider } from "../common/kube";
 import { checkArgs, later, valueOr } from "../common/spec";
 import { resolveEndpoints } from "./endpoints";
@@ -37,7 +37,7 @@ export class AwsEgress extends pulumi.ComponentResource {
     constructor(name: string, args: AwsEgressArgs, opts?: pulumi.ComponentResourceOptions) {
         requireKubernetesProvider("AwsEgress", opts);
         const a = checkArgs(awsEgressSpec(name), args);
-        const plan = {
+        const resolved = {
             namePrefix: namePrefixOf(name),
             namespace: a.namespace,
             mode: valueOr(awsEgressFields.mode, a.mode),
@@ -51,32 +51,18 @@ export class AwsEgress extends pulumi.ComponentResource {
         super("crossmesh:index:AwsEgress", name, {}, opts);
 
         const exportTo = later(awsEgressFields.exportTo, "exportTo", a.exportTo ?? ["."]);
-        const build = (list: string[]) =>
-            buildAwsEgressObjects(plan.endpoints, {
-                namePrefix: plan.namePrefix,
-                namespace: plan.namespace,
-                exportTo: list,
-                mode: plan.mode,
-            });
-        // Identities (kind, namespace, name) do not depend on exportTo, so they are known now.
-        const identities = build([]);
-        const specs = exportTo.apply(build);
-        identities.forEach((obj, i) => {
-            customObject(
-                objectResourceName(name, obj),
-                obj,
-                specs.apply((objs) => objs[i].spec),
-                { parent: this },
-            );
-        });
-
-        const names = (kind: string) => identities.filter((o) => o.kind === kind).map((o) => o.metadata.name);
-        this.hosts = pulumi.output(plan.endpoints.map((e) => e.host));
-        this.appEndpoints = pulumi.output(Object.fromEntries(plan.endpoints.map((e) => [e.key, appUrl(e, plan.mode)])));
-        this.sdkEnvironment = pulumi.output(sdkEnvironment(plan.endpoints, plan.mode));
+        // Identities (kind, namespace, name) are plain; only the specs wait for exportTo.
+        const objects = awsEgressObjects(resolved.endpoints, resolved, exportTo);
+        objects.forEach((o) => customObject(objectResourceName(name, o), o, o.spec, { parent: this }));
+        const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+        this.hosts = pulumi.output(resolved.endpoints.map((e) => e.host));
+        this.appEndpoints = pulumi.output(
+            Object.fromEntries(resolved.endpoints.map((e) => [e.key, appUrl(e, resolved.mode)])),
+        );
+        this.sdkEnvironment = pulumi.output(sdkEnvironment(resolved.endpoints, resolved.mode));
         this.serviceEntryNames = pulumi.output(names("ServiceEntry"));
         this.destinationRuleNames = pulumi.output(names("DestinationRule"));
-        this.mode = pulumi.output(plan.mode);
+        this.mode = pulumi.output(resolved.mode);
         this.registerOutputs({
             hosts: this.hosts,
             appEndpoints: this.appEndpoints,

@@ -28,7 +28,7 @@ import { MANAGED_BY_CROSSMESH } from "../common/kube";
 export const MODES: AwsEgressMode[] = enumValues(AwsEgressMode);
 
 /** What names the objects and decides which exist: all plain. */
-export interface EgressPlanOptions {
+export interface EgressObjectsOptions {
     /** Prefix of every object name (the component's name, as a DNS label). */
     namePrefix: string;
     /** Namespace the objects live in. */
@@ -37,7 +37,7 @@ export interface EgressPlanOptions {
     mode: string;
 }
 
-export interface EgressObjectOptions extends EgressPlanOptions {
+export interface EgressObjectOptions extends EgressObjectsOptions {
     /** Namespaces that see the objects ("." = the objects' own namespace, "*" = all). */
     exportTo: string[];
 }
@@ -52,7 +52,7 @@ export function objectName(namePrefix: string, endpoint: AwsEndpoint): string {
     return dnsLabel(`${namePrefix}-${endpoint.key}`);
 }
 
-function metadata(endpoint: AwsEndpoint, opts: EgressPlanOptions): Metadata {
+function metadata(endpoint: AwsEndpoint, opts: EgressObjectsOptions): Metadata {
     return {
         name: objectName(opts.namePrefix, endpoint),
         namespace: opts.namespace,
@@ -76,7 +76,7 @@ interface EgressEntry<K extends EgressKind = EgressKind> {
     spec: (exportTo: string[]) => IstioSpecs[K];
 }
 
-function serviceEntry(endpoint: AwsEndpoint, opts: EgressPlanOptions): EgressEntry<"ServiceEntry"> {
+function serviceEntry(endpoint: AwsEndpoint, opts: EgressObjectsOptions): EgressEntry<"ServiceEntry"> {
     return {
         kind: "ServiceEntry",
         metadata: metadata(endpoint, opts),
@@ -100,7 +100,7 @@ function serviceEntry(endpoint: AwsEndpoint, opts: EgressPlanOptions): EgressEnt
  * Istio resolves to the proxy's system CA bundle (Amazon's endpoints chain to public roots), and
  * `insecureSkipVerify` is pinned to false.
  */
-function destinationRule(endpoint: AwsEndpoint, opts: EgressPlanOptions): EgressEntry<"DestinationRule"> {
+function destinationRule(endpoint: AwsEndpoint, opts: EgressObjectsOptions): EgressEntry<"DestinationRule"> {
     return {
         kind: "DestinationRule",
         metadata: metadata(endpoint, opts),
@@ -125,7 +125,7 @@ function destinationRule(endpoint: AwsEndpoint, opts: EgressPlanOptions): Egress
 }
 
 /** Every object of the table, ServiceEntry before its DestinationRule, in table order. */
-function egressEntries(endpoints: readonly AwsEndpoint[], opts: EgressPlanOptions): EgressEntry[] {
+function egressEntries(endpoints: readonly AwsEndpoint[], opts: EgressObjectsOptions): EgressEntry[] {
     return endpoints.flatMap((e) =>
         originates(e, opts.mode) ? [serviceEntry(e, opts), destinationRule(e, opts)] : [serviceEntry(e, opts)],
     );
@@ -145,7 +145,7 @@ export function buildAwsEgressObjects(
  */
 export function awsEgressObjects(
     endpoints: readonly AwsEndpoint[],
-    opts: EgressPlanOptions,
+    opts: EgressObjectsOptions,
     exportTo: pulumi.Output<string[]>,
 ) {
     return egressEntries(endpoints, opts).map((e) => ({

@@ -2,7 +2,7 @@
 // labels, a Secret's type) from plain values, and its payload (spec or stringData) built from what it
 // reads of the values that resolve later. The component creates one resource per entry, its payload a
 // typed `pulumi.output(read(sources)).apply(build)`, so each object waits for what it reads and nothing
-// else; the tests build the same entries from plain values (`buildPlanned`). Identity never waits for a
+// else; the tests build the same entries from plain values (`buildDeferred`). Identity never waits for a
 // certificate or a load balancer, so a day-2 change (renewal, CA rotation, a new service) is an in-place
 // update of the payload, never a replacement: a real preview sees the identity as known. The one
 // exception is by design: content-addressed Secrets (`nameFrom`), whose new content is a new Secret,
@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { customObject, objectResourceName, type ObjectSpec } from "./kube";
 
 /** The part of an object the Kubernetes provider keys it by (a change here means delete + create). */
-export interface PlannedIdentity<N = string> {
+export interface ObjectIdentity<N = string> {
     apiVersion: string;
     kind: string;
     metadata: { name: string; namespace?: N; labels: Record<string, string> };
@@ -49,9 +49,9 @@ export interface NameFrom<S> {
     bind(sources: S, created: pulumi.Output<string>): S;
 }
 
-/** `O` is the object `buildPlanned` returns for the entry (e.g. an `IstioObject<"Gateway">`). */
-export interface PlannedObject<S, N = string, O extends BuiltObject = BuiltObject> {
-    identity: PlannedIdentity<N>;
+/** `O` is the object `buildDeferred` returns for the entry (e.g. an `IstioObject<"Gateway">`). */
+export interface DeferredObject<S, N = string, O extends BuiltObject = BuiltObject> {
+    identity: ObjectIdentity<N>;
     /**
      * Content-addressed Secrets: the Kubernetes name is this source's value (`<identity name>-<hash of the
      * public content>`, see `contentAddressedName`) and the object is immutable. New content is a new
@@ -68,12 +68,12 @@ export interface PlannedObject<S, N = string, O extends BuiltObject = BuiltObjec
 }
 
 /** A planned object whose payload `build`s, typed, from what `read` picks. */
-export function planned<S, N, R, O extends BuiltObject = BuiltObject>(
-    identity: PlannedIdentity<N>,
+export function deferred<S, N, R, O extends BuiltObject = BuiltObject>(
+    identity: ObjectIdentity<N>,
     read: (sources: S) => R,
     build: (read: pulumi.Unwrap<R>) => Payload,
     nameFrom?: NameFrom<S>,
-): PlannedObject<S, N, O> {
+): DeferredObject<S, N, O> {
     return { identity, read, build, ...(nameFrom ? { nameFrom } : {}) };
 }
 
@@ -91,7 +91,7 @@ export interface BuiltObject {
 }
 
 /** One planned object built from plain values: what the tests read and what the cluster receives. */
-export function buildPlanned<V, O extends BuiltObject>(p: PlannedObject<V, string, O>, values: V): O {
+export function buildDeferred<V, O extends BuiltObject>(p: DeferredObject<V, string, O>, values: V): O {
     const { spec, stringData, labels } = p.build(p.read(values) as never);
     const name = p.nameFrom === undefined ? p.identity.metadata.name : String(p.nameFrom.get(values));
     return {
@@ -106,7 +106,7 @@ export function buildPlanned<V, O extends BuiltObject>(p: PlannedObject<V, strin
 }
 
 /** A planned object's payload in the component: it waits for what the object reads of the sources, nothing else. */
-export function payloadOf<S>(p: PlannedObject<S, unknown, BuiltObject>, sources: S): pulumi.Output<Payload> {
+export function payloadOf<S>(p: DeferredObject<S, unknown, BuiltObject>, sources: S): pulumi.Output<Payload> {
     return pulumi.output(p.read(sources) as object).apply((r) => p.build(r as never));
 }
 
@@ -116,9 +116,9 @@ export function payloadOf<S>(p: PlannedObject<S, unknown, BuiltObject>, sources:
  * gateway moves to a new credential only once that credential exists. Returns the sources with those
  * names bound.
  */
-export function createPlan<S>(
+export function createObjects<S>(
     prefix: string,
-    plan: readonly PlannedObject<S, pulumi.Input<string>>[],
+    plan: readonly DeferredObject<S, pulumi.Input<string>>[],
     sources: S,
     opts: pulumi.CustomResourceOptions,
 ): S {
@@ -139,8 +139,8 @@ export function createPlan<S>(
 export function createObject(
     prefix: string,
     id:
-        | PlannedIdentity<pulumi.Input<string>>
-        | (Omit<PlannedIdentity<pulumi.Input<string>>, "metadata"> & {
+        | ObjectIdentity<pulumi.Input<string>>
+        | (Omit<ObjectIdentity<pulumi.Input<string>>, "metadata"> & {
               metadata: {
                   name: string;
                   namespace?: pulumi.Input<string>;

@@ -5,17 +5,17 @@ import { invalid } from "../common/validation";
 import { claimObjects } from "../common/claims";
 import { requireKubernetesProvider } from "../common/kube";
 import { checkArgs, later } from "../common/spec";
-import { planClaims } from "../link-routing/claims";
+import { claimsOf } from "../link-routing/claims";
 import { linkNameOf } from "../link-routing/spec";
 import { resolveGateway } from "../link-routing/resolve";
-import { createPlan } from "../common/plan";
+import { createObjects } from "../common/deferred";
 import { credentialSecretSlot } from "../link-routing/resources";
 import {
-    ExportPlanSettings,
+    ExportObjectsSettings,
     ExportSources,
     ExportedService,
     exportNames,
-    exportPlan,
+    exportObjectList,
     upstreamCaSecretName,
     upstreamKeyOf,
     upstreamSniOf,
@@ -46,12 +46,12 @@ export class ExportGateway extends pulumi.ComponentResource {
         // The link name takes part in one rule (upstream CA Secret names); checkArgs refuses a bad one.
         const linkName = linkNameOf(name, args);
         const a = checkArgs(exportGatewaySpec(linkName), args);
-        const settings = exportPlanSettings(linkName, a);
-        const plan = exportPlan(settings);
+        const settings = exportObjectsSettings(linkName, a);
+        const plan = exportObjectList(settings);
         claimObjects(
             `ExportGateway "${name}"`,
             opts,
-            planClaims(plan, settings.credentialName, a.credentialName !== undefined),
+            claimsOf(plan, settings.credentialName, a.credentialName !== undefined),
         );
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
         const { credentialName } = settings;
@@ -68,7 +68,7 @@ export class ExportGateway extends pulumi.ComponentResource {
             a.services.map((s, i) => [upstreamKeyOf(settings.services[i]), s.upstreamCaPem] as const).reverse(),
         );
         const caPems = [...caOf].map(([key, pem]) => [key, pulumi.output(pem).apply((p) => p ?? "")] as const);
-        const sources = createPlan(
+        const sources = createObjects(
             name,
             plan,
             {
@@ -101,7 +101,7 @@ export class ExportGateway extends pulumi.ComponentResource {
 }
 
 /** The plain settings that name every object; the namespace stays an Input (it carries the wait for istiod). */
-function exportPlanSettings(linkName: string, args: ExportGatewayArgs): ExportPlanSettings<pulumi.Input<string>> {
+function exportObjectsSettings(linkName: string, args: ExportGatewayArgs): ExportObjectsSettings<pulumi.Input<string>> {
     return {
         linkName,
         namespace: args.gateway.namespace,
@@ -120,7 +120,7 @@ function exportPlanSettings(linkName: string, args: ExportGatewayArgs): ExportPl
  */
 function resolvedServices(
     args: ExportGatewayArgs,
-    settings: ExportPlanSettings<pulumi.Input<string>>,
+    settings: ExportObjectsSettings<pulumi.Input<string>>,
 ): pulumi.Output<ExportedService>[] {
     const f = exportedServiceFields;
     const resolved: pulumi.Output<ExportedService>[] = args.services.map((svcArgs, i) =>

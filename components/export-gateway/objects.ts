@@ -18,12 +18,12 @@ import {
     contentAddressedName,
     credentialSecretName,
     linkIdentities,
-    plannedCredentialSecret,
-    plannedIstio,
+    deferredCredentialSecret,
+    deferredIstio,
 } from "../link-routing/objects";
 import { authorityValues, objectName } from "../link-routing/names";
 import { principalOf } from "../common/identity";
-import { type Payload, type PlannedObject, type Sources, buildPlanned, planned } from "../common/plan";
+import { type Payload, type DeferredObject, type Sources, buildDeferred, deferred } from "../common/deferred";
 
 /** One exported host and where the ingress gateway sends it. */
 export interface ExportedService {
@@ -44,7 +44,7 @@ export interface ExportedService {
 }
 
 /** What names the objects of the EKS side: all plain, known before anything resolves. */
-export interface ExportPlanSettings<N = string> {
+export interface ExportObjectsSettings<N = string> {
     linkName: string;
     /** The ingress gateway's namespace (an Output in the component: it orders the objects after istiod). */
     namespace: N;
@@ -116,7 +116,7 @@ export function upstreamSniOf(svc: ExportedService): string {
  * Every object of the EKS side, in creation order. Upstream objects come from the first service that
  * names the upstream (its element of `services`); the others share them.
  */
-export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSources, N, ExportObject>[] {
+export function exportObjectList<N>(s: ExportObjectsSettings<N>): DeferredObject<ExportSources, N, ExportObject>[] {
     const id = linkIdentities(s.linkName, s.namespace);
     const hosts = s.services.map((svc) => svc.host);
     const owners = distinctUpstreams(s.services).map((svc) => ({
@@ -125,12 +125,12 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSou
         key: upstreamKeyOf(svc),
     }));
     return [
-        plannedCredentialSecret<ExportSources, N>(id, s.credentialName),
+        deferredCredentialSecret<ExportSources, N>(id, s.credentialName),
         ...owners
             .filter((o) => o.svc.privateUpstreamCa)
-            .map((o): PlannedObject<ExportSources, N, SecretObject> =>
+            .map((o): DeferredObject<ExportSources, N, SecretObject> =>
                 // Opaque: a kubernetes.io/tls Secret must carry a key pair; Istio reads ca.crt alone as a validation context.
-                planned(
+                deferred(
                     id("v1", "Secret", exportNames.upstreamCaSecret(s.linkName, o.key), "Opaque"),
                     (v: ExportSources) => v.upstreamCaPems[o.key],
                     (pem): Payload => ({ stringData: pem ? { "ca.crt": pem } : {} }),
@@ -141,14 +141,14 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSou
                 ),
             ),
         ...owners.flatMap((o) => [
-            plannedIstio(
+            deferredIstio(
                 id,
                 "ServiceEntry",
                 exportNames.upstream(s.linkName, o.key),
                 (v: ExportSources) => v.services[o.i],
                 upstreamServiceEntrySpec,
             ),
-            plannedIstio(
+            deferredIstio(
                 id,
                 "DestinationRule",
                 exportNames.upstream(s.linkName, o.key),
@@ -160,7 +160,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSou
                 (r) => upstreamDestinationRuleSpec(r.svc, r.gateway, r.caSecret),
             ),
         ]),
-        plannedIstio(
+        deferredIstio(
             id,
             "Gateway",
             exportNames.gateway(s.linkName),
@@ -172,7 +172,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSou
             (r) => exportGatewaySpec(s.linkName, hosts, r),
         ),
         ...s.services.map((svc, i) =>
-            plannedIstio(
+            deferredIstio(
                 id,
                 "VirtualService",
                 exportNames.route(s.linkName, svc.host),
@@ -180,7 +180,7 @@ export function exportPlan<N>(s: ExportPlanSettings<N>): PlannedObject<ExportSou
                 (resolved) => exportVirtualServiceSpec(s.linkName, resolved),
             ),
         ),
-        plannedIstio(
+        deferredIstio(
             id,
             "AuthorizationPolicy",
             exportNames.authorizationPolicy(s.linkName),
@@ -287,7 +287,7 @@ function exportAuthorizationPolicySpec(
 }
 
 /**
- * Every object of the EKS side built from resolved values: the entries of `exportPlan`, nothing else.
+ * Every object of the EKS side built from resolved values: the entries of `exportObjectList`, nothing else.
  * Upstream CA PEMs are keyed by upstream name (the host, unless services share an upstream).
  */
 export function exportObjects(
@@ -295,7 +295,7 @@ export function exportObjects(
     bundle: TlsBundle,
     upstreamCaPems: Record<string, string> = {},
 ): ExportObject[] {
-    const plan = exportPlan({
+    const plan = exportObjectList({
         linkName: s.linkName,
         namespace: s.gateway.namespace,
         credentialName: s.credentialName,
@@ -315,7 +315,7 @@ export function exportObjects(
                 .map((key) => [key, upstreamCaSecretName(s.linkName, key, upstreamCaPems[key] ?? "")]),
         ),
     };
-    return plan.map((p) => buildPlanned(p, values));
+    return plan.map((p) => buildDeferred(p, values));
 }
 
 /** A private upstream CA's Secret name: content-addressed, like the link credential. */

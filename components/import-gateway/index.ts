@@ -6,13 +6,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { claimObjects } from "../common/claims";
 import { requireKubernetesProvider } from "../common/kube";
 import { checkArgs, later, valueOr } from "../common/spec";
-import { planClaims } from "../link-routing/claims";
+import { claimsOf } from "../link-routing/claims";
 import { linkNameOf } from "../link-routing/spec";
 import { resolveGateway } from "../link-routing/resolve";
-import { createObject, createPlan, payloadOf } from "../common/plan";
+import { createObject, createObjects, payloadOf } from "../common/deferred";
 import { credentialSecretSlot } from "../link-routing/resources";
-import { ImportPlanSettings, ImportSources, ImportedService, importNames, importPlan } from "./objects";
-import { TEST_CLIENT_SOURCE, testClientObjects, testClientPlan } from "./test-client";
+import { ImportObjectsSettings, ImportSources, ImportedService, importNames, importObjectList } from "./objects";
+import { TEST_CLIENT_SOURCE, testClientObjects, testClientSet } from "./test-client";
 import { allowedSourceFields, importGatewayFields as f, importGatewaySpec } from "./spec";
 import type { AllowedSourceArgs, ImportGatewayArgs } from "./args";
 
@@ -37,11 +37,11 @@ export class ImportGateway extends pulumi.ComponentResource {
     constructor(name: string, args: ImportGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         requireKubernetesProvider("ImportGateway", opts);
         const a = checkArgs(importGatewaySpec, args);
-        const settings = importPlanSettings(linkNameOf(name, a), a);
-        const plan = importPlan(settings);
+        const settings = importObjectsSettings(linkNameOf(name, a), a);
+        const plan = importObjectList(settings);
         const testClient = valueOr(f.deployTestClient, a.deployTestClient);
         claimObjects(`ImportGateway "${name}"`, opts, [
-            ...planClaims(plan, settings.credentialName, a.credentialName !== undefined),
+            ...claimsOf(plan, settings.credentialName, a.credentialName !== undefined),
             ...(testClient
                 ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" }))
                 : []),
@@ -55,7 +55,7 @@ export class ImportGateway extends pulumi.ComponentResource {
         const services = resolvedServices(a, testClient);
         const remote = later(f.remoteGatewayHostname, "remoteGatewayHostname", a.remoteGatewayHostname);
         // What the payloads read; the identities need none of it.
-        const sources = createPlan(
+        const sources = createObjects(
             name,
             plan,
             {
@@ -102,16 +102,16 @@ export class ImportGateway extends pulumi.ComponentResource {
         const injector: pulumi.Output<string | undefined> =
             args.istioRevision !== undefined ? pulumi.output(args.istioRevision) : gateway.apply(() => undefined);
         const options = args.testClientPlacement ? { placement: args.testClientPlacement } : {};
-        const plan = testClientPlan(linkName, image, options);
+        const set = testClientSet(linkName, image, options);
         const sources = { revision: injector };
-        const ns = createObject(name, plan.namespace.identity, payloadOf(plan.namespace, sources), child);
+        const ns = createObject(name, set.namespace.identity, payloadOf(set.namespace, sources), child);
         // The service account and Deployment take their namespace from the created namespace (a data edge).
-        createPlan(name, plan.inNamespace((ns as k8s.core.v1.Namespace).metadata.name), sources, child);
+        createObjects(name, set.inNamespace((ns as k8s.core.v1.Namespace).metadata.name), sources, child);
     }
 }
 
 /** The plain settings that name every object; the namespace stays an Input (it carries the wait for istiod). */
-function importPlanSettings(linkName: string, args: ImportGatewayArgs): ImportPlanSettings<pulumi.Input<string>> {
+function importObjectsSettings(linkName: string, args: ImportGatewayArgs): ImportObjectsSettings<pulumi.Input<string>> {
     return {
         linkName,
         namespace: args.gateway.namespace,

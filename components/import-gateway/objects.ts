@@ -16,11 +16,11 @@ import {
     type SecretObject,
     credentialSecretName,
     linkIdentities,
-    plannedCredentialSecret,
-    plannedIstio,
+    deferredCredentialSecret,
+    deferredIstio,
 } from "../link-routing/objects";
 import { authorityValues, gatewayServiceHost, objectName, subsetName } from "../link-routing/names";
-import { type PlannedObject, type Sources, buildPlanned } from "../common/plan";
+import { type DeferredObject, type Sources, buildDeferred } from "../common/deferred";
 
 /** A workload (namespace, optionally one service account) that may call an imported host. */
 export interface AllowedSource {
@@ -34,7 +34,7 @@ export interface ImportedService {
 }
 
 /** What names the objects of the GKE side: all plain, known before anything resolves. */
-export interface ImportPlanSettings<N = string> {
+export interface ImportObjectsSettings<N = string> {
     linkName: string;
     /** The egress gateway's namespace (an Output in the component: it orders the objects after istiod). */
     namespace: N;
@@ -102,28 +102,28 @@ export function visibleTo(svc: ImportedService): string[] {
 }
 
 /** Every object of the GKE side, in creation order. */
-export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportSources, N, ImportObject>[] {
+export function importObjectList<N>(s: ImportObjectsSettings<N>): DeferredObject<ImportSources, N, ImportObject>[] {
     const id = linkIdentities(s.linkName, s.namespace);
     return [
         // The server CA as ca.crt: what the origination verifies the EKS gateway with.
-        plannedCredentialSecret<ImportSources, N>(id, s.credentialName),
+        deferredCredentialSecret<ImportSources, N>(id, s.credentialName),
         ...s.hosts.flatMap((host, i) => [
             // The ServiceEntry alone reads the EKS load balancer hostname: the one edge across clusters.
-            plannedIstio(
+            deferredIstio(
                 id,
                 "ServiceEntry",
                 importNames.host(s.linkName, host),
                 (v: ImportSources) => ({ svc: v.services[i], hostname: v.remoteHostname, port: v.remotePort }),
                 (r) => remoteServiceEntrySpec(r.svc, r.hostname, r.port),
             ),
-            plannedIstio(
+            deferredIstio(
                 id,
                 "DestinationRule",
                 importNames.host(s.linkName, host),
                 (v: ImportSources) => ({ gateway: v.gateway, credentialSecret: v.credentialSecret }),
                 (r) => originationDestinationRuleSpec(host, r.credentialSecret, r.gateway),
             ),
-            plannedIstio(
+            deferredIstio(
                 id,
                 "VirtualService",
                 importNames.host(s.linkName, host),
@@ -131,21 +131,21 @@ export function importPlan<N>(s: ImportPlanSettings<N>): PlannedObject<ImportSou
                 (r) => importVirtualServiceSpec(s.linkName, r.gateway, r.svc),
             ),
         ]),
-        plannedIstio(
+        deferredIstio(
             id,
             "Gateway",
             importNames.gateway(s.linkName),
             (v: ImportSources) => v.gateway,
             (gateway) => egressGatewaySpec(s.linkName, s.hosts, gateway),
         ),
-        plannedIstio(
+        deferredIstio(
             id,
             "DestinationRule",
             importNames.egressDestinationRule(s.linkName),
             (v: ImportSources) => ({ gateway: v.gateway, services: v.services }),
             (r) => egressGatewayDestinationRuleSpec(r.gateway, r.services),
         ),
-        plannedIstio(
+        deferredIstio(
             id,
             "AuthorizationPolicy",
             importNames.authorizationPolicy(s.linkName),
@@ -289,7 +289,7 @@ function importAuthorizationPolicySpec(
     };
 }
 
-/** The values of the GKE side, resolved (what `importPlan`'s entries read). */
+/** The values of the GKE side, resolved (what `importObjectList`'s entries read). */
 export function importValues(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): ImportValues {
     return {
         gateway: s.gateway,
@@ -302,14 +302,14 @@ export function importValues(s: ImportSettings, bundle: TlsBundle, remoteHostnam
     };
 }
 
-/** Every object of the GKE side built from resolved values (no test client): the entries of `importPlan`. */
+/** Every object of the GKE side built from resolved values (no test client): the entries of `importObjectList`. */
 export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): ImportObject[] {
-    const plan = importPlan({
+    const plan = importObjectList({
         linkName: s.linkName,
         namespace: s.gateway.namespace,
         credentialName: s.credentialName,
         hosts: s.services.map((svc) => svc.host),
     });
     const values = importValues(s, bundle, remoteHostname);
-    return plan.map((p) => buildPlanned(p, values));
+    return plan.map((p) => buildDeferred(p, values));
 }

@@ -11,7 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { LinkObject } from "../link-routing/objects";
 import { linkLabels } from "../link-routing/names";
-import { type Payload, type PlannedIdentity, type PlannedObject, buildPlanned, planned } from "../common/plan";
+import { type Payload, type ObjectIdentity, type DeferredObject, buildDeferred, deferred } from "../common/deferred";
 import type { AllowedSource } from "./objects";
 
 export const TEST_CLIENT_NAMESPACE = "sleep";
@@ -45,25 +45,25 @@ export interface TestClientSources {
  * The test client's objects: its namespace (whose injection labels wait for the revision), and the service
  * account and Deployment in a namespace given as `N` (in the component, the created namespace's name).
  */
-export function testClientPlan(linkName: string, image: string, options: TestClientOptions = {}) {
-    const identity = <N>(apiVersion: string, kind: string, name: string, namespace?: N): PlannedIdentity<N> => ({
+export function testClientSet(linkName: string, image: string, options: TestClientOptions = {}) {
+    const identity = <N>(apiVersion: string, kind: string, name: string, namespace?: N): ObjectIdentity<N> => ({
         apiVersion,
         kind,
         metadata: { name, ...(namespace === undefined ? {} : { namespace }), labels: linkLabels(linkName) },
     });
     return {
-        namespace: planned(
+        namespace: deferred(
             identity<never>("v1", "Namespace", TEST_CLIENT_NAMESPACE),
             (s: TestClientSources) => s.revision,
             (revision): Payload => ({ labels: injectionLabels(revision) }),
         ),
-        inNamespace: <N>(namespace: N): PlannedObject<TestClientSources, N>[] => [
-            planned(
+        inNamespace: <N>(namespace: N): DeferredObject<TestClientSources, N>[] => [
+            deferred(
                 identity("v1", "ServiceAccount", TEST_CLIENT_NAME, namespace),
                 () => ({}),
                 (): Payload => ({}),
             ),
-            planned(
+            deferred(
                 identity("apps/v1", "Deployment", TEST_CLIENT_NAME, namespace),
                 (s: TestClientSources) => s.revision,
                 (revision): Payload => ({ spec: deploymentSpec(image, revision, options) }),
@@ -79,8 +79,8 @@ export function testClientObjects(
     revision: string | undefined,
     options: TestClientOptions = {},
 ): LinkObject[] {
-    const plan = testClientPlan(linkName, image, options);
-    return [plan.namespace, ...plan.inNamespace(TEST_CLIENT_NAMESPACE)].map((p) => buildPlanned(p, { revision }));
+    const set = testClientSet(linkName, image, options);
+    return [set.namespace, ...set.inNamespace(TEST_CLIENT_NAMESPACE)].map((p) => buildDeferred(p, { revision }));
 }
 
 function deploymentSpec(

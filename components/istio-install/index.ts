@@ -31,7 +31,7 @@ import type { GatewayRefOutput, IstioInstallArgs } from "./args";
 import type { GatewayRole } from "../common/types";
 
 export type { ExistingGatewayArgs, GatewayRefOutput, IstioInstallArgs } from "./args";
-import { releasePlan } from "./values";
+import { chartReleases } from "./values";
 
 export { DEFAULT_ISTIO_VERSION, GATEWAY_ROLES, ISTIO_HELM_REPO, OUTBOUND_TRAFFIC_POLICIES } from "./charts";
 export type { ExtraChartValues } from "./charts";
@@ -48,7 +48,7 @@ export {
     requireImageRegistry,
 } from "./client-pods";
 export type { PodPlacement, Toleration } from "./client-pods";
-export { ownedValues, releasePlan } from "./values";
+export { ownedValues, chartReleases } from "./values";
 export { installSettings } from "./settings";
 export type { PlainInstallArgs } from "./settings";
 
@@ -244,7 +244,7 @@ export class IstioInstall extends pulumi.ComponentResource {
         const plans = pulumi
             .all([inputs.trustDomain, inputs.policy, inputs.gatewayName, inputs.namespaceName, inputs.sourceRanges])
             .apply(([trustDomain, outboundTrafficPolicy, gatewayName, gatewayNamespace, loadBalancerSourceRanges]) =>
-                releasePlan(
+                chartReleases(
                     installSettings(resolved.gatewayRole, {
                         ...a,
                         trustDomain,
@@ -257,7 +257,7 @@ export class IstioInstall extends pulumi.ComponentResource {
             );
         // One Release per entry of the plan, its values from the same plan the render test feeds to the real
         // helm. Its name, chart and version are plain (the gateway's name is `gatewayName`): the same
-        // functions give them in releasePlan, so a preview knows them even while a value is unknown.
+        // functions give them in chartReleases, so a preview knows them even while a value is unknown.
         const release = (
             resourceName: string,
             chart: IstioChart,

@@ -211,7 +211,7 @@ export interface ReleaseSpec {
  * The releases, in install order: base (CRDs), istiod (webhooks, injector), each retained version's istiod (a
  * canary upgrade keeps the previous revision's control plane beside the new one), gateway (injected pods).
  */
-export function releasePlan(s: InstallSettings): ReleaseSpec[] {
+export function chartReleases(s: InstallSettings): ReleaseSpec[] {
     const values = chartValues(s);
     const release = (chart: IstioChart, name: string, namespace: string): ReleaseSpec => ({
         chart,

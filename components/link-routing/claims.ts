@@ -5,7 +5,7 @@ import { Claimed } from "../common/claims";
  * A gateway's plan as claims: each object is owned through `linkName`, except the credential Secret when
  * the user named it (`credentialName`), so a conflict is reported under the argument that caused it.
  */
-export function planClaims(
+export function claimsOf(
     plan: readonly { identity: Claimed }[],
     credentialName: string,
     credentialNameGiven: boolean,

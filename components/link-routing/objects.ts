@@ -11,7 +11,7 @@ import {
     type IstioSpecs,
     type Metadata,
 } from "../common/istio-types";
-import { type BuiltObject, type PlannedIdentity, type PlannedObject, planned } from "../common/plan";
+import { type BuiltObject, type ObjectIdentity, type DeferredObject, deferred } from "../common/deferred";
 
 /** Hex digits of the content hash a content-addressed Secret's name ends in. */
 export const CONTENT_HASH_LENGTH = 10;
@@ -51,7 +51,7 @@ export function credentialData(bundle: TlsBundle): Record<"tls.crt" | "tls.key" 
 
 /** The identities of one gateway side: every object in `namespace`, labelled with the link. */
 export function linkIdentities<N>(linkName: string, namespace: N) {
-    return (apiVersion: string, kind: string, name: string, type?: string): PlannedIdentity<N> => ({
+    return (apiVersion: string, kind: string, name: string, type?: string): ObjectIdentity<N> => ({
         apiVersion,
         kind,
         metadata: { name, namespace, labels: linkLabels(linkName) },
@@ -60,25 +60,25 @@ export function linkIdentities<N>(linkName: string, namespace: N) {
 }
 
 /** An Istio object of `kind` in a plan: its spec, typed by the kind, built from what `read` picks. */
-export function plannedIstio<S, N, K extends IstioKind, R>(
+export function deferredIstio<S, N, K extends IstioKind, R>(
     identityOf: ReturnType<typeof linkIdentities<N>>,
     kind: K,
     name: string,
     read: (sources: S) => R,
     spec: (read: pulumi.Unwrap<R>) => IstioSpecs[K],
-): PlannedObject<S, N, IstioObject<K>> {
-    return planned(identityOf(ISTIO_API_VERSION[kind], kind, name), read, (r) => ({ spec: spec(r) }));
+): DeferredObject<S, N, IstioObject<K>> {
+    return deferred(identityOf(ISTIO_API_VERSION[kind], kind, name), read, (r) => ({ spec: spec(r) }));
 }
 
 /**
  * A gateway's credential Secret: kubernetes.io/tls with ca.crt beside the pair (what Istio reads for
  * MUTUAL), content-addressed by `credentialSecret`; later objects read the created Secret's name.
  */
-export function plannedCredentialSecret<
+export function deferredCredentialSecret<
     S extends { bundle: pulumi.Input<TlsBundle>; credentialSecret: pulumi.Input<string> },
     N,
->(identityOf: ReturnType<typeof linkIdentities<N>>, credentialName: string): PlannedObject<S, N, SecretObject> {
-    return planned(
+>(identityOf: ReturnType<typeof linkIdentities<N>>, credentialName: string): DeferredObject<S, N, SecretObject> {
+    return deferred(
         identityOf("v1", "Secret", credentialName, "kubernetes.io/tls"),
         (s: S) => s.bundle,
         (bundle) => ({ stringData: credentialData(bundle as TlsBundle) }),
