@@ -305,10 +305,10 @@ const LATEST_FIX =
 export function parseFunctionRef(path: string, fn: string): FunctionRef {
     const m = FUNCTION_ARN.exec(fn);
     if (m) {
-        if (m[6] === "$LATEST") invalid(path, `"${fn}" is qualified with $LATEST: ${LATEST_FIX}.`);
+        if (m[5] === "$LATEST") invalid(path, `"${fn}" is qualified with $LATEST: ${LATEST_FIX}.`);
         return {
             name: m[4],
-            arn: { partition: m[1], region: m[2], account: m[3], ...(m[6] !== undefined ? { qualifier: m[6] } : {}) },
+            arn: { partition: m[1], region: m[2], account: m[3], ...(m[5] !== undefined ? { qualifier: m[5] } : {}) },
         };
     }
     if (FUNCTION_NAME.test(fn)) return { name: fn };

@@ -196,11 +196,11 @@ export class AwsSimulator {
             throw new Error(
                 `${type}: ResourceNotFoundException: Function not found: ${ref} (the provider works in ${this.world.accountId}/${this.world.region})`,
             );
-        if (m?.[6] !== undefined && qualifier !== undefined && m[6] !== qualifier)
+        if (m?.[5] !== undefined && qualifier !== undefined && m[5] !== qualifier)
             throw new Error(
-                `${type}: InvalidParameterValueException: the qualifier ${qualifier} differs from the one in the function ARN (${m[6]})`,
+                `${type}: InvalidParameterValueException: the qualifier ${qualifier} differs from the one in the function ARN (${m[5]})`,
             );
-        const q = qualifier ?? m?.[6];
+        const q = qualifier ?? m?.[5];
         const created = this.state.functions.get(name);
         const existing = this.world.lambdaFunctions?.[name];
         if (!created && !existing) throw new Error(`${type}: ResourceNotFoundException: Function not found: ${ref}`);
