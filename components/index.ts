@@ -6,6 +6,7 @@ export {
     LinkServiceArgs,
     LinkSourceArgs,
     LinkLambdaArgs,
+    LinkExistingFunctionArgs,
     LinkUpstreamArgs,
     AdoptedGatewayArgs,
     LinkPkiSettings,
@@ -14,15 +15,26 @@ export {
     LinkPodPlacementArgs,
     LinkSettings,
     LinkedService,
+    LinkedServiceHandles,
     LinkedSource,
+    LinkAlb,
     LinkTopology,
 } from "./cross-mesh-link";
 export { LinkMonitoringArgs } from "./link-monitoring/args";
-export { LambdaAlb, LambdaAlbArgs, LambdaFunctionArgs, InternalAlbArgs } from "./lambda-alb";
+export {
+    LambdaAlb,
+    LambdaAlbArgs,
+    LambdaFunctionArgs,
+    LambdaPolicyStatement,
+    LambdaVpcConfig,
+    ExistingFunctionArgs,
+    InternalAlbArgs,
+} from "./lambda-alb";
 export {
     LambdaHostsAlb,
     LambdaHostsAlbArgs,
     LambdaHostArgs,
+    ExistingFunctionHostArgs,
     LambdaHostFunction,
     MAX_FUNCTIONS_PER_ALB,
 } from "./lambda-hosts-alb";
@@ -53,6 +65,9 @@ export {
     KeyAlgorithm,
     RsaBits,
     HttpListenerMode,
+    LambdaArchitecture,
+    TracingMode,
+    PolicyEffect,
     TolerationOperator,
     TolerationEffect,
     AlertRulesFormat,
