@@ -1,6 +1,6 @@
 import type { AlertRulesFormat, LinkEnd } from "../common/types";
 // The same warning window as `crossmesh status --warn-days`: an alert and the command agree on "near its end".
-import { DEFAULT_WARN_DAYS } from "../status/report";
+import { DEFAULT_WARN_DAYS } from "../link-pki/expiry";
 
 /** Signals for the monitoring a team already runs: alert rules per cluster and a Grafana dashboard. Opt-in. */
 export interface LinkMonitoringArgs {

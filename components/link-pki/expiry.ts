@@ -3,6 +3,12 @@
 // failing update) lets it expire and the link fails closed. The warning names the date and what to do.
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * Default warning window of what watches the link (`crossmesh status`, the monitoring's alert): a certificate
+ * with this many days left or fewer is reported.
+ */
+export const DEFAULT_WARN_DAYS = 21;
+
 /** Days before the renewal window opens from which an update already warns. */
 export const EXPIRY_WARNING_MARGIN_DAYS = 7;
 const DAY_MS = 86_400_000;

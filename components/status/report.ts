@@ -2,7 +2,7 @@
 // (docs/status.schema.json documents it). A check is never "ok" unless it was actually made.
 
 /** Default warning window: a certificate with this many days left or fewer is reported (exit 1). */
-export const DEFAULT_WARN_DAYS = 21;
+export { DEFAULT_WARN_DAYS } from "../link-pki/expiry";
 
 /** A check's outcome. `unknown`: it could not be made (cluster unreachable, probe never ran): never a pass. */
 export const CheckState = { Ok: "ok", Warn: "warn", Fail: "fail", Unknown: "unknown" } as const;
