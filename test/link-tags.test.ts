@@ -14,7 +14,16 @@ const sim = startSimulation();
 const TAGS = { team: "payments", "cost-center": "4711", "data class": "internal: pii/none" };
 const DEFAULT_TAGS = { owner: "platform-team" };
 
-/** Builds one link whose services mix a created Lambda and an upstream, with an AWS provider that has defaultTags. */
+/** Two private subnets of the simulated EKS VPC and its cluster security group: where the created function runs. */
+function vpcConfig() {
+    const cluster = sim.world.eksClusters["eks-lab5"];
+    const subnetIds = cluster.subnetIds
+        .filter((id) => sim.world.subnets[id].tags["kubernetes.io/role/internal-elb"] === "1")
+        .slice(0, 2);
+    return { subnetIds, securityGroupIds: [cluster.clusterSecurityGroupId] };
+}
+
+/** Builds one link whose services mix created Lambdas, an existing function and an upstream, with an AWS provider that has defaultTags. */
 async function taggedLink() {
     const aws = await import("@pulumi/aws");
     const { CrossMeshLink } = await import("../components");
@@ -24,9 +33,32 @@ async function taggedLink() {
             eksProvider: await kubeProvider("eks-tagged", "eks"),
             gkeProvider: await kubeProvider("gke-tagged", "gke"),
             eksClusterName: "eks-lab5",
+            awsRegion: "eu-west-1",
             services: [
+                // A created function made real (its policies, VPC access, arm64, a layer), a function another team
+                // runs (by ARN, through its alias: crossmesh adds only a target group, a permission and a rule), an
+                // upstream (no AWS resource), and a plain created one.
+                {
+                    host: "reports.external",
+                    lambda: {
+                        architecture: "arm64" as const,
+                        layers: ["arn:aws:lambda:eu-west-1:123456789012:layer:pandas:7"],
+                        vpcConfig: vpcConfig(),
+                        managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"],
+                        policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::reports/*"] }],
+                        tracingMode: "Active" as const,
+                    },
+                    allowedSources: [{ namespace: "finance" }],
+                },
+                {
+                    host: "orders.external",
+                    existingFunction: {
+                        function: "arn:aws:lambda:eu-west-1:123456789012:function:orders-api",
+                        qualifier: "live",
+                    },
+                    allowedSources: [{ namespace: "shop" }],
+                },
                 { host: "lambda.external", lambda: {}, allowedSources: [{ namespace: "sleep" }] },
-                { host: "orders.external", lambda: { memorySize: 256 }, allowedSources: [{ namespace: "shop" }] },
                 {
                     host: "inventory.external",
                     upstream: { hostname: "inventory.internal.example.org" },
