@@ -246,15 +246,6 @@ function describeEnum(shape: Shape): string {
         : `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
 }
 
-const TYPE_FIX: Record<string, (s: Shape) => string> = {
-    string: () => "give a string.",
-    number: (s) => `give a whole number of ${s.unit} from ${s.min} to ${s.max}.`,
-    boolean: () => "give true or false.",
-    list: (s) => `give a list${s.what ? ` of ${s.what}` : ""}.`,
-    object: (s) => `give an object${s.what ? ` (${s.what})` : ""}.`,
-    record: () => "give an object of names to values.",
-};
-
 /** The problems a rule throws (bad-input errors); anything else propagates. */
 export function problemsFrom(rule: () => void): Problem[] {
     const problems: Problem[] = [];
@@ -272,6 +263,67 @@ function attempt(problems: Problem[], rule: () => void): void {
             problems.push(...e.errors.map((x) => ({ propertyPath: x.propertyPath, reason: x.reason })));
         else throw e;
     }
+}
+
+type KindCheck = (shape: Shape, value: unknown, path: string, problems: Problem[]) => void;
+
+const typeCheck =
+    (type: "string" | "boolean", fix: string): KindCheck =>
+    (_shape, value, path, problems) => {
+        if (typeof value !== type) problems.push({ propertyPath: path, reason: fix });
+    };
+
+/** Each kind's check of a plain value (type, limits, items), before the field's own checks. */
+const KIND_CHECKS: Record<Shape["kind"], KindCheck> = {
+    string: typeCheck("string", "give a string."),
+    boolean: typeCheck("boolean", "give true or false."),
+    number: (s, value, path, problems) => {
+        if (typeof value === "number" && Number.isInteger(value) && value >= s.min! && value <= s.max!) return;
+        problems.push({
+            propertyPath: path,
+            reason:
+                typeof value === "number"
+                    ? `${value} is out of range: use a whole number of ${s.unit} from ${s.min} to ${s.max}.`
+                    : `give a whole number of ${s.unit} from ${s.min} to ${s.max}.`,
+        });
+    },
+    enum: (s, value, path, problems) => {
+        if (isEnumValue(s.values as EnumObject, value)) return;
+        const reason = s.refuse?.(String(value)) ?? `"${String(value)}" is not a ${s.noun}: use ${describeEnum(s)}.`;
+        problems.push({ propertyPath: path, reason });
+    },
+    list: (s, value, path, problems) => {
+        if (!Array.isArray(value))
+            return void problems.push({ propertyPath: path, reason: `give a list${s.what ? ` of ${s.what}` : ""}.` });
+        if (value.length === 0 && s.emptyFix) problems.push({ propertyPath: path, reason: s.emptyFix });
+        const ok = value.map((v, i) => checkValue(s.of!, v, `${path}[${i}]`, problems));
+        if (s.unique && ok.every(Boolean) && !value.some(isDeferred)) uniqueItems(s, value, path, problems);
+    },
+    record: (s, value, path, problems) => {
+        if (typeof value !== "object" || Array.isArray(value))
+            return void problems.push({ propertyPath: path, reason: "give an object of names to values." });
+        for (const [k, v] of Object.entries(value as object)) checkValue(s.of!, v, join(path, k), problems);
+    },
+    object: (s, value, path, problems) => {
+        if (typeof value !== "object" || Array.isArray(value))
+            return void problems.push({ propertyPath: path, reason: `give an object${s.what ? ` (${s.what})` : ""}.` });
+        checkObject(s, value as Record<string, unknown>, path, problems);
+    },
+    opaque: () => undefined,
+};
+
+/** A list's items by their key (`unique`): the repeat is named, with the index of the first. */
+function uniqueItems(s: Shape, items: unknown[], path: string, problems: Problem[]): void {
+    const seen = new Map<string, number>();
+    items.forEach((v, i) => {
+        const key = (s.unique as (x: unknown) => string)(v);
+        const first = seen.get(key);
+        if (first === undefined) return void seen.set(key, i);
+        problems.push({
+            propertyPath: `${path}[${i}]`,
+            reason: `"${key}" is listed twice (also at index ${first}); list each value once.`,
+        });
+    });
 }
 
 /** Checks `value` against `field` at `path`, appending problems; true when nothing was wrong. */
@@ -295,60 +347,7 @@ function checkValue(
             });
         return problems.length === before;
     }
-    const refuse = (reason: string) => problems.push({ propertyPath: path, reason });
-    switch (shape.kind) {
-        case "string":
-        case "boolean":
-            if (typeof value !== shape.kind) refuse(TYPE_FIX[shape.kind](shape));
-            break;
-        case "number":
-            if (typeof value !== "number" || !Number.isInteger(value) || value < shape.min! || value > shape.max!)
-                refuse(
-                    typeof value === "number"
-                        ? `${value} is out of range: use a whole number of ${shape.unit} from ${shape.min} to ${shape.max}.`
-                        : TYPE_FIX.number(shape),
-                );
-            break;
-        case "enum":
-            if (!isEnumValue(shape.values as EnumObject, value))
-                refuse(
-                    shape.refuse?.(String(value)) ??
-                        `"${String(value)}" is not a ${shape.noun}: use ${describeEnum(shape)}.`,
-                );
-            break;
-        case "list": {
-            if (!Array.isArray(value)) {
-                refuse(TYPE_FIX.list(shape));
-                break;
-            }
-            if (value.length === 0 && shape.emptyFix) refuse(shape.emptyFix);
-            const ok = value.map((v, i) => checkValue(shape.of!, v, `${path}[${i}]`, problems));
-            if (shape.unique && ok.every(Boolean) && !value.some(isDeferred)) {
-                const seen = new Map<string, number>();
-                value.forEach((v, i) => {
-                    const key = (shape.unique as (x: unknown) => string)(v);
-                    const first = seen.get(key);
-                    if (first !== undefined)
-                        problems.push({
-                            propertyPath: `${path}[${i}]`,
-                            reason: `"${key}" is listed twice (also at index ${first}); list each value once.`,
-                        });
-                    else seen.set(key, i);
-                });
-            }
-            break;
-        }
-        case "record":
-            if (typeof value !== "object" || Array.isArray(value)) refuse(TYPE_FIX.record(shape));
-            else for (const [k, v] of Object.entries(value)) checkValue(shape.of!, v, join(path, k), problems);
-            break;
-        case "object":
-            if (typeof value !== "object" || Array.isArray(value)) refuse(TYPE_FIX.object(shape));
-            else checkObject(shape, value as Record<string, unknown>, path, problems);
-            break;
-        case "opaque":
-            break;
-    }
+    KIND_CHECKS[shape.kind](shape, value, path, problems);
     // A field's checks run in order, each assuming the ones before it passed (a version's form, then its release).
     for (const rule of flags.checks) {
         if (problems.length !== before) break;

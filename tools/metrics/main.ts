@@ -30,7 +30,7 @@ let productLines = 0;
 let validationLines = 0;
 let invalidCalls = 0;
 let knownGuards = 0;
-const functions: { name: string; lines: number }[] = [];
+const functions: { name: string; lines: number; validation: boolean }[] = [];
 for (const f of product) {
     const text = fs.readFileSync(f, "utf8");
     const n = codeLines(text);
@@ -46,7 +46,11 @@ for (const f of product) {
             const name =
                 (node as ts.FunctionDeclaration).name?.getText() ??
                 (ts.isConstructorDeclaration(node) ? "constructor" : "(anonymous)");
-            functions.push({ name: `${path.relative(root, f)}:${start + 1} ${name}`, lines: end - start + 1 });
+            functions.push({
+                name: `${path.relative(root, f)}:${start + 1} ${name}`,
+                lines: end - start + 1,
+                validation: isValidation(f),
+            });
         }
         ts.forEachChild(node, visit);
     };
@@ -64,4 +68,6 @@ console.log(`validation code lines (validate/validation/spec files): ${validatio
 console.log(`invalid( calls: ${invalidCalls}; known( guards: ${knownGuards}`);
 console.log(`longest functions:`);
 for (const f of functions.slice(0, 5)) console.log(`  ${f.lines} lines  ${f.name}`);
+console.log(`longest functions in validation files:`);
+for (const f of functions.filter((x) => x.validation).slice(0, 3)) console.log(`  ${f.lines} lines  ${f.name}`);
 console.log(`test code lines (test/**/*.ts): ${testLines}; literal test( calls: ${testCount}`);
