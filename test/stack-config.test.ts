@@ -239,3 +239,33 @@ test("the DEPRECATED runtime list matches the AWS provider's own @deprecated mar
     assert.ok(deprecated.length > 0);
     assert.deepEqual([...DEPRECATED_LAMBDA_RUNTIMES].sort(), deprecated);
 });
+test("services[].existingFunction and the created function's new settings are config keys at once, with their checks", () => {
+    const services = [
+        {
+            host: "orders.external",
+            existingFunction: {
+                function: "arn:aws:lambda:eu-west-1:123456789012:function:orders-api",
+                qualifier: "live",
+            },
+            allowedSources: [{ namespace: "shop" }],
+        },
+        {
+            host: "reports.external",
+            lambda: { architecture: "arm64", policyStatements: [{ actions: ["s3:GetObject"], resources: ["*"] }] },
+            allowedSources: [{ namespace: "finance" }],
+        },
+    ];
+    assert.deepEqual(read({ services }).services, services);
+    return rejects(
+        {
+            services: [
+                {
+                    ...services[0],
+                    existingFunction: { function: services[0].existingFunction!.function, qualifier: "$LATEST" },
+                },
+            ],
+        },
+        "crossmesh:services[0].existingFunction.qualifier",
+        /cannot be allowed to invoke \$LATEST/,
+    );
+});
