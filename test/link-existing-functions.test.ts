@@ -184,7 +184,7 @@ test("the outputs carry every handle: the ALB, its HTTPS listener and security g
     assert.ok(topology.services.every((s) => !("handles" in s)));
 });
 
-test("a function named without an ARN is invoked in the provider's account and region; one in another account fails the deployment, naming it", async () => {
+test("a function named without an ARN is invoked in the provider's account and region; one in another account fails the deployment, naming the user's field", async () => {
     const { LambdaHostsAlb } = await import("../components/lambda-hosts-alb");
     const byName = new LambdaHostsAlb("byname", {
         eksClusterName: "eks-lab5",
@@ -210,7 +210,7 @@ test("a function named without an ARN is invoked in the provider's account and r
     assert.ok(run.errors.length > 0, "the deployment fails");
     assert.ok(
         run.errors.some((e) =>
-            /existingFunctions\[0\]\.function: the function is in account 999999999999, the ALB in 123456789012: an ALB invokes only functions of its own account/.test(
+            /services\[0\]\.existingFunction\.function: the function is in account 999999999999, the ALB in 123456789012: an ALB invokes only functions of its own account/.test(
                 e,
             ),
         ),

@@ -94,6 +94,21 @@ export interface CreatedFunction {
 
 type Tags = pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
 
+// Where a composite's user wrote a function's settings (e.g. "services[2].lambda."), for failures found only once
+// values are known: the deployment then names the user's own field, not the child component's.
+const reportedPaths = new WeakMap<object, string>();
+
+/** Marks `args` as written by the user at `path` (a prefix ending in "."); returns them. */
+export function reportAt<T extends object>(args: T, path: string): T {
+    reportedPaths.set(args, path);
+    return args;
+}
+
+/** The prefix failures about `args` are reported under: where the user wrote them, or `fallback`. */
+export function reportedPath(args: object, fallback: string): string {
+    return reportedPaths.get(args) ?? fallback;
+}
+
 /**
  * The function of `args` (checked by its spec up front; a value that was an Output is checked once known,
  * failing the deployment: `at` prefixes its field path, e.g. "functions[2].").
@@ -117,7 +132,7 @@ export function createLambdaFunction(
         },
         opts,
     );
-    const role = args.roleArn === undefined ? createRole(name, args, logGroup, tags, parent) : undefined;
+    const role = args.roleArn === undefined ? createRole(name, args, logGroup, tags, parent, at) : undefined;
     const code =
         args.code ??
         (args.codePath !== undefined
@@ -175,6 +190,7 @@ function createRole(
     logGroup: aws.cloudwatch.LogGroup,
     tags: Tags,
     parent: pulumi.Resource,
+    at: string,
 ): { role: aws.iam.Role; neededBeforeCreate: pulumi.Resource[] } {
     const opts = { parent };
     const role = new aws.iam.Role(
@@ -235,7 +251,7 @@ function createRole(
     const neededBeforeCreate = args.vpcConfig !== undefined ? [attach("vpc-access", VPC_ACCESS_POLICY_ARN)] : [];
     if (args.tracingMode === "Active") attach("xray", XRAY_WRITE_POLICY_ARN);
     (args.managedPolicyArns ?? []).forEach((arn, i) =>
-        attach(`policy-${i}`, later(managedPolicyArnField, `managedPolicyArns[${i}]`, arn)),
+        attach(`policy-${i}`, later(managedPolicyArnField, `${at}managedPolicyArns[${i}]`, arn)),
     );
     return { role, neededBeforeCreate };
 }

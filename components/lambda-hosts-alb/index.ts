@@ -10,6 +10,7 @@ import {
     createLambdaFunction,
     createLambdaTarget,
     invokedCreated,
+    reportedPath,
     resolveExistingFunction,
 } from "../lambda-alb/function";
 import { rulePriorities } from "./priority";
@@ -80,7 +81,13 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
                 { parent: this },
             );
         const functions = created.map((f, i) => {
-            const { fn, roleArn } = createLambdaFunction(prefixOf(f.host), f, a.tags, this, `functions[${i}].`);
+            const { fn, roleArn } = createLambdaFunction(
+                prefixOf(f.host),
+                f,
+                a.tags,
+                this,
+                reportedPath(f, `functions[${i}].`),
+            );
             const targetGroup = createLambdaTarget(prefixOf(f.host), invokedCreated(fn), a.tags, this);
             rule(f.host, targetGroup);
             this.functionNames[f.host] = fn.name;
@@ -98,7 +105,7 @@ export class LambdaHostsAlb extends pulumi.ComponentResource {
         });
         // A function someone else runs: only its target group, the permission for its qualifier and the rule.
         const fronted = existing.map((f, i) => {
-            const resolved = resolveExistingFunction(f, this, `existingFunctions[${i}].`);
+            const resolved = resolveExistingFunction(f, this, reportedPath(f, `existingFunctions[${i}].`));
             const targetGroup = createLambdaTarget(
                 prefixOf(f.host),
                 {

@@ -1,5 +1,6 @@
 // The registry of service kinds. Adding a kind = one adapter file plus one entry here (and its field
 // in LinkServiceArgs): validation, routing, verification and the plan diagram all go through these.
+import { reportAt } from "../../lambda-alb/function";
 import type { LinkServiceArgs } from "../args";
 import { existingFunctionTarget } from "./function-target";
 import { lambdaTarget } from "./lambda-target";
@@ -27,9 +28,13 @@ export function kindOf(service: Pick<LinkServiceArgs, TargetKind["field"]>): Tar
 export function createTargets(ctx: Omit<TargetContext, "albHost">, services: LinkServiceArgs[]): ExportTarget[] {
     const albs = createSharedAlbs(
         ctx,
-        services.flatMap((s) => {
-            const fn = kindOf(s)?.albFunction?.(s);
-            return fn ? [fn] : [];
+        services.flatMap((s, i) => {
+            const kind = kindOf(s);
+            const fn = kind?.albFunction?.(s);
+            if (!kind || !fn) return [];
+            // What fails once values are known names the user's field (services[i].existingFunction.function).
+            reportAt("created" in fn ? fn.created : fn.existing, `services[${i}].${kind.field}.`);
+            return [fn];
         }),
     );
     const full: TargetContext = { ...ctx, albHost: (host) => albs.get(host)! };
