@@ -10,6 +10,8 @@ export interface ScaleSample {
     importMs: number;
     /** Config read, component construction and registration of every resource, until all RPCs settle. */
     programMs: number;
+    /** CPU (user + system) of the child over the same span as programMs. */
+    programCpuMs: number;
     /** The child process from spawn to exit (node + tsx start-up included), measured by the parent. */
     processMs: number;
     /** Every registered resource, components and the stack included. */
@@ -18,6 +20,10 @@ export interface ScaleSample {
     customResources: number;
     /** Peak resident set size of the child, MiB. */
     maxRssMiB: number;
+    /** Resident set size once the modules are loaded, before the program runs, MiB. */
+    rssBaseMiB: number;
+    /** The program's span on the monotonic clock, µs (as V8's CPU profiles count time). */
+    windowUs: [number, number];
 }
 
 /** `services` config for N Lambda-backed hosts svc1.external … svcN.external, callable from `apps`. */
@@ -51,27 +57,38 @@ const CHILD = path.join(__dirname, "scale-child.ts");
 
 /** Runs the stack program once in a fresh `node --import tsx` process. */
 export function runChild(services: number, stack: string, nodeArgs: string[] = []): Promise<ScaleSample> {
+    return runTsChild<Omit<ScaleSample, "processMs">>(
+        CHILD,
+        [String(services), stack],
+        nodeArgs,
+        `scale run with ${services} services`,
+    );
+}
+
+/**
+ * Runs `script` in a fresh `node --import tsx` process and parses the JSON it prints on its last line;
+ * `processMs` is the child from spawn to exit, measured here.
+ */
+export function runTsChild<T extends object>(
+    script: string,
+    args: string[],
+    nodeArgs: string[],
+    what: string,
+): Promise<T & { processMs: number }> {
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
         execFile(
             process.execPath,
-            [...nodeArgs, "--import", "tsx", CHILD, String(services), stack],
-            { maxBuffer: 16 * 1024 * 1024 },
+            [...nodeArgs, "--import", "tsx", script, ...args],
+            { maxBuffer: 64 * 1024 * 1024 },
             (err, stdout, stderr) => {
                 const processMs = Number(process.hrtime.bigint() - started) / 1e6;
-                if (err)
-                    return reject(
-                        new Error(`scale run with ${services} services failed: ${stderr.trim() || err.message}`),
-                    );
+                if (err) return reject(new Error(`${what} failed: ${stderr.trim() || err.message}`));
                 const last = stdout.trim().split("\n").pop() ?? "";
                 try {
-                    resolve({ ...(JSON.parse(last) as Omit<ScaleSample, "processMs">), processMs });
+                    resolve({ ...(JSON.parse(last) as T), processMs });
                 } catch {
-                    reject(
-                        new Error(
-                            `scale run with ${services} services printed no result: ${stdout.slice(-500)}${stderr.slice(-500)}`,
-                        ),
-                    );
+                    reject(new Error(`${what} printed no result: ${stdout.slice(-500)}${stderr.slice(-500)}`));
                 }
             },
         );

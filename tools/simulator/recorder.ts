@@ -34,9 +34,34 @@ interface ProtoStruct {
     toJavaScript(): Record<string, unknown>;
 }
 
+/**
+ * One message a program sent the resource monitor, as sent (the protobuf's `toObject()` with the inputs as
+ * plain JSON): a registration, a read, or a component's outputs. Kept only when asked for
+ * (`GraphRecorder.keepRequests`), for the bench's floor program that replays them.
+ */
+export type RecordedRequest =
+    | { kind: "register"; urn: string; request: Record<string, any> }
+    | { kind: "read"; urn: string; request: Record<string, any> }
+    | { kind: "outputs"; urn: string; outputs: Record<string, unknown> };
+
+/** What identifies a registration, not where in the source it was made: the source position and stack trace go. */
+function requestAsSent(req: any, inputs: ProtoStruct | undefined): Record<string, any> {
+    const o = req.toObject();
+    delete o.sourceposition;
+    delete o.stacktrace;
+    delete o.parentstacktracehandle;
+    if ("object" in o) o.object = inputs ? inputs.toJavaScript() : {};
+    if ("properties" in o) o.properties = inputs ? inputs.toJavaScript() : {};
+    return o;
+}
+
 export class GraphRecorder {
     readonly resources: RecordedResource[] = [];
     readonly invokes: { token: string }[] = [];
+    /** Every request as sent, in the order the monitor answered; filled only when `keepRequests` is set. */
+    readonly requests: RecordedRequest[] = [];
+    keepRequests = false;
+    private readonly index = new Map<string, RecordedResource>();
 
     install(): void {
         const monitor = pulumi.runtime.getMonitor() as any;
@@ -56,9 +81,15 @@ export class GraphRecorder {
             });
         const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
         monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
-            const r = this.resources.find((x) => x.urn === req.getUrn());
+            const r = this.index.get(req.getUrn());
             const outputs = req.getOutputs() as ProtoStruct | undefined;
             if (r && outputs) r.rawOutputs = outputs.toJavaScript();
+            if (this.keepRequests)
+                this.requests.push({
+                    kind: "outputs",
+                    urn: req.getUrn(),
+                    outputs: outputs ? outputs.toJavaScript() : {},
+                });
             return registerOutputs(req, callback);
         };
         const invoke = monitor.invoke.bind(monitor);
@@ -76,7 +107,13 @@ export class GraphRecorder {
             });
         }
         const object = (read ? req.getProperties() : req.getObject()) as ProtoStruct | undefined;
-        this.resources.push({
+        if (this.keepRequests)
+            this.requests.push({
+                kind: read ? "read" : "register",
+                urn: resp.getUrn(),
+                request: requestAsSent(req, object),
+            });
+        const recorded: RecordedResource = {
             urn: resp.getUrn(),
             type: req.getType(),
             name: req.getName(),
@@ -89,16 +126,20 @@ export class GraphRecorder {
             id: read ? req.getId() : resp.getId(),
             ...(read ? { external: true } : {}),
             state: (resp.getObject?.() ?? resp.getProperties?.())?.toJavaScript(),
-        });
+        };
+        this.resources.push(recorded);
+        if (!this.index.has(recorded.urn)) this.index.set(recorded.urn, recorded);
     }
 
     clear(): void {
         this.resources.length = 0;
         this.invokes.length = 0;
+        this.requests.length = 0;
+        this.index.clear();
     }
 
     byUrn(urn: string): RecordedResource | undefined {
-        return this.resources.find((r) => r.urn === urn);
+        return this.index.get(urn) ?? this.resources.find((r) => r.urn === urn);
     }
 
     ofType(type: string): RecordedResource[] {

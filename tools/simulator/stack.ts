@@ -60,6 +60,13 @@ export interface RunStackOptions {
     /** Config keys to mark secret in addition to the stack file's `secure` values. */
     secretKeys?: string[];
     world?: SimWorld;
+    /** Keep every request the program sends the monitor, as sent (`graph.requests`), e.g. for the bench's floor. */
+    recordRequests?: boolean;
+    /**
+     * Another program to run in place of stacks/index.ts, under the same simulator and config (the bench's
+     * floor program); it returns the stack's outputs.
+     */
+    program?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 export async function runStack(options: RunStackOptions): Promise<StackRun> {
@@ -73,7 +80,9 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
         config,
         secretKeys: [...file.secretKeys, ...(options.secretKeys ?? [])],
     });
+    sim.graph.keepRequests = options.recordRequests ?? false;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        if (options.program) return options.program();
         const program = await import(path.join(REPO_ROOT, "stacks", "index"));
         return { ...program };
     });
