@@ -333,3 +333,41 @@ refusalTable(
             } as never);
     },
 );
+
+// LambdaHostsAlb on its own: existing functions beside created ones, one host each, something behind the ALB.
+refusalTable(
+    sim.graph,
+    [
+        {
+            name: "LambdaHostsAlb with no function at all",
+            args: { functions: [], existingFunctions: [] },
+            path: "functions",
+            fix: /list at least one function.*or an existing function in existingFunctions/,
+        },
+        {
+            name: "LambdaHostsAlb with one host for a created and an existing function",
+            args: {
+                functions: [{ host: "orders.external" }],
+                existingFunctions: [{ host: "orders.external", function: "orders-api" }],
+            },
+            path: "existingFunctions[0].host",
+            fix: /"orders\.external" and "orders\.external" \(functions\[0\]\) give the same resource names/,
+        },
+        {
+            name: "LambdaHostsAlb with 101 functions in its two lists",
+            args: {
+                functions: Array.from({ length: 60 }, (_, i) => ({ host: `c${i}.external` })),
+                existingFunctions: Array.from({ length: 41 }, (_, i) => ({
+                    host: `e${i}.external`,
+                    function: "orders-api",
+                })),
+            },
+            path: "functions",
+            fix: /101 functions exceed what one ALB can route to/,
+        },
+    ],
+    async (args) => {
+        const { LambdaHostsAlb } = await import("../components/lambda-hosts-alb");
+        return () => new LambdaHostsAlb("hosts-refused", { eksClusterName: "eks-lab5", ...args });
+    },
+);
