@@ -193,11 +193,11 @@ export const AlertRulesFormat = {
 } as const;
 export type AlertRulesFormat = (typeof AlertRulesFormat)[keyof typeof AlertRulesFormat];
 
-/** One end of a link: the exporting EKS cluster or the consuming GKE cluster. */
+/** One end of a link: the exporting EKS cluster or the importing GKE cluster. */
 export const LinkEnd = {
     /** The exporting cluster (the EKS ingress gateway). */
     Eks: "eks",
-    /** The consuming cluster (the GKE egress gateway). */
+    /** The importing cluster (the GKE egress gateway). */
     Gke: "gke",
 } as const;
 export type LinkEnd = (typeof LinkEnd)[keyof typeof LinkEnd];

@@ -43,7 +43,7 @@ export interface IstioInstallArgs {
     gatewayName?: pulumi.Input<string>;
     /** Namespace of the gateway. Default "istio-ingress" / "istio-egress". */
     gatewayNamespace?: pulumi.Input<string>;
-    /** Ingress role: CIDRs allowed to reach the NLB (the consumer cluster's egress IPs, e.g. its Cloud NAT addresses). Default: unrestricted. */
+    /** Ingress role: CIDRs allowed to reach the NLB (the importing cluster's egress IPs, e.g. its Cloud NAT addresses). Default: unrestricted. */
     loadBalancerSourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Ingress role: how the gateway's NLB is reached. "internet" (default): internet-facing, narrowed by

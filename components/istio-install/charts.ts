@@ -108,7 +108,7 @@ export function revisionOf(version: string): string {
 
 /**
  * Default trust domain of an installed mesh, by the gateway's role: "eks.crossmesh.local" for the
- * exporting (ingress) mesh, "gke.crossmesh.local" for the consuming (egress) mesh. Never from the
+ * exporting (ingress) mesh, "gke.crossmesh.local" for the importing (egress) mesh. Never from the
  * component's name, so renaming the Pulumi resource (with `aliases`) leaves the mesh's SPIFFE identity
  * alone; CrossMeshLink's and LinkPki's defaults are the same two values, so standalone defaults agree.
  */

@@ -28,7 +28,7 @@ export const linkMonitoringFields = {
     }).optional(),
     dashboard: boolean().default(false),
     dashboardCluster: oneOf(LinkEnd, "cluster of the link", {
-        gke: "the consuming cluster, the default",
+        gke: "the importing cluster, the default",
         eks: "the exporting cluster",
     }).default(MONITORING_DEFAULTS.dashboardCluster),
     namespace: string().optional().check(requireKubernetesName),

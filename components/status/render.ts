@@ -4,7 +4,7 @@ import type { Check, LinkStatus, StatusReport, Verdict } from "./report";
 
 const SIDE_TITLE: Record<Check["side"], string> = {
     eks: "EKS (exporting side)",
-    gke: "GKE (consuming side)",
+    gke: "GKE (importing side)",
     probe: "Probe (calls from the GKE mesh)",
 };
 const MARK: Record<Check["state"], string> = { ok: "✓", warn: "!", fail: "✗", unknown: "?" };
