@@ -119,11 +119,12 @@ export function upstreamSniOf(svc: ExportedService): string {
 export function exportObjectList<N>(s: ExportObjectsSettings<N>): DeferredObject<ExportSources, N, ExportObject>[] {
     const id = linkIdentities(s.linkName, s.namespace);
     const hosts = s.services.map((svc) => svc.host);
-    const owners = distinctUpstreams(s.services).map((svc) => ({
-        svc,
-        i: s.services.indexOf(svc),
-        key: upstreamKeyOf(svc),
-    }));
+    // The first service of each upstream, with its position (one pass: no search per upstream).
+    const firstOf = new Map<string, number>();
+    s.services.forEach((svc, i) => {
+        if (!firstOf.has(upstreamKeyOf(svc))) firstOf.set(upstreamKeyOf(svc), i);
+    });
+    const owners = [...firstOf].map(([key, i]) => ({ svc: s.services[i], i, key }));
     return [
         deferredCredentialSecret<ExportSources, N>(id, s.credentialName),
         ...owners

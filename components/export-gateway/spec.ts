@@ -67,9 +67,9 @@ type Services = { services: readonly ExportedServiceArgs[] };
 export const upstreamIsNotExported: Refinement<Services> = {
     name: "an upstream is not an exported host",
     check: (a, at) => {
-        const hosts = a.services.map((s) => s.host);
+        const hosts = new Set<unknown>(a.services.map((s) => s.host));
         a.services.forEach((svc, i) => {
-            if (known(svc.upstreamHost) && hosts.includes(svc.upstreamHost))
+            if (known(svc.upstreamHost) && hosts.has(svc.upstreamHost))
                 invalid(
                     at(`services[${i}].upstreamHost`),
                     `"${svc.upstreamHost}" is itself an exported host: the gateway would route it to itself. Point it at the real upstream (the ALB's DNS name).`,

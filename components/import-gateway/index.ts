@@ -120,15 +120,19 @@ function importObjectsSettings(linkName: string, args: ImportGatewayArgs): Impor
     };
 }
 
-/** Each imported host with its callers resolved (checked once known); the test client, when deployed, may call every host. */
-function resolvedServices(args: ImportGatewayArgs, testClient: boolean): pulumi.Output<ImportedService>[] {
+/**
+ * Each imported host with its callers resolved (checked once known); the test client, when deployed, may call every
+ * host. A host whose callers are all plain (checked up front) is a plain value: no Output to wait on.
+ */
+function resolvedServices(args: ImportGatewayArgs, testClient: boolean): pulumi.Input<ImportedService>[] {
     const checked = (src: AllowedSourceArgs, path: string) =>
         pulumi.all([
             later(allowedSourceFields.namespace, `${path}.namespace`, src.namespace),
             later(allowedSourceFields.serviceAccount, `${path}.serviceAccount`, src.serviceAccount),
         ]);
-    return args.services.map((s, i) =>
-        pulumi.all(s.allowedSources.map((a, j) => checked(a, `services[${i}].allowedSources[${j}]`))).apply((srcs) => ({
+    const deferred = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
+    return args.services.map((s, i) => {
+        const service = (srcs: [string, string | undefined][]): ImportedService => ({
             host: s.host,
             allowedSources: [
                 ...srcs.map(([namespace, serviceAccount]) =>
@@ -136,6 +140,13 @@ function resolvedServices(args: ImportGatewayArgs, testClient: boolean): pulumi.
                 ),
                 ...(testClient ? [TEST_CLIENT_SOURCE] : []),
             ],
-        })),
-    );
+        });
+        if (s.allowedSources.every((a) => !deferred(a.namespace) && !deferred(a.serviceAccount)))
+            return service(
+                s.allowedSources.map((a) => [a.namespace as string, a.serviceAccount as string | undefined]),
+            );
+        return pulumi
+            .all(s.allowedSources.map((a, j) => checked(a, `services[${i}].allowedSources[${j}]`)))
+            .apply((srcs) => service(srcs as [string, string | undefined][]));
+    });
 }
