@@ -21,6 +21,8 @@ export interface FloorSample {
     rssBaseMiB: number;
     /** Peak RSS of the child. */
     maxRssMiB: number;
+    /** The program's span on the monotonic clock, µs (as V8's CPU profiles count time). */
+    windowUs: [number, number];
     processMs: number;
 }
 
@@ -63,6 +65,7 @@ async function main() {
         cpuMs: (cpu.user + cpu.system) / 1000,
         rssBaseMiB,
         maxRssMiB: process.resourceUsage().maxRSS / 1024,
+        windowUs: [Number(start / 1000n), Number(start / 1000n) + Math.round(wallMs * 1000)],
     };
     console.log(JSON.stringify(sample));
     process.exit(0);

@@ -2,7 +2,9 @@
 // `node --cpu-prof` and prints the top self-time entries of the program's span (module loading left out),
 // grouped by area (our folders, each SDK), by file and by function, plus the inclusive time under each
 // of crossmesh's folders.
-// Usage: npx tsx tools/bench/profile.ts [--services 100] [--stack dev] [--top 25] [--child-node-args "..."]
+// With --floor, also profiles the floor (tools/bench/floor.ts) replaying the same run and prints where the
+// program spends more than the floor, by function: the program's own cost.
+// Usage: npx tsx tools/bench/profile.ts [--services 100] [--stack dev] [--top 25] [--floor] [--child-node-args "..."]
 //        npx tsx tools/bench/profile.ts --profile some.cpuprofile [--window startUs,endUs]   (summarize only)
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -152,6 +154,52 @@ export function render(s: ProfileSummary, top: number, title: string): string {
     ].join("\n");
 }
 
+/** Runs a child under --cpu-prof and reads its main profile and program window. */
+async function profiled(
+    script: string,
+    args: string[],
+    extra: string[],
+    what: string,
+): Promise<{ profile: CpuProfile; window?: [number, number]; ms: number; file: string }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-prof-"));
+    const sample = await runTsChild<{ windowUs: [number, number]; programMs?: number; wallMs?: number }>(
+        script,
+        args,
+        [...extra, "--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "500"],
+        what,
+    );
+    // Only the main thread's profile (the largest; workers, if any, write their own files).
+    const file = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".cpuprofile"))
+        .map((f) => path.join(dir, f))
+        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+    if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+    const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
+    let window: [number, number] | undefined = sample.windowUs;
+    if (window[1] < profile.startTime || window[0] > profile.endTime) window = undefined; // another clock
+    return { profile, window, ms: sample.programMs ?? sample.wallMs ?? 0, file };
+}
+
+/** Where the program's self time exceeds the floor's, by function (and by area). */
+function renderDifference(program: ProfileSummary, floor: ProfileSummary, top: number): string {
+    const diff = (a: [string, number][], b: [string, number][]) => {
+        const m = new Map(a);
+        for (const [k, v] of b) m.set(k, (m.get(k) ?? 0) - v);
+        return [...m.entries()].sort((x, y) => y[1] - x[1]);
+    };
+    const rows = (xs: [string, number][]) => xs.slice(0, top).map(([k, ms]) => [ms.toFixed(0), k]);
+    return [
+        `# Program − floor: ${program.totalMs.toFixed(0)} − ${floor.totalMs.toFixed(0)} = ${(program.totalMs - floor.totalMs).toFixed(0)} ms of CPU samples (${(program.totalMs / floor.totalMs).toFixed(2)}×)`,
+        ``,
+        `## Self time the program spends beyond the floor, by area`,
+        table(["ms", "area"], rows(diff(program.byArea, floor.byArea))),
+        ``,
+        `## … by function (top ${top})`,
+        table(["ms", "function  file:line"], rows(diff(program.byFunction, floor.byFunction))),
+    ].join("\n");
+}
+
 async function main() {
     const top = Number(arg("top", "25"));
     const given = arg("profile", "");
@@ -167,23 +215,33 @@ async function main() {
         const services = Number(arg("services", "100"));
         const stack = arg("stack", "dev");
         const extra = arg("child-node-args", "").split(" ").filter(Boolean);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-prof-"));
-        const sample = await runTsChild<{ programMs: number; windowUs: [number, number] }>(
+        const run = await profiled(
             path.join(__dirname, "scale-child.ts"),
             [String(services), stack],
-            [...extra, "--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "500"],
+            extra,
             `profile run with ${services} services`,
         );
-        // Only the main thread's profile (workers, if any, write their own files).
-        const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
-        const main = files.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
-        if (!main) throw new Error(`no .cpuprofile written in ${dir}`);
-        profile = JSON.parse(fs.readFileSync(main, "utf8")) as CpuProfile;
-        window = sample.windowUs;
-        if (window[1] < profile.startTime || window[0] > profile.endTime) window = undefined; // other clock
+        ({ profile, window } = run);
         title =
-            `stack "${stack}", ${services} services (program ${sample.programMs.toFixed(0)} ms wall; profile ${main}` +
+            `stack "${stack}", ${services} services (program ${run.ms.toFixed(0)} ms wall; profile ${run.file}` +
             (window ? ` --window ${window.join(",")})` : `; whole process: the window is not on the profile's clock)`);
+        if (process.argv.includes("--floor")) {
+            const recording = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-rec-")), "program.json");
+            const floorChild = path.join(__dirname, "floor-child.ts");
+            await runTsChild(
+                floorChild,
+                ["program", String(services), stack, "--record", recording],
+                extra,
+                "recording",
+            );
+            const floor = await profiled(floorChild, ["floor", recording, stack], extra, "floor profile run");
+            const p = summarize(profile, window);
+            const f = summarize(floor.profile, floor.window);
+            console.log(render(p, top, title));
+            console.log(`\n${render(f, top, `the floor of the same run (profile ${floor.file})`)}`);
+            console.log(`\n${renderDifference(p, f, top)}`);
+            return;
+        }
     }
     console.log(render(summarize(profile, window), top, title));
 }
