@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
-import { RENAMED_FIELDS } from "../components/cross-mesh-link/spec";
-import { validateLinkSettings } from "../components/cross-mesh-link/validate";
+import { RENAMED_FIELDS, linkSettingsSpec } from "../components/cross-mesh-link/spec";
+import { problemsOf } from "../components/common/spec";
 import { Problem, throwProblems } from "../components/common/validation";
 import { LINK_NAME, PROJECT, StackConfig, stackConfigSchema } from "./schema";
 
@@ -141,25 +141,13 @@ export function readStackConfig(
                 reason: 'is required to reach the GKE cluster: set crossmesh:gkeCluster to {name, endpoint, caData} (works on a laptop and a CI runner; see docs/operating.md), or `pulumi config set --secret crossmesh:gkeKubeconfig "$(cat gke.kubeconfig)"`, or set crossmesh:gkeContext to a context of your ~/.kube/config.',
             });
         }
-        // What the values mean is CrossMeshLink's to judge: its validator, its messages, the user's keys.
-        try {
-            validateLinkSettings(LINK_NAME, linkSettings(c));
-        } catch (e) {
-            problems.push(
-                ...asProblems(e).map((p) => ({
-                    propertyPath: configKey(p.propertyPath),
-                    reason: `${p.reason}${setHint(configKey(p.propertyPath))}`,
-                })),
-            );
-        }
+        // What the values mean is CrossMeshLink's to judge: its spec, its messages, the user's keys.
+        for (const p of problemsOf(linkSettingsSpec(LINK_NAME), linkSettings(c)))
+            problems.push({
+                propertyPath: configKey(p.propertyPath),
+                reason: `${p.reason}${setHint(configKey(p.propertyPath))}`,
+            });
     }
     throwProblems(problems);
     return parsed.data as StackConfig;
-}
-
-function asProblems(e: unknown): Problem[] {
-    if (pulumi.InputPropertyError.isInstance(e)) return [{ propertyPath: e.propertyPath, reason: e.reason }];
-    if (pulumi.InputPropertiesError.isInstance(e))
-        return e.errors.map((x) => ({ propertyPath: x.propertyPath, reason: x.reason }));
-    throw e;
 }

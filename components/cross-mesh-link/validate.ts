@@ -1,13 +1,11 @@
 // The whole link, checked before anything registers, by its spec (spec.ts): the link's own fields and
 // rules and its children's picked fields and rules, each once, on the path the user wrote. Independent
 // checks all run, so one `pulumi up` reports every problem at once.
-import { checkArgs, problemsOf } from "../common/spec";
-import { invalid, throwProblems } from "../common/validation";
-import type { CrossMeshLinkArgs, LinkSettings } from "./args";
+import { checkArgs } from "../common/spec";
+import { invalid } from "../common/validation";
+import type { CrossMeshLinkArgs } from "./args";
 import { ResolvedLink, resolveLink } from "./steps/resolve";
-import { linkSettingsSpec, linkSpec } from "./spec";
-
-export { AWS_REGIONS, RENAMED_FIELDS, requireAwsRegion } from "./spec";
+import { linkSpec } from "./spec";
 
 /** Validates everything and returns the link's resolved settings; throws every problem found at once. */
 export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs): ResolvedLink {
@@ -15,12 +13,4 @@ export function validateCrossMeshLinkArgs(name: string, args: CrossMeshLinkArgs)
         invalid("args", "give the link's settings: eksProvider, gkeProvider, eksClusterName and services.");
     checkArgs(linkSpec(name), args);
     return resolveLink(name, args);
-}
-
-/**
- * Every check of the link's settings (all but the providers, which the link checks itself): what a
- * stack program runs on its config before it creates any provider.
- */
-export function validateLinkSettings(name: string, args: LinkSettings): void {
-    throwProblems(problemsOf(linkSettingsSpec(name), args));
 }
