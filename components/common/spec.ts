@@ -358,7 +358,6 @@ function checkValue(
 
 function checkObject(shape: Shape, value: Record<string, unknown>, path: string, problems: Problem[]): void {
     const fields = shape.fields!;
-    const before = problems.length;
     for (const key of Object.keys(value)) {
         if (key in fields || value[key] === undefined) continue;
         const renamed = shape.renamed?.[key];
@@ -377,13 +376,9 @@ function checkObject(shape: Shape, value: Record<string, unknown>, path: string,
     for (const [key, field] of Object.entries(fields))
         if (!checkValue(field, value[key], join(path, key), problems)) refused.add(key);
     const at = (f: string) => join(path, f);
+    // A cross-field rule runs even when some fields were refused (every problem at once), unless it reads
+    // one of them: what it would say then rests on a value already reported (or it would trip on it).
     for (const r of shape.refinements ?? []) {
-        if (refused.size === 0 && problems.length === before) {
-            attempt(problems, () => r.check(value as never, at));
-            continue;
-        }
-        // Some fields were refused: a cross-field rule still runs (every problem at once) unless it reads
-        // one of them — then what it would say rests on a value already reported (or it would trip on it).
         const read = new Set<string>();
         const watched = new Proxy(value, {
             get: (target, key) => {
