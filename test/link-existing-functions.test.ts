@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { RecordedResource, settle, startSimulation, unsecret, valueOf } from "../tools/simulator";
 import { refusalTable } from "./support/refused";
 import { kubeProvider } from "./support/providers";
+import { privateVpcConfig } from "../tools/simulator/world";
 import { runFixture } from "./support/run-fixture";
 
 const sim = startSimulation();
@@ -20,13 +21,7 @@ const VPC_ACCESS = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecu
 const XRAY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
 /** Two private subnets of the simulated EKS VPC and its cluster security group: where the created function runs. */
-function vpcConfig() {
-    const cluster = sim.world.eksClusters["eks-lab5"];
-    const subnetIds = cluster.subnetIds
-        .filter((id) => sim.world.subnets[id].tags["kubernetes.io/role/internal-elb"] === "1")
-        .slice(0, 2);
-    return { subnetIds, securityGroupIds: [cluster.clusterSecurityGroupId] };
-}
+const vpcConfig = () => privateVpcConfig(sim.world, "eks-lab5");
 
 const mixedServices = () => [
     {

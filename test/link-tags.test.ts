@@ -8,6 +8,7 @@ import { settle, startSimulation, unsecret } from "../tools/simulator";
 import { awsTagsShape, awsTakesTags, tagsRefusal } from "../tools/simulator/aws-tags";
 import { tagAwsResources } from "../components/common/tags";
 import { kubeProvider } from "./support/providers";
+import { privateVpcConfig } from "../tools/simulator/world";
 
 const sim = startSimulation();
 
@@ -15,13 +16,7 @@ const TAGS = { team: "payments", "cost-center": "4711", "data class": "internal:
 const DEFAULT_TAGS = { owner: "platform-team" };
 
 /** Two private subnets of the simulated EKS VPC and its cluster security group: where the created function runs. */
-function vpcConfig() {
-    const cluster = sim.world.eksClusters["eks-lab5"];
-    const subnetIds = cluster.subnetIds
-        .filter((id) => sim.world.subnets[id].tags["kubernetes.io/role/internal-elb"] === "1")
-        .slice(0, 2);
-    return { subnetIds, securityGroupIds: [cluster.clusterSecurityGroupId] };
-}
+const vpcConfig = () => privateVpcConfig(sim.world, "eks-lab5");
 
 /** Builds one link whose services mix created Lambdas, an existing function and an upstream, with an AWS provider that has defaultTags. */
 async function taggedLink() {

@@ -44,6 +44,18 @@ export function digest(text: string, length: number): string {
     return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
+/**
+ * A VPC placement for a function in a cluster's VPC: `count` of its private (internal-ELB) subnets and its
+ * cluster security group, as a team would give `vpcConfig`.
+ */
+export function privateVpcConfig(world: SimWorld, clusterName: string, count = 2) {
+    const cluster = world.eksClusters[clusterName];
+    const subnetIds = cluster.subnetIds
+        .filter((id) => world.subnets[id].tags["kubernetes.io/role/internal-elb"] === "1")
+        .slice(0, count);
+    return { subnetIds, securityGroupIds: [cluster.clusterSecurityGroupId] };
+}
+
 function subnets(
     vpcId: string,
     prefix: string,
