@@ -1,4 +1,4 @@
-// An object list as one plan: for each Kubernetes object, its identity (apiVersion, kind, name, namespace,
+// Deferred objects: for each Kubernetes object, its identity (apiVersion, kind, name, namespace,
 // labels, a Secret's type) from plain values, and its payload (spec or stringData) built from what it
 // reads of the values that resolve later. The component creates one resource per entry, its payload a
 // typed `pulumi.output(read(sources)).apply(build)`, so each object waits for what it reads and nothing
@@ -67,7 +67,7 @@ export interface DeferredObject<S, N = string, O extends BuiltObject = BuiltObje
     readonly __object?: O;
 }
 
-/** A planned object whose payload `build`s, typed, from what `read` picks. */
+/** A deferred object whose payload `build`s, typed, from what `read` picks. */
 export function deferred<S, N, R, O extends BuiltObject = BuiltObject>(
     identity: ObjectIdentity<N>,
     read: (sources: S) => R,
@@ -90,7 +90,7 @@ export interface BuiltObject {
     stringData?: Record<string, string>;
 }
 
-/** One planned object built from plain values: what the tests read and what the cluster receives. */
+/** One deferred object built from plain values: what the tests read and what the cluster receives. */
 export function buildDeferred<V, O extends BuiltObject>(p: DeferredObject<V, string, O>, values: V): O {
     const { spec, stringData, labels } = p.build(p.read(values) as never);
     const name = p.nameFrom === undefined ? p.identity.metadata.name : String(p.nameFrom.get(values));
@@ -105,24 +105,24 @@ export function buildDeferred<V, O extends BuiltObject>(p: DeferredObject<V, str
     } as O;
 }
 
-/** A planned object's payload in the component: it waits for what the object reads of the sources, nothing else. */
+/** A deferred object's payload in the component: it waits for what the object reads of the sources, nothing else. */
 export function payloadOf<S>(p: DeferredObject<S, unknown, BuiltObject>, sources: S): pulumi.Output<Payload> {
     return pulumi.output(p.read(sources) as object).apply((r) => p.build(r as never));
 }
 
 /**
- * Creates one resource per planned object, in plan order, each payload waiting for what it reads. A
+ * Creates one resource per deferred object, in list order, each payload waiting for what it reads. A
  * content-addressed Secret's name (`nameFrom`) is, for every later object, the created Secret's name: a
  * gateway moves to a new credential only once that credential exists. Returns the sources with those
  * names bound.
  */
 export function createObjects<S>(
     prefix: string,
-    plan: readonly DeferredObject<S, pulumi.Input<string>>[],
+    objects: readonly DeferredObject<S, pulumi.Input<string>>[],
     sources: S,
     opts: pulumi.CustomResourceOptions,
 ): S {
-    for (const p of plan) {
+    for (const p of objects) {
         const payload = payloadOf(p, sources);
         const contentName = p.nameFrom === undefined ? undefined : pulumi.output(p.nameFrom.get(sources));
         const resource = createObject(prefix, p.identity, payload, opts, contentName);

@@ -47,11 +47,11 @@ export class ExportGateway extends pulumi.ComponentResource {
         const linkName = linkNameOf(name, args);
         const a = checkArgs(exportGatewaySpec(linkName), args);
         const settings = exportObjectsSettings(linkName, a);
-        const plan = exportObjectList(settings);
+        const objects = exportObjectList(settings);
         claimObjects(
             `ExportGateway "${name}"`,
             opts,
-            claimsOf(plan, settings.credentialName, a.credentialName !== undefined),
+            claimsOf(objects, settings.credentialName, a.credentialName !== undefined),
         );
         super(EXPORT_GATEWAY_TOKEN, name, {}, opts);
         const { credentialName } = settings;
@@ -70,7 +70,7 @@ export class ExportGateway extends pulumi.ComponentResource {
         const caPems = [...caOf].map(([key, pem]) => [key, pulumi.output(pem).apply((p) => p ?? "")] as const);
         const sources = createObjects(
             name,
-            plan,
+            objects,
             {
                 gateway,
                 allowedClientPrincipals: principals,

@@ -1,4 +1,4 @@
-// The EKS side of a link as one plan: every object the ingress gateway needs to terminate the link's
+// The EKS side of a link as one object list: every object the ingress gateway needs to terminate the link's
 // mTLS and route each exported host to its upstream. Identities come from plain values (link name,
 // hosts, upstream names); payloads from the values that resolve later (the server credential, the
 // upstream's DNS name, the client principals). ExportGateway creates exactly these entries; the tests
@@ -87,7 +87,7 @@ export interface ExportSettings {
     allowedClientPrincipals: string[];
 }
 
-/** Object names, shared by the plan and the validation. */
+/** Object names, shared by the builders and the validation. */
 export const exportNames = {
     gateway: (linkName: string) => objectName(linkName, "export"),
     authorizationPolicy: (linkName: string) => objectName(linkName, "export"),
@@ -296,7 +296,7 @@ export function exportObjects(
     bundle: TlsBundle,
     upstreamCaPems: Record<string, string> = {},
 ): ExportObject[] {
-    const plan = exportObjectList({
+    const objects = exportObjectList({
         linkName: s.linkName,
         namespace: s.gateway.namespace,
         credentialName: s.credentialName,
@@ -316,7 +316,7 @@ export function exportObjects(
                 .map((key) => [key, upstreamCaSecretName(s.linkName, key, upstreamCaPems[key] ?? "")]),
         ),
     };
-    return plan.map((p) => buildDeferred(p, values));
+    return objects.map((p) => buildDeferred(p, values));
 }
 
 /** A private upstream CA's Secret name: content-addressed, like the link credential. */

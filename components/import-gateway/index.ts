@@ -38,10 +38,10 @@ export class ImportGateway extends pulumi.ComponentResource {
         requireKubernetesProvider("ImportGateway", opts);
         const a = checkArgs(importGatewaySpec, args);
         const settings = importObjectsSettings(linkNameOf(name, a), a);
-        const plan = importObjectList(settings);
+        const objects = importObjectList(settings);
         const testClient = valueOr(f.deployTestClient, a.deployTestClient);
         claimObjects(`ImportGateway "${name}"`, opts, [
-            ...claimsOf(plan, settings.credentialName, a.credentialName !== undefined),
+            ...claimsOf(objects, settings.credentialName, a.credentialName !== undefined),
             ...(testClient
                 ? testClientObjects(settings.linkName, "", undefined).map((o) => ({ ...o, field: "deployTestClient" }))
                 : []),
@@ -57,7 +57,7 @@ export class ImportGateway extends pulumi.ComponentResource {
         // What the payloads read; the identities need none of it.
         const sources = createObjects(
             name,
-            plan,
+            objects,
             {
                 gateway,
                 trustDomain,

@@ -1,4 +1,4 @@
-// The GKE side of a link as one plan: the Secret and Istio objects that let apps call `http://<host>` in
+// The GKE side of a link as one object list: the Secret and Istio objects that let apps call `http://<host>` in
 // plaintext while the egress gateway carries the request to the EKS gateway over the link's mutual TLS,
 // and only listed workloads may do so. Identities come from plain values (link name, hosts); payloads
 // from the values that resolve later (the client credential, the EKS load balancer's hostname, the
@@ -304,12 +304,12 @@ export function importValues(s: ImportSettings, bundle: TlsBundle, remoteHostnam
 
 /** Every object of the GKE side built from resolved values (no test client): the entries of `importObjectList`. */
 export function importObjects(s: ImportSettings, bundle: TlsBundle, remoteHostname: string): ImportObject[] {
-    const plan = importObjectList({
+    const objects = importObjectList({
         linkName: s.linkName,
         namespace: s.gateway.namespace,
         credentialName: s.credentialName,
         hosts: s.services.map((svc) => svc.host),
     });
     const values = importValues(s, bundle, remoteHostname);
-    return plan.map((p) => buildDeferred(p, values));
+    return objects.map((p) => buildDeferred(p, values));
 }

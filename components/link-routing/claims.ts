@@ -1,16 +1,16 @@
-// A gateway's plan as claims on its cluster (see common/claims.ts).
+// A gateway's object list as claims on its cluster (see common/claims.ts).
 import { Claimed } from "../common/claims";
 
 /**
- * A gateway's plan as claims: each object is owned through `linkName`, except the credential Secret when
+ * A gateway's object list as claims: each object is owned through `linkName`, except the credential Secret when
  * the user named it (`credentialName`), so a conflict is reported under the argument that caused it.
  */
 export function claimsOf(
-    plan: readonly { identity: Claimed }[],
+    objects: readonly { identity: Claimed }[],
     credentialName: string,
     credentialNameGiven: boolean,
 ): Claimed[] {
-    return plan.map(({ identity }) => ({
+    return objects.map(({ identity }) => ({
         ...identity,
         ...(credentialNameGiven && identity.kind === "Secret" && identity.metadata.name === credentialName
             ? { field: "credentialName" }

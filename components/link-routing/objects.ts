@@ -59,7 +59,7 @@ export function linkIdentities<N>(linkName: string, namespace: N) {
     });
 }
 
-/** An Istio object of `kind` in a plan: its spec, typed by the kind, built from what `read` picks. */
+/** An Istio object of `kind` in an object list: its spec, typed by the kind, built from what `read` picks. */
 export function deferredIstio<S, N, K extends IstioKind, R>(
     identityOf: ReturnType<typeof linkIdentities<N>>,
     kind: K,

@@ -1,4 +1,4 @@
-// The one value both gateways derive alike for their plan: the credential Secret's content-addressed name.
+// The one value both gateways derive alike for their object lists: the credential Secret's content-addressed name.
 import * as pulumi from "@pulumi/pulumi";
 import { credentialSecretName } from "./objects";
 import type { TlsBundle } from "../common/types";
