@@ -381,7 +381,7 @@ const lambdaArnsInRegion: Refinement<Link> = {
                 `Lambda encrypts with a key of its own region; give a key (or a multi-Region replica) in ${region}.`,
             );
         });
-        throwProblems(problems.filter((p, k) => problems.findIndex((q) => q.propertyPath === p.propertyPath) === k));
+        throwProblems(problems);
     },
 };
 
