@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
 import { SEED_SERVICES } from "../components/cross-mesh-link/defaults";
 import { linkSettingsSpec } from "../components/cross-mesh-link/spec";
-import { zodOf } from "./spec-zod";
+import { zodOf, zodShape } from "./spec-zod";
 
 export const PROJECT = "crossmesh";
 /** The name of the stack's CrossMeshLink (its object names derive from it). */
@@ -37,11 +37,9 @@ const gkeCluster = z
     .strict();
 
 /** The keys that describe the link itself: CrossMeshLink's own spec, field for field (stacks/spec-zod.ts). */
-const linkKeys = {
-    ...linkSettingsSpec(LINK_NAME).fields,
-};
+const linkKeys = linkSettingsSpec(LINK_NAME).fields;
 const linkShape = {
-    ...Object.fromEntries(Object.entries(linkKeys).map(([k, f]) => [k, zodOf(f as never)])),
+    ...zodShape(linkKeys as never),
     // The stack creates the AWS provider from it, so it is required here (the link alone may omit it).
     awsRegion: z.string(),
     // A stack without services deploys the seed's hello-world Lambda.

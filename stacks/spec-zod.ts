@@ -40,7 +40,12 @@ export function zodOf(field: AnyField): z.ZodTypeAny {
     return flags.optional ? t.optional() : t;
 }
 
+/** The zod types of `fields`, key for key: the shape of a zod object. */
+export function zodShape(fields: Readonly<Record<string, AnyField>>): z.ZodRawShape {
+    return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, zodOf(f)]));
+}
+
 /** A strict zod object of `fields` (a config key the component does not take is refused). */
 export function zodObject(fields: Readonly<Record<string, AnyField>>): z.ZodObject<z.ZodRawShape, "strict"> {
-    return z.object(Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, zodOf(f)]))).strict();
+    return z.object(zodShape(fields)).strict();
 }
