@@ -5,6 +5,7 @@ export {
     CrossMeshLinkArgs,
     LinkServiceArgs,
     LinkSourceArgs,
+    ServedHostArgs,
     LinkLambdaArgs,
     LinkExistingFunctionArgs,
     LinkUpstreamArgs,
@@ -20,6 +21,18 @@ export {
     LinkAlb,
     LinkTopology,
 } from "./cross-mesh-link";
+export {
+    CrossMeshExport,
+    CrossMeshExportArgs,
+    ExportServiceArgs,
+    ExportConsumerArgs,
+    ExportIstioSettings,
+    ConsumerGrant,
+    ExportedConsumer,
+    ExportedService,
+    ExportTopology,
+} from "./cross-mesh-export";
+export { CrossMeshConsumer, CrossMeshConsumerArgs, ConsumerServiceArgs, ConsumedService } from "./cross-mesh-consumer";
 export { LinkMonitoringArgs } from "./link-monitoring/args";
 export {
     LambdaAlb,
@@ -49,7 +62,7 @@ export {
     PodPlacement,
     Toleration,
 } from "./istio-install";
-export { ExportGateway, ExportGatewayArgs, ExportedServiceArgs } from "./export-gateway";
+export { ExportGateway, ExportGatewayArgs, ExportGatewayConsumerArgs, ExportedServiceArgs } from "./export-gateway";
 export { ImportGateway, ImportGatewayArgs, ImportedServiceArgs, AllowedSourceArgs } from "./import-gateway";
 export { AwsEgress, AwsEgressArgs, AwsEgressExtraHostArgs, AWS_SERVICES } from "./aws-egress";
 export {

@@ -25,6 +25,8 @@ const LAYERS: Record<string, number> = {
         ].map((f) => [f, 1]),
     ),
     "cross-mesh-link": 2,
+    "cross-mesh-export": 2,
+    "cross-mesh-consumer": 2,
     status: 3,
     index: 4,
     plugin: 5,

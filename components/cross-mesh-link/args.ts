@@ -54,9 +54,9 @@ export interface LinkUpstreamArgs {
     caPem?: pulumi.Input<string>;
 }
 
-/** One exported host: what serves it (exactly one of `lambda`, `existingFunction` or `upstream`) and who may call it. */
-export interface LinkServiceArgs {
-    /** The name GKE apps call (`http://<host>/`), e.g. "lambda.external": a concrete lowercase FQDN. */
+/** One exported host and what serves it: exactly one of `lambda`, `existingFunction` or `upstream`. */
+export interface ServedHostArgs {
+    /** The name importing apps call (`http://<host>/`), e.g. "lambda.external": a concrete lowercase FQDN. */
     host: string;
     /** Create a Lambda function behind the link's internal ALB for this host. */
     lambda?: LinkLambdaArgs;
@@ -64,6 +64,10 @@ export interface LinkServiceArgs {
     existingFunction?: LinkExistingFunctionArgs;
     /** Or forward the host to an existing internal HTTPS service. */
     upstream?: LinkUpstreamArgs;
+}
+
+/** One exported host: what serves it (exactly one of `lambda`, `existingFunction` or `upstream`) and who may call it. */
+export interface LinkServiceArgs extends ServedHostArgs {
     /** Who in the GKE mesh may call the host; nothing else can. */
     allowedSources: LinkSourceArgs[];
     /** Text the deploy-time check expects in the answer. Default: the greeting of the default Lambda; any 2xx otherwise. */

@@ -6,7 +6,6 @@
 // Dependencies follow data only: the AWS side, the certificates and both Istio installs start at once;
 // the GKE routing waits for nothing from EKS but the gateway load balancer's hostname.
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
 import type { CrossMeshLinkArgs } from "./args";
 import type { LinkAlb, LinkTopology, LinkedService } from "./outputs";
 import { claimMeshWide, installMeshes } from "./steps/meshes";
@@ -14,9 +13,9 @@ import { issueLinkPki } from "./steps/pki";
 import { routeLink } from "./steps/routing";
 import { monitorLink } from "./steps/monitoring";
 import { verifyLink } from "./steps/verification";
-import { createTargets, kindOf } from "./targets";
+import { createTargets } from "./targets";
+import { awsRegionChecked, withTags } from "./steps/aws";
 import { validateCrossMeshLinkArgs } from "./validate";
-import { tagAwsResources } from "../common/tags";
 
 export * from "./args";
 export * from "./outputs";
@@ -120,7 +119,7 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.gkeIstioRevision = meshes.gke.revision;
         this.lambdaAlbs = pulumi.all(firstOnAlb.map((t) => t.alb!));
         this.lambdaAlbHostnames = pulumi
-            .all([pulumi.all(albs), this.awsRegionChecked(args)])
+            .all([pulumi.all(albs), awsRegionChecked(this, args.awsRegion, args.services)])
             .apply(([hostnames]) => hostnames);
         this.verificationJob = resolved.verify
             ? verifyLink(
@@ -171,31 +170,4 @@ export class CrossMeshLink extends pulumi.ComponentResource {
             lambdaAlbs: this.lambdaAlbs,
         });
     }
-
-    /**
-     * `awsRegion` against the AWS provider the link's resources use: a region that differs would allow
-     * another region's API endpoints than the one the Lambdas run in. Checked when the link creates AWS
-     * resources (then that provider is configured); fails the deployment naming the field.
-     */
-    private awsRegionChecked(args: CrossMeshLinkArgs): pulumi.Output<void> {
-        const region = args.awsRegion;
-        if (region === undefined || !args.services.some((s) => kindOf(s)?.albFunction !== undefined))
-            return pulumi.output(undefined);
-        return aws.getRegionOutput({}, { parent: this }).region.apply((actual) => {
-            if (actual !== region)
-                throw new pulumi.InputPropertyError({
-                    propertyPath: "awsRegion",
-                    reason: `"${region}" is not the region of the AWS provider the link uses ("${actual}"): eksAwsEgress would allow ${region}'s API endpoints while the Lambdas run in ${actual}. Set awsRegion to "${actual}", or give the link an AWS provider for ${region} (opts.providers).`,
-                });
-        });
-    }
-}
-
-/** The link's options with its tags transformation added (after the caller's own). */
-function withTags(
-    opts: pulumi.ComponentResourceOptions | undefined,
-    tags: Record<string, string> | undefined,
-): pulumi.ComponentResourceOptions | undefined {
-    if (tags === undefined || Object.keys(tags).length === 0) return opts;
-    return { ...opts, transformations: [...(opts?.transformations ?? []), tagAwsResources(tags)] };
 }

@@ -51,7 +51,7 @@ import { resolveLink } from "./steps/resolve";
 import { requirePublishedIstioVersion } from "../istio-install/releases";
 import { requireDistinctHostSlugs } from "../common/names";
 import { requireHostHeaderLength } from "../lambda-hosts-alb/spec";
-import type { CrossMeshLinkArgs, LinkSettings, LinkServiceArgs } from "./args";
+import type { CrossMeshLinkArgs, LinkAwsEgressArgs, LinkSettings, ServedHostArgs } from "./args";
 import { TARGET_FIELDS, kindOf } from "./targets";
 
 /** Regions the AWS provider knows (its own enum), so a typo such as "eu-wset-1" is caught here. */
@@ -79,7 +79,7 @@ const kubeProvider = (side: string) =>
     );
 
 /** The link's AWS egress: AwsEgress's own fields (its region is the link's `awsRegion`). */
-const eksAwsEgress = object({
+export const linkAwsEgress = object({
     awsServices: awsEgressFields.awsServices,
     extraHosts: awsEgressFields.extraHosts,
     imds: awsEgressFields.imds,
@@ -90,7 +90,7 @@ const eksAwsEgress = object({
 const allowedSource = object(allowedSourceFields);
 
 /** The certificate settings of LinkPki the user gives (the hosts and the client identity are the link's). */
-const PKI_SETTINGS = [
+export const PKI_SETTINGS = [
     "keyAlgorithm",
     "rsaBits",
     "caValidityDays",
@@ -121,16 +121,19 @@ const LAMBDA_SETTINGS = [
     "tracingMode",
 ] as const;
 
-/** How crossmesh installs Istio: IstioInstall's own fields, and each side's chart values. */
-const linkIstio = object({
+/** LinkPki's certificate settings, with its rules. */
+export const linkPkiSettings = linkPkiSpec.pick(PKI_SETTINGS, [rsaBitsWithRsa, validityWindowsFit]);
+
+/** How crossmesh installs Istio: IstioInstall's own fields (each composite adds its chart values). */
+export const istioSettingsFields = {
     highAvailability: istioInstallFields.highAvailability,
     chartRepository: istioInstallFields.chartRepository,
     imageRegistry: istioInstallFields.imageRegistry,
     imagePullSecrets: istioInstallFields.imagePullSecrets,
     retainedVersions: istioInstallFields.retainedVersions,
-    eksValues: extraValuesField(),
-    gkeValues: extraValuesField(),
-});
+};
+
+const linkIstio = object({ ...istioSettingsFields, eksValues: extraValuesField(), gkeValues: extraValuesField() });
 
 const upstream = object({
     hostname: string()
@@ -141,13 +144,32 @@ const upstream = object({
     caPem: string().input().optional(),
 });
 
-/** One exported host: what serves it (exactly one of `lambda` or `upstream`) and who may call it. */
+/** What serves an exported host: exactly one target kind (a Lambda behind the shared ALB, or an upstream). */
+export const servedHostFields = {
+    host: string()
+        .required('give the host importing apps call, e.g. "lambda.external".')
+        .check(requireConcreteHostname),
+    lambda: lambdaFunctionSpec.pick(LAMBDA_SETTINGS, lambdaFunctionRules).optional(),
+    existingFunction: existingFunctionSpec.optional(),
+    upstream: upstream.optional(),
+};
+
+/** The rules of one served host: exactly one target, and a Lambda's host fits the ALB's host-header rule. */
+export const servedHostRules: Refinement<ServedHostArgs>[] = [
+    { name: "exactly one target", check: (s, at) => requireServiceTarget(at(""), s) },
+    {
+        name: "a Lambda's host fits an ALB host-header rule",
+        check: (s, at) => {
+            if (s.lambda || s.existingFunction)
+                requireHostHeaderLength(at("host"), s.host, "the shared ALB routes it by a host-header rule, which");
+        },
+    },
+];
+
+/** One exported host: what serves it and who may call it. */
 const service = object(
     {
-        host: string().required('give the host GKE apps call, e.g. "lambda.external".').check(requireConcreteHostname),
-        lambda: lambdaFunctionSpec.pick(LAMBDA_SETTINGS, lambdaFunctionRules).optional(),
-        existingFunction: existingFunctionSpec.optional(),
-        upstream: upstream.optional(),
+        ...servedHostFields,
         allowedSources: list(allowedSource, {
             emptyFix:
                 'list who may call this host, e.g. [{ namespace: "shop", serviceAccount: "checkout" }]; nothing else can.',
@@ -157,22 +179,7 @@ const service = object(
         ),
         expectBodyContains: string().optional(),
     },
-    {
-        refine: [
-            { name: "exactly one target", check: (s, at) => requireServiceTarget(at(""), s) },
-            {
-                name: "a Lambda's host fits an ALB host-header rule",
-                check: (s, at) => {
-                    if (s.lambda || s.existingFunction)
-                        requireHostHeaderLength(
-                            at("host"),
-                            s.host,
-                            "the shared ALB routes it by a host-header rule, which",
-                        );
-                },
-            },
-        ],
-    },
+    { refine: servedHostRules },
 );
 
 /** The fields the link reads; the groups its children own are theirs (picked). */
@@ -202,13 +209,13 @@ export const linkFields = {
     consumerEgressCidrs: list(string().check(requireCidr), { what: "CIDR blocks" }).optional(),
     eksGatewayExposure: istioInstallFields.exposure,
     tags: record(string()).optional().check(requireAwsTags),
-    pki: linkPkiSpec.pick(PKI_SETTINGS, [rsaBitsWithRsa, validityWindowsFit]).optional(),
+    pki: linkPkiSettings.optional(),
     verify: boolean().default(false),
     strictMtls: boolean().default(false),
     gkeMeshRootNamespace: string().optional().check(requireKubernetesName),
     deployTestClient: boolean().default(false),
     registryOnly: boolean().default(false),
-    eksAwsEgress: eksAwsEgress.optional(),
+    eksAwsEgress: linkAwsEgress.optional(),
     podPlacement: podPlacementSpec.optional(),
     monitoring: linkMonitoringField.optional(),
 };
@@ -227,27 +234,31 @@ const distinctProviders: Refinement<Link> = {
     },
 };
 
-/** AwsEgress's own rules, on the link's paths (`region` is `awsRegion`). */
-function awsEgressRules(linkName: string): Refinement<Link> {
-    const rules = [servicesInRegion, somethingToAllow, extraHostsInMode, hostsOnce(`${linkName}-eks-aws-egress`)];
+/** AwsEgress's own rules, on a composite's paths (`region` is `awsRegion`; the egress settings are `field`). */
+export function awsEgressRules<F extends string>(
+    egressName: string,
+    field: F,
+): Refinement<{ awsRegion?: string } & { [K in F]?: LinkAwsEgressArgs }> {
+    const rules = [servicesInRegion, somethingToAllow, extraHostsInMode, hostsOnce(egressName)];
     return {
         name: "the AWS egress's own rules",
         check: (a, at) => {
-            if (!a.eksAwsEgress) return;
+            const settings = a[field];
+            if (!settings) return;
             if (a.awsRegion === undefined)
                 invalid(
                     at("awsRegion"),
-                    'give the AWS region of the EKS cluster (e.g. "eu-west-1"): eksAwsEgress allows that region\'s API endpoints.',
+                    `give the AWS region of the EKS cluster (e.g. "eu-west-1"): ${field} allows that region's API endpoints.`,
                 );
-            const egress = { ...a.eksAwsEgress, region: a.awsRegion };
-            const path = (f: string) => (f === "region" ? at("awsRegion") : at(`eksAwsEgress.${f}`));
+            const egress = { ...settings, region: a.awsRegion };
+            const path = (f: string) => (f === "region" ? at("awsRegion") : at(`${field}.${f}`));
             for (const rule of rules) rule.check(egress, path);
         },
     };
 }
 
 /** Each host once, and no two hosts whose names collapse to the same object names (dots become hyphens). */
-const hostsOnceAcrossServices: Refinement<Link> = {
+export const hostsOnceAcrossServices: Refinement<{ services: readonly { host: string }[] }> = {
     name: "each host once, one name per host",
     check: (a, at) =>
         requireDistinctHostSlugs(
@@ -277,7 +288,7 @@ function istioRules(linkName: string): Refinement<Link> {
 }
 
 /** Retained versions are releases Istio published (as `istioVersion` is). */
-const retainedPublished: Refinement<Link> = {
+export const retainedPublished: Refinement<{ istio?: { retainedVersions?: string[] } }> = {
     name: "retained versions are published releases",
     check: (a, at) =>
         throwProblems(
@@ -329,7 +340,7 @@ const adoptedMeansUnused: Refinement<Link> = {
 };
 
 /** One exported service's target: exactly one of the kinds. */
-export function requireServiceTarget(at: string, s: LinkServiceArgs): void {
+export function requireServiceTarget(at: string, s: ServedHostArgs): void {
     if (!kindOf(s))
         invalid(
             `${at.replace(/\.$/, "")}.${TARGET_FIELDS[0]}`,
@@ -341,7 +352,7 @@ export function requireServiceTarget(at: string, s: LinkServiceArgs): void {
  * What a Lambda-backed service names by ARN is in the link's region (`awsRegion`): an ALB invokes only functions
  * of its own region, and a function takes only layers and a KMS key of its own region.
  */
-const lambdaArnsInRegion: Refinement<Link> = {
+export const lambdaArnsInRegion: Refinement<{ awsRegion?: string; services: readonly ServedHostArgs[] }> = {
     name: "Lambda ARNs in the link's region",
     check: (a, at) => {
         const region = a.awsRegion;
@@ -389,7 +400,7 @@ const lambdaArnsInRegion: Refinement<Link> = {
 function linkRules(name: string): Refinement<Link>[] {
     return [
         hostsOnceAcrossServices,
-        awsEgressRules(name),
+        awsEgressRules(`${name}-eks-aws-egress`, "eksAwsEgress"),
         istioRules(name),
         retainedPublished,
         trustDomains,

@@ -26,6 +26,16 @@ export interface ExportedServiceArgs {
     upstreamName?: string;
 }
 
+/** One consumer mesh of an export: its identity and the hosts it may call (CrossMeshExport gives one per consumer). */
+export interface ExportGatewayConsumerArgs {
+    /** The consumer's name, a DNS label unique in the export: it names the consumer's AuthorizationPolicy. */
+    name: string;
+    /** Its client certificate's URI SAN, e.g. "spiffe://gke.example/ns/istio-egress/sa/istio-egressgateway". */
+    principal: pulumi.Input<string>;
+    /** The exported hosts it may call: a subset of `services[].host`. */
+    hosts: string[];
+}
+
 export interface ExportGatewayArgs {
     /** The EKS ingress gateway (IstioInstall's output, or an adopted gateway described by hand). */
     gateway: GatewayRefInput;
@@ -36,11 +46,18 @@ export interface ExportGatewayArgs {
     /** The hosts to export and their upstreams. */
     services: ExportedServiceArgs[];
     /**
-     * SPIFFE ids allowed to call, exactly as the client certificate's URI SAN (LinkPki's clientSpiffeId),
-     * e.g. "spiffe://gke.example/ns/istio-egress/sa/istio-egressgateway". Checked by the Gateway
-     * (`subjectAltNames`) and by an ALLOW AuthorizationPolicy; nothing else may call.
+     * SPIFFE ids allowed to call every exported host, exactly as the client certificate's URI SAN (LinkPki's
+     * clientSpiffeId), e.g. "spiffe://gke.example/ns/istio-egress/sa/istio-egressgateway". Checked by the Gateway
+     * (`subjectAltNames`) and by an ALLOW AuthorizationPolicy; nothing else may call. Exactly one of this and
+     * `consumers`.
      */
-    allowedClientPrincipals: pulumi.Input<pulumi.Input<string>[]>;
+    allowedClientPrincipals?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Or several consumer meshes, each admitted to its own hosts only: the Gateway pins the client certificate to
+     * their identities, and each gets an ALLOW AuthorizationPolicy of its own for its hosts (so adding or removing
+     * one leaves the others' policies untouched). The server credential's ca.crt must hold every consumer's CA.
+     */
+    consumers?: ExportGatewayConsumerArgs[];
     /**
      * Prefix of every object name, so several links can share the gateway. Default: the component name
      * as a DNS label (CrossMeshLink passes its own name, so both gateways of a link share it).

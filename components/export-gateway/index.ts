@@ -20,10 +20,10 @@ import {
     upstreamKeyOf,
     upstreamSniOf,
 } from "./objects";
-import { exportGatewayFields, exportGatewaySpec, exportedServiceFields } from "./spec";
+import { exportConsumerFields, exportGatewayFields, exportGatewaySpec, exportedServiceFields } from "./spec";
 import type { ExportGatewayArgs } from "./args";
 
-export type { ExportedServiceArgs, ExportGatewayArgs } from "./args";
+export type { ExportedServiceArgs, ExportGatewayArgs, ExportGatewayConsumerArgs } from "./args";
 
 export const EXPORT_GATEWAY_TOKEN = "crossmesh:index:ExportGateway";
 
@@ -57,11 +57,17 @@ export class ExportGateway extends pulumi.ComponentResource {
         const { credentialName } = settings;
 
         const gateway = resolveGateway("gateway", a.gateway);
-        const principals = later(
-            exportGatewayFields.allowedClientPrincipals,
-            "allowedClientPrincipals",
-            a.allowedClientPrincipals,
+        // Each consumer's identity, checked once known; the Gateway pins the certificate to all of them.
+        const consumerPrincipals = (a.consumers ?? []).map((c, i) =>
+            later(exportConsumerFields.principal, `consumers[${i}].principal`, c.principal),
         );
+        const principals: pulumi.Output<string[]> = a.consumers
+            ? pulumi.all(consumerPrincipals)
+            : (later(
+                  exportGatewayFields.allowedClientPrincipals,
+                  "allowedClientPrincipals",
+                  a.allowedClientPrincipals,
+              ) as pulumi.Output<string[]>);
         const checked = resolvedServices(a, settings);
         // What the payloads read; the identities need none of it. Each upstream's CA is its first service's.
         const caOf = new Map(
@@ -74,6 +80,7 @@ export class ExportGateway extends pulumi.ComponentResource {
             {
                 gateway,
                 allowedClientPrincipals: principals,
+                consumerPrincipals,
                 bundle: a.serverBundle,
                 credentialSecret: credentialSecretSlot(credentialName, a.serverBundle),
                 services: checked,
@@ -111,6 +118,7 @@ function exportObjectsSettings(linkName: string, args: ExportGatewayArgs): Expor
             privateUpstreamCa: s.upstreamCaPem !== undefined,
             ...(s.upstreamName !== undefined ? { upstream: s.upstreamName } : {}),
         })),
+        ...(args.consumers ? { consumers: args.consumers.map((c) => ({ name: c.name, hosts: c.hosts })) } : {}),
     };
 }
 

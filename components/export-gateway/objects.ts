@@ -50,6 +50,14 @@ export interface ExportObjectsSettings<N = string> {
     namespace: N;
     credentialName: string;
     services: Pick<ExportedService, "host" | "upstream" | "privateUpstreamCa">[];
+    /** Consumer meshes, each admitted to its own hosts by a policy of its own; absent: one policy for every host. */
+    consumers?: ExportConsumer[];
+}
+
+/** A consumer mesh as the objects name it: its policy's name and the hosts it may call. */
+export interface ExportConsumer {
+    name: string;
+    hosts: string[];
 }
 
 /** What the payloads read; each object waits for what it reads only. */
@@ -58,6 +66,8 @@ export interface ExportValues {
     gateway: Pick<GatewayRef, "selectorLabels">;
     /** SPIFFE URIs (`spiffe://…`) of the client certificates allowed to call, as in their URI SAN. */
     allowedClientPrincipals: string[];
+    /** With consumers: each consumer's SPIFFE URI, in the order of the settings' consumers. */
+    consumerPrincipals: string[];
     /** The server credential (a secret). */
     bundle: TlsBundle;
     /** The credential Secret's name: `credentialSecretName(credentialName, bundle)`. */
@@ -76,7 +86,10 @@ export type ExportObject =
     | IstioObject<"ServiceEntry" | "DestinationRule" | "Gateway" | "VirtualService" | "AuthorizationPolicy">;
 
 /** The values as ExportGateway holds them: each service, CA and CA Secret name waits on its own Outputs. */
-export type ExportSources = Sources<ExportValues, "services" | "upstreamCaPems" | "upstreamCaSecrets">;
+export type ExportSources = Sources<
+    ExportValues,
+    "services" | "upstreamCaPems" | "upstreamCaSecrets" | "consumerPrincipals"
+>;
 
 /** The whole side with resolved values: the shape the fixtures and the request tracer use. */
 export interface ExportSettings {
@@ -85,12 +98,15 @@ export interface ExportSettings {
     credentialName: string;
     services: ExportedService[];
     allowedClientPrincipals: string[];
+    /** Consumer meshes instead of one list of principals for every host. */
+    consumers?: (ExportConsumer & { principal: string })[];
 }
 
 /** Object names, shared by the builders and the validation. */
 export const exportNames = {
     gateway: (linkName: string) => objectName(linkName, "export"),
     authorizationPolicy: (linkName: string) => objectName(linkName, "export"),
+    consumerPolicy: (linkName: string, consumer: string) => objectName(linkName, "consumer", consumer),
     route: (linkName: string, host: string) => objectName(linkName, host),
     upstream: (linkName: string, upstream: string) => objectName(linkName, "upstream", upstream),
     upstreamCaSecret: (linkName: string, upstream: string) => objectName(linkName, "upstream-ca", upstream),
@@ -181,13 +197,33 @@ export function exportObjectList<N>(s: ExportObjectsSettings<N>): DeferredObject
                 (resolved) => exportVirtualServiceSpec(s.linkName, resolved),
             ),
         ),
-        deferredIstio(
-            id,
-            "AuthorizationPolicy",
-            exportNames.authorizationPolicy(s.linkName),
-            (v: ExportSources) => ({ gateway: v.gateway, allowedClientPrincipals: v.allowedClientPrincipals }),
-            (r) => exportAuthorizationPolicySpec(hosts, r),
-        ),
+        ...(s.consumers === undefined
+            ? [
+                  deferredIstio(
+                      id,
+                      "AuthorizationPolicy",
+                      exportNames.authorizationPolicy(s.linkName),
+                      (v: ExportSources) => ({
+                          gateway: v.gateway,
+                          allowedClientPrincipals: v.allowedClientPrincipals,
+                      }),
+                      (r) => exportAuthorizationPolicySpec(hosts, r),
+                  ),
+              ]
+            : // One policy per consumer: adding, changing or removing one never touches another's.
+              s.consumers.map((c, i) =>
+                  deferredIstio(
+                      id,
+                      "AuthorizationPolicy",
+                      exportNames.consumerPolicy(s.linkName, c.name),
+                      (v: ExportSources) => ({ gateway: v.gateway, principal: v.consumerPrincipals[i] }),
+                      (r) =>
+                          exportAuthorizationPolicySpec(c.hosts, {
+                              gateway: r.gateway,
+                              allowedClientPrincipals: [r.principal],
+                          }),
+                  ),
+              )),
     ];
 }
 
@@ -301,10 +337,13 @@ export function exportObjects(
         namespace: s.gateway.namespace,
         credentialName: s.credentialName,
         services: s.services,
+        ...(s.consumers ? { consumers: s.consumers } : {}),
     });
     const values: ExportValues = {
         gateway: s.gateway,
-        allowedClientPrincipals: s.allowedClientPrincipals,
+        // With consumers, the Gateway pins the certificate to every consumer's identity.
+        allowedClientPrincipals: s.consumers ? s.consumers.map((c) => c.principal) : s.allowedClientPrincipals,
+        consumerPrincipals: (s.consumers ?? []).map((c) => c.principal),
         bundle,
         credentialSecret: credentialSecretName(s.credentialName, bundle),
         services: s.services,

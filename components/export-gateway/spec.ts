@@ -4,9 +4,9 @@
 import { invalid, known, requireConcreteHostname, requireKubernetesName } from "../common/validation";
 import type { TlsBundle } from "../common/types";
 import { type Refinement, holds, list, object, opaque, string, type SameShape, type SpecArgs } from "../common/spec";
-import { objectName } from "../link-routing/names";
+import { MAX_CONSUMER_NAME, objectName } from "../link-routing/names";
 import { exportedHost, gatewaySideFields, hostsNameDistinctObjects, port, serviceList } from "../link-routing/spec";
-import type { ExportGatewayArgs, ExportedServiceArgs } from "./args";
+import type { ExportGatewayArgs, ExportGatewayConsumerArgs, ExportedServiceArgs } from "./args";
 
 const SPIFFE_ID = /^spiffe:\/\/([a-z0-9._-]+)\/ns\/([a-z0-9-]+)\/sa\/([a-z0-9.-]+)$/;
 
@@ -46,6 +46,33 @@ export const exportedServiceFields = {
 const NO_PRINCIPALS =
     "list the SPIFFE ids allowed to call (the GKE egress gateway's client certificate URI SAN, e.g. LinkPki's clientSpiffeId); with none, every request would be denied.";
 
+/** A consumer's name: a DNS label short enough to name its objects after the export's. */
+export function requireConsumerName(path: string, name: string): void {
+    requireKubernetesName(path, name);
+    if (name.length > MAX_CONSUMER_NAME)
+        invalid(
+            path,
+            `"${name}" is ${name.length} characters; keep a consumer's name to ${MAX_CONSUMER_NAME}: it names its objects.`,
+        );
+}
+
+/** One consumer mesh of the export: its name, its identity and its hosts. */
+export const exportConsumerFields = {
+    name: string()
+        .required('give the consumer a name, e.g. "gke-prod": it names its policy and its grant.')
+        .plain("it names the consumer's objects")
+        .check(requireConsumerName),
+    principal: string()
+        .input()
+        .required("give the consumer's client certificate URI SAN (its SPIFFE id).")
+        .check(requireClientSpiffeId),
+    hosts: list(exportedHost, {
+        emptyFix: "grant the consumer at least one exported host; remove the consumer to revoke it.",
+        unique: (h: string) => h,
+        what: "exported hosts",
+    }).required('list the exported hosts the consumer may call, e.g. ["lambda.external"].'),
+};
+
 /** The fields CrossMeshLink may pick. */
 export const exportGatewayFields = {
     ...gatewaySideFields,
@@ -58,7 +85,57 @@ export const exportGatewayFields = {
     }).required('give a list of services to export, e.g. [{ host: "lambda.external", upstreamHost: alb.dnsName }].'),
     allowedClientPrincipals: list(string().input().check(requireClientSpiffeId), { emptyFix: NO_PRINCIPALS })
         .input()
-        .required(NO_PRINCIPALS),
+        .optional(),
+    consumers: list(object(exportConsumerFields, { what: "{ name, principal, hosts }" }), {
+        emptyFix: "list at least one consumer, or give allowedClientPrincipals.",
+        unique: (c: { name: string }) => c.name,
+        what: "consumers",
+    }).optional(),
+};
+
+type Admission = Pick<ExportGatewayArgs, "allowedClientPrincipals" | "consumers"> & Services;
+
+/** Who may call is said once: by `allowedClientPrincipals` (every host) or by `consumers` (each its hosts). */
+export const oneAdmission: Refinement<Admission> = {
+    name: "exactly one of allowedClientPrincipals and consumers",
+    check: (a, at) => {
+        if (a.allowedClientPrincipals === undefined && a.consumers === undefined)
+            invalid(at("allowedClientPrincipals"), `missing; ${NO_PRINCIPALS}`);
+        if (a.allowedClientPrincipals !== undefined && a.consumers !== undefined)
+            invalid(
+                at("consumers"),
+                "is given beside allowedClientPrincipals; give one: consumers (each admitted to its own hosts) or allowedClientPrincipals (all admitted to every host).",
+            );
+    },
+};
+
+/** A consumer is granted exported hosts only, and no two consumers share an identity (policies tell them apart by it). */
+export const consumersGrantExportedHosts: Refinement<{
+    services: readonly { host: string }[];
+    consumers?: readonly ExportGatewayConsumerArgs[];
+}> = {
+    name: "consumers are granted exported hosts, under distinct identities",
+    check: (a, at) => {
+        const hosts = new Set(a.services.map((s) => s.host));
+        const owner = new Map<unknown, number>();
+        (a.consumers ?? []).forEach((c, i) => {
+            c.hosts.forEach((h, k) => {
+                if (!hosts.has(h))
+                    invalid(
+                        at(`consumers[${i}].hosts[${k}]`),
+                        `"${h}" is not an exported host (${[...hosts].join(", ")}); export it in services first, or grant one of those.`,
+                    );
+            });
+            if (!known(c.principal)) return;
+            const seen = owner.get(c.principal);
+            if (seen !== undefined)
+                invalid(
+                    at(`consumers[${i}].principal`),
+                    `"${c.principal}" is also the identity of consumers[${seen}]; the gateway could not tell them apart. Give each consumer mesh its own trust domain.`,
+                );
+            owner.set(c.principal, i);
+        });
+    },
 };
 
 type Services = { services: readonly ExportedServiceArgs[] };
@@ -145,6 +222,8 @@ export function exportGatewaySpec(linkName: string) {
             upstreamCaNameAllowed(linkName),
             sharedUpstreamHostAgrees,
             sharedUpstreamNameAgrees,
+            oneAdmission,
+            consumersGrantExportedHosts,
         ],
     });
 }

@@ -133,17 +133,34 @@ export class LinkPki extends pulumi.ComponentResource {
     }
 }
 
+/** How every key and certificate of a link or an export is issued: key algorithm and validity windows, defaulted. */
+export function issuanceOf(a: LinkPkiSettingsOnly) {
+    const rsa = valueOr(linkPkiFields.keyAlgorithm, a.keyAlgorithm) === "RSA";
+    const key: KeySpec = rsa
+        ? { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: a.rsaBits ?? RsaBits.Bits2048 }
+        : { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined };
+    const days = validityDays(a);
+    return {
+        key,
+        days,
+        caHours: hours(days.caValidityDays),
+        caEarly: hours(days.caRenewBeforeDays),
+        leafHours: hours(days.leafValidityDays),
+        leafEarly: hours(days.leafRenewBeforeDays),
+    };
+}
+
+type LinkPkiSettingsOnly = Pick<
+    LinkPkiArgs,
+    "keyAlgorithm" | "rsaBits" | "caValidityDays" | "caRenewBeforeDays" | "leafValidityDays" | "leafRenewBeforeDays"
+>;
+
 /**
  * The settings with their defaults. Inputs that were Outputs are checked once known (`later`: a plain
  * value was checked up front and passes as it is); the rest are plain, checked by the spec already.
  */
 function resolvedSettings(a: LinkPkiArgs) {
     const f = linkPkiFields;
-    const rsa = valueOr(f.keyAlgorithm, a.keyAlgorithm) === "RSA";
-    const key: KeySpec = rsa
-        ? { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: a.rsaBits ?? RsaBits.Bits2048 }
-        : { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined };
-    const days = validityDays(a);
     const identity = pulumi
         .all([
             later(f.clientTrustDomain, "clientTrustDomain", a.clientTrustDomain ?? f.clientTrustDomain.defaultValue!),
@@ -159,12 +176,7 @@ function resolvedSettings(a: LinkPkiArgs) {
         later(f[field], field, a[field] ?? []) as pulumi.Output<string[]>;
     return {
         hosts: later(f.exportedHosts, "exportedHosts", a.exportedHosts) as pulumi.Output<string[]>,
-        key,
-        days,
-        caHours: hours(days.caValidityDays),
-        caEarly: hours(days.caRenewBeforeDays),
-        leafHours: hours(days.leafValidityDays),
-        leafEarly: hours(days.leafRenewBeforeDays),
+        ...issuanceOf(a),
         spiffeId: identity,
         serverTrustsExtra: extras("serverTrustsExtraCaPems"),
         clientTrustsExtra: extras("clientTrustsExtraCaPems"),
@@ -172,7 +184,11 @@ function resolvedSettings(a: LinkPkiArgs) {
 }
 
 /** A gateway's credential: its leaf and key, and the peer's CA (plus extras) as ca.crt; a secret. */
-function bundleOf(leaf: IssuedLeaf, peerCa: IssuedCa, extraCaPems: pulumi.Output<string[]>): pulumi.Output<TlsBundle> {
+export function bundleOf(
+    leaf: IssuedLeaf,
+    peerCa: IssuedCa,
+    extraCaPems: pulumi.Output<string[]>,
+): pulumi.Output<TlsBundle> {
     return pulumi.secret(
         pulumi
             .all([leaf.cert.certPem, leaf.key.privateKeyPem, peerCa.cert.certPem, extraCaPems])

@@ -7,6 +7,9 @@ import type { GatewayRef } from "../common/types";
 /** Longest link name: object names are the link name plus a host, within Kubernetes' 63. */
 export const MAX_LINK_NAME = 30;
 
+/** Longest consumer name of an export: it names the consumer's objects and resources after the export's name. */
+export const MAX_CONSUMER_NAME = 30;
+
 /**
  * The default link name of a gateway component: its own name as a DNS label, so two components (two
  * links) never create objects of the same name. Lowercased, other characters turned into hyphens, cut

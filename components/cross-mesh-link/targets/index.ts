@@ -1,7 +1,7 @@
 // The registry of service kinds. Adding a kind = one adapter file plus one entry here (and its field
-// in LinkServiceArgs): validation, routing, verification and the plan diagram all go through these.
+// in ServedHostArgs): validation, routing, verification and the plan diagram all go through these.
 import { reportAt } from "../../lambda-alb/function";
-import type { LinkServiceArgs } from "../args";
+import type { ServedHostArgs } from "../args";
 import { existingFunctionTarget } from "./function-target";
 import { lambdaTarget } from "./lambda-target";
 import { createSharedAlbs } from "./shared-alb";
@@ -16,7 +16,7 @@ export const TARGET_KINDS: readonly TargetKind[] = [lambdaTarget, existingFuncti
 export const TARGET_FIELDS = TARGET_KINDS.map((k) => k.field);
 
 /** The kind of a service: the one field of TARGET_FIELDS it sets; undefined when it sets none or several. */
-export function kindOf(service: Pick<LinkServiceArgs, TargetKind["field"]>): TargetKind | undefined {
+export function kindOf(service: Pick<ServedHostArgs, TargetKind["field"]>): TargetKind | undefined {
     const set = TARGET_KINDS.filter((k) => service[k.field] !== undefined);
     return set.length === 1 ? set[0] : undefined;
 }
@@ -25,7 +25,7 @@ export function kindOf(service: Pick<LinkServiceArgs, TargetKind["field"]>): Tar
  * The targets of every service, in the order of `services`. The functions of every ALB-backed kind go
  * behind the link's shared ALB(s) first, in the order of the services, so kinds share one ALB.
  */
-export function createTargets(ctx: Omit<TargetContext, "albHost">, services: LinkServiceArgs[]): ExportTarget[] {
+export function createTargets(ctx: Omit<TargetContext, "albHost">, services: ServedHostArgs[]): ExportTarget[] {
     const albs = createSharedAlbs(
         ctx,
         services.flatMap((s, i) => {

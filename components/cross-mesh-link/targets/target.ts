@@ -9,7 +9,7 @@ import type {
     LambdaHostFunction,
     LambdaHostsAlb,
 } from "../../lambda-hosts-alb";
-import type { LinkServiceArgs } from "../args";
+import type { ServedHostArgs } from "../args";
 import type { LinkAlb, LinkedServiceHandles } from "../outputs";
 
 /** What the EKS ingress gateway needs to forward one exported host. */
@@ -58,10 +58,10 @@ export interface TargetContext {
 
 /** One kind of exported service. */
 export interface TargetKind {
-    /** The field of LinkServiceArgs that selects this kind. */
+    /** The field of ServedHostArgs that selects this kind. */
     readonly field: "lambda" | "existingFunction" | "upstream";
     /** For a kind served behind the link's shared internal ALB: the function the ALB routes the host to. */
-    albFunction?(service: LinkServiceArgs): AlbFunction;
+    albFunction?(service: ServedHostArgs): AlbFunction;
     /** Creates the targets of every service of this kind, in the order given. */
-    create(ctx: TargetContext, services: LinkServiceArgs[]): ExportTarget[];
+    create(ctx: TargetContext, services: ServedHostArgs[]): ExportTarget[];
 }
