@@ -6,13 +6,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
+import type { CrossMeshExportArgs } from "../components/cross-mesh-export/args";
+import type { CrossMeshConsumerArgs } from "../components/cross-mesh-consumer/args";
 import { RENAMED_FIELDS, linkSettingsSpec } from "../components/cross-mesh-link/spec";
+import { exportSpec } from "../components/cross-mesh-export/spec";
+import { consumerSpec } from "../components/cross-mesh-consumer/spec";
 import { problemsOf } from "../components/common/spec";
 import { Problem, throwProblems } from "../components/common/validation";
-import { LINK_NAME, PROJECT, StackConfig, stackConfigSchema } from "./schema";
+import {
+    ConsumerStackConfig,
+    ExportStackConfig,
+    LINK_NAME,
+    PROJECT,
+    STACK_ROLES,
+    StackConfig,
+    StackRole,
+    consumerConfigSchema,
+    exportConfigSchema,
+    stackConfigSchema,
+} from "./schema";
 
 /** Keys whose values must be stored encrypted (`pulumi config set --secret`). */
-const SECRET_KEYS = ["eksKubeconfig", "gkeKubeconfig"];
+const SECRET_KEYS = ["eksKubeconfig", "gkeKubeconfig", "kubeconfig"];
 
 /** `crossmesh:services[0].lambda.memorySize`, as `pulumi config set --path` spells it. */
 export function configKey(path: string | (string | number)[]): string {
@@ -79,20 +94,135 @@ function zodProblems(error: z.ZodError): Problem[] {
 
 /** The link's settings in a stack config, as CrossMeshLink takes them. */
 export function linkSettings(c: StackConfig): LinkSettings {
-    const { eksKubeconfig: _a, eksContext: _b, gkeKubeconfig: _c, gkeContext: _d, gkeCluster: _e, ...link } = c;
+    const {
+        role: _r,
+        eksKubeconfig: _a,
+        eksContext: _b,
+        gkeKubeconfig: _c,
+        gkeContext: _d,
+        gkeCluster: _e,
+        ...link
+    } = c as StackConfig & { role?: StackRole };
     return link;
 }
 
+/** The export's settings in an export stack's config, as CrossMeshExport takes them. */
+export function exportSettings(c: ExportStackConfig): CrossMeshExportArgs {
+    const { role: _r, eksKubeconfig: _a, eksContext: _b, ...settings } = c as ExportStackConfig & { role?: StackRole };
+    return settings;
+}
+
+/** The consumer's settings in a consumer stack's config, as CrossMeshConsumer takes them (but the grant). */
+export function consumerSettings(c: ConsumerStackConfig): Omit<CrossMeshConsumerArgs, "grant"> {
+    const {
+        role: _r,
+        exportStack: _s,
+        consumer: _n,
+        kubeconfig: _a,
+        context: _b,
+        gkeCluster: _c,
+        ...settings
+    } = c as ConsumerStackConfig & { role?: StackRole };
+    return settings;
+}
+
+/** The role of the current stack (`crossmesh:role`, default "link"); an unknown one is refused by the schema. */
+export function stackRole(raw: Record<string, string> = pulumi.runtime.allConfig()): StackRole {
+    const role = raw[`${PROJECT}:role`];
+    return (STACK_ROLES as readonly string[]).includes(role ?? "") ? (role as StackRole) : "link";
+}
+
+type Raw = Record<string, string>;
+type IsSecret = (key: string) => boolean;
+
+const runtimeIsSecret: IsSecret = (k) =>
+    (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k);
+
+/** What a role's config is checked by: its keys, and the component spec (and access rules) its values must meet. */
+interface RoleConfig<C> {
+    schema: z.ZodObject<z.ZodRawShape>;
+    problems(c: C): Problem[];
+}
+
+/** The component's own problems with the settings a stack passes, on the stack's config keys. */
+function specProblems(problems: Problem[]): Problem[] {
+    return problems.map((p) => ({
+        propertyPath: configKey(p.propertyPath),
+        reason: `${p.reason}${setHint(configKey(p.propertyPath))}`,
+    }));
+}
+
+const ROLE_CONFIGS: { [R in StackRole]: RoleConfig<never> } = {
+    link: {
+        schema: stackConfigSchema as never,
+        problems: (c: StackConfig) => [
+            ...(c.gkeKubeconfig === undefined && c.gkeCluster === undefined && c.gkeContext === undefined
+                ? [
+                      {
+                          propertyPath: configKey("gkeCluster"),
+                          reason: 'is required to reach the GKE cluster: set crossmesh:gkeCluster to {name, endpoint, caData} (works on a laptop and a CI runner; see docs/operating.md), or `pulumi config set --secret crossmesh:gkeKubeconfig "$(cat gke.kubeconfig)"`, or set crossmesh:gkeContext to a context of your ~/.kube/config.',
+                      },
+                  ]
+                : []),
+            // What the values mean is CrossMeshLink's to judge: its spec, its messages, the user's keys.
+            ...specProblems(problemsOf(linkSettingsSpec(LINK_NAME), linkSettings(c))),
+        ],
+    },
+    export: {
+        schema: exportConfigSchema as never,
+        problems: (c: ExportStackConfig) => specProblems(problemsOf(exportSpec(LINK_NAME), exportSettings(c))),
+    },
+    consumer: {
+        schema: consumerConfigSchema as never,
+        problems: (c: ConsumerStackConfig) => [
+            ...(c.kubeconfig === undefined && c.gkeCluster === undefined && c.context === undefined
+                ? [
+                      {
+                          propertyPath: configKey("kubeconfig"),
+                          reason: 'is required to reach this consumer\'s cluster: `pulumi config set --secret crossmesh:kubeconfig "$(cat cluster.kubeconfig)"`, or set crossmesh:context to a context of your ~/.kube/config, or (GKE) crossmesh:gkeCluster to {name, endpoint, caData}.',
+                      },
+                  ]
+                : []),
+            // The grant comes from the export stack at run time; every other setting is checked now.
+            ...specProblems(
+                problemsOf(consumerSpec, { ...consumerSettings(c), grant: {} }).filter(
+                    (p) => p.propertyPath !== "grant",
+                ),
+            ),
+        ],
+    },
+};
+
 /**
- * Reads and checks the `crossmesh:` config of the current stack. `raw` defaults to the stack's config
- * (`pulumi.runtime.allConfig()`); `isSecret` to the runtime's own knowledge of secret keys.
+ * Reads and checks the `crossmesh:` config of the current stack as a link stack. `raw` defaults to the stack's
+ * config (`pulumi.runtime.allConfig()`); `isSecret` to the runtime's own knowledge of secret keys.
  */
 export function readStackConfig(
-    raw: Record<string, string> = pulumi.runtime.allConfig(),
-    isSecret: (key: string) => boolean = (k) =>
-        (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k),
+    raw: Raw = pulumi.runtime.allConfig(),
+    isSecret: IsSecret = runtimeIsSecret,
 ): StackConfig {
-    const shape = stackConfigSchema.shape as Record<string, z.ZodTypeAny>;
+    return readRoleConfig("link", raw, isSecret);
+}
+
+/** Reads and checks an export stack's config (`crossmesh:role: export`). */
+export function readExportConfig(
+    raw: Raw = pulumi.runtime.allConfig(),
+    isSecret: IsSecret = runtimeIsSecret,
+): ExportStackConfig {
+    return readRoleConfig("export", raw, isSecret);
+}
+
+/** Reads and checks a consumer stack's config (`crossmesh:role: consumer`). */
+export function readConsumerConfig(
+    raw: Raw = pulumi.runtime.allConfig(),
+    isSecret: IsSecret = runtimeIsSecret,
+): ConsumerStackConfig {
+    return readRoleConfig("consumer", raw, isSecret);
+}
+
+function readRoleConfig<C>(role: StackRole, raw: Raw, isSecret: IsSecret): C {
+    const { schema, problems: meaning } = ROLE_CONFIGS[role] as unknown as RoleConfig<C>;
+    const shape = schema.shape as Record<string, z.ZodTypeAny>;
     const known = Object.keys(shape);
     const values: Record<string, unknown> = {};
     const problems: Problem[] = [];
@@ -108,7 +238,7 @@ export function readStackConfig(
             }
             continue;
         }
-        if (RENAMED_FIELDS[key] !== undefined) {
+        if (role === "link" && RENAMED_FIELDS[key] !== undefined) {
             problems.push({
                 propertyPath: fullKey,
                 reason: `was renamed ${PROJECT}:${RENAMED_FIELDS[key]} in crossmesh 1.0; move the value: \`pulumi config get ${fullKey}\` then \`pulumi config set --path ${PROJECT}:${RENAMED_FIELDS[key]} …\` (or rename the key in Pulumi.<stack>.yaml) and \`pulumi config rm ${fullKey}\`.`,
@@ -119,7 +249,7 @@ export function readStackConfig(
             const hint = closest(key, known);
             problems.push({
                 propertyPath: fullKey,
-                reason: `is not a crossmesh config key${hint ? `; did you mean ${PROJECT}:${hint}?` : "."} Known keys: ${known.join(", ")}.`,
+                reason: `is not a crossmesh config key${role === "link" ? "" : ` of a ${role} stack`}${hint ? `; did you mean ${PROJECT}:${hint}?` : "."} Known keys: ${known.join(", ")}.`,
             });
             continue;
         }
@@ -131,23 +261,9 @@ export function readStackConfig(
         }
         values[key] = decode(shape[key], value);
     }
-    const parsed = stackConfigSchema.safeParse(values);
+    const parsed = schema.safeParse(values);
     if (!parsed.success) problems.push(...zodProblems(parsed.error));
-    if (parsed.success) {
-        const c = parsed.data as StackConfig;
-        if (c.gkeKubeconfig === undefined && c.gkeCluster === undefined && c.gkeContext === undefined) {
-            problems.push({
-                propertyPath: configKey("gkeCluster"),
-                reason: 'is required to reach the GKE cluster: set crossmesh:gkeCluster to {name, endpoint, caData} (works on a laptop and a CI runner; see docs/operating.md), or `pulumi config set --secret crossmesh:gkeKubeconfig "$(cat gke.kubeconfig)"`, or set crossmesh:gkeContext to a context of your ~/.kube/config.',
-            });
-        }
-        // What the values mean is CrossMeshLink's to judge: its spec, its messages, the user's keys.
-        for (const p of problemsOf(linkSettingsSpec(LINK_NAME), linkSettings(c)))
-            problems.push({
-                propertyPath: configKey(p.propertyPath),
-                reason: `${p.reason}${setHint(configKey(p.propertyPath))}`,
-            });
-    }
+    if (parsed.success) problems.push(...meaning(parsed.data as C));
     throwProblems(problems);
-    return parsed.data as StackConfig;
+    return parsed.data as C;
 }

@@ -3,10 +3,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type { StackConfig } from "./schema";
+import type { ConsumerStackConfig, StackConfig } from "./schema";
 import { eksKubeconfig, gkeClusterKubeconfig } from "../components";
 
-export function awsProvider(config: StackConfig): aws.Provider {
+export function awsProvider(config: Pick<StackConfig, "awsRegion">): aws.Provider {
     return new aws.Provider("aws", { region: config.awsRegion as aws.Region });
 }
 
@@ -23,12 +23,27 @@ export function kubernetesProvider(
     });
 }
 
-export function clusterProviders(config: StackConfig, aws: aws.Provider): { eks: k8s.Provider; gke: k8s.Provider } {
+/** The EKS cluster's provider: an explicit secret kubeconfig, a context, or one built from the cluster's name (`aws eks get-token`). */
+export function eksProvider(
+    config: Pick<StackConfig, "eksKubeconfig" | "eksContext" | "awsRegion"> & { clusterName: string },
+    aws: aws.Provider,
+): k8s.Provider {
     const eksConfig =
         config.eksKubeconfig ??
-        (config.eksContext === undefined ? eksKubeconfig(config.eksClusterName, config.awsRegion, aws) : undefined);
+        (config.eksContext === undefined ? eksKubeconfig(config.clusterName, config.awsRegion, aws) : undefined);
+    return kubernetesProvider("eks", eksConfig, config.eksContext);
+}
+
+/** A consumer cluster's provider: any Kubernetes cluster by kubeconfig or context; a GKE cluster by its description. */
+export function consumerProvider(config: ConsumerStackConfig): k8s.Provider {
+    return config.kubeconfig !== undefined || config.gkeCluster === undefined
+        ? kubernetesProvider("consumer", config.kubeconfig, config.context)
+        : kubernetesProvider("consumer", gkeClusterKubeconfig(config.gkeCluster), undefined);
+}
+
+export function clusterProviders(config: StackConfig, aws: aws.Provider): { eks: k8s.Provider; gke: k8s.Provider } {
     return {
-        eks: kubernetesProvider("eks", eksConfig, config.eksContext),
+        eks: eksProvider({ ...config, clusterName: config.eksClusterName }, aws),
         // Precedence: an explicit secret kubeconfig, then the cluster description (runner and laptop alike),
         // then a context of ~/.kube/config (a laptop only).
         gke:

@@ -4,13 +4,25 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { LinkSettings } from "../components/cross-mesh-link/args";
+import type { CrossMeshExportArgs } from "../components/cross-mesh-export/args";
+import type { CrossMeshConsumerArgs } from "../components/cross-mesh-consumer/args";
+import { exportSpec } from "../components/cross-mesh-export/spec";
+import { consumerFields } from "../components/cross-mesh-consumer/spec";
 import { SEED_SERVICES } from "../components/cross-mesh-link/defaults";
 import { linkSettingsSpec } from "../components/cross-mesh-link/spec";
 import { zodOf, zodShape } from "./spec-zod";
 
 export const PROJECT = "crossmesh";
-/** The name of the stack's CrossMeshLink (its object names derive from it). */
+/** The name of the stack's component — CrossMeshLink, CrossMeshExport or CrossMeshConsumer (object names derive from it). */
 export const LINK_NAME = "crossmesh";
+
+/**
+ * What a stack deploys: "link" (default) both ends of one link; "export" the exporting side of a link with several
+ * consumer meshes; "consumer" one consumer mesh's side, from the grant an export stack publishes for it.
+ */
+export const STACK_ROLES = ["link", "export", "consumer"] as const;
+export type StackRole = (typeof STACK_ROLES)[number];
+const roleKey = { role: z.enum(STACK_ROLES).optional() };
 
 // How the stack reaches GKE is the stack's, not the link's, so its values are checked here.
 const gkeCluster = z
@@ -56,7 +68,54 @@ const accessKeys = {
     gkeCluster: gkeCluster.optional(),
 };
 
-export const stackConfigSchema = z.object({ ...linkShape, ...accessKeys }).strict();
+export const stackConfigSchema = z.object({ ...roleKey, ...linkShape, ...accessKeys }).strict();
 
 /** A checked stack config: the link's settings (equal to CrossMeshLink's spec, held at compile time) and the access keys. */
 export type StackConfig = pulumi.Unwrap<LinkSettings> & { awsRegion: string } & z.infer<z.ZodObject<typeof accessKeys>>;
+
+/** An export stack's keys: CrossMeshExport's spec, the region its AWS provider needs, and how to reach EKS. */
+const exportKeys = exportSpec(LINK_NAME).fields;
+const exportAccessKeys = { eksKubeconfig: z.string().optional(), eksContext: z.string().optional() };
+export const exportConfigSchema = z
+    .object({ ...roleKey, ...zodShape(exportKeys as never), awsRegion: z.string(), ...exportAccessKeys })
+    .strict();
+
+/** A checked export stack config. */
+export type ExportStackConfig = pulumi.Unwrap<CrossMeshExportArgs> & { awsRegion: string } & z.infer<
+        z.ZodObject<typeof exportAccessKeys>
+    >;
+
+/**
+ * A consumer stack's keys: CrossMeshConsumer's spec but the grant (read from the export stack), which export stack
+ * and which of its consumers, and how to reach this consumer's cluster (any Kubernetes: a kubeconfig or a context;
+ * a GKE cluster by name).
+ */
+const { grant: _grant, ...consumerKeys } = consumerFields;
+void _grant;
+const consumerAccessKeys = {
+    kubeconfig: z.string().optional(),
+    context: z.string().optional(),
+    gkeCluster: gkeCluster.optional(),
+};
+export const consumerConfigSchema = z
+    .object({
+        ...roleKey,
+        ...zodShape(consumerKeys as never),
+        /** The export stack, as a StackReference names it: "<organization>/crossmesh/<stack>". */
+        exportStack: z
+            .string()
+            .regex(
+                /^[^/\s]+\/[^/\s]+\/[^/\s]+$/,
+                'must name the export stack as "<organization>/<project>/<stack>", e.g. "acme/crossmesh/export" ("organization/crossmesh/export" on a self-managed backend)',
+            ),
+        /** This consumer's name in the export (its consumers[].name). */
+        consumer: z.string(),
+        ...consumerAccessKeys,
+    })
+    .strict();
+
+/** A checked consumer stack config. */
+export type ConsumerStackConfig = pulumi.Unwrap<Omit<CrossMeshConsumerArgs, "grant">> & {
+    exportStack: string;
+    consumer: string;
+} & z.infer<z.ZodObject<typeof consumerAccessKeys>>;

@@ -85,12 +85,36 @@ const countOf = (loaded: Loaded, type: string) => loaded.registered.filter((r) =
 const stacks = listStacks();
 const runs = new Map(stacks.map((s) => [s, loadLikeTheCli(s)]));
 
-test("the shipped stacks are dev and multi", () => {
-    assert.deepEqual(stacks, ["dev", "multi"]);
+test("the shipped stacks: two links (dev, multi), an export and one of its consumers", () => {
+    assert.deepEqual(stacks, ["consumer-gke", "dev", "export", "multi"]);
 });
 
+/** What each role's program registers: its component, its clusters' providers, the gateway sides it owns. */
+const ROLE_REGISTERS: Record<string, Record<string, number>> = {
+    link: {
+        "crossmesh:index:CrossMeshLink": 1,
+        "pulumi:providers:kubernetes": 2,
+        "crossmesh:index:ExportGateway": 1,
+        "crossmesh:index:ImportGateway": 1,
+    },
+    export: {
+        "crossmesh:index:CrossMeshExport": 1,
+        "pulumi:providers:kubernetes": 1,
+        "crossmesh:index:ExportGateway": 1,
+        "crossmesh:index:ImportGateway": 0,
+    },
+    consumer: {
+        "crossmesh:index:CrossMeshConsumer": 1,
+        "pulumi:providers:kubernetes": 1,
+        "pulumi:pulumi:StackReference": 1,
+        "crossmesh:index:ExportGateway": 0,
+        "crossmesh:index:ImportGateway": 1,
+    },
+};
+
 for (const stack of stacks) {
-    test(`stack ${stack}: compiles under the CLI's loader and registers the link`, async () => {
+    const role = readStackConfigFile(stack).config["crossmesh:role"] ?? "link";
+    test(`stack ${stack}: compiles under the CLI's loader and registers its ${role}`, async () => {
         const loaded = await runs.get(stack)!;
         assert.doesNotMatch(loaded.output, /TSError|Unable to compile TypeScript/, loaded.output);
         assert.doesNotMatch(loaded.output, /^error:/m, loaded.output);
@@ -98,10 +122,8 @@ for (const stack of stacks) {
         // Exactly one copy of the SDK: the one the program and cmd/run share.
         assert.equal(loaded.sdk, require.resolve("@pulumi/pulumi", { paths: [REPO_ROOT] }));
         assert.equal(countOf(loaded, "pulumi:pulumi:Stack"), 1);
-        assert.equal(countOf(loaded, "crossmesh:index:CrossMeshLink"), 1);
-        assert.equal(countOf(loaded, "pulumi:providers:kubernetes"), 2);
-        assert.equal(countOf(loaded, "crossmesh:index:ExportGateway"), 1);
-        assert.equal(countOf(loaded, "crossmesh:index:ImportGateway"), 1);
+        for (const [type, count] of Object.entries(ROLE_REGISTERS[role]))
+            assert.equal(countOf(loaded, type), count, type);
     });
 }
 

@@ -4,7 +4,7 @@
 // for GKE — with no credential inside and no context of a local kubeconfig.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { listStacks } from "../tools/simulator/stack";
+import { listStacks, readStackConfigFile } from "../tools/simulator/stack";
 import { runFixture } from "./support/run-fixture";
 
 interface ProviderSeen {
@@ -19,19 +19,26 @@ interface Result {
     error?: string;
 }
 
-const EXPECTED_PLUGIN: Record<string, { command: string; args?: RegExp }> = {
-    eks: { command: "aws", args: /^eks get-token --cluster-name \S+ --region [a-z0-9-]+$/ },
-    gke: { command: "gke-gcloud-auth-plugin" },
+const EKS = { command: "aws", args: /^eks get-token --cluster-name \S+ --region [a-z0-9-]+$/ };
+const GKE = { command: "gke-gcloud-auth-plugin" };
+
+/** The providers each role's stack creates, by name, and the plugin each reaches its cluster with. */
+const EXPECTED_PLUGINS: Record<string, Record<string, { command: string; args?: RegExp }>> = {
+    link: { eks: EKS, gke: GKE },
+    export: { eks: EKS },
+    // The shipped consumer stack is a GKE mesh (crossmesh:gkeCluster); another cloud's takes a kubeconfig.
+    consumer: { consumer: GKE },
 };
 
 for (const stack of listStacks()) {
+    const EXPECTED_PLUGIN = EXPECTED_PLUGINS[readStackConfigFile(stack).config["crossmesh:role"] ?? "link"];
     test(`stack ${stack}: every cluster is reached through an official exec plugin, with no local context`, () => {
         const result = runFixture<Result>("runner-providers.ts", stack);
         assert.equal(result.error, undefined, `the stack fails on a runner: ${result.error}`);
         const providers = [...result.providers!].sort((a, b) => a.name.localeCompare(b.name));
         assert.deepEqual(
             providers.map((p) => p.name),
-            ["eks", "gke"],
+            Object.keys(EXPECTED_PLUGIN).sort(),
         );
         for (const p of providers) {
             assert.equal(p.context, undefined, `${p.name}: a context of ~/.kube/config does not exist on a runner`);

@@ -20,7 +20,13 @@ import {
 } from "../cross-mesh-link/spec";
 import { consumersGrantExportedHosts, requireConsumerName } from "../export-gateway/spec";
 import { exportedHost } from "../link-routing/spec";
-import { existingGatewaySpec, extraValuesField, istioInstallFields, istioInstallRules } from "../istio-install/spec";
+import {
+    existingGatewaySpec,
+    extraValuesField,
+    internalNeedsSourceRanges,
+    istioInstallFields,
+    istioInstallRules,
+} from "../istio-install/spec";
 import { GatewayExposure } from "../common/types";
 import type { CrossMeshExportArgs, ExportConsumerArgs } from "./args";
 import { exportMesh, resolveExport } from "./resolve";
@@ -143,13 +149,19 @@ const consumerSources: Refinement<Export> = {
     },
 };
 
-/** IstioInstall's rules on the export's one mesh, on the export's paths. */
+/**
+ * IstioInstall's rules on the export's one mesh, on the export's paths. An internal NLB's source ranges are the
+ * consumers' CIDRs, asked of each consumer by `consumerSources`, so IstioInstall's rule for them is not run again.
+ */
+const EXPORT_ISTIO_RULES = istioInstallRules.filter((rule) => rule !== internalNeedsSourceRanges);
 const istioRules: Refinement<Export> = {
     name: "the Istio install's own rules",
     check: (a, at) => {
         const install = meshInstallArgs(exportMesh(a, resolveExport("export", a)));
         throwProblems(
-            istioInstallRules.flatMap((rule) => problemsFrom(() => rule.check(install, (f) => at(exportIstioPath(f))))),
+            EXPORT_ISTIO_RULES.flatMap((rule) =>
+                problemsFrom(() => rule.check(install, (f) => at(exportIstioPath(f)))),
+            ),
         );
     },
 };

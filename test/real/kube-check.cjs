@@ -1,6 +1,6 @@
 // Real-API-server check of a crossmesh plan (driven by kube-check.sh).
 //
-//   node kube-check.cjs check PLANDIR OUTDIR     # eks.yaml + gke.yaml of one plan
+//   node kube-check.cjs check PLANDIR OUTDIR     # the cluster files of one plan (eks.yaml, gke.yaml, consumer.yaml)
 //   node kube-check.cjs negative PLANDIR OUTDIR  # mutated objects that must be rejected
 //
 // Needs KUBECONFIG pointing at a running kube-apiserver with Istio's CRDs installed.
@@ -345,10 +345,20 @@ function printResult(res) {
     return lines.join("\n");
 }
 
+/**
+ * The cluster files of a plan: one per cluster the stack touches (eks.yaml and gke.yaml for a link, eks.yaml for an
+ * export, consumer.yaml for a consumer), i.e. every YAML file but the plan's own summaries. A link plan must have both.
+ */
+function clusterFiles(planDir) {
+    const summaries = new Set(["helm-releases.yaml", "aws.yaml", "providers.yaml", "outputs.yaml", "simulated.yaml"]);
+    const found = fs.readdirSync(planDir).filter((f) => f.endsWith(".yaml") && !summaries.has(f));
+    return found.length ? found.sort() : ["eks.yaml", "gke.yaml"];
+}
+
 // ---------------------------------------------------------------- negative path
 function negative(planDir, outDir) {
     const objs = [];
-    for (const f of ["eks.yaml", "gke.yaml"]) {
+    for (const f of clusterFiles(planDir)) {
         const p = path.join(planDir, f);
         if (!fs.existsSync(p)) continue;
         for (const d of YAML.parseAllDocuments(fs.readFileSync(p, "utf8"))) {
@@ -623,7 +633,9 @@ if (cmd === "negative") process.exit(negative(planDir, outDir) ? 0 : 1);
 
 const stack = path.basename(path.resolve(planDir));
 const total = { applied: 0, rejected: 0, warnings: 0, pruned: 0, fileProblems: 0 };
-const files = (process.env.KUBE_CHECK_FILES || "eks.yaml gke.yaml").split(/\s+/).filter(Boolean);
+const files = process.env.KUBE_CHECK_FILES
+    ? process.env.KUBE_CHECK_FILES.split(/\s+/).filter(Boolean)
+    : clusterFiles(planDir);
 const report = [];
 for (const f of files) {
     const p = path.join(planDir, f);

@@ -5,9 +5,15 @@
 // are drawn as `[simulated: <what>]`.
 
 import type { LinkTopology } from "../../components/cross-mesh-link";
+import type { ExportTopology } from "../../components/cross-mesh-export";
 import { Simulated, findSimulated, replaceSimulated } from "./simulated";
 
 export type Topology = LinkTopology;
+
+/** An export stack's topology: the gateway, its services and every consumer mesh. */
+export function isExportTopology(t: LinkTopology | ExportTopology): t is ExportTopology {
+    return "consumers" in t;
+}
 
 export interface DiagramOptions {
     /** Simulated values to draw as `[simulated: <what>]` (tools/plan/simulated.ts). */
@@ -116,6 +122,50 @@ export function mermaid(t: Topology, options: DiagramOptions = {}): string {
     lines.push("  nlb --> igw");
     for (const s of t.services) {
         lines.push(`  igw -- "${s.host} → TLS" --> ${upId.get(s.upstreamHost)}`);
+        if (s.functionName) lines.push(`  ${upId.get(s.upstreamHost)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
+    }
+    return lines.join("\n") + "\n";
+}
+
+/**
+ * A Mermaid diagram of an export and every consumer mesh: each consumer (its identity, the hosts granted to it) calls
+ * the export gateway's load balancer over mTLS with its own certificate; the gateway admits it for those hosts only.
+ */
+export function exportMermaid(t: ExportTopology, options: DiagramOptions = {}): string {
+    const simulated = options.simulated ?? new Map<string, string>();
+    const label = (s: string) => {
+        for (const f of findSimulated(s, simulated)) options.shown?.add(f.value);
+        return replaceSimulated(s, simulated).replace(/"/g, "'");
+    };
+    const lines = ["flowchart LR"];
+    for (const c of t.consumers) {
+        lines.push(`  subgraph consumer_${id(c.name)}["consumer ${label(c.name)}"]`);
+        lines.push(`    egw_${id(c.name)}["egress gateway<br/>${label(c.spiffeId)}"]`);
+        lines.push("  end");
+    }
+    const exposure = options.exposure;
+    lines.push(`  nlb["export gateway ${exposure ? label(exposure.label) : "load balancer"}<br/>${label(t.gatewayHostname)}"]`);
+    if (exposure?.sources) {
+        const open = exposure.sources.includes("0.0.0.0/0");
+        lines.push(`  sources(["${open ? "anyone on the internet: 0.0.0.0/0" : `only ${label(exposure.sources.join(", "))}`}"])`);
+        lines.push(`  sources -. "${label(exposure.ports.join(", ") || "connects")}" .-> nlb`);
+        if (open) lines.push("  style nlb stroke:#d00,stroke-width:3px");
+    }
+    lines.push('  subgraph EKS["EKS VPC"]');
+    lines.push(`    igw["ingress gateway ${label(t.ingressGateway)}"]`);
+    const upstreams = new Map<string, boolean>();
+    for (const s of t.services) upstreams.set(s.upstreamHost, (upstreams.get(s.upstreamHost) ?? false) || Boolean(s.functionName));
+    const upId = new Map([...upstreams.keys()].map((host, i) => [host, `up${i + 1}`]));
+    for (const [host, alb] of upstreams) lines.push(`    ${upId.get(host)}["${alb ? "internal ALB" : "upstream"}<br/>${label(host)}"]`);
+    for (const s of t.services) if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
+    lines.push("  end");
+    // Each consumer with its own certificate, for its own hosts (its policy admits it for those only).
+    for (const c of t.consumers)
+        lines.push(`  egw_${id(c.name)} == "mTLS, own client CA, SNI ${label(c.hosts.join(", "))}" ==> nlb`);
+    lines.push("  nlb --> igw");
+    for (const s of t.services) {
+        const who = s.consumers.length ? s.consumers.join(", ") : "no consumer";
+        lines.push(`  igw -- "${s.host} (${label(who)}) → TLS" --> ${upId.get(s.upstreamHost)}`);
         if (s.functionName) lines.push(`  ${upId.get(s.upstreamHost)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
     }
     return lines.join("\n") + "\n";

@@ -22,7 +22,8 @@ import { defaultWorld } from "../simulator/world";
 import { REPO_ROOT, listStacks, runStack } from "../simulator/stack";
 import { clusterPlans, cloudResources, contentHashedNames, kubernetesSettings, redact } from "./extract";
 import { diffStack, isPlanFolder, readPlan, renderText } from "../plan-diff/diff";
-import { Topology, gatewayExposure, mermaid } from "./diagram";
+import { Topology, exportMermaid, gatewayExposure, isExportTopology, mermaid } from "./diagram";
+import type { ExportTopology } from "../../components/cross-mesh-export";
 import { runAt } from "./clock";
 import { Simulated, markedYaml } from "./simulated";
 
@@ -107,15 +108,19 @@ async function main() {
     );
     const stackResource = run.graph.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     write("outputs.yaml", yaml(redact(stackResource?.rawOutputs ?? {})));
-    const topology = (run.outputs.topology ?? undefined) as Topology | undefined;
+    const topology = (run.outputs.topology ?? undefined) as Topology | ExportTopology | undefined;
     if (topology) {
         // The gateway's load balancer Service ("<name>.<namespace>"), if this stack manages it.
-        const [name, namespace] = topology.eksIngressGateway.split(".", 2);
+        const ingress = isExportTopology(topology) ? topology.ingressGateway : topology.eksIngressGateway;
+        const [name, namespace] = ingress.split(".", 2);
         const service = Object.values(plans)
             .flatMap((p) => p.manifests)
             .find((m: any) => m.kind === "Service" && m.metadata?.name === name && m.metadata?.namespace === namespace);
         const exposure = gatewayExposure(service, `${namespace}/${name}`);
-        write("topology.md", "```mermaid\n" + mermaid(topology, { simulated, shown, exposure }) + "```\n");
+        const draw = isExportTopology(topology)
+            ? exportMermaid(topology, { simulated, shown, exposure })
+            : mermaid(topology, { simulated, shown, exposure });
+        write("topology.md", "```mermaid\n" + draw + "```\n");
     }
     // The legend of the marks: each simulated value the plan shows, by what it stands for.
     const legend = [...shown].map((value) => ({

@@ -56,6 +56,8 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
     ): Promise<{ id: string; state: Inputs } | undefined> {
         const clock = this.world.clock;
         switch (type) {
+            case "pulumi:pulumi:StackReference":
+                return stackReference(String(inputs.name), clock.now(), this.invented);
             case "pulumi:providers:tls":
             case "pulumi:providers:random":
                 return { id: digest(`provider/${name}`, 36), state: inputs };
@@ -176,4 +178,41 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 /** True when the Output is marked secret. */
 export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
     return pulumi.isSecret(output);
+}
+
+/**
+ * A StackReference to a stack of this project (`<organization>/crossmesh/<stack>`): its outputs, from running that
+ * stack's program under the simulator in a child process (tools/simulator/stack-outputs.ts). Another project's
+ * stack, or a stack that has no config file here, is refused as the engine refuses an unknown stack.
+ */
+async function stackReference(name: string, now: Date, invented: Invented): Promise<{ id: string; state: Inputs }> {
+    const [, project, stack] = name.split("/");
+    if (project !== "crossmesh" || !stack)
+        throw new Error(
+            `simulator: StackReference "${name}": only this project's stacks (<org>/crossmesh/<stack>) are modelled`,
+        );
+    const { execFile } = await import("node:child_process");
+    const path = await import("node:path");
+    const root = path.join(__dirname, "..", "..");
+    const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+            process.execPath,
+            ["--import", "tsx", path.join(__dirname, "stack-outputs.ts"), stack, now.toISOString()],
+            { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) =>
+                error
+                    ? reject(
+                          new Error(`StackReference "${name}": unknown stack or its program failed: ${stderr.trim()}`),
+                      )
+                    : resolve(stdout),
+        ),
+    );
+    const read = JSON.parse(out) as {
+        outputs: Inputs;
+        secretOutputNames: string[];
+        invented: { value: unknown; what: string; byValue?: boolean }[];
+    };
+    for (const v of read.invented) invented.add(v.value, v.what, v.byValue);
+    const { outputs, secretOutputNames } = read;
+    return { id: name, state: { name, outputs, secretOutputNames } };
 }

@@ -84,7 +84,8 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         if (options.program) return options.program();
         const program = await import(path.join(REPO_ROOT, "stacks", "index"));
-        return { ...program };
+        // A program that sets `module.exports` (`export =`) has its outputs as the default export.
+        return { ...(program.default ?? program) };
     });
     await settle();
     return { ...sim, outputs: (outputs ?? {}) as Record<string, unknown> };
