@@ -15,13 +15,15 @@ import { createRequire } from "node:module";
 import * as ts from "typescript";
 import { parse as parseYaml } from "yaml";
 import { SECRET_SIG, settle, startSimulation, valueOf } from "../tools/simulator";
-import { checkout, explain, run } from "./fixtures/consumer/checkout";
+import { explain, packed } from "./fixtures/consumer/checkout";
 
 const sim = startSimulation();
 
 /** The public components: the package's contract with every language. */
 const COMPONENTS = [
     "AwsEgress",
+    "CrossMeshConsumer",
+    "CrossMeshExport",
     "CrossMeshLink",
     "ExportGateway",
     "ImportGateway",
@@ -208,11 +210,14 @@ test(
         );
 
         // What `pulumi package add <git URL>` does first: clone, then install, whose `prepare` builds dist/.
-        const dir = checkout("crossmesh-plugin");
-        const built = await run("npm", ["run", "build"], { cwd: dir });
-        assert.equal(built.code, 0, explain("npm run build", built));
+        // The checkout is the one test/package-consumer.test.ts packs: `npm pack` runs the same `prepare`
+        // (`npm run build`), so one build serves both tests.
+        const { source: dir, pack: built, reused } = await packed();
+        assert.equal(built.code, 0, explain("npm pack (its prepare: npm run build)", built));
         const { schema, ms } = await servedSchema(dir);
-        t.diagnostic(`build ${built.ms} ms; plugin start + GetSchema ${ms} ms`);
+        t.diagnostic(
+            `pack and build ${built.ms} ms${reused ? " (earlier, same sources)" : ""}; plugin start + GetSchema ${ms} ms`,
+        );
         const declared = declaredComponents(dir);
         const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
             name: string;

@@ -55,11 +55,26 @@ export interface ExportedService {
     handles?: LinkedServiceHandles;
 }
 
-/** The shape of the export for diagrams and reviews. */
+/** An exported host as the diagram shows it (no AWS handles). */
+export interface ExportTopologyService {
+    host: string;
+    upstreamHost: string;
+    functionName?: string;
+    consumers: string[];
+}
+
+/** A consumer as the diagram shows it. */
+export interface ExportTopologyConsumer {
+    name: string;
+    hosts: string[];
+    spiffeId: string;
+}
+
+/** The shape of the export for diagrams and reviews (named types throughout: every language's SDK reads it). */
 export interface ExportTopology {
     gatewayHostname: string;
     /** `<service>.<namespace>` of the ingress gateway. */
     ingressGateway: string;
-    services: Omit<ExportedService, "handles">[];
-    consumers: { name: string; hosts: string[]; spiffeId: string }[];
+    services: ExportTopologyService[];
+    consumers: ExportTopologyConsumer[];
 }
