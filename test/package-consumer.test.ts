@@ -9,25 +9,19 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROGRAM_FIXTURE, checkout, explain, npmEnv, run } from "./fixtures/consumer/checkout";
-
-interface PackResult {
-    filename: string;
-    size: number;
-    unpackedSize: number;
-    files: { path: string }[];
-}
+import { PROGRAM_FIXTURE, PackResult, explain, npmEnv, packed, run } from "./fixtures/consumer/checkout";
 
 const CACHE = path.join(os.tmpdir(), "crossmesh-consumer-cache");
 
-/** Packs a fresh checkout: the tarball and npm's own account of what is in it. */
-async function pack(): Promise<{ tarball: string; result: PackResult; source: string }> {
-    const source = checkout("crossmesh-pack");
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-tgz-"));
-    const packed = await run("npm", ["pack", "--json", "--pack-destination", out], { cwd: source, env: npmEnv() });
-    assert.equal(packed.code, 0, explain("npm pack", packed));
-    const result = (JSON.parse(packed.stdout) as PackResult[])[0]!;
-    return { tarball: path.join(out, result.filename), result, source };
+/**
+ * Packs a fresh checkout: the tarball and npm's own account of what is in it. The pack is shared with
+ * test/package-plugin.test.ts (one `npm pack` of the same sources, whichever test asks first).
+ */
+async function pack(): Promise<{ tarball: string; result: PackResult; source: string; reused: boolean }> {
+    const { source, tarball, pack: ran, reused } = await packed();
+    assert.equal(ran.code, 0, explain("npm pack", ran));
+    const result = (JSON.parse(ran.stdout) as PackResult[])[0]!;
+    return { tarball, result, source, reused };
 }
 
 /** A consumer program with the tarball installed; node_modules reused while tarball and manifest are unchanged. */
@@ -91,9 +85,9 @@ test(
     "crossmesh packs, installs into a separate program, type-checks strictly and runs through @pulumi/pulumi's cmd/run",
     { timeout: 600_000 },
     async (t) => {
-        const { tarball, result, source } = await pack();
+        const { tarball, result, source, reused } = await pack();
         t.diagnostic(
-            `tarball ${result.filename}: ${result.size} bytes, ${result.files.length} files, ${result.unpackedSize} bytes unpacked`,
+            `tarball ${result.filename}: ${result.size} bytes, ${result.files.length} files, ${result.unpackedSize} bytes unpacked${reused ? " (packed earlier from the same sources)" : ""}`,
         );
 
         await t.test("the tarball holds only what users need", () => {
