@@ -1,23 +1,35 @@
 #!/usr/bin/env node
-// `crossmesh status`: is every link of a stack up, from both sides? Exit 0 healthy, 1 degraded or failing
-// (each failing check named with what to do), 2 could not check. `--json` prints the report
-// (docs/status.schema.json). Usage: crossmesh status --help.
+// `crossmesh status`: is every link of a stack up, from both sides? (An export stack: its EKS side and each
+// consumer there; a consumer stack: its own mesh.) Exit 0 healthy, 1 degraded or failing (each failing check
+// named with what to do), 2 could not check. `--json` prints the report (docs/status.schema.json).
+// Usage: crossmesh status --help.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_WARN_DAYS } from "./report";
 
-export const USAGE = `Usage: crossmesh status --stack <name> [options]
+export const USAGE = `Usage: crossmesh status --stack <name> [--role link|export|consumer] [options]
 
-Reads what the stack deployed (pulumi stack export, secrets left encrypted) and checks every
-CrossMeshLink in it against both live clusters, then probes each exported host from the GKE mesh.
+Reads what the stack deployed (pulumi stack export, secrets left encrypted) and checks it against
+the live clusters it runs on. --role says what the stack holds, and so which clusters to give:
+
+  --role link       (default) each CrossMeshLink against both clusters, then probes each exported
+                    host from the GKE mesh. Give --eks-… and --gke-….
+  --role export     each CrossMeshExport against its EKS cluster, and each of its consumers there
+                    by name (its policy, its CA in the gateway's trust, its identity pinned, its
+                    certificate's end). No probe: the callers are in the consumers' meshes.
+                    Give --eks-… only.
+  --role consumer   each CrossMeshConsumer against its own cluster (GKE, AKS, any), then probes
+                    each imported host from that mesh. Give --consumer-… only.
 
   --stack <name>            the stack (as \`pulumi stack ls\` names it; org/name on Pulumi Cloud)
   --cwd <dir>               the Pulumi project directory (default: the current one)
   --eks-kubeconfig <file>   kubeconfig of the EKS cluster   | --eks-context <ctx>  a context of $KUBECONFIG
   --gke-kubeconfig <file>   kubeconfig of the GKE cluster   | --gke-context <ctx>  a context of $KUBECONFIG
+  --consumer-kubeconfig <file>                              | --consumer-context <ctx>
+                            the consumer mesh's cluster (a kubeconfig, or a context of $KUBECONFIG)
   --json                    print the report as JSON (schema: docs/status.schema.json)
   --json-out <file>         also write the JSON report to a file (e.g. for CI artifacts), printing the table
-  --probe | --no-probe      run the end-to-end probe pods in the GKE mesh (default: --probe)
+  --probe | --no-probe      run the end-to-end probe pods in the GKE or consumer mesh (default: --probe)
   --probe-timeout <s>       how long the probe pods may take (default 120)
   --image <ref>             the probe's curl image (e.g. from your registry mirror)
   --keep-probe              leave the probe's pods behind for debugging
@@ -26,6 +38,16 @@ CrossMeshLink in it against both live clusters, then probes each exported host f
 Exit codes: 0 healthy, 1 degraded or failing, 2 could not check (cluster unreachable, stack missing, probe not run).
 kubectl and the pulumi CLI must be on PATH (or set KUBECTL).
 `;
+
+type Role = "link" | "export" | "consumer";
+/** The clusters each role is checked against, in the order their flags are asked for. */
+const ROLE_CLUSTERS: Record<Role, ("eks" | "gke" | "consumer")[]> = {
+    link: ["eks", "gke"],
+    export: ["eks"],
+    consumer: ["consumer"],
+};
+const ROLES_OF = { eks: "--role link or export", gke: "--role link", consumer: "--role consumer" } as const;
+const CLUSTER_NAME = { eks: "EKS", gke: "GKE", consumer: "consumer mesh's" } as const;
 
 function usageError(message: string): never {
     process.stderr.write(`crossmesh status: ${message}\n\n${USAGE}`);
@@ -45,11 +67,14 @@ export async function main(argv: string[]): Promise<number> {
             args: rest,
             options: {
                 stack: { type: "string" },
+                role: { type: "string" },
                 cwd: { type: "string" },
                 "eks-kubeconfig": { type: "string" },
                 "eks-context": { type: "string" },
                 "gke-kubeconfig": { type: "string" },
                 "gke-context": { type: "string" },
+                "consumer-kubeconfig": { type: "string" },
+                "consumer-context": { type: "string" },
                 json: { type: "boolean" },
                 "json-out": { type: "string" },
                 probe: { type: "boolean" },
@@ -71,7 +96,23 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!values.stack) usageError("--stack is required");
     if (values.probe && values["no-probe"]) usageError("give --probe or --no-probe, not both");
-    const cluster = (side: "eks" | "gke") => {
+    const role = values.role ?? "link";
+    if (!(role in ROLE_CLUSTERS)) usageError(`--role is link, export or consumer, got "${role}"`);
+    const needs = ROLE_CLUSTERS[role as Role];
+    // A cluster flag the role does not use is refused: status never checks a cluster it was not meant to.
+    for (const side of ["eks", "gke", "consumer"] as const)
+        for (const flag of [`${side}-kubeconfig`, `${side}-context`] as const)
+            if (values[flag] !== undefined && !needs.includes(side))
+                usageError(
+                    `--${flag} is for ${ROLES_OF[side]}: --role ${role} checks ${needs.map((s) => `the ${CLUSTER_NAME[s]} cluster`).join(" and ")} only`,
+                );
+    if (role === "export")
+        for (const flag of ["probe", "probe-timeout", "image", "keep-probe"] as const)
+            if (values[flag] !== undefined)
+                usageError(
+                    `--${flag}: an export stack has no probe (its callers are in its consumers' meshes); probe each consumer's stack with --role consumer`,
+                );
+    const cluster = (side: "eks" | "gke" | "consumer") => {
         const kubeconfig = values[`${side}-kubeconfig`];
         const context = values[`${side}-context`];
         if (!kubeconfig && !context)
@@ -86,8 +127,7 @@ export async function main(argv: string[]): Promise<number> {
             usageError(`--${flag} takes a whole number of ${flag === "warn-days" ? "days" : "seconds"}, got "${v}"`);
         return n;
     };
-    const eks = cluster("eks");
-    const gke = cluster("gke");
+    const clusters = Object.fromEntries(needs.map((side) => [side, cluster(side)]));
     const warnDays = number("warn-days", DEFAULT_WARN_DAYS);
     const timeoutSeconds = number("probe-timeout", 120);
     const tty = process.stderr.isTTY === true;
@@ -103,8 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     const report = await checkStack({
         stack: values.stack,
         ...(values.cwd ? { cwd: values.cwd } : {}),
-        eks,
-        gke,
+        ...clusters,
         warnDays,
         probe: values["no-probe"]
             ? false

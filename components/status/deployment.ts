@@ -1,9 +1,15 @@
 // Reads what a stack deployed from its exported state (`pulumi stack export`, secrets left encrypted):
-// every CrossMeshLink, found by its component type whatever the program around it exports, with the
-// Kubernetes objects it applied on each cluster and the certificates it issued. Pure: no I/O here.
+// every CrossMeshLink, CrossMeshExport and CrossMeshConsumer, found by its component type whatever the program
+// around it exports, with the Kubernetes objects it applied on each cluster and the certificates it issued (or,
+// for a consumer, the identity it was granted). Pure: no I/O here.
+import * as crypto from "node:crypto";
 import { CROSS_MESH_LINK_TOKEN } from "../cross-mesh-link";
-import type { LinkedService } from "../cross-mesh-link/outputs";
+import { CROSS_MESH_EXPORT_TOKEN } from "../cross-mesh-export";
+import { CROSS_MESH_CONSUMER_TOKEN } from "../cross-mesh-consumer";
+import type { LinkedService, LinkedSource } from "../cross-mesh-link/outputs";
 import type { LinkEnd } from "../common/types";
+import { exportNames } from "../export-gateway/objects";
+import { defaultLinkName } from "../link-routing/names";
 
 /** One resource of a Pulumi deployment (the `deployment.resources[]` of `pulumi stack export`). */
 export interface StateResource {
@@ -25,9 +31,12 @@ export interface StackExport {
     deployment?: { resources?: StateResource[] };
 }
 
+/** The cluster an object is on: a link's two ends, or a consumer mesh's own cluster. */
+export type ClusterSide = LinkEnd | "consumer";
+
 /** A Kubernetes object as the stack applied it. */
 export interface AppliedObject {
-    side: LinkEnd;
+    side: ClusterSide;
     apiVersion: string;
     kind: string;
     name: string;
@@ -56,6 +65,62 @@ export interface DeployedLink {
     objects: AppliedObject[];
 }
 
+/** One consumer of an export as its stack recorded it (outputs `consumers[]`, certificates from the state). */
+export interface DeployedExportConsumer {
+    name: string;
+    hosts: string[];
+    spiffeId?: string;
+    /** Its client CA (public): the export credential's ca.crt must hold it. */
+    clientCaPem?: string;
+    clientCertExpiresAt?: string;
+    clientCaExpiresAt?: string;
+    /** Its AuthorizationPolicy on the export gateway (`<linkName>-consumer-<name>`). */
+    policyName: string;
+}
+
+/** One CrossMeshExport as deployed: its EKS side, shared by its consumers, and each consumer. */
+export interface DeployedExport {
+    name: string;
+    urn: string;
+    gatewayHostname?: string;
+    hosts: string[];
+    /** The gateway Service (`<service>.<namespace>`), from the export's topology. */
+    ingressGateway?: string;
+    /** The gateway's server certificate as issued (public), and its CA's end. */
+    serverCertPem?: string;
+    serverCaExpiresAt?: string;
+    consumers: DeployedExportConsumer[];
+    /** Every object it applied (all on the EKS cluster: side "eks"). */
+    objects: AppliedObject[];
+}
+
+/** One CrossMeshConsumer as deployed: one consumer mesh's side of an export, built from its grant. */
+export interface DeployedConsumer {
+    name: string;
+    urn: string;
+    /** Its name in the export. */
+    consumer?: string;
+    /** The export's gateway, as the grant gave it. */
+    remoteGatewayHostname?: string;
+    hosts: string[];
+    /** Each imported host and who may call it: what the probe calls as. */
+    services: { host: string; allowedSources: LinkedSource[] }[];
+    /** The identity its client certificate must carry, and that certificate's end (from the grant). */
+    spiffeId?: string;
+    clientCertExpiresAt?: string;
+    /** The mesh's Istio revision: what a probe pod's sidecar is injected by. */
+    istioRevision?: string;
+    /**
+     * What the export stack published (public outputs) when this stack read its grant through a StackReference, as
+     * of this stack's last `up`: the server CA its credential must trust, its own client CA's end. Absent when the
+     * grant came another way.
+     */
+    exportServerCaPem?: string;
+    clientCaExpiresAt?: string;
+    /** Every object it applied (all on its one cluster: side "consumer"). */
+    objects: AppliedObject[];
+}
+
 /** Pulumi's marker of a serialized secret value. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -78,8 +143,19 @@ const asRecord = (v: unknown): Record<string, unknown> =>
 const stringMap = (v: unknown): Record<string, string> =>
     Object.fromEntries(Object.entries(asRecord(v)).filter((e): e is [string, string] => typeof e[1] === "string"));
 
-/** Every CrossMeshLink in the state, in state order. */
-export function linksIn(state: StackExport): DeployedLink[] {
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((h): h is string => typeof h === "string") : []);
+
+/** Every component of one type in the state, in state order, with its descendants. */
+function componentsIn<T>(
+    state: StackExport,
+    type: string,
+    build: (
+        component: StateResource,
+        descendants: StateResource[],
+        ancestors: (r: StateResource) => StateResource[],
+        resources: StateResource[],
+    ) => T,
+): T[] {
     const resources = state.deployment?.resources ?? [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const ancestors = (r: StateResource): StateResource[] => {
@@ -89,11 +165,128 @@ export function linksIn(state: StackExport): DeployedLink[] {
         return chain;
     };
     return resources
-        .filter((r) => r.type === CROSS_MESH_LINK_TOKEN)
-        .map((link) => {
-            const descendants = resources.filter((r) => ancestors(r).some((a) => a.urn === link.urn));
-            return deployedLink(link, descendants, ancestors);
+        .filter((r) => r.type === type)
+        .map((c) => {
+            const descendants = resources.filter((r) => ancestors(r).some((a) => a.urn === c.urn));
+            return build(c, descendants, ancestors, resources);
         });
+}
+
+/** Every CrossMeshLink in the state, in state order. */
+export function linksIn(state: StackExport): DeployedLink[] {
+    return componentsIn(state, CROSS_MESH_LINK_TOKEN, deployedLink);
+}
+
+/** The Kubernetes objects a one-cluster component applied (all through its one provider), on `side`. */
+function objectsOnOneCluster(descendants: StateResource[], side: ClusterSide): AppliedObject[] {
+    return descendants.flatMap((r): AppliedObject[] => {
+        if (!r.custom || r.external || !r.provider || !r.type.startsWith("kubernetes:") || NOT_COMPARED.has(r.type))
+            return [];
+        const applied = appliedObject(r, side);
+        return applied ? [applied] : [];
+    });
+}
+
+/** Every CrossMeshExport in the state, in state order. */
+export function exportsIn(state: StackExport): DeployedExport[] {
+    return componentsIn(state, CROSS_MESH_EXPORT_TOKEN, (exp, descendants) => {
+        const out = exp.outputs ?? {};
+        const name = nameOf(exp.urn);
+        const linkName = defaultLinkName(name);
+        const certOf = (resource: string) =>
+            asString(descendants.find((r) => nameOf(r.urn) === resource)?.outputs?.certPem);
+        const consumers = (Array.isArray(out.consumers) ? out.consumers : []).map(asRecord).flatMap((c) => {
+            const consumer = asString(c.name);
+            if (!consumer) return [];
+            // The end of its certificates: the outputs, else the issued certificates in the state.
+            const clientCertExpiresAt =
+                asString(c.clientCertExpiresAt) ?? notAfterOf(certOf(`${name}-${consumer}-client-cert`));
+            const clientCaPem = asString(c.clientCaPem) ?? certOf(`${name}-${consumer}-client-ca`);
+            const clientCaExpiresAt = asString(c.clientCaExpiresAt) ?? notAfterOf(clientCaPem);
+            return [
+                {
+                    name: consumer,
+                    hosts: strings(c.hosts),
+                    ...(asString(c.spiffeId) ? { spiffeId: asString(c.spiffeId) } : {}),
+                    ...(clientCaPem ? { clientCaPem } : {}),
+                    ...(clientCertExpiresAt ? { clientCertExpiresAt } : {}),
+                    ...(clientCaExpiresAt ? { clientCaExpiresAt } : {}),
+                    policyName: exportNames.consumerPolicy(linkName, consumer),
+                },
+            ];
+        });
+        return {
+            name,
+            urn: exp.urn,
+            gatewayHostname: asString(out.gatewayHostname),
+            hosts: strings(out.exportedHosts),
+            ingressGateway: asString(asRecord(out.topology).ingressGateway),
+            serverCertPem: certOf(`${name}-server-cert`),
+            serverCaExpiresAt: asString(out.serverCaExpiresAt),
+            consumers,
+            objects: objectsOnOneCluster(descendants, "eks"),
+        };
+    });
+}
+
+/** Every CrossMeshConsumer in the state, in state order. */
+export function consumersIn(state: StackExport): DeployedConsumer[] {
+    return componentsIn(state, CROSS_MESH_CONSUMER_TOKEN, (c, descendants, _ancestors, resources) => {
+        const out = c.outputs ?? {};
+        const consumer = asString(out.consumer);
+        const remoteGatewayHostname = asString(out.remoteGatewayHostname);
+        // The export stack's public outputs, when this stack read its grant through a StackReference to it: the
+        // reference whose consumers include this one, at the gateway this consumer was granted.
+        const published = resources
+            .filter((r) => r.type === STACK_REFERENCE)
+            .map((r) => asRecord(asRecord(r.outputs).outputs))
+            .find(
+                (o) =>
+                    asString(o.gatewayHostname) === remoteGatewayHostname &&
+                    (Array.isArray(o.consumers) ? o.consumers : []).some((x) => asRecord(x).name === consumer),
+            );
+        const mine = asRecord(
+            (Array.isArray(published?.consumers) ? published.consumers : []).find((x) => asRecord(x).name === consumer),
+        );
+        const services = (Array.isArray(out.services) ? out.services : []).map(asRecord).flatMap((s) => {
+            const host = asString(s.host);
+            return host
+                ? [
+                      {
+                          host,
+                          allowedSources: (Array.isArray(s.allowedSources) ? s.allowedSources : []) as LinkedSource[],
+                      },
+                  ]
+                : [];
+        });
+        const optional = (k: string, v: string | undefined) => (v ? { [k]: v } : {});
+        return {
+            name: nameOf(c.urn),
+            urn: c.urn,
+            ...optional("consumer", consumer),
+            ...optional("remoteGatewayHostname", remoteGatewayHostname),
+            hosts: strings(out.importedHosts),
+            services,
+            ...optional("spiffeId", asString(out.spiffeId)),
+            ...optional("clientCertExpiresAt", asString(out.clientCertExpiresAt)),
+            ...optional("istioRevision", asString(out.istioRevision)),
+            ...optional("exportServerCaPem", asString(published?.serverCaPem)),
+            ...optional("clientCaExpiresAt", asString(mine.clientCaExpiresAt)),
+            objects: objectsOnOneCluster(descendants, "consumer"),
+        };
+    });
+}
+
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/** The end of validity (RFC 3339) of the first certificate of a PEM, when it parses. */
+function notAfterOf(pem: string | undefined): string | undefined {
+    if (!pem) return undefined;
+    try {
+        return new Date(new crypto.X509Certificate(pem).validTo).toISOString();
+    } catch {
+        return undefined;
+    }
 }
 
 function deployedLink(
@@ -125,9 +318,7 @@ function deployedLink(
         name,
         urn: link.urn,
         eksGatewayHostname: asString(out.eksGatewayHostname),
-        hosts: Array.isArray(out.exportedHosts)
-            ? out.exportedHosts.filter((h): h is string => typeof h === "string")
-            : [],
+        hosts: strings(out.exportedHosts),
         services: Array.isArray(out.services) ? (out.services as LinkedService[]) : [],
         gkeIstioRevision: asString(out.gkeIstioRevision),
         eksIngressGateway: asString(topology.eksIngressGateway),
@@ -148,7 +339,7 @@ function deployedLink(
 }
 
 /** The object as applied: identity from the live outputs (names resolved), fields from the inputs the program sent. */
-function appliedObject(r: StateResource, side: LinkEnd): AppliedObject | undefined {
+function appliedObject(r: StateResource, side: ClusterSide): AppliedObject | undefined {
     const inputs = r.inputs ?? {};
     const outputs = r.outputs ?? {};
     const meta = { ...asRecord(inputs.metadata), ...asRecord(outputs.metadata) };

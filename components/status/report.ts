@@ -8,9 +8,16 @@ export { DEFAULT_WARN_DAYS } from "../link-pki/expiry";
 export const CheckState = { Ok: "ok", Warn: "warn", Fail: "fail", Unknown: "unknown" } as const;
 export type CheckState = (typeof CheckState)[keyof typeof CheckState];
 
-/** Which end of the link a check looked at; `probe` is the end-to-end call from the GKE mesh. */
-export const CheckSide = { Eks: "eks", Gke: "gke", Probe: "probe" } as const;
+/**
+ * Which end a check looked at: a link's or an export's EKS side, a link's GKE side, a consumer mesh's cluster (a
+ * CrossMeshConsumer's: GKE, AKS, any); `probe` is the end-to-end call from the importing mesh.
+ */
+export const CheckSide = { Eks: "eks", Gke: "gke", Consumer: "consumer", Probe: "probe" } as const;
 export type CheckSide = (typeof CheckSide)[keyof typeof CheckSide];
+
+/** What a checked component is: a CrossMeshLink (both ends), a CrossMeshExport or a CrossMeshConsumer. */
+export const Role = { Link: "link", Export: "export", Consumer: "consumer" } as const;
+export type Role = (typeof Role)[keyof typeof Role];
 
 /** The verdict of a link or of the whole stack, worst first. */
 export const Verdict = { Failing: "failing", Degraded: "degraded", Unknown: "unknown", Healthy: "healthy" } as const;
@@ -31,6 +38,24 @@ export interface Check {
     object?: string;
     /** For drift: the first field that differs from what the stack applied. */
     field?: string;
+    /** An export's consumer the check is about (its policy, trust, identity, certificate), by name. */
+    consumer?: string;
+}
+
+/** One consumer of an export: its verdict is that of the checks that name it. */
+export interface ConsumerSummary {
+    name: string;
+    /** The identity its client certificate carries, as the export issued it. */
+    spiffeId?: string;
+    hosts: string[];
+    verdict: Verdict;
+}
+
+/** A check that does not apply to a component, with why: counted neither as passed nor as unknown. */
+export interface NotRun {
+    side: CheckSide;
+    check: string;
+    reason: string;
 }
 
 /** Latency and answers of the allowed caller's calls to one host. */
@@ -44,16 +69,28 @@ export interface ProbeFigures {
     p99Ms?: number;
 }
 
+/** One checked component of the stack: a link, an export or a consumer (`role`). */
 export interface LinkStatus {
-    /** The CrossMeshLink's resource name. */
+    /** The component's resource name. */
     link: string;
+    /** What it is: a link checks both ends; an export its EKS side and each consumer there; a consumer its mesh. */
+    role: Role;
     urn: string;
     verdict: Verdict;
-    /** The EKS gateway's load balancer hostname as the stack recorded it. */
+    /** The EKS gateway's load balancer hostname as the stack recorded it (a link's or an export's). */
     eksGatewayHostname?: string;
+    /** The exported hosts (a link's, an export's) or the imported ones (a consumer's). */
     hosts: string[];
     checks: Check[];
     probe: ProbeFigures[];
+    /** An export's consumers, each with its verdict; the checks about one carry its name (`Check.consumer`). */
+    consumers?: ConsumerSummary[];
+    /** A consumer's name in its export. */
+    consumer?: string;
+    /** A consumer's far end: the export's gateway as its grant gave it. */
+    remoteGatewayHostname?: string;
+    /** Checks that do not apply here, with why (an export's probe: its callers are in its consumers' meshes). */
+    notRun?: NotRun[];
 }
 
 export interface StatusReport {
@@ -65,7 +102,7 @@ export interface StatusReport {
     /** 0 healthy; 1 degraded or failing; 2 could not check. */
     exitCode: 0 | 1 | 2;
     links: LinkStatus[];
-    /** Why nothing (or not everything) could be checked: stack missing, no link in it, a cluster unreachable. */
+    /** Why nothing (or not everything) could be checked: stack missing, no link, export or consumer in it. */
     errors: string[];
 }
 

@@ -1,14 +1,13 @@
 // The gateway pods a link's Gateway selects, and the disruption budget that keeps one through a drain.
 import type { Check } from "../report";
 import { CheckState } from "../report";
-import type { LinkEnd } from "../../common/types";
-import type { AppliedObject } from "../deployment";
+import type { AppliedObject, ClusterSide } from "../deployment";
 import { Cluster, conditionOf, labelsMatch } from "../cluster";
 import { isIstioKind } from "../drift";
 import { check } from "./common";
 
 /** The gateway pods the link's Gateway selects: Ready out of desired, and a budget that keeps one through a drain. */
-export async function gatewayChecks(side: LinkEnd, cluster: Cluster, objects: AppliedObject[]): Promise<Check[]> {
+export async function gatewayChecks(side: ClusterSide, cluster: Cluster, objects: AppliedObject[]): Promise<Check[]> {
     const gw = objects.find((o) => o.kind === "Gateway" && isIstioKind(o.apiVersion));
     const spec = gw?.fields.spec as { selector?: Record<string, string> } | undefined;
     if (!gw?.namespace || !spec?.selector) return [];

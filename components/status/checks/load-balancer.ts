@@ -1,17 +1,38 @@
-// The far end of the link: the EKS gateway's load balancer now, and the GKE ServiceEntries that must point at it.
+// The far end of the link: the EKS gateway's load balancer now, and the importing side's ServiceEntries that must
+// point at it (a link's GKE side: at the load balancer of now; a consumer mesh: at the gateway its grant gave it).
 import type { Check } from "../report";
 import { CheckState } from "../report";
-import { AppliedObject, DeployedLink, objectLabel } from "../deployment";
+import { AppliedObject, ClusterSide, DeployedLink, objectLabel } from "../deployment";
 import type { Cluster, LiveObject } from "../cluster";
 import { isIstioKind } from "../drift";
 import { EksFacts, check, keyOf } from "./common";
 
-/** The EKS gateway's load balancer: still the hostname the GKE side was given, and who may connect. */
+/** The EKS gateway of a link or an export, as its stack recorded it. */
+export interface LoadBalancerTarget {
+    /** The gateway Service, `<service>.<namespace>`. */
+    ingressGateway?: string;
+    /** The hostname the stack recorded and gave the importing side. */
+    recordedHostname?: string;
+    /** Who was given it, for the report ("the GKE side"). */
+    givenTo: string;
+    /** What makes the importing side follow a new hostname. */
+    followFix: string;
+}
+
+/** A link's EKS gateway. */
+export const linkLoadBalancer = (link: DeployedLink): LoadBalancerTarget => ({
+    ...(link.eksIngressGateway ? { ingressGateway: link.eksIngressGateway } : {}),
+    ...(link.eksGatewayHostname ? { recordedHostname: link.eksGatewayHostname } : {}),
+    givenTo: "the GKE side",
+    followFix: "run `pulumi up` on the stack: the GKE ServiceEntries follow the new hostname",
+});
+
+/** The EKS gateway's load balancer: still the hostname the importing side was given, and who may connect. */
 export async function loadBalancerCheck(
-    link: DeployedLink,
+    link: LoadBalancerTarget,
     cluster: Cluster,
 ): Promise<{ check: Check; hostname?: string }> {
-    const [svcName, ns] = (link.eksIngressGateway ?? "").split(".");
+    const [svcName, ns] = (link.ingressGateway ?? "").split(".");
     if (!svcName || !ns)
         return {
             check: check("eks", {
@@ -46,7 +67,7 @@ export async function loadBalancerCheck(
                 fix: "the AWS Load Balancer Controller has not provisioned the NLB: kubectl -n kube-system logs deploy/aws-load-balancer-controller",
             }),
         };
-    const same = hostname === link.eksGatewayHostname;
+    const same = hostname === link.recordedHostname;
     return {
         hostname,
         check: check("eks", {
@@ -55,18 +76,42 @@ export async function loadBalancerCheck(
             object: label,
             detail: same
                 ? `${hostname}; ${exposure}`
-                : `the load balancer is now ${hostname}, the stack gave the GKE side ${link.eksGatewayHostname ?? "nothing"}`,
-            ...(same ? {} : { fix: "run `pulumi up` on the stack: the GKE ServiceEntries follow the new hostname" }),
+                : `the load balancer is now ${hostname}, the stack gave ${link.givenTo} ${link.recordedHostname ?? "nothing"}`,
+            ...(same ? {} : { fix: link.followFix }),
         }),
     };
 }
 
-/** Each imported host's ServiceEntry points at the EKS load balancer as it is now, not as it was. */
+/** Where the importing side's ServiceEntries must point, and how the report words it. */
+export interface ServiceEntryTarget {
+    side: ClusterSide;
+    hosts: string[];
+    /** The address they must point at; undefined: it could not be read. */
+    address?: string;
+    /** Detail when one points there / elsewhere / the address is unknown. */
+    same: (host: string, address: string) => string;
+    differs: (host: string, address: string, target: string) => string;
+    unknown: (address: string | undefined) => string;
+    fix: string;
+}
+
+/** A link's GKE side: each host's ServiceEntry points at the EKS load balancer as it is now, not as it was. */
+export const linkServiceEntries = (link: DeployedLink, eks: EksFacts): ServiceEntryTarget => ({
+    side: "gke",
+    hosts: link.hosts,
+    ...(eks.liveHostname !== undefined ? { address: eks.liveHostname } : {}),
+    same: (host, address) => `${host} → ${address}, the EKS load balancer now`,
+    differs: (host, address, target) =>
+        `${host} → ${address}, but the EKS load balancer is now ${target}: calls go nowhere`,
+    unknown: (address) => `points at ${address}; the EKS load balancer could not be read to compare`,
+    fix: "run `pulumi up` on the stack to point the GKE side at the load balancer of now",
+});
+
+/** Each imported host's ServiceEntry points at the far end's gateway. */
 export function serviceEntryChecks(
-    link: DeployedLink,
     objects: AppliedObject[],
     live: Map<string, LiveObject>,
-    eks: EksFacts,
+    to: ServiceEntryTarget,
 ): Check[] {
     return objects
         .filter((o) => o.kind === "ServiceEntry" && isIstioKind(o.apiVersion))
@@ -75,31 +120,27 @@ export function serviceEntryChecks(
             if (!got) return []; // reported by the drift check
             const host = ((got.spec?.hosts ?? []) as string[])[0];
             const address = ((got.spec?.endpoints ?? []) as { address?: string }[])[0]?.address;
-            const target = eks.liveHostname;
-            if (!link.hosts.includes(host)) return [];
+            const target = to.address;
+            if (!to.hosts.includes(host)) return [];
             if (target === undefined)
                 return [
-                    check("gke", {
+                    check(to.side, {
                         check: "service-entry",
                         state: CheckState.Unknown,
                         host,
                         object: objectLabel(o),
-                        detail: `points at ${address}; the EKS load balancer could not be read to compare`,
+                        detail: to.unknown(address),
                     }),
                 ];
             const same = address === target;
             return [
-                check("gke", {
+                check(to.side, {
                     check: "service-entry",
                     state: same ? CheckState.Ok : CheckState.Fail,
                     host,
                     object: objectLabel(o),
-                    detail: same
-                        ? `${host} → ${address}, the EKS load balancer now`
-                        : `${host} → ${address}, but the EKS load balancer is now ${target}: calls go nowhere`,
-                    ...(same
-                        ? {}
-                        : { fix: "run `pulumi up` on the stack to point the GKE side at the load balancer of now" }),
+                    detail: same ? to.same(host, target) : to.differs(host, String(address), target),
+                    ...(same ? {} : { fix: to.fix }),
                 }),
             ];
         });

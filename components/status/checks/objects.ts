@@ -1,14 +1,13 @@
 // Every object the stack applied: present, unchanged (drift names the field and its writer); the verification Job's last run.
 import type { Check } from "../report";
 import { CheckState } from "../report";
-import type { LinkEnd } from "../../common/types";
-import { AppliedObject, objectLabel } from "../deployment";
+import { AppliedObject, ClusterSide, objectLabel } from "../deployment";
 import { LiveObject, conditionOf, resourceOf } from "../cluster";
 import { firstDifference, isIstioKind } from "../drift";
 import { check, keyOf } from "./common";
 
 /** Every applied object present and as applied; one ok line when all are. */
-export function driftChecks(side: LinkEnd, objects: AppliedObject[], live: Map<string, LiveObject>): Check[] {
+export function driftChecks(side: ClusterSide, objects: AppliedObject[], live: Map<string, LiveObject>): Check[] {
     const problems: Check[] = [];
     for (const o of objects) {
         const label = objectLabel(o);
@@ -64,7 +63,11 @@ function lastOtherWriter(o: LiveObject): string | undefined {
 }
 
 /** The deploy-time verification Job, when the link has one: did its last run pass? */
-export function verificationChecks(side: LinkEnd, objects: AppliedObject[], live: Map<string, LiveObject>): Check[] {
+export function verificationChecks(
+    side: ClusterSide,
+    objects: AppliedObject[],
+    live: Map<string, LiveObject>,
+): Check[] {
     const job = objects.find((o) => o.kind === "Job");
     const got = job ? live.get(keyOf(job)) : undefined;
     if (!job || !got) return [];

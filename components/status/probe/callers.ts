@@ -3,6 +3,16 @@ import { CURL_IMAGE, curlSecurityContext, meshClientProxyConfig } from "../../is
 import { MANAGED_BY_CROSSMESH } from "../../common/kube";
 import type { LiveObject } from "../cluster";
 import type { DeployedLink } from "../deployment";
+import type { LinkedSource } from "../../cross-mesh-link/outputs";
+
+/**
+ * What the probe needs of what it probes: each host and who may call it, the mesh's Istio revision (a link's
+ * GKE mesh, a consumer's mesh), and which mesh that is, for the report (default the GKE side of a link).
+ */
+export interface ProbeTarget extends Partial<Pick<DeployedLink, "gkeIstioRevision">> {
+    services: readonly { host: string; allowedSources: readonly LinkedSource[] }[];
+    mesh?: "GKE" | "consumer";
+}
 
 /** One probe pod: where it runs, as whom, which hosts it calls and whether it should get through. */
 export interface ProbeCaller {
@@ -44,7 +54,7 @@ export function probeScript(hosts: readonly string[], calls: number): string {
  * in a namespace whose admission names service accounts (so the route exists and the policy must refuse:
  * 403), else a namespace status creates (no route there at all, so the call cannot resolve).
  */
-export function probeCallers(link: DeployedLink, runId: string): ProbeCaller[] {
+export function probeCallers(link: ProbeTarget, runId: string): ProbeCaller[] {
     const callers = new Map<string, ProbeCaller>();
     const add = (c: Omit<ProbeCaller, "hosts">, host: string) => {
         const key = `${c.expect}/${c.namespace}/${c.serviceAccount}`;

@@ -1,4 +1,5 @@
-// The end-to-end probe: short-lived pods in the GKE mesh call every exported host the way an app does.
+// The end-to-end probe: short-lived pods in the importing mesh (a link's GKE side, a consumer's mesh) call every
+// imported host the way an app does.
 // One runs as an allowed caller (must get answers; latency measured), one as a caller the link does not
 // admit (must be refused: the policy is checked, not only the route). Builders and verdicts are pure;
 // `runProbe` drives a cluster. A probe that did not run is reported as such, never as passed.
@@ -6,9 +7,8 @@ import * as crypto from "node:crypto";
 import { MANAGED_BY_CROSSMESH } from "../../common/kube";
 import { ClusterUnreachable, conditionOf } from "../cluster";
 import type { Cluster, LiveObject } from "../cluster";
-import type { DeployedLink } from "../deployment";
 import { Check, CheckState, ProbeFigures } from "../report";
-import { ProbeOptions, probeCallers, probePod } from "./callers";
+import { ProbeOptions, ProbeTarget, probeCallers, probePod } from "./callers";
 import { isAnswered, parseProbeLog, percentileMs, probeVerdict } from "./verdict";
 
 export * from "./callers";
@@ -31,12 +31,18 @@ function whyNotDone(pod: LiveObject | undefined): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs the probe on the GKE cluster and returns its checks (one per host and caller) and latency figures. */
+/**
+ * Runs the probe on the importing mesh's cluster (a link's GKE side, a consumer's mesh) and returns its checks (one
+ * per host and caller) and latency figures.
+ */
 export async function runProbe(
-    link: DeployedLink,
+    link: ProbeTarget,
     gke: Cluster,
     opts: ProbeOptions = {},
 ): Promise<{ checks: Check[]; figures: ProbeFigures[] }> {
+    const mesh = link.mesh ?? "GKE";
+    const gkeOrConsumer = <T>(gke: T, consumer: T) => (mesh === "GKE" ? gke : consumer);
+    const cluster = gkeOrConsumer("the GKE cluster", "the consumer cluster");
     const unknown = (detail: string, fix: string): Check => ({
         side: "probe",
         check: "probe",
@@ -48,7 +54,7 @@ export async function runProbe(
         return {
             checks: [
                 unknown(
-                    "the stack recorded no GKE Istio revision to inject the probe's sidecar with",
+                    `the stack recorded no ${mesh} Istio revision to inject the probe's sidecar with`,
                     "run `pulumi up` on the stack once with this crossmesh version",
                 ),
             ],
@@ -132,15 +138,15 @@ export async function runProbe(
                 const notRun: Pick<Check, "detail" | "fix"> =
                     refusal !== undefined
                         ? {
-                              detail: `the probe did not run as ${caller.namespace}/${caller.serviceAccount}: the GKE API refused its pod: ${refusal}`,
+                              detail: `the probe did not run as ${caller.namespace}/${caller.serviceAccount}: ${gkeOrConsumer("the GKE API", "the consumer cluster's API")} refused its pod: ${refusal}`,
                               fix:
                                   caller.expect === "answered"
-                                      ? `the allowed source ${caller.namespace}/${caller.serviceAccount} has no workload identity on GKE yet (namespace or service account missing): create it, or list a source that exists in allowedSources`
-                                      : "status needs to create a namespace, a service account and pods in the GKE cluster: give its identity that access, or --no-probe",
+                                      ? `the allowed source ${caller.namespace}/${caller.serviceAccount} has no workload identity on ${gkeOrConsumer("GKE", "the consumer cluster")} yet (namespace or service account missing): create it, or list a source that exists in allowedSources`
+                                      : `status needs to create a namespace, a service account and pods in ${cluster}: give its identity that access, or --no-probe`,
                           }
                         : {
                               detail: `the probe did not run: pod ${caller.namespace}/${pods[i].metadata.name} ${whyNotDone(pod)} after ${Math.round(timeoutMs / 1000)} s`,
-                              fix: "the GKE cluster could not start the probe pod (nodes, quota, image pulls from your mirror: --image); --no-probe skips it",
+                              fix: `${cluster} could not start the probe pod (nodes, quota, image pulls from your mirror: --image); --no-probe skips it`,
                           };
                 for (const host of caller.hosts)
                     checks.push({
