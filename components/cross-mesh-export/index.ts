@@ -9,11 +9,11 @@ import { invalid } from "../common/validation";
 import { AwsEgress } from "../aws-egress";
 import { ExportGateway } from "../export-gateway";
 import { IstioInstall } from "../istio-install";
-import { ISTIO_SYSTEM_NAMESPACE } from "../istio-install/charts";
 import type { LinkAlb } from "../cross-mesh-link/outputs";
 import { awsRegionChecked, withTags } from "../cross-mesh-link/steps/aws";
 import { meshInstallArgs } from "../cross-mesh-link/steps/meshes";
-import { createTargets } from "../cross-mesh-link/targets";
+import { createTargets, deployedTarget, exportedServiceArgs, sharedAlbsOf } from "../cross-mesh-link/targets";
+import { awsEgressArgs } from "../cross-mesh-link/steps/routing";
 import type { CrossMeshExportArgs } from "./args";
 import type { ConsumerGrant, ExportTopology, ExportedConsumer, ExportedService } from "./outputs";
 import { issueExportPki } from "./pki";
@@ -84,29 +84,14 @@ export class CrossMeshExport extends pulumi.ComponentResource {
             {
                 gateway: mesh.gateway,
                 serverBundle: pki.serverBundle,
-                services: targets.map((t) => ({
-                    host: t.host,
-                    upstreamHost: t.upstreamHost,
-                    upstreamPort: t.upstreamPort,
-                    upstreamCaPem: t.upstreamCaPem as pulumi.Input<string> | undefined,
-                    ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
-                })),
+                services: targets.map(exportedServiceArgs),
                 consumers: resolved.consumers.map((c) => ({ name: c.name, principal: c.spiffeId, hosts: c.hosts })),
                 linkName: resolved.linkName,
             },
             kube,
         );
-        if (args.awsEgress)
-            new AwsEgress(
-                `${name}-aws-egress`,
-                vouch({
-                    ...args.awsEgress,
-                    namespace: ISTIO_SYSTEM_NAMESPACE,
-                    exportTo: args.awsEgress.exportTo ?? ["*"],
-                    ...(args.awsRegion !== undefined ? { region: args.awsRegion } : {}),
-                }),
-                kube,
-            );
+        // The export's spec checked these with AwsEgress's own fields and rules, on its paths: vouched.
+        if (args.awsEgress) new AwsEgress(`${name}-aws-egress`, awsEgressArgs(args.awsEgress, args.awsRegion), kube);
         const open = args.consumers.filter((c) => (c.egressCidrs ?? []).length === 0).map((c) => c.name);
         if (open.length > 0 && !args.existingGateway)
             pulumi.log.warn(
@@ -118,15 +103,12 @@ export class CrossMeshExport extends pulumi.ComponentResource {
         this.exportedHosts = pulumi.output(hosts);
         this.services = pulumi.all(
             args.services.map((s, i) =>
-                pulumi
-                    .all([targets[i].upstreamHost, targets[i].functionName, targets[i].handles])
-                    .apply(([upstreamHost, functionName, handles]): ExportedService => ({
-                        host: s.host,
-                        upstreamHost,
-                        ...(functionName ? { functionName } : {}),
-                        consumers: resolved.consumers.filter((c) => c.hosts.includes(s.host)).map((c) => c.name),
-                        ...(handles ? { handles } : {}),
-                    })),
+                deployedTarget(targets[i]).apply(({ handles, ...deployed }): ExportedService => ({
+                    host: s.host,
+                    ...deployed,
+                    consumers: resolved.consumers.filter((c) => c.hosts.includes(s.host)).map((c) => c.name),
+                    ...(handles ? { handles } : {}),
+                })),
             ),
         );
         this.consumers = pulumi.all(
@@ -178,15 +160,10 @@ export class CrossMeshExport extends pulumi.ComponentResource {
         this.serverCertExpiresAt = pki.serverCertExpiresAt;
         this.serverCaExpiresAt = pki.serverCaExpiresAt;
         this.istioRevision = mesh.revision;
-        const firstOnAlb = targets.filter(
-            (t, i) => t.alb && targets.findIndex((u) => u.upstreamName === t.upstreamName) === i,
-        );
-        this.lambdaAlbs = pulumi.all(firstOnAlb.map((t) => t.alb!));
+        const shared = sharedAlbsOf(targets);
+        this.lambdaAlbs = shared.albs;
         this.lambdaAlbHostnames = pulumi
-            .all([
-                pulumi.all([...new Set(targets.flatMap((t) => (t.functionName ? [t.upstreamHost] : [])))]),
-                awsRegionChecked(this, args.awsRegion, args.services),
-            ])
+            .all([shared.hostnames, awsRegionChecked(this, args.awsRegion, args.services)])
             .apply(([names]) => names);
         this.topology = pulumi
             .all([this.gatewayHostname, mesh.gateway, this.services])

@@ -13,7 +13,7 @@ import { issueLinkPki } from "./steps/pki";
 import { routeLink } from "./steps/routing";
 import { monitorLink } from "./steps/monitoring";
 import { verifyLink } from "./steps/verification";
-import { createTargets } from "./targets";
+import { createTargets, deployedTarget, sharedAlbsOf } from "./targets";
 import { awsRegionChecked, withTags } from "./steps/aws";
 import { validateCrossMeshLinkArgs } from "./validate";
 
@@ -85,25 +85,18 @@ export class CrossMeshLink extends pulumi.ComponentResource {
 
         const services: pulumi.Output<LinkedService[]> = pulumi.all(
             args.services.map((s, i) =>
-                pulumi
-                    .all([targets[i].upstreamHost, targets[i].functionName, targets[i].handles])
-                    .apply(([upstreamHost, functionName, handles]): LinkedService => ({
-                        host: s.host,
-                        upstreamHost,
-                        ...(functionName ? { functionName } : {}),
-                        allowedSources: s.allowedSources.map((a) => ({
-                            namespace: a.namespace as string,
-                            ...(a.serviceAccount ? { serviceAccount: a.serviceAccount as string } : {}),
-                        })),
-                        ...(handles ? { handles } : {}),
+                deployedTarget(targets[i]).apply(({ handles, ...deployed }): LinkedService => ({
+                    host: s.host,
+                    ...deployed,
+                    allowedSources: s.allowedSources.map((a) => ({
+                        namespace: a.namespace as string,
+                        ...(a.serviceAccount ? { serviceAccount: a.serviceAccount as string } : {}),
                     })),
+                    ...(handles ? { handles } : {}),
+                })),
             ),
         );
-        // One entry per shared ALB, in the order of the services that first use it.
-        const firstOnAlb = targets.filter(
-            (t, i) => t.alb && targets.findIndex((u) => u.upstreamName === t.upstreamName) === i,
-        );
-        const albs = [...new Set(targets.flatMap((t) => (t.functionName ? [t.upstreamHost] : [])))];
+        const shared = sharedAlbsOf(targets);
 
         this.eksGatewayHostname = meshes.eksGatewayHostname;
         this.exportedHosts = pulumi.output(args.services.map((s) => s.host));
@@ -117,9 +110,9 @@ export class CrossMeshLink extends pulumi.ComponentResource {
         this.clientSpiffeId = pki.clientSpiffeId;
         this.eksIstioRevision = meshes.eks.revision;
         this.gkeIstioRevision = meshes.gke.revision;
-        this.lambdaAlbs = pulumi.all(firstOnAlb.map((t) => t.alb!));
+        this.lambdaAlbs = shared.albs;
         this.lambdaAlbHostnames = pulumi
-            .all([pulumi.all(albs), awsRegionChecked(this, args.awsRegion, args.services)])
+            .all([shared.hostnames, awsRegionChecked(this, args.awsRegion, args.services)])
             .apply(([hostnames]) => hostnames);
         this.verificationJob = resolved.verify
             ? verifyLink(

@@ -78,12 +78,54 @@ export function gatewayExposure(service: Record<string, any> | undefined, name: 
 
 const id = (s: string) => s.replace(/[^a-zA-Z0-9]/g, "_");
 
-export function mermaid(t: Topology, options: DiagramOptions = {}): string {
+type Label = (s: string) => string;
+
+/** A label function that draws simulated values as `[simulated: <what>]` and records which it drew. */
+function labeller(options: DiagramOptions): Label {
     const simulated = options.simulated ?? new Map<string, string>();
-    const label = (s: string) => {
+    return (s: string) => {
         for (const f of findSimulated(s, simulated)) options.shown?.add(f.value);
         return replaceSimulated(s, simulated).replace(/"/g, "'");
     };
+}
+
+/** The gateway's load balancer node (`nlb`) and, when it is internet-facing, who may connect to it. */
+function loadBalancerLines(what: string, hostname: string, exposure: Exposure | undefined, label: Label): string[] {
+    const lines = [`  nlb["${what} ${exposure ? label(exposure.label) : "load balancer"}<br/>${label(hostname)}"]`];
+    if (exposure?.sources) {
+        // Who may connect to it: the internet, or only the source ranges.
+        const open = exposure.sources.includes("0.0.0.0/0");
+        lines.push(`  sources(["${open ? "anyone on the internet: 0.0.0.0/0" : `only ${label(exposure.sources.join(", "))}`}"])`);
+        lines.push(`  sources -. "${label(exposure.ports.join(", ") || "connects")}" .-> nlb`);
+        if (open) lines.push("  style nlb stroke:#d00,stroke-width:3px");
+    }
+    return lines;
+}
+
+type Upstream = { host: string; upstreamHost: string; functionName?: string };
+
+/**
+ * The exporting side's VPC (the ingress gateway `igw`, one node per upstream — the Lambda-backed hosts share an ALB,
+ * which routes by Host to each function) and the edges from the gateway to them, each labelled by `via`.
+ */
+function exportSideLines(ingress: string, services: readonly Upstream[], via: (s: Upstream) => string, label: Label) {
+    const upstreams = new Map<string, boolean>();
+    for (const s of services) upstreams.set(s.upstreamHost, (upstreams.get(s.upstreamHost) ?? false) || Boolean(s.functionName));
+    const upId = new Map([...upstreams.keys()].map((host, i) => [host, `up${i + 1}`]));
+    const nodes = ['  subgraph EKS["EKS VPC"]', `    igw["ingress gateway ${label(ingress)}"]`];
+    for (const [host, alb] of upstreams) nodes.push(`    ${upId.get(host)}["${alb ? "internal ALB" : "upstream"}<br/>${label(host)}"]`);
+    for (const s of services) if (s.functionName) nodes.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
+    nodes.push("  end");
+    const edges = ["  nlb --> igw"];
+    for (const s of services) {
+        edges.push(`  igw -- "${via(s)}" --> ${upId.get(s.upstreamHost)}`);
+        if (s.functionName) edges.push(`  ${upId.get(s.upstreamHost)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
+    }
+    return { nodes, edges };
+}
+
+export function mermaid(t: Topology, options: DiagramOptions = {}): string {
+    const label = labeller(options);
     const lines = ["flowchart LR"];
     lines.push("  subgraph GKE[\"GKE mesh\"]");
     const callers = new Map<string, string>();
@@ -94,24 +136,9 @@ export function mermaid(t: Topology, options: DiagramOptions = {}): string {
     for (const [nodeId, who] of [...callers].sort()) lines.push(`    ${nodeId}["workloads ${label(who)}"]`);
     lines.push(`    egw["egress gateway ${label(t.gkeEgressGateway)}"]`);
     lines.push("  end");
-    const exposure = options.exposure;
-    lines.push(`  nlb["EKS gateway ${exposure ? label(exposure.label) : "load balancer"}<br/>${label(t.eksGatewayHostname)}"]`);
-    if (exposure?.sources) {
-        // Who may connect to it: the internet, or only the source ranges.
-        const open = exposure.sources.includes("0.0.0.0/0");
-        lines.push(`  sources(["${open ? "anyone on the internet: 0.0.0.0/0" : `only ${label(exposure.sources.join(", "))}`}"])`);
-        lines.push(`  sources -. "${label(exposure.ports.join(", ") || "connects")}" .-> nlb`);
-        if (open) lines.push("  style nlb stroke:#d00,stroke-width:3px");
-    }
-    lines.push("  subgraph EKS[\"EKS VPC\"]");
-    lines.push(`    igw["ingress gateway ${label(t.eksIngressGateway)}"]`);
-    // One node per upstream: the Lambda-backed hosts share an ALB, which routes by Host to each function.
-    const upstreams = new Map<string, boolean>();
-    for (const s of t.services) upstreams.set(s.upstreamHost, (upstreams.get(s.upstreamHost) ?? false) || Boolean(s.functionName));
-    const upId = new Map([...upstreams.keys()].map((host, i) => [host, `up${i + 1}`]));
-    for (const [host, alb] of upstreams) lines.push(`    ${upId.get(host)}["${alb ? "internal ALB" : "upstream"}<br/>${label(host)}"]`);
-    for (const s of t.services) if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
-    lines.push("  end");
+    lines.push(...loadBalancerLines("EKS gateway", t.eksGatewayHostname, options.exposure, label));
+    const eks = exportSideLines(t.eksIngressGateway, t.services, (s) => `${s.host} → TLS`, label);
+    lines.push(...eks.nodes);
     for (const s of t.services) {
         for (const src of s.allowedSources) {
             const who = `${src.namespace}${src.serviceAccount ? `/${src.serviceAccount}` : ""}`;
@@ -119,11 +146,7 @@ export function mermaid(t: Topology, options: DiagramOptions = {}): string {
         }
     }
     lines.push(`  egw == "mTLS, link PKI, SNI ${label(t.services.map((s) => s.host).join(", "))}" ==> nlb`);
-    lines.push("  nlb --> igw");
-    for (const s of t.services) {
-        lines.push(`  igw -- "${s.host} → TLS" --> ${upId.get(s.upstreamHost)}`);
-        if (s.functionName) lines.push(`  ${upId.get(s.upstreamHost)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
-    }
+    lines.push(...eks.edges);
     return lines.join("\n") + "\n";
 }
 
@@ -132,41 +155,20 @@ export function mermaid(t: Topology, options: DiagramOptions = {}): string {
  * the export gateway's load balancer over mTLS with its own certificate; the gateway admits it for those hosts only.
  */
 export function exportMermaid(t: ExportTopology, options: DiagramOptions = {}): string {
-    const simulated = options.simulated ?? new Map<string, string>();
-    const label = (s: string) => {
-        for (const f of findSimulated(s, simulated)) options.shown?.add(f.value);
-        return replaceSimulated(s, simulated).replace(/"/g, "'");
-    };
+    const label = labeller(options);
     const lines = ["flowchart LR"];
     for (const c of t.consumers) {
         lines.push(`  subgraph consumer_${id(c.name)}["consumer ${label(c.name)}"]`);
         lines.push(`    egw_${id(c.name)}["egress gateway<br/>${label(c.spiffeId)}"]`);
         lines.push("  end");
     }
-    const exposure = options.exposure;
-    lines.push(`  nlb["export gateway ${exposure ? label(exposure.label) : "load balancer"}<br/>${label(t.gatewayHostname)}"]`);
-    if (exposure?.sources) {
-        const open = exposure.sources.includes("0.0.0.0/0");
-        lines.push(`  sources(["${open ? "anyone on the internet: 0.0.0.0/0" : `only ${label(exposure.sources.join(", "))}`}"])`);
-        lines.push(`  sources -. "${label(exposure.ports.join(", ") || "connects")}" .-> nlb`);
-        if (open) lines.push("  style nlb stroke:#d00,stroke-width:3px");
-    }
-    lines.push('  subgraph EKS["EKS VPC"]');
-    lines.push(`    igw["ingress gateway ${label(t.ingressGateway)}"]`);
-    const upstreams = new Map<string, boolean>();
-    for (const s of t.services) upstreams.set(s.upstreamHost, (upstreams.get(s.upstreamHost) ?? false) || Boolean(s.functionName));
-    const upId = new Map([...upstreams.keys()].map((host, i) => [host, `up${i + 1}`]));
-    for (const [host, alb] of upstreams) lines.push(`    ${upId.get(host)}["${alb ? "internal ALB" : "upstream"}<br/>${label(host)}"]`);
-    for (const s of t.services) if (s.functionName) lines.push(`    fn_${id(s.host)}["Lambda ${label(s.functionName)}"]`);
-    lines.push("  end");
+    lines.push(...loadBalancerLines("export gateway", t.gatewayHostname, options.exposure, label));
+    const consumersOf = new Map(t.services.map((s) => [s.host, s.consumers.length ? s.consumers.join(", ") : "no consumer"]));
+    const eks = exportSideLines(t.ingressGateway, t.services, (s) => `${s.host} (${label(consumersOf.get(s.host)!)}) → TLS`, label);
+    lines.push(...eks.nodes);
     // Each consumer with its own certificate, for its own hosts (its policy admits it for those only).
     for (const c of t.consumers)
         lines.push(`  egw_${id(c.name)} == "mTLS, own client CA, SNI ${label(c.hosts.join(", "))}" ==> nlb`);
-    lines.push("  nlb --> igw");
-    for (const s of t.services) {
-        const who = s.consumers.length ? s.consumers.join(", ") : "no consumer";
-        lines.push(`  igw -- "${s.host} (${label(who)}) → TLS" --> ${upId.get(s.upstreamHost)}`);
-        if (s.functionName) lines.push(`  ${upId.get(s.upstreamHost)} -- "Host: ${s.host}" --> fn_${id(s.host)}`);
-    }
+    lines.push(...eks.edges);
     return lines.join("\n") + "\n";
 }

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsSimulator } from "./aws";
 import { KubernetesSimulator } from "./kubernetes";
 import { Invented } from "./invented";
-import { GraphRecorder, unsecret } from "./recorder";
+import { GraphRecorder, SECRET_SIG, SECRET_VALUE, unsecret } from "./recorder";
 import * as tls from "./tls";
 import { SimWorld, defaultWorld, digest } from "./world";
 
@@ -213,6 +213,13 @@ async function stackReference(name: string, now: Date, invented: Invented): Prom
         invented: { value: unknown; what: string; byValue?: boolean }[];
     };
     for (const v of read.invented) invented.add(v.value, v.what, v.byValue);
-    const { outputs, secretOutputNames } = read;
+    const { secretOutputNames } = read;
+    // The referenced stack's secret outputs stay secrets in this stack's state too, as the engine keeps them.
+    const outputs = Object.fromEntries(
+        Object.entries(read.outputs).map(([k, v]) => [
+            k,
+            secretOutputNames.includes(k) ? { [SECRET_SIG]: SECRET_VALUE, value: v } : v,
+        ]),
+    );
     return { id: name, state: { name, outputs, secretOutputNames } };
 }

@@ -9,8 +9,8 @@ import { ImportGateway } from "../../import-gateway";
 import { ISTIO_SYSTEM_NAMESPACE } from "../../istio-install/charts";
 import { curlImage } from "../../istio-install/client-pods";
 import type { LinkPki } from "../../link-pki";
-import type { CrossMeshLinkArgs, LinkSettings } from "../args";
-import type { ExportTarget } from "../targets";
+import type { CrossMeshLinkArgs, LinkAwsEgressArgs, LinkSettings } from "../args";
+import { type ExportTarget, exportedServiceArgs } from "../targets";
 import type { Meshes } from "./meshes";
 import type { ResolvedLink } from "./resolve";
 
@@ -19,12 +19,16 @@ import type { ResolvedLink } from "./resolve";
  * The link's spec checked them already (AwsEgress's own fields and rules, on the link's paths): vouched.
  */
 export function eksAwsEgressArgs(args: LinkSettings): AwsEgressArgs | undefined {
-    if (!args.eksAwsEgress) return undefined;
+    return args.eksAwsEgress ? awsEgressArgs(args.eksAwsEgress, args.awsRegion) : undefined;
+}
+
+/** AwsEgress's args for an exporting mesh's egress settings (the link's `eksAwsEgress`, an export's `awsEgress`). */
+export function awsEgressArgs(settings: LinkAwsEgressArgs, region: string | undefined): AwsEgressArgs {
     return vouch({
-        ...args.eksAwsEgress,
+        ...settings,
         namespace: ISTIO_SYSTEM_NAMESPACE,
-        exportTo: args.eksAwsEgress.exportTo ?? ["*"],
-        ...(args.awsRegion !== undefined ? { region: args.awsRegion } : {}),
+        exportTo: settings.exportTo ?? ["*"],
+        ...(region !== undefined ? { region } : {}),
     });
 }
 
@@ -54,13 +58,7 @@ export function routeLink(
         {
             gateway: meshes.eks.gateway,
             serverBundle: pki.serverBundle,
-            services: targets.map((t) => ({
-                host: t.host,
-                upstreamHost: t.upstreamHost,
-                upstreamPort: t.upstreamPort,
-                upstreamCaPem: t.upstreamCaPem as pulumi.Input<string> | undefined,
-                ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
-            })),
+            services: targets.map(exportedServiceArgs),
             allowedClientPrincipals: [pki.clientSpiffeId],
             linkName: resolved.linkName,
         },

@@ -1,6 +1,9 @@
 // The registry of service kinds. Adding a kind = one adapter file plus one entry here (and its field
 // in ServedHostArgs): validation, routing, verification and the plan diagram all go through these.
+import * as pulumi from "@pulumi/pulumi";
+import type { ExportedServiceArgs } from "../../export-gateway";
 import { reportAt } from "../../lambda-alb/function";
+import type { LinkAlb, LinkedServiceHandles } from "../outputs";
 import type { ServedHostArgs } from "../args";
 import { existingFunctionTarget } from "./function-target";
 import { lambdaTarget } from "./lambda-target";
@@ -47,4 +50,40 @@ export function createTargets(ctx: Omit<TargetContext, "albHost">, services: Ser
             byHost.set(t.host, t);
     }
     return services.map((s) => byHost.get(s.host)!);
+}
+
+/** A target as ExportGateway takes it: the host and where the gateway sends it. */
+export function exportedServiceArgs(t: ExportTarget): ExportedServiceArgs {
+    return {
+        host: t.host,
+        upstreamHost: t.upstreamHost,
+        upstreamPort: t.upstreamPort,
+        upstreamCaPem: t.upstreamCaPem as pulumi.Input<string> | undefined,
+        ...(t.upstreamName !== undefined ? { upstreamName: t.upstreamName } : {}),
+    };
+}
+
+/** What a composite's `services` output says of a target once deployed: its upstream, function and AWS handles. */
+export function deployedTarget(
+    t: ExportTarget,
+): pulumi.Output<{ upstreamHost: string; functionName?: string; handles?: LinkedServiceHandles }> {
+    return pulumi.all([t.upstreamHost, t.functionName, t.handles]).apply(([upstreamHost, functionName, handles]) => ({
+        upstreamHost,
+        ...(functionName ? { functionName } : {}),
+        ...(handles ? { handles } : {}),
+    }));
+}
+
+/** The shared ALBs of the targets, in the order of the services that first use each, and their host names. */
+export function sharedAlbsOf(targets: ExportTarget[]): {
+    albs: pulumi.Output<LinkAlb[]>;
+    hostnames: pulumi.Output<string[]>;
+} {
+    const firstOnAlb = targets.filter(
+        (t, i) => t.alb && targets.findIndex((u) => u.upstreamName === t.upstreamName) === i,
+    );
+    return {
+        albs: pulumi.all(firstOnAlb.map((t) => t.alb!)),
+        hostnames: pulumi.all([...new Set(targets.flatMap((t) => (t.functionName ? [t.upstreamHost] : [])))]),
+    };
 }
