@@ -12,7 +12,8 @@ export interface ConsumerServiceArgs extends ImportedServiceArgs {}
 export interface CrossMeshConsumerArgs {
     /**
      * What the export granted this consumer: `CrossMeshExport.grants[<name>]`, in the same program or read from the
-     * exporter's stack (`new pulumi.StackReference(…).getOutput("grants")`). A secret.
+     * exporter's stack through a StackReference (TypeScript `ref.requireOutput("grants").apply((g) => g[name])`, Python
+     * `ref.require_output("grants")[name]`). A secret: keep a grant built by hand secret too (`pulumi.secret`).
      */
     grant: pulumi.Input<ConsumerGrant>;
     /** The hosts to import (each granted to this consumer) and who may call each; nothing else can. */

@@ -21,8 +21,9 @@ export interface ConsumerGrant {
     spiffeId: string;
     /** Trust domain of the consumer's mesh, as the export issued the identity. */
     trustDomain: string;
-    /** Its egress gateway's namespace and service account, as the identity names them. */
+    /** Its egress gateway's namespace, as the identity names it (`/ns/<namespace>`). */
     gatewayNamespace: string;
+    /** Its egress gateway's service account, as the identity names it (`/sa/<name>`). */
     gatewayServiceAccount: string;
     /** Its gateway credential: its client certificate and key, and the export's server CA as ca.crt. */
     clientBundle: TlsBundle;
