@@ -129,7 +129,71 @@ export interface StepResult {
     supersededSecrets?: string[];
     /** Lowest count of Ready, not terminating pods per group while the step ran (see PodWatch). */
     minReady?: Record<string, number>;
+    /** With several stacks: what the step's commands did on each, by stack (see `changesOf`). */
+    stacks?: Record<string, StackChanges>;
+    /** Objects or resources of consumers the step was not about that it changed (see `changedObjects`). */
+    othersChanged?: string[];
     detail?: string;
+}
+
+/**
+ * What one command did to one stack, from the engine's own JSON: each resource once, by what happened to it (a
+ * replacement's create-replacement, replace and delete-replaced steps are one replace), as `<type> <name>`; and
+ * the engine's own count (its summary), reads and unchanged resources left out.
+ */
+export interface StackChanges {
+    create: string[];
+    update: string[];
+    replace: string[];
+    delete: string[];
+    engine: Record<string, number>;
+}
+const CHANGE_OF: Record<string, keyof Omit<StackChanges, "engine">> = {
+    create: "create",
+    update: "update",
+    delete: "delete",
+    replace: "replace",
+    "create-replacement": "replace",
+    "delete-replaced": "replace",
+    "discard-replaced": "replace",
+};
+/** The changes in a `--json` preview or update's output (see `StackChanges`). */
+export function changesOf(stdout: string): StackChanges {
+    const changes: StackChanges = { create: [], update: [], replace: [], delete: [], engine: {} };
+    for (const step of stepsOf(stdout)) {
+        const kind = CHANGE_OF[step.op];
+        const name = `${typeOf(step.urn)} ${step.urn.split("::").pop()}`;
+        if (kind && !changes[kind].includes(name)) changes[kind].push(name);
+    }
+    const text = stdout.trim();
+    let summary: Record<string, number> = {};
+    if (text.startsWith("{") && !text.includes("\n{"))
+        summary = (JSON.parse(text) as { changeSummary?: Record<string, number> }).changeSummary ?? {};
+    else
+        for (const line of text.split("\n").filter((l) => l.startsWith("{"))) {
+            const e = JSON.parse(line) as { summaryEvent?: { resourceChanges?: Record<string, number> } };
+            if (e.summaryEvent) summary = e.summaryEvent.resourceChanges ?? {};
+        }
+    changes.engine = Object.fromEntries(Object.entries(summary).filter(([op]) => op !== "same" && op !== "read"));
+    return changes;
+}
+/** `+create ~update ±replace -delete` of a stack's changes. */
+export function countsOf(c: StackChanges): string {
+    return `+${c.create.length} ~${c.update.length} ±${c.replace.length} -${c.delete.length}`;
+}
+
+/** The private keys a state (`pulumi stack export`, no --show-secrets) holds in plain text: none, when all is well. */
+export function plainPrivateKeys(state: string): string[] {
+    return state.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----/g) ?? [];
+}
+
+/** Every object crossmesh made on one cluster, `<kind>/<namespace>/<name>` → `<uid> <resourceVersion>`. */
+export type ObjectVersions = Map<string, string>;
+/** The objects of `before` that `after` no longer holds as they were: changed (new resourceVersion or uid) or gone. */
+export function changedObjects(before: ObjectVersions, after: ObjectVersions): string[] {
+    return [...before]
+        .filter(([key, version]) => after.get(key) !== version)
+        .map(([key]) => `${key} ${after.has(key) ? "changed" : "gone"}`);
 }
 
 /** A line-by-line `kubectl get … -w` running in the background; every line kept with its arrival time. */
@@ -311,6 +375,8 @@ export interface StatusRow {
  */
 export class EngineSession {
     readonly work: string;
+    /** The scratch tree: the project(s) under test/engine/, the file backend in state/. */
+    readonly scratch: string;
     readonly env: NodeJS.ProcessEnv;
     readonly results: StepResult[] = [];
     readonly statusRows: StatusRow[] = [];
@@ -319,18 +385,28 @@ export class EngineSession {
     private readonly referenceWatches = new Map<string, JsonWatch[]>();
     private readonly podWatches: PodWatch[] = [];
 
+    /**
+     * `kubeconfigs`: eks and gke, and any further clusters (watched like them; the program gets each as
+     * `<NAME>_KUBECONFIG`).
+     */
     constructor(
         program: string,
-        readonly kubeconfigs: { eks: string; gke: string },
+        readonly kubeconfigs: { eks: string; gke: string; [cluster: string]: string },
         extraEnv: NodeJS.ProcessEnv = {},
     ) {
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-engine-"));
+        this.scratch = scratch;
         this.work = path.join(scratch, "test", "engine", "program");
         fs.mkdirSync(this.work, { recursive: true });
         for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"])
             fs.copyFileSync(path.join(program, f), path.join(this.work, f));
-        for (const link of ["components", "node_modules"])
-            fs.symlinkSync(path.join(ROOT, link), path.join(scratch, link));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
+        // ENGINE_COMPONENTS_REV=<git revision>: the components as committed there (a working tree others are editing
+        // may not compile meanwhile); by default the working tree's own, linked.
+        const rev = process.env.ENGINE_COMPONENTS_REV;
+        if (rev) {
+            sh("sh", ["-c", `git archive --format=tar "$0" components | tar -x -C "$1"`, rev, scratch], { cwd: ROOT });
+        } else fs.symlinkSync(path.join(ROOT, "components"), path.join(scratch, "components"));
         fs.mkdirSync(path.join(scratch, "state"));
         this.env = {
             ...process.env,
@@ -340,8 +416,9 @@ export class EngineSession {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_BACKEND_URL: `file://${path.join(scratch, "state")}`,
-            EKS_KUBECONFIG: kubeconfigs.eks,
-            GKE_KUBECONFIG: kubeconfigs.gke,
+            ...Object.fromEntries(
+                Object.entries(kubeconfigs).map(([cluster, file]) => [`${cluster.toUpperCase()}_KUBECONFIG`, file]),
+            ),
             ...extraEnv,
         };
     }
@@ -505,6 +582,33 @@ export class EngineSession {
         return r.stdout.split("\n").filter(Boolean);
     }
 
+    /** Every object crossmesh made on one cluster, with its uid and resourceVersion (see `changedObjects`). */
+    versions(kubeconfig: string): ObjectVersions {
+        const r = this.kubectl(
+            kubeconfig,
+            "get",
+            CROSSMESH_KINDS,
+            "-A",
+            "-l",
+            "app.kubernetes.io/managed-by=crossmesh",
+            "-o",
+            "json",
+        );
+        if (r.status !== 0) throw new Error(`kubectl get: ${r.stderr}`);
+        const items = (JSON.parse(r.stdout) as { items: { kind: string; metadata: Record<string, string> }[] }).items;
+        return new Map(
+            items.map((o) => [
+                `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`,
+                `${o.metadata.uid} ${o.metadata.resourceVersion}`,
+            ]),
+        );
+    }
+
+    /** Another Pulumi project in this session's scratch tree and file backend (stacks that reference each other). */
+    project(program: string): EngineProject {
+        return new EngineProject(this, program);
+    }
+
     /**
      * `crossmesh status` as a user runs it from the project directory: the real Pulumi CLI reads the state
      * (no passphrase given: it decrypts nothing), kubectl reads both clusters. `label` names the row.
@@ -569,8 +673,105 @@ export class EngineSession {
                 : "";
             console.log(
                 `#   ${r.ok ? "✓" : "✗"} ${r.step.padEnd(44)} ${String(r.seconds).padStart(6)} s` +
-                    `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0} (live: ${r.deletedLiveSecrets?.length ?? 0})${r.supersededSecrets?.length ? `  superseded: ${r.supersededSecrets.length}` : ""}${ready}`,
+                    `${r.replacedKubernetesObjects ? `  replaced k8s objects: ${r.replacedKubernetesObjects.length}` : ""}  deleted link Secrets: ${r.deletedLinkSecrets?.length ?? 0} (live: ${r.deletedLiveSecrets?.length ?? 0})${r.supersededSecrets?.length ? `  superseded: ${r.supersededSecrets.length}` : ""}${ready}` +
+                    `${r.othersChanged ? `  others' objects changed: ${r.othersChanged.length}` : ""}`,
             );
+            for (const [stack, c] of Object.entries(r.stacks ?? {}))
+                console.log(
+                    `#       ${stack.padEnd(16)} ${countsOf(c).padEnd(16)} engine: ${JSON.stringify(c.engine)}${c.replace.length ? `  replaced: ${c.replace.join(", ")}` : ""}`,
+                );
         }
+    }
+}
+
+/**
+ * One more Pulumi project of a session (e.g. an exporter's, a consumer's): its program copied beside the session's
+ * (`<scratch>/test/engine/<program folder>`), the same file backend, so its stacks can read each other's outputs
+ * through StackReferences (`organization/<project>/<stack>`).
+ */
+export class EngineProject {
+    readonly work: string;
+    /** The project's name (Pulumi.yaml). */
+    readonly name: string;
+    constructor(
+        readonly session: EngineSession,
+        program: string,
+    ) {
+        this.work = path.join(session.scratch, "test", "engine", path.basename(program));
+        fs.mkdirSync(this.work, { recursive: true });
+        for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json"])
+            fs.copyFileSync(path.join(program, f), path.join(this.work, f));
+        this.name = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(program, "Pulumi.yaml"), "utf8"))![1];
+    }
+    /** A stack of the project, run with exactly the kubeconfig variables given (see `EngineStack`). */
+    stack(name: string, kubeconfigEnv: Record<string, string>): EngineStack {
+        return new EngineStack(this, name, kubeconfigEnv);
+    }
+}
+
+/**
+ * One stack of a project. Its commands get the session's environment without any kubeconfig (KUBECONFIG and every
+ * `*_KUBECONFIG` removed), plus `kubeconfigEnv`: the clusters its program may reach are the ones given.
+ */
+export class EngineStack {
+    readonly env: NodeJS.ProcessEnv;
+    constructor(
+        readonly project: EngineProject,
+        readonly name: string,
+        kubeconfigEnv: Record<string, string>,
+    ) {
+        const env = Object.fromEntries(
+            Object.entries(project.session.env).filter(([k]) => k !== "KUBECONFIG" && !k.endsWith("_KUBECONFIG")),
+        );
+        this.env = { ...env, ...kubeconfigEnv };
+    }
+    /** `organization/<project>/<stack>`: how a StackReference names it on the file backend. */
+    get qualifiedName(): string {
+        return `organization/${this.project.name}/${this.name}`;
+    }
+    /** The kubeconfig variables its commands get. */
+    get kubeconfigVariables(): string[] {
+        return Object.keys(this.env).filter((k) => k === "KUBECONFIG" || k.endsWith("_KUBECONFIG"));
+    }
+    pulumi(...args: string[]) {
+        return sh(path.join(BIN, "pulumi"), [...args, "--stack", this.name, "--non-interactive"], {
+            cwd: this.project.work,
+            env: this.env,
+        });
+    }
+    pulumiMayFail(...args: string[]) {
+        return sh(path.join(BIN, "pulumi"), [...args, "--stack", this.name, "--non-interactive"], {
+            cwd: this.project.work,
+            env: this.env,
+            allowFail: true,
+        });
+    }
+    /** `pulumi stack init`, then each config key set. */
+    init(config: Record<string, string> = {}) {
+        this.pulumi("stack", "init");
+        for (const [key, value] of Object.entries(config)) this.pulumi("config", "set", key, value);
+    }
+    /**
+     * A `--json` preview, then `up --json`: what the preview planned, what the update did, and the steps of both (for
+     * `replacedObjects` and `supersededSecrets`).
+     */
+    up(): { planned: StackChanges; done: StackChanges; steps: { op: string; urn: string }[] } {
+        const preview = this.pulumi("preview", "--json").stdout;
+        const up = this.pulumi("up", "--yes", "--skip-preview", "--json").stdout;
+        return { planned: changesOf(preview), done: changesOf(up), steps: [...stepsOf(preview), ...stepsOf(up)] };
+    }
+    /** `preview --expect-no-changes` (fails otherwise); its changes, all empty. */
+    previewClean(): StackChanges {
+        return changesOf(this.pulumi("preview", "--expect-no-changes", "--json").stdout);
+    }
+    /** The state as `pulumi stack export` prints it (secrets encrypted). */
+    exported(): string {
+        return this.pulumi("stack", "export").stdout;
+    }
+    resources(): { urn: string; type: string }[] {
+        return (
+            (JSON.parse(this.exported()) as { deployment: { resources?: { urn: string; type: string }[] } }).deployment
+                .resources ?? []
+        );
     }
 }
