@@ -9,7 +9,16 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROGRAM_FIXTURE, PackResult, explain, npmEnv, packed, run } from "./fixtures/consumer/checkout";
+import {
+    PROGRAM_FIXTURE,
+    PackResult,
+    explain,
+    npmEnv,
+    packed,
+    pruneUnused,
+    run,
+    withLock,
+} from "./fixtures/consumer/checkout";
 
 const CACHE = path.join(os.tmpdir(), "crossmesh-consumer-cache");
 
@@ -24,38 +33,41 @@ async function pack(): Promise<{ tarball: string; result: PackResult; source: st
     return { tarball, result, source, reused };
 }
 
-/** A consumer program with the tarball installed; node_modules reused while tarball and manifest are unchanged. */
+/**
+ * A consumer program with the tarball installed: node_modules reused while the tarball and the program (its
+ * manifest and files) are unchanged. Other checkouts' test runs share the cache: an install is made under a
+ * lock and marked complete last, and only installs unused for a day are removed.
+ */
 async function consumer(tarball: string): Promise<string> {
     const manifest = fs.readFileSync(path.join(PROGRAM_FIXTURE, "package.json"), "utf8");
-    const key = crypto
-        .createHash("sha256")
-        .update(fs.readFileSync(tarball))
-        .update(manifest)
-        .digest("hex")
-        .slice(0, 16);
+    const program = fs.readdirSync(PROGRAM_FIXTURE).filter((f) => f !== "package.json");
+    const hash = crypto.createHash("sha256").update(fs.readFileSync(tarball)).update(manifest);
+    for (const f of program) hash.update(`\0${f}\0`).update(fs.readFileSync(path.join(PROGRAM_FIXTURE, f)));
+    const key = hash.digest("hex").slice(0, 16);
     const dir = path.join(CACHE, key);
     const ready = path.join(dir, ".installed");
-    if (!fs.existsSync(ready)) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.mkdirSync(dir, { recursive: true });
-        fs.copyFileSync(tarball, path.join(dir, "crossmesh.tgz"));
-        fs.writeFileSync(
-            path.join(dir, "package.json"),
-            manifest.replace("file:CROSSMESH_TARBALL", "file:./crossmesh.tgz"),
-        );
-        const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
-            cwd: dir,
-            env: npmEnv(),
+    fs.mkdirSync(CACHE, { recursive: true });
+    if (!fs.existsSync(ready))
+        await withLock(`${dir}.lock`, async () => {
+            if (fs.existsSync(ready)) return;
+            fs.rmSync(dir, { recursive: true, force: true });
+            fs.mkdirSync(dir, { recursive: true });
+            fs.copyFileSync(tarball, path.join(dir, "crossmesh.tgz"));
+            fs.writeFileSync(
+                path.join(dir, "package.json"),
+                manifest.replace("file:CROSSMESH_TARBALL", "file:./crossmesh.tgz"),
+            );
+            // The program itself: the fixture's current text (part of the key).
+            for (const f of program) fs.copyFileSync(path.join(PROGRAM_FIXTURE, f), path.join(dir, f));
+            const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+                cwd: dir,
+                env: npmEnv(),
+            });
+            assert.equal(installed.code, 0, explain("npm install (consumer)", installed));
+            fs.writeFileSync(ready, new Date().toISOString());
+            pruneUnused(CACHE, key);
         });
-        assert.equal(installed.code, 0, explain("npm install (consumer)", installed));
-        fs.writeFileSync(ready, new Date().toISOString());
-        // Older installs (earlier tarballs) only take space.
-        for (const old of fs.readdirSync(CACHE))
-            if (old !== key) fs.rmSync(path.join(CACHE, old), { recursive: true, force: true });
-    }
-    // The program itself is always the fixture's current text.
-    for (const f of fs.readdirSync(PROGRAM_FIXTURE))
-        if (f !== "package.json") fs.copyFileSync(path.join(PROGRAM_FIXTURE, f), path.join(dir, f));
+    fs.utimesSync(dir, new Date(), new Date()); // last used
     return dir;
 }
 
@@ -95,8 +107,8 @@ test(
         });
 
         const dir = await consumer(tarball);
-        const record = path.join(dir, "record.json");
-        fs.rmSync(record, { force: true });
+        // This run's own record (another checkout's run may use the same install at the same time).
+        const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "crossmesh-consumer-record-")), "record.json");
         const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
         // The strict check (every declaration, skipLibCheck false) and the CLI-style run in parallel: two cores.
         const [strict, ran] = await Promise.all([
