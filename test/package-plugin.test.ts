@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import * as ts from "typescript";
+import type { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
 import { parse as parseYaml } from "yaml";
 import { SECRET_SIG, settle, startSimulation, valueOf } from "../tools/simulator";
 import { explain, packed } from "./fixtures/consumer/checkout";
@@ -344,12 +345,26 @@ test(
             },
         );
 
+        // The host object the plugin serves (every public component), for the Construct tests below: one for
+        // both, so the schema analysis it makes before its first Construct (a program of the whole checkout)
+        // is made once.
+        let served: Promise<ComponentProvider> | undefined;
+        const componentHost = () =>
+            (served ??= (async () => {
+                const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental/provider");
+                const entry = await import("../components");
+                return new ComponentProvider({
+                    name: "crossmesh",
+                    dirname: dir,
+                    components: COMPONENTS.map((c) => (entry as unknown as Record<string, never>)[c]),
+                });
+            })());
+
         await t.test(
             "Construct through the host with the providers as the engine sends them (resource references): the link's objects land on the caller's two clusters",
             async () => {
                 const k8s = await import("@pulumi/kubernetes");
                 const aws = await import("@pulumi/aws");
-                const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental/provider");
                 const rpc = await import("@pulumi/pulumi/runtime/rpc");
                 // The provider server's own input decoding (not in its typings), exactly as Construct runs it.
                 const { deserializeInputs } = sdkRequire("./provider/server.js") as {
@@ -358,7 +373,6 @@ test(
                 const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb") as {
                     Struct: { fromJavaScript(v: unknown): unknown };
                 };
-                const entry = await import("../components");
                 // What a Python program registers, then passes to crossmesh.CrossMeshLink(...).
                 const eks = new k8s.Provider("py-eks", {
                     kubeconfig:
@@ -386,12 +400,8 @@ test(
                         ["gkeProvider", dependsOn(gkeUrn)],
                     ]) as never,
                 );
-                const host = new ComponentProvider({
-                    name: "crossmesh",
-                    dirname: dir,
-                    components: [entry.CrossMeshLink as never],
-                });
                 const before = sim.graph.resources.length;
+                const host = await componentHost();
                 await host.construct("py-link", "crossmesh:index:CrossMeshLink", inputs, {
                     providers: { aws: awsProvider },
                 } as never);
@@ -432,14 +442,8 @@ test(
             async () => {
                 // The host object the plugin serves, constructing the component it names; its state is then
                 // serialized the way the plugin's Construct handler answers the engine.
-                const { ComponentProvider } = await import("@pulumi/pulumi/provider/experimental/provider");
                 const { serializeResourceProperties } = await import("@pulumi/pulumi/runtime/rpc");
-                const entry = await import("../components");
-                const host = new ComponentProvider({
-                    name: "crossmesh",
-                    dirname: dir,
-                    components: COMPONENTS.map((c) => (entry as unknown as Record<string, never>)[c]),
-                });
+                const host = await componentHost();
                 const result = await host.construct(
                     "link",
                     "crossmesh:index:LinkPki",
