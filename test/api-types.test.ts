@@ -6,6 +6,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { sharedCompilerHost } from "./support/typescript";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -101,7 +102,7 @@ function compile(): Map<string, string[]> {
         },
     )!;
     const files = new Map(CASES.map((c, i) => [path.join(ROOT, `__api_case_${i}.ts`), PRELUDE + c.body]));
-    const host = ts.createCompilerHost(parsed.options);
+    const host = sharedCompilerHost(parsed.options);
     const read = host.readFile.bind(host);
     host.readFile = (f) => files.get(path.resolve(f)) ?? read(f);
     const exists = host.fileExists.bind(host);

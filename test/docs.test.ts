@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { parseConfig, sharedCompilerHost } from "./support/typescript";
 
 const ROOT = path.join(__dirname, "..");
 const DOCS = [
@@ -46,10 +47,14 @@ function namedPaths(doc: string): string[] {
         .filter((p) => TOP.some((t) => p.startsWith(t)) && !/[<>*…{}$]/.test(p));
 }
 
-/** Names the package exports (values and types), read by the TypeScript checker from components/index.ts. */
+/**
+ * Names the package exports (values and types), read by the TypeScript checker from components/index.ts
+ * (under the repository's compiler options, so its parsed files are shared with the other programs).
+ */
 function publicNames(): Set<string> {
     const index = path.join(ROOT, "components", "index.ts");
-    const program = ts.createProgram([index], { strict: true, noEmit: true });
+    const { options } = parseConfig(path.join(ROOT, "tsconfig.json"));
+    const program = ts.createProgram({ rootNames: [index], options, host: sharedCompilerHost(options) });
     const checker = program.getTypeChecker();
     const module = checker.getSymbolAtLocation(program.getSourceFile(index)!)!;
     return new Set(checker.getExportsOfModule(module).map((s) => s.name));

@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { sharedCompilerHost } from "./support/typescript";
 
 const ROOT = path.join(__dirname, "..");
 const EXAMPLES = path.join(ROOT, "examples");
@@ -78,19 +79,8 @@ const runs = new Map(TS_EXAMPLES.map((e) => [e, runExample(e)] as const));
 for (const run of runs.values()) run.catch(() => undefined);
 
 // ---------------------------------------------------------------------------------------------------------
-// Type-checking, with one cache of parsed files for every program (the @pulumi/* declarations are large).
-
-const parsed = new Map<string, ts.SourceFile | undefined>();
-function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
-    const host = ts.createCompilerHost(options, true);
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (fileName, languageVersion, ...rest) => {
-        const key = `${JSON.stringify(languageVersion)}:${fileName}`;
-        if (!parsed.has(key)) parsed.set(key, getSourceFile(fileName, languageVersion, ...rest));
-        return parsed.get(key);
-    };
-    return host;
-}
+// Type-checking, with one cache of parsed files for every program (the @pulumi/* declarations are large):
+// test/support/typescript.ts.
 
 /** An example's program under its own tsconfig.json, with "crossmesh" mapped to the package's sources. */
 const programs = new Map<string, { program: ts.Program; files: string[] }>();
@@ -111,7 +101,7 @@ function createExampleProgram(example: string): { program: ts.Program; files: st
         baseUrl: dir,
         paths: { crossmesh: [CROSSMESH_ENTRY] },
     };
-    const program = ts.createProgram({ rootNames: config.fileNames, options, host: cachingHost(options) });
+    const program = ts.createProgram({ rootNames: config.fileNames, options, host: sharedCompilerHost(options) });
     return { program, files: config.fileNames };
 }
 
