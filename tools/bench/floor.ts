@@ -84,9 +84,10 @@ const urnOf = (ref: string) => ref.split("::").slice(0, -1).join("::");
  * The floor program: registers every recorded resource with no logic of its own. Each input that depended on
  * other resources waits for them (an Output of their URNs) and carries them as its dependencies, as the
  * program's did; explicit dependsOn, parents, providers and the options in the request are passed as such.
- * Returns the stack's outputs.
+ * `dependsOn: false` drops the explicit dependsOn (data alone orders the resources): what the program's own
+ * ordering costs. Returns the stack's outputs.
  */
-export function replay(recording: Recording): Record<string, unknown> {
+export function replay(recording: Recording, options: { dependsOn?: boolean } = {}): Record<string, unknown> {
     const byUrn = new Map<string, pulumi.Resource>();
     let stackUrn = "";
     let stackOutputs: Record<string, unknown> = {};
@@ -173,7 +174,7 @@ export function replay(recording: Recording): Record<string, unknown> {
         );
         const viaInputs = new Set([...propertyDeps.values()].flat());
         const explicit = ((req.dependenciesList ?? []) as string[]).filter((u) => !viaInputs.has(u));
-        if (explicit.length) opts.dependsOn = explicit.map(resource);
+        if (explicit.length && options.dependsOn !== false) opts.dependsOn = explicit.map(resource);
 
         let created: pulumi.Resource;
         if (step.kind === "register" && !req.custom) {

@@ -73,20 +73,43 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const file = readStackConfigFile(options.stack);
     const config: Record<string, unknown> = { ...file.config };
     for (const [k, v] of Object.entries(options.overrides ?? {})) config[k.includes(":") ? k : `${PROJECT}:${k}`] = v;
-    const sim = startSimulation({
-        world: options.world,
+    return runProgram({
         project: PROJECT,
         stack: options.stack,
         config,
         secretKeys: [...file.secretKeys, ...(options.secretKeys ?? [])],
+        world: options.world,
+        recordRequests: options.recordRequests,
+        program:
+            options.program ??
+            (async () => {
+                const program = await import(path.join(REPO_ROOT, "stacks", "index"));
+                // A program that sets `module.exports` (`export =`) has its outputs as the default export.
+                return { ...(program.default ?? program) };
+            }),
+    });
+}
+
+export interface RunProgramOptions extends Pick<RunStackOptions, "world" | "recordRequests" | "secretKeys"> {
+    project: string;
+    stack: string;
+    /** The config as the language host hands it over: `project:key` (or `key`) to value. */
+    config: Record<string, unknown>;
+    /** The program (e.g. a module's import): returns the stack's outputs. */
+    program: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+/** Any Pulumi program under the simulator, as the language host runs it (e.g. the engine tests' programs). */
+export async function runProgram(options: RunProgramOptions): Promise<StackRun> {
+    const sim = startSimulation({
+        world: options.world,
+        project: options.project,
+        stack: options.stack,
+        config: options.config,
+        secretKeys: options.secretKeys,
     });
     sim.graph.keepRequests = options.recordRequests ?? false;
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        if (options.program) return options.program();
-        const program = await import(path.join(REPO_ROOT, "stacks", "index"));
-        // A program that sets `module.exports` (`export =`) has its outputs as the default export.
-        return { ...(program.default ?? program) };
-    });
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => options.program());
     await settle();
     return { ...sim, outputs: (outputs ?? {}) as Record<string, unknown> };
 }

@@ -1,0 +1,194 @@
+// The program against its floor under the real engine (issue 27): `up` of test/engine/program (a CrossMeshLink
+// over adopted Istio with N upstream services) against test/engine/floor-program — a logic-free replay of exactly
+// what the program registered (tools/bench/floor.ts) — on the same two local control planes, in pairs, alternating
+// which goes first, each `up` from an empty stack (a destroy, untimed, between).
+//   npm run bench:engine [-- --services 100 --pairs 4 --floor full|data --components dist|source]
+// The program loads crossmesh as a package user's program does, from the built package (`npm run build`, then
+// the scratch tree's components/ is dist/: its .js run, its .d.ts type-check the program); `--components source`
+// has ts-node compile and type-check crossmesh's TypeScript sources inside the `up`, as the engine tests do.
+// `--floor data`: the floor without the program's explicit dependsOn (data alone orders it), to see what crossmesh's
+// own ordering costs.
+// Prints, per pair, each `up`'s wall time and CPU (user + system of the CLI, the language host and the provider
+// plugins: the command's reaped children, from /usr/bin/time) and the ratios; then the medians.
+// Needs the real-engine binaries (test/real/build.sh); starts the clusters if they are not running and stops
+// what it started.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+    CROSSMESH_KINDS,
+    EngineSession,
+    REAL_HOME,
+    ROOT,
+    TOOLS,
+    sh,
+    skipReason,
+    tool,
+    ENGINE_BINARIES,
+} from "./harness";
+
+function arg(name: string, fallback: string): string {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+/** A child process's mode: what the program sends the monitor, under the simulator, as a floor Recording. */
+async function record(services: number, out: string): Promise<void> {
+    const { runProgram } = await import("../../tools/simulator/stack");
+    const run = await runProgram({
+        project: "crossmesh-engine",
+        stack: "program",
+        config: { services: String(services) },
+        recordRequests: true,
+        program: async () => ({ ...(await import("./program/index")) }),
+    });
+    fs.writeFileSync(out, JSON.stringify({ steps: run.graph.requests }));
+    console.log(`recorded ${run.graph.requests.length} requests`);
+    process.exit(0);
+}
+
+interface Sample {
+    wallS: number;
+    cpuS: number;
+    resources: number;
+}
+
+/** `pulumi up` of a stack, timed with /usr/bin/time (wall, and CPU of every process it waited for). */
+function timedUp(s: EngineSession, cwd: string, stack: string, env: NodeJS.ProcessEnv): Sample {
+    const times = path.join(s.scratch, "time.txt");
+    sh(
+        "/usr/bin/time",
+        [
+            "-f",
+            "%e %U %S",
+            "-o",
+            times,
+            path.join(REAL_HOME, "bin", "pulumi"),
+            "up",
+            "--yes",
+            "--skip-preview",
+            "--stack",
+            stack,
+            "--non-interactive",
+        ],
+        { cwd, env },
+    );
+    const [wall, user, system] = fs.readFileSync(times, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    const state = JSON.parse(
+        sh(path.join(REAL_HOME, "bin", "pulumi"), ["stack", "export", "--stack", stack], { cwd, env }).stdout,
+    );
+    return { wallS: wall!, cpuS: user! + system!, resources: state.deployment.resources?.length ?? 0 };
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<void> {
+    if (process.argv[2] === "record") return record(Number(process.argv[3]), process.argv[4]!);
+    const services = Number(arg("services", "100"));
+    const pairs = Number(arg("pairs", "4"));
+    const floorKind = arg("floor", "full");
+    if (floorKind !== "full" && floorKind !== "data") throw new Error("--floor: full or data");
+    const components = arg("components", "dist");
+    if (components !== "dist" && components !== "source") throw new Error("--components: dist or source");
+    const missing = skipReason(ENGINE_BINARIES);
+    if (missing) throw new Error(missing);
+
+    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
+    const alive =
+        fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
+    const kube = tool("clusters-up.sh");
+    tool("seed-adopted.sh", [kube.EKS_KUBECONFIG!, "ingress"]);
+    tool("seed-adopted.sh", [kube.GKE_KUBECONFIG!, "egress"]);
+    const s = new EngineSession(path.join(__dirname, "program"), {
+        eks: kube.EKS_KUBECONFIG!,
+        gke: kube.GKE_KUBECONFIG!,
+    });
+    try {
+        for (const kc of [s.kubeconfigs.eks, s.kubeconfigs.gke])
+            if (s.leftovers(kc).length)
+                s.kubectl(
+                    kc,
+                    "delete",
+                    CROSSMESH_KINDS,
+                    "-A",
+                    "-l",
+                    "app.kubernetes.io/managed-by=crossmesh",
+                    "--wait=true",
+                );
+        // The floor's program imports tools/bench/floor.ts from the scratch tree, as the program imports components/.
+        fs.symlinkSync(path.join(ROOT, "tools"), path.join(s.scratch, "tools"));
+        if (components === "dist") {
+            sh("npm", ["run", "build"], { cwd: ROOT });
+            fs.rmSync(path.join(s.scratch, "components"), { recursive: true, force: true });
+            fs.symlinkSync(path.join(ROOT, "dist"), path.join(s.scratch, "components"));
+        }
+        const floor = s.project(path.join(__dirname, "floor-program"));
+        const recording = path.join(s.scratch, "recording.json");
+        const rec = sh(process.execPath, ["--import", "tsx", __filename, "record", String(services), recording], {
+            cwd: ROOT,
+            env: s.env,
+        });
+        console.log(`# ${rec.stdout.trim()} (the program under the simulator, ${services} services)`);
+        s.pulumi("stack", "init", "program");
+        s.pulumi("config", "set", "services", String(services), "--stack", "program");
+        const floorEnv = { ...s.env, FLOOR_RECORDING: recording, FLOOR_DEPENDS_ON: floorKind };
+        sh(path.join(REAL_HOME, "bin", "pulumi"), ["stack", "init", "floor", "--non-interactive"], {
+            cwd: floor.work,
+            env: floorEnv,
+        });
+        const runs = {
+            program: () => timedUp(s, s.work, "program", s.env),
+            floor: () => timedUp(s, floor.work, "floor", floorEnv),
+        };
+        const destroy = (which: "program" | "floor") =>
+            sh(
+                path.join(REAL_HOME, "bin", "pulumi"),
+                ["destroy", "--yes", "--skip-preview", "--stack", which, "--non-interactive"],
+                {
+                    cwd: which === "program" ? s.work : floor.work,
+                    env: which === "program" ? s.env : floorEnv,
+                },
+            );
+        console.log(
+            `\n## up: program vs floor under the real engine — ${services} services, ${pairs} pairs on the same clusters, alternating order; crossmesh from ${components === "dist" ? "the built package" : "its sources"}; floor: ${floorKind === "full" ? "the same requests, dependsOn included" : "the same requests without explicit dependsOn"}\n`,
+        );
+        console.log(
+            "| pair | first | program wall | floor wall | wall ratio | program CPU | floor CPU | CPU ratio | resources |",
+        );
+        console.log("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        const wallRatios: number[] = [];
+        const cpuRatios: number[] = [];
+        for (let i = 0; i < pairs; i++) {
+            const order: ("program" | "floor")[] = i % 2 === 0 ? ["program", "floor"] : ["floor", "program"];
+            const got: Partial<Record<"program" | "floor", Sample>> = {};
+            for (const which of order) {
+                got[which] = runs[which]();
+                destroy(which);
+            }
+            const p = got.program!;
+            const f = got.floor!;
+            if (p.resources !== f.resources)
+                throw new Error(`the floor made ${f.resources} resources, the program ${p.resources}`);
+            wallRatios.push(p.wallS / f.wallS);
+            cpuRatios.push(p.cpuS / f.cpuS);
+            console.log(
+                `| ${i + 1} | ${order[0]} | ${p.wallS.toFixed(1)} s | ${f.wallS.toFixed(1)} s | ${(p.wallS / f.wallS).toFixed(2)}× | ${p.cpuS.toFixed(1)} s | ${f.cpuS.toFixed(1)} s | ${(p.cpuS / f.cpuS).toFixed(2)}× | ${p.resources} |`,
+            );
+        }
+        console.log(
+            `\nmedian of the pairs' ratios: wall ${median(wallRatios).toFixed(2)}×, CPU ${median(cpuRatios).toFixed(2)}× (load average now ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
+        );
+    } finally {
+        s.stopWatches();
+        if (!alive) sh(path.join(TOOLS, "clusters-down.sh"), [], { cwd: ROOT, allowFail: true });
+    }
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+});
