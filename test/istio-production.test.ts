@@ -2,7 +2,7 @@
 // lab switch, installs from a chart mirror (HTTPS or OCI) and an image mirror, the extra-values escape
 // hatch (merged over crossmesh's values; owned keys refused before anything registers), and mesh-wide
 // STRICT mTLS in install and adopt mode. What Helm renders from these values is checked with the real helm
-// and Istio's charts in helm-render.test.ts.
+// and Istio's charts in test/real/helm-render.test.ts.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";

@@ -17,8 +17,8 @@
 # kwok            kwok (KWOK: nodes without a kubelet)                           ~2 min          nodes-up.sh
 # istioctl        istioctl, istio-analyze-runtime (build-istioctl.sh)            ~8 min          istio-check.sh
 # istio-webhooks  istio-webhooks, from test/real/istio-webhooks.go                ~1 min after istioctl
-# helm            helm (build-helm.sh)                                           ~1 min          istio-check.sh, test/helm-render.test.ts
-# charts          Istio's base, istiod and gateway charts, in                    seconds         istio-check.sh, test/helm-render.test.ts
+# helm            helm (build-helm.sh)                                           ~1 min          istio-check.sh, test/real/helm-render.test.ts
+# charts          Istio's base, istiod and gateway charts, in                    seconds         istio-check.sh, test/real/helm-render.test.ts
 #                 $REAL_HOME/work/charts/<release>/ (prepare-charts.sh)
 # promtool        Prometheus's promtool                                          ~5 min          check-rules.sh
 # cli             pulumi, the Pulumi CLI (Go module github.com/pulumi/pulumi/pkg/v3)  ~6 min     pulumi-env.sh, npm run test:engine

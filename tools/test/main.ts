@@ -48,7 +48,6 @@ const SLOWEST = [
     "preview-identity.test.ts",
     "package-plugin.test.ts",
     "typescript-programs.ts",
-    "helm-render.test.ts",
     "status.test.ts",
     "plan.test.ts",
     "stack-many-lambdas.test.ts",

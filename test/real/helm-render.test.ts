@@ -14,12 +14,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseAllDocuments } from "yaml";
-import { DEFAULT_ISTIO_VERSION } from "../components/istio-install/charts";
-import { ReleaseSpec, chartReleases } from "../components/istio-install/values";
-import { PlainInstallArgs, installSettings } from "../components/istio-install/settings";
-import type { GatewayRole } from "../components/common/types";
-import { CURL_IMAGE, curlImage } from "../components/istio-install/client-pods";
-import { revisionTagWebhook } from "../components/istio-install/revision-tag";
+import { DEFAULT_ISTIO_VERSION } from "../../components/istio-install/charts";
+import { ReleaseSpec, chartReleases } from "../../components/istio-install/values";
+import { PlainInstallArgs, installSettings } from "../../components/istio-install/settings";
+import type { GatewayRole } from "../../components/common/types";
+import { CURL_IMAGE, curlImage } from "../../components/istio-install/client-pods";
+import { revisionTagWebhook } from "../../components/istio-install/revision-tag";
 
 /** One release as the plan records it (tools/plan/extract.ts): chart, repository, version, values. */
 interface PlannedRelease {
@@ -39,8 +39,8 @@ interface StackPlan {
 if (process.env.HELM_RENDER_STACK) {
     const { stack, overrides } = JSON.parse(process.env.HELM_RENDER_STACK);
     (async () => {
-        const { runStack } = await import("../tools/simulator/stack");
-        const { clusterPlans } = await import("../tools/plan/extract");
+        const { runStack } = await import("../../tools/simulator/stack");
+        const { clusterPlans } = await import("../../tools/plan/extract");
         const run = await runStack({ stack, overrides });
         process.stdout.write(`\n@@PLAN@@${JSON.stringify(clusterPlans(run.graph))}`);
         process.exit(0);
@@ -52,7 +52,7 @@ if (process.env.HELM_RENDER_STACK) {
 
 function stackPlan(stack: string, overrides?: Record<string, unknown>): StackPlan {
     const child = spawnSync(process.execPath, ["--import", "tsx", __filename], {
-        cwd: path.join(__dirname, ".."),
+        cwd: path.join(__dirname, "..", ".."),
         encoding: "utf8",
         maxBuffer: 64 << 20,
         env: { ...process.env, HELM_RENDER_STACK: JSON.stringify({ stack, overrides }) },
@@ -290,7 +290,7 @@ test("extra values reach the rendered objects and crossmesh's own settings survi
 });
 
 const STACKS = fs
-    .readdirSync(path.join(__dirname, "..", "stacks"))
+    .readdirSync(path.join(__dirname, "..", "..", "stacks"))
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((x): x is string => Boolean(x))
     .sort();
