@@ -23,15 +23,23 @@ const PARSE_OPTIONS = [
     "moduleDetection",
 ];
 
-const registry = ts.createDocumentRegistry();
-const parsed = new Map<string, { text: string; file: ts.SourceFile }>();
+type TypeScript = typeof ts;
+/** Per TypeScript module (ours, or a consumer's own copy): its registry and parsed files, never mixed. */
+const caches = new WeakMap<
+    TypeScript,
+    { registry: ts.DocumentRegistry; parsed: Map<string, { text: string; file: ts.SourceFile }> }
+>();
 
 /**
  * A compiler host (ts.createCompilerHost's, for these options) whose source files come from the shared
  * cache. Its readFile may be replaced afterwards (virtual files): source files are read through it.
+ * `typescript`: the TypeScript module to build it with (default: the repository's own).
  */
-export function sharedCompilerHost(options: ts.CompilerOptions): ts.CompilerHost {
-    const host = ts.createCompilerHost(options, true);
+export function sharedCompilerHost(options: ts.CompilerOptions, typescript: TypeScript = ts): ts.CompilerHost {
+    let cache = caches.get(typescript);
+    if (!cache) caches.set(typescript, (cache = { registry: typescript.createDocumentRegistry(), parsed: new Map() }));
+    const { registry, parsed } = cache;
+    const host = typescript.createCompilerHost(options, true);
     const sourceKey = registry.getKeyForCompilationSettings(options);
     const declarationKey = PARSE_OPTIONS.map((o) => String(options[o])).join("|");
     host.getSourceFile = (fileName, languageVersionOrOptions, onError) => {
@@ -46,7 +54,7 @@ export function sharedCompilerHost(options: ts.CompilerOptions): ts.CompilerHost
         const key = `${settings}\0${JSON.stringify(languageVersionOrOptions)}\0${fileName}`;
         const hit = parsed.get(key);
         if (hit?.text === text) return hit.file;
-        const file = ts.createSourceFile(fileName, text, languageVersionOrOptions, true);
+        const file = typescript.createSourceFile(fileName, text, languageVersionOrOptions, true);
         parsed.set(key, { text, file });
         return file;
     };
@@ -54,11 +62,16 @@ export function sharedCompilerHost(options: ts.CompilerOptions): ts.CompilerHost
 }
 
 /** tsconfig.json (or another config file) as tsc reads it; an unreadable config fails the caller. */
-export function parseConfig(configFile: string, extend: ts.CompilerOptions = {}): ts.ParsedCommandLine {
+export function parseConfig(
+    configFile: string,
+    extend: ts.CompilerOptions = {},
+    typescript: TypeScript = ts,
+): ts.ParsedCommandLine {
     const problems: string[] = [];
-    const config = ts.getParsedCommandLineOfConfigFile(configFile, extend, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => problems.push(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    const config = typescript.getParsedCommandLineOfConfigFile(configFile, extend, {
+        ...typescript.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) =>
+            problems.push(typescript.flattenDiagnosticMessageText(d.messageText, "\n")),
     });
     if (!config) throw new Error(`${configFile}: ${problems.join("\n")}`);
     return config;
