@@ -12,15 +12,14 @@
 // plugins: the command's reaped children, from /usr/bin/time) and the ratios; then the medians.
 // Needs the real-engine binaries (test/real/build.sh); starts the clusters if they are not running and stops
 // what it started.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-    CROSSMESH_KINDS,
     EngineSession,
     REAL_HOME,
     ROOT,
     TOOLS,
+    clustersRunning,
     sh,
     skipReason,
     tool,
@@ -97,9 +96,7 @@ async function main(): Promise<void> {
     const missing = skipReason(ENGINE_BINARIES);
     if (missing) throw new Error(missing);
 
-    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
-    const alive =
-        fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
+    const alive = clustersRunning();
     const kube = tool("clusters-up.sh");
     tool("seed-adopted.sh", [kube.EKS_KUBECONFIG!, "ingress"]);
     tool("seed-adopted.sh", [kube.GKE_KUBECONFIG!, "egress"]);
@@ -108,17 +105,7 @@ async function main(): Promise<void> {
         gke: kube.GKE_KUBECONFIG!,
     });
     try {
-        for (const kc of [s.kubeconfigs.eks, s.kubeconfigs.gke])
-            if (s.leftovers(kc).length)
-                s.kubectl(
-                    kc,
-                    "delete",
-                    CROSSMESH_KINDS,
-                    "-A",
-                    "-l",
-                    "app.kubernetes.io/managed-by=crossmesh",
-                    "--wait=true",
-                );
+        s.clearLeftovers();
         // The floor's program imports tools/bench/floor.ts from the scratch tree, as the program imports components/.
         fs.symlinkSync(path.join(ROOT, "tools"), path.join(s.scratch, "tools"));
         if (components === "dist") {

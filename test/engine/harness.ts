@@ -24,6 +24,12 @@ export const ENGINE_BINARIES = [
     "kube-controller-manager",
 ];
 
+/** Whether the local clusters of test/real/clusters-up.sh already run (then a caller must not stop them). */
+export function clustersRunning(): boolean {
+    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
+    return fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
+}
+
 /** Why the tests cannot run here (binaries missing), or undefined. */
 export function skipReason(needed: string[]): string | undefined {
     const missing = needed.filter((b) => !fs.existsSync(path.join(BIN, b)));
@@ -565,6 +571,21 @@ export class EngineSession {
         return (state.deployment.resources ?? [])
             .filter((r) => r.type === type && name.test(r.urn.split("::").pop()!))
             .map((r) => r.urn);
+    }
+
+    /** Deletes what a crashed earlier run left on the clusters (the first `up` would fail with "already exists"). */
+    clearLeftovers() {
+        for (const kc of Object.values(this.kubeconfigs))
+            if (this.leftovers(kc).length)
+                this.kubectl(
+                    kc,
+                    "delete",
+                    CROSSMESH_KINDS,
+                    "-A",
+                    "-l",
+                    "app.kubernetes.io/managed-by=crossmesh",
+                    "--wait=true",
+                );
     }
 
     /** Objects crossmesh made (its managed-by label) on one cluster, as kind/name. */

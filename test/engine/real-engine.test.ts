@@ -19,11 +19,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-    CROSSMESH_KINDS,
     EngineSession,
-    REAL_HOME,
     ROOT,
     TOOLS,
+    clustersRunning,
     replacedObjects,
     sh,
     skipReason,
@@ -43,29 +42,14 @@ let startedClusters = false;
 
 before(() => {
     if (SKIP) return;
-    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
-    const alive =
-        fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
-    startedClusters = !alive;
+    startedClusters = !clustersRunning();
     const kube = tool("clusters-up.sh");
     // Two Ready-looking gateway pods and a PDB per gateway: what `crossmesh status` reads of a gateway.
     const seedEnv = { ...process.env, GATEWAY_PODS: "2" };
     tool("seed-adopted.sh", [kube.EKS_KUBECONFIG!, "ingress"], seedEnv);
     tool("seed-adopted.sh", [kube.GKE_KUBECONFIG!, "egress"], seedEnv);
     s = new EngineSession(path.join(__dirname, "program"), { eks: kube.EKS_KUBECONFIG!, gke: kube.GKE_KUBECONFIG! });
-    // Objects a crashed earlier run left behind would make the first `up` fail with "already exists".
-    for (const kc of [EKS(), GKE()]) {
-        if (s.leftovers(kc).length)
-            s.kubectl(
-                kc,
-                "delete",
-                CROSSMESH_KINDS,
-                "-A",
-                "-l",
-                "app.kubernetes.io/managed-by=crossmesh",
-                "--wait=true",
-            );
-    }
+    s.clearLeftovers();
     s.watch();
     s.pulumi("stack", "init", "local");
     s.pulumi("config", "set", "services", "2");
