@@ -1,7 +1,7 @@
 // The program against its floor under the real engine (issue 27): `up` of test/engine/program (a CrossMeshLink
 // over adopted Istio with N upstream services) against test/engine/floor-program — a logic-free replay of exactly
 // what the program registered (tools/bench/floor.ts) — on the same two local control planes, in pairs, alternating
-// which goes first, each `up` from an empty stack (a destroy, untimed, between).
+// which goes first, each `up` from an empty stack (a destroy, untimed, between), after one untimed round of each.
 //   npm run bench:engine [-- --services 100 --pairs 4 --floor full|data --components dist|source]
 // The program loads crossmesh as a package user's program does, from the built package (`npm run build`, then
 // the scratch tree's components/ is dist/: its .js run, its .d.ts type-check the program); `--components source`
@@ -9,7 +9,8 @@
 // `--floor data`: the floor without the program's explicit dependsOn (data alone orders it), to see what crossmesh's
 // own ordering costs.
 // Prints, per pair, each `up`'s wall time and CPU (user + system of the CLI, the language host and the provider
-// plugins: the command's reaped children, from /usr/bin/time) and the ratios; then the medians.
+// plugins: the command's reaped children, from /usr/bin/time) and the ratios, and the CPU of the program's own
+// Node.js process (where crossmesh runs); then the medians.
 // Needs the real-engine binaries (test/real/build.sh); starts the clusters if they are not running and stops
 // what it started.
 import * as fs from "node:fs";
@@ -49,12 +50,30 @@ async function record(services: number, out: string): Promise<void> {
 interface Sample {
     wallS: number;
     cpuS: number;
+    /** CPU of the program's own process (the Node.js program the language host starts). */
+    programCpuS: number;
     resources: number;
 }
 
-/** `pulumi up` of a stack, timed with /usr/bin/time (wall, and CPU of every process it waited for). */
+/** Preloaded into the program's Node.js process: appends its CPU (user + system, µs) to a file at exit. */
+const CPU_REPORTER = `const fs = require("node:fs");
+process.on("exit", () => {
+    const { user, system } = process.cpuUsage();
+    fs.appendFileSync(process.env.FLOOR_BENCH_CPU, (user + system) + "\\n");
+});
+`;
+
+/**
+ * `pulumi up` of a stack, timed with /usr/bin/time (wall, and CPU of every process it waited for), the program's
+ * own process's CPU reported by a preload (NODE_OPTIONS reaches it through the language host).
+ */
 function timedUp(s: EngineSession, cwd: string, stack: string, env: NodeJS.ProcessEnv): Sample {
     const times = path.join(s.scratch, "time.txt");
+    const reporter = path.join(s.scratch, "cpu-reporter.cjs");
+    const reported = path.join(s.scratch, "program-cpu.txt");
+    fs.writeFileSync(reporter, CPU_REPORTER);
+    fs.rmSync(reported, { force: true });
+    const nodeOptions = [env.NODE_OPTIONS, `--require ${reporter}`].filter(Boolean).join(" ");
     sh(
         "/usr/bin/time",
         [
@@ -70,13 +89,20 @@ function timedUp(s: EngineSession, cwd: string, stack: string, env: NodeJS.Proce
             stack,
             "--non-interactive",
         ],
-        { cwd, env },
+        { cwd, env: { ...env, NODE_OPTIONS: nodeOptions, FLOOR_BENCH_CPU: reported } },
     );
+    const programCpuS = fs.existsSync(reported)
+        ? fs
+              .readFileSync(reported, "utf8")
+              .split("\n")
+              .filter(Boolean)
+              .reduce((sum, us) => sum + Number(us) / 1e6, 0)
+        : NaN;
     const [wall, user, system] = fs.readFileSync(times, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
     const state = JSON.parse(
         sh(path.join(REAL_HOME, "bin", "pulumi"), ["stack", "export", "--stack", stack], { cwd, env }).stdout,
     );
-    return { wallS: wall!, cpuS: user! + system!, resources: state.deployment.resources?.length ?? 0 };
+    return { wallS: wall!, cpuS: user! + system!, programCpuS, resources: state.deployment.resources?.length ?? 0 };
 }
 
 function median(xs: number[]): number {
@@ -140,15 +166,22 @@ async function main(): Promise<void> {
                     env: which === "program" ? s.env : floorEnv,
                 },
             );
+        // One untimed round of each first: the first `up` on fresh clusters pays for cold caches (the plugins'
+        // binaries, the API servers' first writes of each kind), which would fall on whichever ran first.
+        for (const which of ["floor", "program"] as const) {
+            runs[which]();
+            destroy(which);
+        }
         console.log(
-            `\n## up: program vs floor under the real engine — ${services} services, ${pairs} pairs on the same clusters, alternating order; crossmesh from ${components === "dist" ? "the built package" : "its sources"}; floor: ${floorKind === "full" ? "the same requests, dependsOn included" : "the same requests without explicit dependsOn"}\n`,
+            `\n## up: program vs floor under the real engine — ${services} services, ${pairs} pairs on the same clusters, alternating order after an untimed round of each; crossmesh from ${components === "dist" ? "the built package" : "its sources"}; floor: ${floorKind === "full" ? "the same requests, dependsOn included" : "the same requests without explicit dependsOn"}\n`,
         );
         console.log(
-            "| pair | first | program wall | floor wall | wall ratio | program CPU | floor CPU | CPU ratio | resources |",
+            "| pair | first | program wall | floor wall | wall ratio | program CPU | floor CPU | CPU ratio | its Node.js process: program / floor | resources |",
         );
-        console.log("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        console.log("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         const wallRatios: number[] = [];
         const cpuRatios: number[] = [];
+        const programCpu: { program: number[]; floor: number[] } = { program: [], floor: [] };
         for (let i = 0; i < pairs; i++) {
             const order: ("program" | "floor")[] = i % 2 === 0 ? ["program", "floor"] : ["floor", "program"];
             const got: Partial<Record<"program" | "floor", Sample>> = {};
@@ -162,12 +195,14 @@ async function main(): Promise<void> {
                 throw new Error(`the floor made ${f.resources} resources, the program ${p.resources}`);
             wallRatios.push(p.wallS / f.wallS);
             cpuRatios.push(p.cpuS / f.cpuS);
+            programCpu.program.push(p.programCpuS);
+            programCpu.floor.push(f.programCpuS);
             console.log(
-                `| ${i + 1} | ${order[0]} | ${p.wallS.toFixed(1)} s | ${f.wallS.toFixed(1)} s | ${(p.wallS / f.wallS).toFixed(2)}× | ${p.cpuS.toFixed(1)} s | ${f.cpuS.toFixed(1)} s | ${(p.cpuS / f.cpuS).toFixed(2)}× | ${p.resources} |`,
+                `| ${i + 1} | ${order[0]} | ${p.wallS.toFixed(1)} s | ${f.wallS.toFixed(1)} s | ${(p.wallS / f.wallS).toFixed(2)}× | ${p.cpuS.toFixed(1)} s | ${f.cpuS.toFixed(1)} s | ${(p.cpuS / f.cpuS).toFixed(2)}× | ${p.programCpuS.toFixed(1)} / ${f.programCpuS.toFixed(1)} s | ${p.resources} |`,
             );
         }
         console.log(
-            `\nmedian of the pairs' ratios: wall ${median(wallRatios).toFixed(2)}×, CPU ${median(cpuRatios).toFixed(2)}× (load average now ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
+            `\nmedian of the pairs' ratios: wall ${median(wallRatios).toFixed(2)}×, CPU ${median(cpuRatios).toFixed(2)}×; the Node.js process's CPU, median: program ${median(programCpu.program).toFixed(1)} s, floor ${median(programCpu.floor).toFixed(1)} s (load average now ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
         );
     } finally {
         s.stopWatches();
