@@ -22,20 +22,18 @@
 // each stack's creates/updates/replaces/deletes, lands in $REAL_HOME/work/consumers-report.json.
 import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import {
     ENGINE_BINARIES,
     EngineSession,
     type EngineStack,
     type ObjectVersions,
-    REAL_HOME,
     ROOT,
     type StackChanges,
     TOOLS,
     changedObjects,
+    clustersRunning,
     changesOf,
     countsOf,
     plainPrivateKeys,
@@ -72,10 +70,7 @@ const figures: Record<string, unknown> = {};
 
 before(() => {
     if (SKIP) return;
-    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
-    const alive =
-        fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
-    startedClusters = !alive;
+    startedClusters = !clustersRunning();
     const kube = tool("clusters-up.sh", EXTRA_CLUSTERS);
     kc = Object.fromEntries(
         ["eks", "gke", ...EXTRA_CLUSTERS].map((c) => [c, kube[`${c.toUpperCase()}_KUBECONFIG`]!] as const),
@@ -139,6 +134,32 @@ const names = (list: string[]) => list.map((x) => x.split(" ")[1]);
 /** Resources of the exporter's stack that belong to consumer `c`: its component, certificates and policy. */
 const ofConsumer = (c: string) =>
     new RegExp(`^(orders-${c}(-client-.+)?|orders-export-authorization-policy-orders-consumer-${c})$`);
+/**
+ * What a change of the exporter's consumers did to everyone else, as a step's result: the objects on any cluster that
+ * changed beyond `expected` (`<cluster>: <object> changed|gone` lines the change is meant to make), and the
+ * exporter's own changes to resources of the `untouched` consumers.
+ */
+function exporterChangeResult(
+    seen: ReturnType<typeof compare>,
+    done: StackChanges,
+    steps: { op: string; urn: string }[],
+    expected: RegExp,
+    untouched: string[],
+) {
+    const others = [
+        ...seen.changed.filter((o) => !expected.test(o)),
+        ...[...done.create, ...done.update, ...done.replace, ...done.delete].filter((x) =>
+            untouched.some((c) => ofConsumer(c).test(x.split(" ")[1])),
+        ),
+    ];
+    return {
+        stacks: { exporter: done },
+        othersChanged: others,
+        replacedKubernetesObjects: replacedObjects(steps),
+        supersededSecrets: supersededSecrets(steps),
+        detail: `of ${seen.compared} crossmesh objects on the ${Object.keys(kc).length} clusters, changed: ${seen.changed.join("; ")}; new: ${seen.added.join("; ")}`,
+    };
+}
 /** Prints a stack's changes, one line per resource. */
 function printChanges(stack: string, c: StackChanges) {
     console.log(`# ${stack}: ${countsOf(c)} (engine: ${JSON.stringify(c.engine)})`);
@@ -251,20 +272,8 @@ test(
             // The Gateway and the credential Secret are the export's, shared by every consumer: expected to move.
             const shared =
                 /^eks: (Gateway\/istio-ingress\/orders-export changed|Secret\/istio-ingress\/orders-link-[0-9a-f]{10} gone)$/;
-            const others = [
-                ...seen.changed.filter((o) => !shared.test(o)),
-                ...[...done.create, ...done.update, ...done.replace, ...done.delete].filter((x) =>
-                    ["gke", "aks"].some((c) => ofConsumer(c).test(x.split(" ")[1])),
-                ),
-            ];
             figures.addConsumer = { planned, done, objects: seen };
-            return {
-                stacks: { exporter: done },
-                othersChanged: others,
-                replacedKubernetesObjects: replacedObjects(steps),
-                supersededSecrets: supersededSecrets(steps),
-                detail: `of ${seen.compared} crossmesh objects on the ${Object.keys(kc).length} clusters, changed: ${seen.changed.join("; ")}; new: ${seen.added.join("; ")}`,
-            };
+            return exporterChangeResult(seen, done, steps, shared, ["gke", "aks"]);
         });
         const done = r.stacks!.exporter;
         // O(1): the new consumer's own resources, the Gateway, the shared Secret's move; nothing else.
@@ -371,20 +380,8 @@ test(
             // Expected to go or move: the revoked consumer's policy, and the export's shared Gateway and Secret.
             const expected =
                 /^eks: (Gateway\/istio-ingress\/orders-export changed|Secret\/istio-ingress\/orders-link-[0-9a-f]{10} gone|AuthorizationPolicy\/istio-ingress\/orders-consumer-aks gone)$/;
-            const others = [
-                ...seen.changed.filter((o) => !expected.test(o)),
-                ...[...done.create, ...done.update, ...done.replace, ...done.delete].filter((x) =>
-                    ["gke", "onprem"].some((c) => ofConsumer(c).test(x.split(" ")[1])),
-                ),
-            ];
             figures.removeConsumer = { planned, done, objects: seen };
-            return {
-                stacks: { exporter: done },
-                othersChanged: others,
-                replacedKubernetesObjects: replacedObjects(steps),
-                supersededSecrets: supersededSecrets(steps),
-                detail: `of ${seen.compared} crossmesh objects on the ${Object.keys(kc).length} clusters, changed: ${seen.changed.join("; ")}; new: ${seen.added.join("; ")}`,
-            };
+            return exporterChangeResult(seen, done, steps, expected, ["gke", "onprem"]);
         });
         const done = r.stacks!.exporter;
         assert.deepEqual(done.create, []);

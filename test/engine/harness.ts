@@ -24,9 +24,9 @@ export const ENGINE_BINARIES = [
     "kube-controller-manager",
 ];
 
-/** Whether the local clusters of test/real/clusters-up.sh already run (then a caller must not stop them). */
-export function clustersRunning(): boolean {
-    const kcmPid = path.join(REAL_HOME, "run-eks", "kcm.pid");
+/** Whether local cluster `cluster` of test/real/clusters-up.sh already runs (then a caller must not stop it). */
+export function clustersRunning(cluster = "eks"): boolean {
+    const kcmPid = path.join(REAL_HOME, `run-${cluster}`, "kcm.pid");
     return fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
 }
 
@@ -573,48 +573,33 @@ export class EngineSession {
             .map((r) => r.urn);
     }
 
+    /** `kubectl <verb>` over every object crossmesh made on one cluster (its managed-by label), all namespaces. */
+    private crossmeshObjects(kubeconfig: string, verb: string, ...args: string[]) {
+        return this.kubectl(
+            kubeconfig,
+            verb,
+            CROSSMESH_KINDS,
+            "-A",
+            "-l",
+            "app.kubernetes.io/managed-by=crossmesh",
+            ...args,
+        );
+    }
+
     /** Deletes what a crashed earlier run left on the clusters (the first `up` would fail with "already exists"). */
     clearLeftovers() {
         for (const kc of Object.values(this.kubeconfigs))
-            if (this.leftovers(kc).length)
-                this.kubectl(
-                    kc,
-                    "delete",
-                    CROSSMESH_KINDS,
-                    "-A",
-                    "-l",
-                    "app.kubernetes.io/managed-by=crossmesh",
-                    "--wait=true",
-                );
+            if (this.leftovers(kc).length) this.crossmeshObjects(kc, "delete", "--wait=true");
     }
 
     /** Objects crossmesh made (its managed-by label) on one cluster, as kind/name. */
     leftovers(kubeconfig: string): string[] {
-        const r = this.kubectl(
-            kubeconfig,
-            "get",
-            CROSSMESH_KINDS,
-            "-A",
-            "-l",
-            "app.kubernetes.io/managed-by=crossmesh",
-            "-o",
-            "name",
-        );
-        return r.stdout.split("\n").filter(Boolean);
+        return this.crossmeshObjects(kubeconfig, "get", "-o", "name").stdout.split("\n").filter(Boolean);
     }
 
     /** Every object crossmesh made on one cluster, with its uid and resourceVersion (see `changedObjects`). */
     versions(kubeconfig: string): ObjectVersions {
-        const r = this.kubectl(
-            kubeconfig,
-            "get",
-            CROSSMESH_KINDS,
-            "-A",
-            "-l",
-            "app.kubernetes.io/managed-by=crossmesh",
-            "-o",
-            "json",
-        );
+        const r = this.crossmeshObjects(kubeconfig, "get", "-o", "json");
         if (r.status !== 0) throw new Error(`kubectl get: ${r.stderr}`);
         const items = (JSON.parse(r.stdout) as { items: { kind: string; metadata: Record<string, string> }[] }).items;
         return new Map(

@@ -41,6 +41,7 @@ import {
     REAL_HOME,
     ROOT,
     TOOLS,
+    clustersRunning,
     sh,
     skipReason,
     stepsOf,
@@ -179,10 +180,7 @@ const CLUSTERS = (process.env.PYTHON_CONSUMER_CLUSTERS ?? "").split(/[\s,]+/).fi
 before(() => {
     if (SKIP) return;
     const [exporterCluster, consumerCluster] = CLUSTERS.length >= 2 ? CLUSTERS.slice(-2) : ["eks", "gke"];
-    const kcmPid = path.join(REAL_HOME, `run-${consumerCluster}`, "kcm.pid");
-    const alive =
-        fs.existsSync(kcmPid) && spawnSync("kill", ["-0", fs.readFileSync(kcmPid, "utf8").trim()]).status === 0;
-    startedClusters = !alive && CLUSTERS.length === 0;
+    startedClusters = !clustersRunning(consumerCluster) && CLUSTERS.length === 0;
     const kube = tool(
         "clusters-up.sh",
         CLUSTERS.filter((n) => n !== "eks" && n !== "gke"),
