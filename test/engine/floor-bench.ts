@@ -15,17 +15,8 @@
 // what it started.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    EngineSession,
-    REAL_HOME,
-    ROOT,
-    TOOLS,
-    clustersRunning,
-    sh,
-    skipReason,
-    tool,
-    ENGINE_BINARIES,
-} from "./harness";
+import { median } from "../../tools/bench/scale";
+import { EngineSession, BIN, ROOT, TOOLS, clustersRunning, sh, skipReason, tool, ENGINE_BINARIES } from "./harness";
 
 function arg(name: string, fallback: string): string {
     const i = process.argv.indexOf(`--${name}`);
@@ -47,6 +38,17 @@ async function record(services: number, out: string): Promise<void> {
     process.exit(0);
 }
 
+const PULUMI = path.join(BIN, "pulumi");
+/** The two stacks, each in its own project folder with its own environment. */
+type Which = "program" | "floor";
+interface Where {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+}
+/** The CLI on one of the stacks. */
+const cli = (stack: Which, where: Where, ...args: string[]) =>
+    sh(PULUMI, [...args, "--stack", stack, "--non-interactive"], where);
+
 interface Sample {
     wallS: number;
     cpuS: number;
@@ -67,7 +69,7 @@ process.on("exit", () => {
  * `pulumi up` of a stack, timed with /usr/bin/time (wall, and CPU of every process it waited for), the program's
  * own process's CPU reported by a preload (NODE_OPTIONS reaches it through the language host).
  */
-function timedUp(s: EngineSession, cwd: string, stack: string, env: NodeJS.ProcessEnv): Sample {
+function timedUp(s: EngineSession, stack: Which, { cwd, env }: Where): Sample {
     const times = path.join(s.scratch, "time.txt");
     const reporter = path.join(s.scratch, "cpu-reporter.cjs");
     const reported = path.join(s.scratch, "program-cpu.txt");
@@ -76,19 +78,7 @@ function timedUp(s: EngineSession, cwd: string, stack: string, env: NodeJS.Proce
     const nodeOptions = [env.NODE_OPTIONS, `--require ${reporter}`].filter(Boolean).join(" ");
     sh(
         "/usr/bin/time",
-        [
-            "-f",
-            "%e %U %S",
-            "-o",
-            times,
-            path.join(REAL_HOME, "bin", "pulumi"),
-            "up",
-            "--yes",
-            "--skip-preview",
-            "--stack",
-            stack,
-            "--non-interactive",
-        ],
+        ["-f", "%e %U %S", "-o", times, PULUMI, "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive"],
         { cwd, env: { ...env, NODE_OPTIONS: nodeOptions, FLOOR_BENCH_CPU: reported } },
     );
     const programCpuS = fs.existsSync(reported)
@@ -99,16 +89,8 @@ function timedUp(s: EngineSession, cwd: string, stack: string, env: NodeJS.Proce
               .reduce((sum, us) => sum + Number(us) / 1e6, 0)
         : NaN;
     const [wall, user, system] = fs.readFileSync(times, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-    const state = JSON.parse(
-        sh(path.join(REAL_HOME, "bin", "pulumi"), ["stack", "export", "--stack", stack], { cwd, env }).stdout,
-    );
+    const state = JSON.parse(cli(stack, { cwd, env }, "stack", "export").stdout);
     return { wallS: wall!, cpuS: user! + system!, programCpuS, resources: state.deployment.resources?.length ?? 0 };
-}
-
-function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function main(): Promise<void> {
@@ -146,30 +128,19 @@ async function main(): Promise<void> {
             env: s.env,
         });
         console.log(`# ${rec.stdout.trim()} (the program under the simulator, ${services} services)`);
-        s.pulumi("stack", "init", "program");
-        s.pulumi("config", "set", "services", String(services), "--stack", "program");
-        const floorEnv = { ...s.env, FLOOR_RECORDING: recording, FLOOR_DEPENDS_ON: floorKind };
-        sh(path.join(REAL_HOME, "bin", "pulumi"), ["stack", "init", "floor", "--non-interactive"], {
-            cwd: floor.work,
-            env: floorEnv,
-        });
-        const runs = {
-            program: () => timedUp(s, s.work, "program", s.env),
-            floor: () => timedUp(s, floor.work, "floor", floorEnv),
+        const where: Record<Which, Where> = {
+            program: { cwd: s.work, env: s.env },
+            floor: { cwd: floor.work, env: { ...s.env, FLOOR_RECORDING: recording, FLOOR_DEPENDS_ON: floorKind } },
         };
-        const destroy = (which: "program" | "floor") =>
-            sh(
-                path.join(REAL_HOME, "bin", "pulumi"),
-                ["destroy", "--yes", "--skip-preview", "--stack", which, "--non-interactive"],
-                {
-                    cwd: which === "program" ? s.work : floor.work,
-                    env: which === "program" ? s.env : floorEnv,
-                },
-            );
+        cli("program", where.program, "stack", "init");
+        cli("program", where.program, "config", "set", "services", String(services));
+        cli("floor", where.floor, "stack", "init");
+        const run = (which: Which) => timedUp(s, which, where[which]);
+        const destroy = (which: Which) => cli(which, where[which], "destroy", "--yes", "--skip-preview");
         // One untimed round of each first: the first `up` on fresh clusters pays for cold caches (the plugins'
         // binaries, the API servers' first writes of each kind), which would fall on whichever ran first.
         for (const which of ["floor", "program"] as const) {
-            runs[which]();
+            run(which);
             destroy(which);
         }
         console.log(
@@ -183,10 +154,10 @@ async function main(): Promise<void> {
         const cpuRatios: number[] = [];
         const programCpu: { program: number[]; floor: number[] } = { program: [], floor: [] };
         for (let i = 0; i < pairs; i++) {
-            const order: ("program" | "floor")[] = i % 2 === 0 ? ["program", "floor"] : ["floor", "program"];
-            const got: Partial<Record<"program" | "floor", Sample>> = {};
+            const order: Which[] = i % 2 === 0 ? ["program", "floor"] : ["floor", "program"];
+            const got: Partial<Record<Which, Sample>> = {};
             for (const which of order) {
-                got[which] = runs[which]();
+                got[which] = run(which);
                 destroy(which);
             }
             const p = got.program!;
